@@ -1,0 +1,51 @@
+"""replylint: lint customer-service replies before they are sent.
+
+`from replylint import hookimpl` is all a plugin needs; `lint()` is the pre-send API.
+Heavy modules (spaCy) load on first use, so importing replylint stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from replylint.hookspecs import hookimpl
+from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
+
+__version__ = "0.1.0"
+__all__ = [
+    "Edit",
+    "Finding",
+    "Fix",
+    "LanguageData",
+    "Reply",
+    "Report",
+    "Rule",
+    "RuleContext",
+    "Severity",
+    "__version__",
+    "hookimpl",
+    "lint",
+    "lint_record",
+]
+
+if TYPE_CHECKING:
+    from replylint.api import lint, lint_record
+    from replylint.language_data import LanguageData
+    from replylint.rule import Rule, RuleContext
+
+_LAZY = {
+    "lint": "replylint.api",
+    "lint_record": "replylint.api",
+    "Rule": "replylint.rule",
+    "RuleContext": "replylint.rule",
+    "LanguageData": "replylint.language_data",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'replylint' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

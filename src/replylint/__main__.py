@@ -1,0 +1,5 @@
+import sys
+
+from replylint.cli import main
+
+sys.exit(main())

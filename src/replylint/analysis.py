@@ -1,0 +1,316 @@
+"""One analysis per reply, shared by every rule: language, spaCy doc, and parts.
+
+A reply is read as: leading @mentions, an optional salutation ("Hi Keelin,"), the
+body, and an optional sign-off block at the end ("Best,\\nMarie", "^JK", "- Tom",
+"The Acme Team"). Rules read these parts instead of re-tokenizing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from replylint.language_data import LanguageData, language_data
+from replylint.model import Reply
+from replylint.nlp import pipeline
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_LEADING_MENTIONS = re.compile(r"\A\s*(?:[@＠]\w+[\s,:]*)+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+# Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, ^Kim.
+_INITIALS_END = re.compile(
+    r"(?:(?<=[\s.!?,;:)])|\A)"
+    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?|\^[A-Z][a-z]+)"
+    r"\s*\Z"
+)
+# A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules".
+_DASH_NAME_END = re.compile(
+    r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
+    r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?)\s*\Z"
+)
+_MAX_SIGNOFF_LINE_WORDS = 6
+_MAX_SIGNOFF_LINE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The sign-off block at the end of a reply.
+
+    `start`/`end` cover the whole block (closing line included); `name_start`/
+    `name_end` cover the part after any closing ("Marie" in "Best,\\nMarie"), which
+    may be empty when the block is a bare closing ("Thanks!").
+    """
+
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    kind: str  # "initials" | "dash-name" | "line" | "closing"
+    name: str = ""
+
+
+def is_emoji(text: str) -> bool:
+    return bool(text) and all(
+        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f"
+        for ch in text
+    )
+
+
+def is_word(token: Token) -> bool:
+    """A word for counting: not punctuation, space, URL, @mention or emoji (RULES.md)."""
+    text = token.text
+    if token.is_punct or token.is_space or token.like_url or token.like_email:
+        return False
+    if text[0] in "@＠#" and len(text) > 1:
+        return False
+    if is_emoji(text):
+        return False
+    return any(ch.isalnum() for ch in text)
+
+
+@dataclass
+class Analysis:
+    """Everything rules need to know about one reply, computed once."""
+
+    reply: Reply
+    language: str
+    doc: Doc
+    lang: LanguageData
+    model: str | None = None
+    mentions_end: int = 0
+    greeting: tuple[int, int] | None = None
+    signoff: SignOff | None = None
+    urls: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    @property
+    def channel(self) -> str:
+        return self.reply.channel
+
+    @property
+    def body_start(self) -> int:
+        """Where the body starts: after leading mentions and the salutation."""
+        if self.greeting is not None:
+            return self.greeting[1]
+        return self.mentions_end
+
+    @property
+    def body_end(self) -> int:
+        end = self.signoff.start if self.signoff is not None else len(self.text.rstrip())
+        return max(end, self.body_start)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start : self.body_end]
+
+    @cached_property
+    def words(self) -> tuple[Token, ...]:
+        return tuple(t for t in self.doc if is_word(t))
+
+    @cached_property
+    def body_words(self) -> tuple[Token, ...]:
+        start, end = self.body_start, self.body_end
+        return tuple(t for t in self.words if start <= t.idx < end)
+
+    @cached_property
+    def sentences(self) -> tuple[Span, ...]:
+        """Sentences of the body (salutation and sign-off excluded)."""
+        start, end = self.body_start, self.body_end
+        result = []
+        for sent in self.doc.sents:
+            s_start, s_end = sent.start_char, sent.end_char
+            if s_end <= start or s_start >= end:
+                continue
+            span = self.doc.char_span(
+                max(s_start, start), min(s_end, end), alignment_mode="contract"
+            )
+            if span is not None and any(is_word(t) for t in span):
+                result.append(span)
+        return tuple(result)
+
+    @cached_property
+    def lower_tokens(self) -> frozenset[str]:
+        return frozenset(t.lower_ for t in self.doc)
+
+    @cached_property
+    def content_lemmas(self) -> frozenset[str]:
+        """Lemmas of the body's content words (no stop words, numbers or names)."""
+        return content_lemmas(self.body_words)
+
+    @cached_property
+    def addresses_reader(self) -> bool:
+        """Does the reply speak to the customer (you/vous, their name, an @mention)?"""
+        if self.mentions_end > 0:
+            return True
+        reader = self.lang.reader_words
+        for token in self.doc:
+            lower = token.lower_
+            if lower in reader or lower.rstrip("'’") + "'" in reader:
+                return True
+        customer = (self.reply.customer or "").strip().lower()
+        if customer:
+            first = customer.split()[0]
+            return first in self.lower_tokens or customer in self.text.lower()
+        return False
+
+    @cached_property
+    def incoming_doc(self) -> Doc | None:
+        """The customer's message, tokenized with the reply's pipeline."""
+        if not self.reply.incoming:
+            return None
+        return pipeline(self.language, self.model)(self.reply.incoming)
+
+    def word_count(self, start: int = 0, end: int | None = None) -> int:
+        end = len(self.text) if end is None else end
+        return sum(1 for t in self.words if start <= t.idx < end)
+
+
+def content_lemmas(tokens: tuple[Token, ...] | list[Token]) -> frozenset[str]:
+    return frozenset(
+        t.lemma_.lower() or t.lower_
+        for t in tokens
+        if is_word(t) and not t.is_stop and not t.like_num and len(t.text) > 2
+    )
+
+
+def _find_mentions_end(text: str) -> int:
+    match = _LEADING_MENTIONS.match(text)
+    return match.end() if match else 0
+
+
+def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int] | None:
+    """A leading salutation up to its punctuation: "Hi Keelin," / "Bonjour madame,"."""
+    rest = text[start:]
+    stripped = rest.lstrip()
+    offset = start + len(rest) - len(stripped)
+    lower = stripped.lower()
+    best = 0
+    for salutation in lang.salutations:
+        if lower.startswith(salutation) and len(salutation) > best:
+            after = lower[len(salutation) : len(salutation) + 1]
+            if not after or not (after.isalnum() or after in "'’-"):
+                best = len(salutation)
+    if not best:
+        return None
+    # Up to four more words (a name, "there", an @handle) and then , ! : . or a newline.
+    tail = re.match(r"(?:[ \t]+[@＠]?[\w'’.-]+){0,4}?[ \t]*(?:[,!:.]+|\n|\Z)", stripped[best:])
+    if tail is None:
+        return None
+    end = offset + best + tail.end()
+    if stripped[best : best + tail.end()].strip() == "" and not stripped[best:].startswith("\n"):
+        # "Hello" directly followed by text without punctuation is not a salutation.
+        if best < len(stripped):
+            return None
+    return offset, end
+
+
+def _closing_prefix(line: str, lang: LanguageData) -> int:
+    """Length of a closing ("Thanks," / "Best regards") at the start of `line`, or 0."""
+    lower = line.lower()
+    best = 0
+    for closing in lang.closings:
+        if lower.startswith(closing) and len(closing) > best:
+            after = lower[len(closing) : len(closing) + 1]
+            if not after or not after.isalnum():
+                best = len(closing)
+    if not best:
+        return 0
+    punct = re.match(r"[\s,!.:;-]*", line[best:])
+    return best + (punct.end() if punct else 0)
+
+
+def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | None:
+    end = len(text.rstrip())
+    if end <= body_start:
+        return None
+    region = text[:end]
+
+    match = _INITIALS_END.search(region, body_start)
+    if match:
+        mark = match.group("mark")
+        return SignOff(match.start(), end, match.start(), end, "initials", mark)
+    match = _DASH_NAME_END.search(region, body_start)
+    if match:
+        return SignOff(
+            match.start(), end, match.start("name"), end, "dash-name", match.group("name")
+        )
+
+    # A short last line: "Marie", "Tom from Acme", "The Acme Team", "Best,\nMarie".
+    last_nl = region.rfind("\n", body_start)
+    if last_nl != -1:
+        line_start = last_nl + 1
+        line = region[line_start:].strip()
+        line_start = region.index(line, line_start) if line else line_start
+        if _looks_like_signoff_line(line):
+            block_start = line_start
+            closing_len = _closing_prefix(line, lang)
+            name_start = line_start + closing_len
+            # A closing on the line before belongs to the block: "Best regards,\nMarie".
+            prev_nl = region.rfind("\n", body_start, last_nl)
+            prev_line = region[prev_nl + 1 : last_nl].strip()
+            if prev_line and _closing_prefix(prev_line, lang) >= len(prev_line.rstrip(",!. ")):
+                block_start = region.index(prev_line, prev_nl + 1)
+            if closing_len >= len(line):
+                kind = "closing"
+                name_start = end
+            else:
+                kind = "line"
+            return SignOff(block_start, end, name_start, end, kind, region[name_start:end])
+
+    # "... anything else. Thanks, Tom" on the same line as the body.
+    sentence_break = max(region.rfind(p, body_start) for p in (". ", "! ", "? "))
+    if sentence_break != -1:
+        tail_start = sentence_break + 2
+        tail = region[tail_start:]
+        closing_len = _closing_prefix(tail, lang)
+        if closing_len and closing_len < len(tail):
+            name = tail[closing_len:].strip()
+            if 0 < len(name.split()) <= 3 and name[:1].isupper() and not name.endswith("?"):
+                name_start = tail_start + closing_len
+                return SignOff(tail_start, end, name_start, end, "line", name)
+    return None
+
+
+def _looks_like_signoff_line(line: str) -> bool:
+    if not line or len(line) > _MAX_SIGNOFF_LINE_CHARS:
+        return False
+    if line.endswith(("?", ":")) or _URL.search(line):
+        return False
+    words = line.split()
+    if len(words) > _MAX_SIGNOFF_LINE_WORDS:
+        return False
+    # A full sentence ends with a period and usually has a lower-case word in it;
+    # "Marie D." or "Acme Support." do not.
+    return not (line.endswith(".") and sum(w[:1].islower() for w in words) >= 2)
+
+
+def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
+    """Tokenize and split `reply` once; every rule reads the result."""
+    nlp = pipeline(language, model)
+    text = reply.text
+    doc = nlp(text)
+    lang = language_data(language)
+    mentions_end = _find_mentions_end(text)
+    greeting = _find_greeting(text, mentions_end, lang)
+    body_start = greeting[1] if greeting else mentions_end
+    signoff = _find_signoff(text, body_start, lang)
+    urls = tuple((m.start(), m.end()) for m in _URL.finditer(text))
+    return Analysis(
+        reply=reply,
+        language=language,
+        doc=doc,
+        lang=lang,
+        model=model,
+        mentions_end=mentions_end,
+        greeting=greeting,
+        signoff=signoff,
+        urls=urls,
+    )

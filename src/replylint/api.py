@@ -1,0 +1,62 @@
+"""The pre-send Python API: `lint(text, ...)` and `lint_record(record)`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from replylint.engine import Engine
+from replylint.model import Reply, Report
+from replylint.record import parse_record
+
+_default_engine: Engine | None = None
+_lock = threading.Lock()
+
+
+def default_engine() -> Engine:
+    """An engine with every installed rule and built-in defaults (no config file)."""
+    global _default_engine
+    if _default_engine is None:
+        with _lock:
+            if _default_engine is None:
+                _default_engine = Engine()
+    return _default_engine
+
+
+def lint(
+    text: str,
+    *,
+    channel: str = "private",
+    incoming: str | None = None,
+    language: str | None = None,
+    agent: str | None = None,
+    brand: str | None = None,
+    customer: str | None = None,
+    saved_reply: bool | str = False,
+    faq: Sequence[str] = (),
+    engine: Engine | None = None,
+) -> Report:
+    """Lint one reply. `Report.verdict` is "pass", "warn" or "block".
+
+    Thread-safe: the engine and its caches are shared, nothing else is.
+    """
+    record: dict[str, Any] = {
+        "text": text,
+        "channel": channel,
+        "incoming": incoming,
+        "language": language,
+        "agent": agent,
+        "brand": brand,
+        "customer": customer,
+        "saved_reply": saved_reply,
+        "faq": list(faq),
+    }
+    return lint_record(record, engine=engine)
+
+
+def lint_record(record: Mapping[str, Any], *, engine: Engine | None = None) -> Report:
+    """Lint one reply record (DESIGN.md fields); raises `RecordError` if malformed."""
+    engine = engine or default_engine()
+    reply: Reply = parse_record(record, default_channel=engine.config.channel)
+    return engine.lint(reply)

@@ -1,0 +1,176 @@
+"""The only place rules run: analyse a reply once, hand it to every active rule."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from replylint.analysis import analyze
+from replylint.config import Config, ConfigError, ConfigLayer
+from replylint.detect import choose_language
+from replylint.model import Finding, Reply, Report, Severity
+from replylint.phrase_rules import phrase_rule
+from replylint.plugins import PluginError, load_plugins
+from replylint.rule import Rule, RuleContext
+
+# Front-matter / record key listing rules to skip for this one reply.
+IGNORE_KEY = "replylint-ignore"
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: Rule
+    severity: Severity
+    options: dict[str, object]
+
+
+class Engine:
+    """Rules plus configuration; `lint()` is pure and safe to call from many threads."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        rules: Sequence[Rule] | None = None,
+        *,
+        validate: bool = True,
+    ) -> None:
+        self.config = config or Config()
+        if rules is None:
+            loaded = load_plugins()
+            rules, self.plugin_errors = loaded.rules, loaded.errors
+        else:
+            self.plugin_errors: tuple[PluginError, ...] = ()
+        own = [phrase_rule(spec) for spec in self.config.phrases]
+        by_name = {rule.name: rule for rule in rules}
+        for rule in own:
+            if rule.name in by_name:
+                raise ConfigError("phrases", rule.name, "this name is taken by a built-in or plugin rule")
+            by_name[rule.name] = rule
+        self.rules: dict[str, Rule] = dict(sorted(by_name.items()))
+        self._active: dict[str, list[ActiveRule]] = {}
+        if validate:
+            self._validate()
+
+    def _validate(self) -> None:
+        for source, key in self.config.named_rules():
+            name = key.rsplit(".", 1)[-1]
+            if name not in self.rules:
+                raise ConfigError(source, key, f"unknown rule {name!r}")
+        for layer in self.config.layers:
+            for name, settings in layer.rules.items():
+                self._validate_options(layer.source, f"rules.{name}", self.rules[name], settings.options)
+            for channel, section in layer.channels.items():
+                for name, settings in section.items():
+                    self._validate_options(
+                        layer.source, f"channels.{channel}.rules.{name}", self.rules[name], settings.options
+                    )
+
+    @staticmethod
+    def _validate_options(source: str, key: str, rule: Rule, options: dict[str, object]) -> None:
+        for option, value in options.items():
+            if option not in rule.options:
+                known = ", ".join(sorted(rule.options)) or "none"
+                raise ConfigError(source, f"{key}.{option}", f"unknown option (known: {known})")
+            default = rule.options[option]
+            if isinstance(default, dict) and not isinstance(value, dict):
+                default = next(iter(default.values()), value)  # a scalar sets every key
+            if isinstance(default, bool) != isinstance(value, bool) or not isinstance(
+                value, (type(default), int) if isinstance(default, float) else type(default)
+            ):
+                raise ConfigError(
+                    source,
+                    f"{key}.{option}",
+                    f"expected {type(default).__name__}, got {type(value).__name__}",
+                )
+
+    def with_layer(self, layer: ConfigLayer | None) -> Engine:
+        """This engine with one more settings layer (editor, request or CLI)."""
+        if layer is None:
+            return self
+        engine = Engine.__new__(Engine)
+        engine.config = self.config.with_layer(layer)
+        engine.plugin_errors = self.plugin_errors
+        engine.rules = dict(self.rules)
+        for spec in layer.phrases:
+            engine.rules[spec.name] = phrase_rule(spec)
+        engine._active = {}
+        engine._validate()
+        return engine
+
+    def active_rules(self, channel: str) -> list[ActiveRule]:
+        """The rules that run in `channel`, with their resolved severity and options."""
+        cached = self._active.get(channel)
+        if cached is not None:
+            return cached
+        config = self.config
+        select = config.select
+        ignore = config.ignore
+        active = []
+        for name, rule in self.rules.items():
+            if select is not None and name not in select:
+                continue
+            if name in ignore:
+                continue
+            defaults = rule.channels.get(channel, {})
+            settings = config.rule_settings(name, channel)
+            enabled = settings.enabled
+            if enabled is None:
+                enabled = defaults.get("enabled", True)
+            if not enabled:
+                continue
+            severity = settings.severity or rule.default_severity
+            options = dict(rule.options)
+            options.update({k: v for k, v in defaults.items() if k != "enabled"})
+            options.update(settings.options)
+            active.append(ActiveRule(rule, severity, options))
+        self._active[channel] = active
+        return active
+
+    def prepare(self, reply: Reply) -> Reply:
+        """Fill the reply's context from configuration where the record has none."""
+        changes: dict[str, object] = {}
+        if reply.agent is None and self.config.agent:
+            changes["agent"] = self.config.agent
+        if reply.brand is None and self.config.brand:
+            changes["brand"] = self.config.brand
+        return dataclasses.replace(reply, **changes) if changes else reply
+
+    def detect_language(self, reply: Reply) -> str:
+        languages = tuple(dict.fromkeys((*self.config.languages, *load_plugins().languages)))
+        return choose_language(
+            reply.text,
+            explicit=reply.language,
+            incoming=reply.incoming,
+            default=self.config.language,
+            languages=languages,
+        )
+
+    def lint(self, reply: Reply) -> Report:
+        reply = self.prepare(reply)
+        language = self.detect_language(reply)
+        active = [a for a in self.active_rules(reply.channel) if a.rule.enabled_for(language)]
+        skipped = _ignored_rules(reply)
+        findings: list[Finding] = []
+        errors: list[str] = []
+        if active and reply.text.strip():
+            analysis = analyze(reply, language, self.config.model_for(language))
+            for item in active:
+                if item.rule.name in skipped:
+                    continue
+                ctx = RuleContext(item.rule, item.severity, item.options, language)
+                try:
+                    findings.extend(item.rule.check(analysis, ctx))
+                except Exception as exc:  # a broken rule must not hide the others
+                    errors.append(f"rule {item.rule.name!r} failed: {type(exc).__name__}: {exc}")
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        return Report(reply, language, reply.channel, tuple(findings), tuple(errors))
+
+
+def _ignored_rules(reply: Reply) -> frozenset[str]:
+    value = reply.extra.get(IGNORE_KEY)
+    if isinstance(value, str):
+        return frozenset(v.strip() for v in value.split(","))
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value)
+    return frozenset()

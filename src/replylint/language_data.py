@@ -1,0 +1,55 @@
+"""Per-language word lists the core analysis needs (salutations, closings, ...).
+
+Built-in languages ship as `languages/<code>.toml`; a plugin adds a language by
+returning `LanguageData` from the `replylint_languages` hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from replylint.tomlcompat import tomllib
+
+BUILTIN_LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    code: str
+    salutations: frozenset[str]
+    closings: frozenset[str]
+    reader_words: frozenset[str]
+    team_words: frozenset[str]
+    question_words: frozenset[str]
+
+    @classmethod
+    def from_mapping(cls, code: str, data: dict[str, list[str]]) -> LanguageData:
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in data.get(key, []))
+
+        return cls(
+            code=code,
+            salutations=words("salutations"),
+            closings=words("closings"),
+            reader_words=words("reader_words"),
+            team_words=words("team_words"),
+            question_words=words("question_words"),
+        )
+
+
+@cache
+def builtin_language(code: str) -> LanguageData:
+    source = resources.files("replylint") / "languages" / f"{code}.toml"
+    return LanguageData.from_mapping(code, tomllib.loads(source.read_text("utf-8")))
+
+
+def language_data(code: str) -> LanguageData:
+    """Data for `code`; unknown languages get empty lists (rules then do less)."""
+    if code in BUILTIN_LANGUAGES:
+        return builtin_language(code)
+    from replylint.plugins import plugin_languages
+
+    found = plugin_languages().get(code)
+    return found if found is not None else LanguageData.from_mapping(code, {})

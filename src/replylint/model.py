@@ -1,0 +1,218 @@
+"""The data replylint passes around: replies in, findings and reports out.
+
+Everything here is immutable so one analysis can be shared by every rule and every
+thread. Offsets are Python string indices (code points) into the reply text unless a
+name says otherwise.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CHANNELS: tuple[str, ...] = ("public", "private", "chat", "email")
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is. Ordered so `max()` and `>=` compare as users expect."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls[value.strip().upper()]
+        except (KeyError, AttributeError):
+            raise ValueError(
+                f"unknown severity {value!r} (expected error, warning or info)"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply as it would be sent, with the context the rules may use.
+
+    Field names and meanings are the reply-record contract of DESIGN.md.
+    """
+
+    text: str
+    id: str | None = None
+    channel: str = "private"
+    incoming: str | None = None
+    language: str | None = None
+    agent: str | None = None
+    brand: str | None = None
+    customer: str | None = None
+    saved_reply: bool | str = False
+    faq: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_saved_reply(self) -> bool:
+        return bool(self.saved_reply)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] with `text` (offsets into the linted text)."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "edits": [e.to_dict() for e in self.edits]}
+
+    def apply(self, text: str) -> str:
+        """Apply the edits (non-overlapping) to `text`, last first so offsets hold."""
+        for edit in sorted(self.edits, key=lambda e: e.start, reverse=True):
+            text = text[: edit.start] + edit.text + text[edit.end :]
+        return text
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    fixes: tuple[Fix, ...] = ()
+    url: str | None = None
+
+    def shifted(self, mapping: OffsetMap) -> Finding:
+        """The same finding with offsets translated by `mapping` (text -> file)."""
+        fixes = tuple(
+            Fix(
+                f.title,
+                tuple(Edit(mapping.to_file(e.start), mapping.to_file(e.end), e.text) for e in f.edits),
+            )
+            for f in self.fixes
+        )
+        return Finding(
+            self.rule,
+            self.severity,
+            self.message,
+            mapping.to_file(self.start),
+            mapping.to_file(self.end),
+            fixes,
+            self.url,
+        )
+
+    def to_dict(self, index: LineIndex) -> dict[str, Any]:
+        """The Finding JSON of DESIGN.md, with line/column taken from `index`."""
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "message": self.message,
+            "start": index.position(self.start),
+            "end": index.position(self.end),
+            "fixes": [f.to_dict() for f in self.fixes],
+        }
+        if self.url:
+            data["url"] = self.url
+        return data
+
+
+class OffsetMap:
+    """Maps offsets in a text assembled from pieces of a file back to the file.
+
+    `segments` are (text_start, file_start, length) triples in text order; an offset
+    past the end of a segment (e.g. the end of the text) maps to the end of the last
+    segment it follows.
+    """
+
+    __slots__ = ("_segments",)
+
+    def __init__(self, segments: list[tuple[int, int, int]]) -> None:
+        self._segments = segments
+
+    @classmethod
+    def identity(cls) -> OffsetMap:
+        return cls([])
+
+    def to_file(self, offset: int) -> int:
+        if not self._segments:
+            return offset
+        chosen = self._segments[0]
+        for seg in self._segments:
+            if seg[0] <= offset:
+                chosen = seg
+            else:
+                break
+        text_start, file_start, length = chosen
+        return file_start + min(max(offset - text_start, 0), length)
+
+
+class LineIndex:
+    """1-based line/column lookups for offsets into one source text."""
+
+    __slots__ = ("_starts", "_length")
+
+    def __init__(self, source: str) -> None:
+        starts = [0]
+        pos = source.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = source.find("\n", pos + 1)
+        self._starts = starts
+        self._length = len(source)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column in code points)."""
+        import bisect
+
+        offset = max(0, min(offset, self._length))
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line, offset - self._starts[line]
+
+    def position(self, offset: int) -> dict[str, int]:
+        line, col = self.line_col(offset)
+        return {"line": line + 1, "column": col + 1, "offset": offset}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of linting one reply."""
+
+    reply: Reply
+    language: str
+    channel: str
+    findings: tuple[Finding, ...]
+    rule_errors: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        """`block` if any error, `warn` if any warning, else `pass` (RULES.md)."""
+        worst = max((f.severity for f in self.findings), default=None)
+        if worst is Severity.ERROR:
+            return "block"
+        if worst is Severity.WARNING:
+            return "warn"
+        return "pass"
+
+    def to_dict(self, source: str | None = None) -> dict[str, Any]:
+        index = LineIndex(self.reply.text if source is None else source)
+        return {
+            "id": self.reply.id,
+            "language": self.language,
+            "channel": self.channel,
+            "verdict": self.verdict,
+            "findings": [f.to_dict(index) for f in self.findings],
+        }
