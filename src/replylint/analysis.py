@@ -104,7 +104,8 @@ class Analysis:
 
     @property
     def body_end(self) -> int:
-        end = self.signoff.start if self.signoff is not None else len(self.text.rstrip())
+        end = self.signoff.start if self.signoff is not None else len(self.text)
+        end = len(self.text[:end].rstrip())
         return max(end, self.body_start)
 
     @property
@@ -253,11 +254,20 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
             block_start = line_start
             closing_len = _closing_prefix(line, lang)
             name_start = line_start + closing_len
-            # A closing on the line before belongs to the block: "Best regards,\nMarie".
-            prev_nl = region.rfind("\n", body_start, last_nl)
-            prev_line = region[prev_nl + 1 : last_nl].strip()
-            if prev_line and _closing_prefix(prev_line, lang) >= len(prev_line.rstrip(",!. ")):
-                block_start = region.index(prev_line, prev_nl + 1)
+            # A closing above belongs to the block, with up to two short lines between:
+            # "Best regards,\nMarie Dupont\nAcme Bank".
+            line_end = last_nl
+            for _ in range(3):
+                prev_nl = region.rfind("\n", body_start, line_end)
+                prev_line = region[prev_nl + 1 : line_end].strip()
+                if not prev_line:
+                    break
+                if _closing_prefix(prev_line, lang) >= len(prev_line.rstrip(",!. ")):
+                    block_start = region.index(prev_line, prev_nl + 1)
+                    break
+                if prev_nl == -1 or not _looks_like_signoff_line(prev_line):
+                    break
+                line_end = prev_nl
             if closing_len >= len(line):
                 kind = "closing"
                 name_start = end

@@ -1,0 +1,77 @@
+"""Fixture tests for every rule: inputs with their expected findings, one rule on.
+
+Each `tests/fixtures/<rule>/*.yaml` file is a list of cases:
+
+    - name: what the case shows
+      record: {text: "...", channel: public, incoming: "...", ...}   # a reply record
+      flags: ["exact flagged text", ...]   # the text of each finding's span, in order
+      # or: flags: []                        (must not flag)
+      severity: warning                    # optional: every finding's severity
+      message: "substring"                 # optional: in every finding's message
+      fix: "text after applying the first fix of the first finding"   # optional
+
+The case runs with only that rule selected; a `fix` case also re-lints the fixed
+text and expects that rule to be satisfied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from replylint.config import Config, ConfigLayer
+from replylint.engine import Engine
+from replylint.record import parse_record
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(FIXTURES.glob("*/*.yaml")):
+        rule = path.parent.name
+        for index, case in enumerate(yaml.safe_load(path.read_text("utf-8")) or []):
+            case_id = f"{rule}/{path.stem}/{index}-{case.get('name', '')[:40]}"
+            params.append(pytest.param(rule, case, id=case_id))
+    return params
+
+
+_engines: dict[str, Engine] = {}
+
+
+def engine_for(rule: str) -> Engine:
+    if rule not in _engines:
+        _engines[rule] = Engine(Config((ConfigLayer("test", select=(rule,)),)))
+    return _engines[rule]
+
+
+@pytest.mark.parametrize(("rule", "case"), _cases())
+def test_fixture(rule: str, case: dict[str, Any]) -> None:
+    engine = engine_for(rule)
+    reply = parse_record(case["record"])
+    report = engine.lint(reply)
+    assert not report.rule_errors, report.rule_errors
+    flagged = [reply.text[f.start : f.end] for f in report.findings]
+    assert flagged == case["flags"], [f.message for f in report.findings]
+    for finding in report.findings:
+        assert finding.rule == rule
+        if "severity" in case:
+            assert str(finding.severity) == case["severity"]
+        if "message" in case:
+            assert case["message"] in finding.message
+    if "fix" in case:
+        assert report.findings and report.findings[0].fixes, "expected a fix"
+        fixed = report.findings[0].fixes[0].apply(reply.text)
+        assert fixed == case["fix"]
+        relinted = engine.lint(parse_record({**case["record"], "text": fixed}))
+        assert not relinted.findings, [f.message for f in relinted.findings]
+
+
+def test_every_builtin_rule_has_fixtures() -> None:
+    engine = Engine()
+    builtin = [name for name, rule in engine.rules.items() if rule.url and "replylint.dev" in rule.url]
+    missing = [name for name in builtin if not list((FIXTURES / name).glob("*.yaml"))]
+    assert not missing, f"rules without fixtures: {missing}"
