@@ -11,6 +11,7 @@ Where /proc is missing (macOS), only ``ru_maxrss`` is used.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -225,10 +226,8 @@ def _maxrss_bytes(ru_maxrss: int) -> int:
 
 
 def _kill_tree(pid: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 def run_measured(

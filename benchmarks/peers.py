@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -252,9 +253,7 @@ def build_files_shape(records: list[dict[str, object]], n: int, work: Path) -> S
         path = folder / f"reply-{i + 1:0{width}d}.txt"
         path.write_text(str(record["text"]) + "\n", encoding="utf-8")
         files.append(path)
-    return ShapeInput(
-        "files", n, SHAPES["files"].format(n=n), folder, [folder], files
-    )
+    return ShapeInput("files", n, SHAPES["files"].format(n=n), folder, [folder], files)
 
 
 def build_jsonl_shape(records: list[dict[str, object]], n: int, work: Path) -> ShapeInput:
@@ -376,14 +375,19 @@ def render_table(rows: list[Row], repeat: int) -> str:
         )
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers[:-1])]
     lines = []
-    fmt_cells = lambda cells: "  ".join(  # noqa: E731
-        [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
-        + [cells[-1]]
-    )
+
+    def fmt_cells(cells: list[str]) -> str:
+        # Text columns left-aligned, figures right-aligned, the note column unpadded.
+        padded = [
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells[:-1], widths, strict=True))
+        ]
+        return "  ".join([*padded, cells[-1]])
+
     lines.append(fmt_cells(headers))
     lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 4)
     previous = None
-    for cells, row in zip(body, rows):
+    for cells, row in zip(body, rows, strict=True):
         if previous is not None and row.shape != previous:
             lines.append("")
         previous = row.shape
@@ -502,9 +506,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--install-timeout", type=float, default=600.0, help="seconds per install step"
     )
-    parser.add_argument(
-        "--no-install", action="store_true", help="use existing peer installs only"
-    )
+    parser.add_argument("--no-install", action="store_true", help="use existing peer installs only")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write figures as JSON")
     args = parser.parse_args(argv)
     args.repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)
@@ -530,130 +532,113 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    cache: Path = args.cache.resolve()
-    cache.mkdir(parents=True, exist_ok=True)
-    work = cache / "inputs"
-    out_dir = cache / "runs"
+def replylint_row(
+    shape: ShapeInput, jobs: int, base: list[str] | None, args: argparse.Namespace, out: Path
+) -> Row:
+    """Time ``replylint check --format json --fail-on never --jobs J`` on one shape."""
+    row = Row(shape.label, f"replylint --jobs {jobs}", replies=shape.replies, jobs=jobs)
+    if base is None:
+        row.status = "unavailable: no replylint beside sys.executable nor on PATH"
+        return row
+    row.command = [
+        *base,
+        *("check", "--format", "json", "--fail-on", "never", "--jobs", str(jobs)),
+        str(shape.replylint_path),
+    ]
+    row.note = "reads the .jsonl" if shape.name == "jsonl" else "reads the folder"
+    counts: list[int | None] = []
 
-    corpus_path = resolve_corpus(args.corpus)
-    records = load_corpus(corpus_path)
-    if not records:
-        log(f"no replies found in {corpus_path}")
-        return 2
-    log(f"corpus: {corpus_path} ({len(records)} replies)")
+    def check(result: RunResult) -> str | None:
+        # --fail-on never: anything but 0 (1 tolerated) is a usage or input error.
+        if result.returncode not in (0, 1):
+            return f"failed: exit {result.returncode}: {result.stderr_tail() or 'no message'}"
+        counts.append(count_replylint_results(result.stdout_path))
+        return None
 
-    installs: dict[str, Install] = {}
-    installers = {
+    try:
+        measure(
+            row,
+            cwd=None,
+            repeat=args.repeat,
+            warmup=args.warmup,
+            timeout_s=args.timeout,
+            out_dir=out,
+            check=check,
+        )
+    except OSError as err:
+        row.status = f"unavailable: {err}"
+        return row
+    reported = counts[-1] if counts else None
+    if row.ok and reported != shape.replies:
+        seen = "no parsable JSON" if reported is None else f"{reported} results"
+        row.note += f"; WARNING: {seen}, expected {shape.replies}"
+    return row
+
+
+def peer_row(
+    shape: ShapeInput, tool: str, install: Install, args: argparse.Namespace, out: Path
+) -> Row:
+    """Time one peer on one shape (its exit code is ignored)."""
+    row = Row(shape.label, f"{tool} {install.version}".strip(), replies=shape.replies)
+    if install.command is None:
+        row.status = f"unavailable: {install.reason}"
+        return row
+    paths = shape.file_list if tool == "write-good" else shape.peer_paths
+    row.command = [*install.command, *(str(p) for p in paths)]
+    notes = []
+    if shape.name == "jsonl":
+        notes.append("one .txt, replies separated by blank lines")
+    elif tool == "write-good":
+        notes.append(f"{len(paths)} file arguments")
+    else:
+        notes.append("reads the folder")
+    if "rules" in install.extra:
+        notes.append(f"rules: {install.extra['rules']}")
+    row.note = "; ".join(notes)
+    try:
+        measure(
+            row,
+            cwd=install.cwd,
+            repeat=args.repeat,
+            warmup=args.warmup,
+            timeout_s=args.timeout,
+            out_dir=out,
+        )
+    except OSError as err:
+        row.status = f"unavailable: {err}"
+    return row
+
+
+def install_peers(args: argparse.Namespace, cache: Path) -> dict[str, Install]:
+    installers: dict[str, Callable[[Path, float, bool], Install]] = {
         "proselint": install_proselint,
         "write-good": install_write_good,
         "textlint": install_textlint,
     }
-    for tool in args.tools:
-        if tool in installers:
-            try:
-                installs[tool] = installers[tool](cache, args.install_timeout, not args.no_install)
-            except OSError as err:
-                installs[tool] = Install(None, reason=str(err))
+    installs: dict[str, Install] = {}
+    for tool, installer in installers.items():
+        if tool not in args.tools:
+            continue
+        try:
+            installs[tool] = installer(cache, args.install_timeout, not args.no_install)
+        except OSError as err:
+            installs[tool] = Install(None, reason=str(err))
+    return installs
 
-    replylint_cmd = find_replylint(args.replylint) if "replylint" in args.tools else None
 
-    shapes: list[ShapeInput] = []
-    for name in args.shapes:
-        if name == "files":
-            shapes.append(build_files_shape(records, args.files, work))
-        else:
-            shapes.append(build_jsonl_shape(records, args.replies, work))
-
-    rows: list[Row] = []
-    started = time.perf_counter()
-    for shape in shapes:
-        log(f"{shape.label}")
-        if "replylint" in args.tools:
-            for jobs in args.jobs:
-                row = Row(shape.label, f"replylint --jobs {jobs}", replies=shape.replies, jobs=jobs)
-                rows.append(row)
-                if replylint_cmd is None:
-                    row.status = "unavailable: no replylint beside sys.executable nor on PATH"
-                    continue
-                row.command = [
-                    *replylint_cmd,
-                    "check",
-                    "--format",
-                    "json",
-                    "--fail-on",
-                    "never",
-                    "--jobs",
-                    str(jobs),
-                    str(shape.replylint_path),
-                ]
-                row.note = "reads the .jsonl" if shape.name == "jsonl" else "reads the folder"
-                counts: list[int | None] = []
-
-                def check(result: RunResult, counts: list[int | None] = counts) -> str | None:
-                    if result.returncode not in (0, 1):
-                        tail = result.stderr_tail() or "no message"
-                        return f"failed: exit {result.returncode}: {tail}"
-                    counts.append(count_replylint_results(result.stdout_path))
-                    return None
-
-                try:
-                    measure(
-                        row,
-                        cwd=None,
-                        repeat=args.repeat,
-                        warmup=args.warmup,
-                        timeout_s=args.timeout,
-                        out_dir=out_dir,
-                        check=check,
-                    )
-                except OSError as err:
-                    row.status = f"unavailable: {err}"
-                    continue
-                reported = counts[-1] if counts else None
-                if row.ok and reported != shape.replies:
-                    seen = "no parsable JSON" if reported is None else f"{reported} results"
-                    row.note += f"; WARNING: {seen}, expected {shape.replies}"
-        for tool in ("proselint", "write-good", "textlint"):
-            if tool not in args.tools:
-                continue
-            install = installs[tool]
-            label = f"{tool} {install.version}".strip()
-            row = Row(shape.label, label, replies=shape.replies)
-            rows.append(row)
-            if install.command is None:
-                row.status = f"unavailable: {install.reason}"
-                continue
-            paths = shape.file_list if tool == "write-good" else shape.peer_paths
-            row.command = [*install.command, *(str(p) for p in paths)]
-            notes = []
-            if shape.name == "jsonl":
-                notes.append("one .txt, replies separated by blank lines")
-            elif tool == "write-good":
-                notes.append(f"{len(paths)} file arguments")
-            else:
-                notes.append("reads the folder")
-            if "rules" in install.extra:
-                notes.append(f"rules: {install.extra['rules']}")
-            row.note = "; ".join(notes)
-            try:
-                measure(
-                    row,
-                    cwd=install.cwd,
-                    repeat=args.repeat,
-                    warmup=args.warmup,
-                    timeout_s=args.timeout,
-                    out_dir=out_dir,
-                )
-            except OSError as err:
-                row.status = f"unavailable: {err}"
-    elapsed = time.perf_counter() - started
-
-    shape_labels = {s.name: s.label for s in shapes}
-    targets = evaluate_targets(rows, shape_labels)
-
-    print(f"corpus: {corpus_path} ({len(records)} distinct replies, repeated as needed)")
+def print_report(
+    rows: list[Row],
+    targets: list[Target],
+    *,
+    args: argparse.Namespace,
+    corpus: Path,
+    distinct: int,
+    replylint_cmd: list[str] | None,
+    shape_names: set[str],
+    cache: Path,
+    elapsed: float,
+) -> None:
+    print(f"corpus: {corpus} ({distinct} distinct replies, repeated as needed)")
     print(f"replylint: {' '.join(replylint_cmd) if replylint_cmd else 'not found'}")
     print(
         f"runs: {args.warmup} warm-up + {args.repeat} timed per row; "
@@ -666,19 +651,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     for target in targets:
         print(f"  [{target.mark}] {target.text}: {target.value}")
     print()
+    notes = [
+        "wall s: whole-process wall time (spawn to exit, interpreter/node startup included),"
+        " median of the timed runs; replies/s = replies / that median.",
+        f"peak MB: {MEMORY_METHOD}; max over the timed runs.",
+        "ratio: tool wall time / replylint --jobs 1 wall time on the same shape"
+        " (> 1 means slower than replylint).",
+    ]
+    if "jsonl" in shape_names:
+        notes.append(
+            "shape 2: replylint reads the .jsonl export; proselint, write-good and textlint"
+            " cannot read JSONL, so they get the same texts as ONE plain .txt file with the"
+            " replies separated by blank lines."
+        )
+    notes += [
+        "the peers' exit codes are ignored (linters exit non-zero on findings); a run counts"
+        " as failed only when it exits non-zero with no output, or times out.",
+        f"peers installed in {cache} (reused when present); benchmark took {elapsed:.0f} s.",
+    ]
     print("Notes:")
-    print("  - wall s: whole-process wall time (spawn to exit, interpreter/node startup")
-    print("    included), median of the timed runs; replies/s = replies / that median.")
-    print(f"  - peak MB: {MEMORY_METHOD}; max over the timed runs.")
-    print("  - ratio: tool wall time / replylint --jobs 1 wall time on the same shape")
-    print("    (> 1 means slower than replylint).")
-    if "jsonl" in shape_labels:
-        print("  - shape 2: replylint reads the .jsonl export; proselint, write-good and")
-        print("    textlint cannot read JSONL, so they get the same texts as ONE plain .txt")
-        print("    file with the replies separated by blank lines.")
-    print("  - the peers' exit codes are ignored (linters exit non-zero on findings); a run")
-    print("    counts as failed only when it exits non-zero with no output, or times out.")
-    print(f"  - peers installed in {cache} (reused when present); bench time {elapsed:.0f} s.")
+    for note in notes:
+        print(textwrap.fill(note, width=88, initial_indent="  - ", subsequent_indent="    "))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    cache: Path = args.cache.resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    out_dir = cache / "runs"
+
+    corpus_path = resolve_corpus(args.corpus)
+    records = load_corpus(corpus_path)
+    if not records:
+        log(f"no replies found in {corpus_path}")
+        return 2
+    log(f"corpus: {corpus_path} ({len(records)} replies)")
+
+    installs = install_peers(args, cache)
+    replylint_cmd = find_replylint(args.replylint) if "replylint" in args.tools else None
+
+    shapes = [
+        build_files_shape(records, args.files, cache / "inputs")
+        if name == "files"
+        else build_jsonl_shape(records, args.replies, cache / "inputs")
+        for name in args.shapes
+    ]
+
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for shape in shapes:
+        log(shape.label)
+        if "replylint" in args.tools:
+            rows += [replylint_row(shape, j, replylint_cmd, args, out_dir) for j in args.jobs]
+        rows += [
+            peer_row(shape, tool, install, args, out_dir) for tool, install in installs.items()
+        ]
+    elapsed = time.perf_counter() - started
+
+    shape_labels = {s.name: s.label for s in shapes}
+    targets = evaluate_targets(rows, shape_labels)
+    print_report(
+        rows,
+        targets,
+        args=args,
+        corpus=corpus_path,
+        distinct=len(records),
+        replylint_cmd=replylint_cmd,
+        shape_names=set(shape_labels),
+        cache=cache,
+        elapsed=elapsed,
+    )
 
     if args.json:
         payload = {
@@ -689,13 +731,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "warmup": args.warmup,
             "memory_method": MEMORY_METHOD,
             "machine": machine_info(),
-            "shapes": [
-                {"name": s.name, "label": s.label, "replies": s.replies} for s in shapes
-            ],
+            "shapes": [{"name": s.name, "label": s.label, "replies": s.replies} for s in shapes],
             "rows": [_row_json(row, rows) for row in rows],
-            "targets": [
-                {"target": t.text, "value": t.value, "passed": t.passed} for t in targets
-            ],
+            "targets": [{"target": t.text, "value": t.value, "passed": t.passed} for t in targets],
+            "elapsed_s": elapsed,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

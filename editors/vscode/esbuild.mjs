@@ -1,24 +1,9 @@
-// Bundles the extension into dist/extension.js (CommonJS, Node, `vscode` external).
+// Bundles the extension into dist/extension.js. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { bundleOptions } from './esbuild.config.mjs';
 
 const watch = process.argv.includes('--watch');
-const production = !watch;
-
-const options = {
-  entryPoints: ['src/extension.ts'],
-  bundle: true,
-  outfile: 'dist/extension.js',
-  external: ['vscode'],
-  format: 'cjs',
-  platform: 'node',
-  target: 'node18',
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  // vscode-languageclient's package.json "exports" has a "node" condition for ./node.
-  conditions: ['node'],
-  mainFields: ['module', 'main'],
-  logLevel: 'info',
-};
+const options = { ...bundleOptions, minify: !watch, sourcemap: watch ? 'linked' : false };
 
 if (watch) {
   const ctx = await esbuild.context(options);

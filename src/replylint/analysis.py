@@ -22,11 +22,18 @@ if TYPE_CHECKING:
 
 _LEADING_MENTIONS = re.compile(r"\A\s*(?:[@＠]\w+[\s,:]*)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
-# Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, ^Kim.
+# Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, ^Kim,
+# *MikeRice.
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
-    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?|\^[A-Z][a-z]+)"
+    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?"
+    r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]+)?)"
     r"\s*\Z"
+)
+# What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
+# or an attached link. It is not part of the sign-off and is looked past.
+_TRAILER = re.compile(
+    r"(?:\s+(?:\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+))+\s*\Z", re.IGNORECASE
 )
 # A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules".
 _DASH_NAME_END = re.compile(
@@ -113,13 +120,31 @@ class Analysis:
         return self.text[self.body_start : self.body_end]
 
     @cached_property
+    def word_tokens(self) -> tuple[Token, ...]:
+        """Every word token outside links (contraction parts and elisions included)."""
+        urls = self.urls
+        if not urls:
+            return tuple(t for t in self.doc if is_word(t))
+        return tuple(
+            t for t in self.doc if is_word(t) and not any(s <= t.idx < e for s, e in urls)
+        )
+
+    @property
     def words(self) -> tuple[Token, ...]:
-        return tuple(t for t in self.doc if is_word(t))
+        """Words as RULES.md counts them: spaCy tokens that are not punctuation,
+        space, link, @mention or emoji ("doesn't" is two, like "l'équipe")."""
+        return self.word_tokens
 
     @cached_property
     def body_words(self) -> tuple[Token, ...]:
         start, end = self.body_start, self.body_end
         return tuple(t for t in self.words if start <= t.idx < end)
+
+    @cached_property
+    def body_tokens(self) -> tuple[Token, ...]:
+        """All word tokens of the body, for lemma work (elided articles included)."""
+        start, end = self.body_start, self.body_end
+        return tuple(t for t in self.word_tokens if start <= t.idx < end)
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
@@ -144,7 +169,7 @@ class Analysis:
     @cached_property
     def content_lemmas(self) -> frozenset[str]:
         """Lemmas of the body's content words (no stop words, numbers or names)."""
-        return content_lemmas(self.body_words)
+        return content_lemmas(self.body_tokens)
 
     @cached_property
     def addresses_reader(self) -> bool:
@@ -230,6 +255,9 @@ def _closing_prefix(line: str, lang: LanguageData) -> int:
 
 def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | None:
     end = len(text.rstrip())
+    trailer = _TRAILER.search(text, body_start, end)
+    if trailer is not None:
+        end = trailer.start()
     if end <= body_start:
         return None
     region = text[:end]
@@ -255,7 +283,8 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
             closing_len = _closing_prefix(line, lang)
             name_start = line_start + closing_len
             # A closing above belongs to the block, with up to two short lines between:
-            # "Best regards,\nMarie Dupont\nAcme Bank".
+            # "Best regards,\nMarie Dupont\nAcme Bank"; the name is then every line
+            # after the closing.
             line_end = last_nl
             for _ in range(3):
                 prev_nl = region.rfind("\n", body_start, line_end)
@@ -264,6 +293,8 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                     break
                 if _closing_prefix(prev_line, lang) >= len(prev_line.rstrip(",!. ")):
                     block_start = region.index(prev_line, prev_nl + 1)
+                    if not closing_len:
+                        name_start = line_end + 1 + _leading_space(region, line_end + 1)
                     break
                 if prev_nl == -1 or not _looks_like_signoff_line(prev_line):
                     break
@@ -287,6 +318,10 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                 name_start = tail_start + closing_len
                 return SignOff(tail_start, end, name_start, end, "line", name)
     return None
+
+
+def _leading_space(text: str, start: int) -> int:
+    return len(text[start:]) - len(text[start:].lstrip())
 
 
 def _looks_like_signoff_line(line: str) -> bool:

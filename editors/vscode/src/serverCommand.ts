@@ -1,5 +1,6 @@
 // Works out the command line that starts `replylint lsp` from the settings.
 // Kept free of the `vscode` module so that it can be tested with plain Node.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -85,4 +86,48 @@ export function resolveServerCommand(settings: ServerSettings, ctx: ExpandContex
 /** The command line as a person would type it, for messages. */
 export function formatCommandLine(cmd: { command: string; args: readonly string[] }): string {
   return [cmd.command, ...cmd.args].map((part) => (/[\s"'$\\]/.test(part) ? JSON.stringify(part) : part)).join(' ');
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) {
+      return false;
+    }
+    if (process.platform !== 'win32') {
+      fs.accessSync(file, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the program would be found when spawned: itself when it names a path,
+ * else the first match on PATH (with PATHEXT on Windows). `undefined` when it
+ * cannot be found, so the extension can say so instead of a bare ENOENT.
+ */
+export function findExecutable(
+  program: string,
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): string | undefined {
+  const windows = process.platform === 'win32';
+  const extensions = windows ? ['', ...(env['PATHEXT'] ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)] : [''];
+  const candidates = (base: string) => extensions.map((ext) => base + ext);
+  if (program.includes('/') || (windows && program.includes('\\'))) {
+    const base = path.resolve(cwd, program);
+    return candidates(base).find(isExecutableFile);
+  }
+  const searchPath = env['PATH'] ?? (windows ? env['Path'] : undefined) ?? '';
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (dir === '') {
+      continue;
+    }
+    const found = candidates(path.join(dir, program)).find(isExecutableFile);
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from replylint.analysis import Analysis, is_word
+from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext
@@ -24,7 +24,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
     for sentence in analysis.sentences:
-        count = sum(1 for token in sentence if is_word(token))
+        count = analysis.word_count(sentence.start_char, sentence.end_char)
         if count > limit:
             yield ctx.finding(
                 sentence.start_char,

@@ -1,0 +1,236 @@
+"""`signature-present`: sign with your own name, not only the team's (RULES.md).
+
+The sign-off block is found once by the analysis (`Analysis.signoff`); this rule only
+decides whether that block names a person: initials the way brand accounts sign
+("^JK", "-MS", "*RD"), a first name ("– Marie", "Tom from Acme", "Julie, service
+client"), or the configured `agent`. A block that only names the team or the brand
+("The Acme Team", "L'équipe Acme") is flagged, and so is a reply with no sign-off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from replylint.analysis import Analysis, SignOff
+from replylint.hookspecs import hookimpl
+from replylint.model import Edit, Finding, Fix
+from replylint.nlp import pipeline
+from replylint.rule import Rule, RuleContext
+
+# Between the parts of a sign-off: "Tom from Acme", "Julie, service client",
+# "Marie Dupont\nAcme Bank", "Marie | Acme".
+_SEGMENT_SEPARATOR = re.compile(
+    r"\s*(?:[,\n|/]|\s[-–—·]\s|\s(?:from|of|at|de|du|chez|pour)\s)\s*", re.IGNORECASE
+)
+# Leading marks and trailing punctuation around a name: "– Marie.", "~Jules!".
+_EDGE_PUNCT = "\"'“”‘’«»()[]*^~-–—.,!:;"
+# Name particles that stay lower-case inside a name: "Anne de la Tour", "Tom van Dijk".
+_PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "d'", "y"})
+_INITIALS_MARK = re.compile(r"\A[\^*/~\-–—]\s?")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int  # offsets into the reply text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What the sign-off says about who signed."""
+
+    personal: tuple[Segment, ...]  # the parts that name a person
+    team: tuple[Segment, ...]  # the parts that only name the team or brand
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, for comparing names ("Hélène" == "helene")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(_EDGE_PUNCT) for w in re.split(r"[\s'’]+", text) if w.strip(_EDGE_PUNCT)]
+
+
+def _segments(text: str, start: int, end: int) -> list[Segment]:
+    """The parts of the sign-off text[start:end], trimmed of marks and punctuation."""
+    result = []
+    pos = start
+    for match in [*_SEGMENT_SEPARATOR.finditer(text, start, end), None]:
+        piece_end = match.start() if match else end
+        piece = text[pos:piece_end]
+        stripped = piece.strip().strip(_EDGE_PUNCT).strip()
+        if stripped:
+            offset = pos + piece.index(stripped)
+            result.append(Segment(offset, offset + len(stripped), stripped))
+        if match:
+            pos = match.end()
+    return result
+
+
+class _Vocabulary:
+    """What the rule compares sign-off words against, for one reply."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        nlp = pipeline(analysis.language, analysis.model)
+        self.stop_words = nlp.Defaults.stop_words
+        # Function words ("the", "le") are in team_words for other rules; only the
+        # content words say "team".
+        self.team_words = frozenset(
+            _fold(w) for w in analysis.lang.team_words if _fold(w) not in self.stop_words
+        )
+        brand = analysis.reply.brand or ""
+        self.brand_words = frozenset(_fold(w) for w in _words(brand) if len(w) > 1)
+        self.brand_key = re.sub(r"\W", "", _fold(brand))
+        customer = analysis.reply.customer or ""
+        self.customer_words = frozenset(_fold(w) for w in _words(customer))
+
+    def is_team(self, segment: str) -> bool:
+        words = [_fold(w) for w in _words(segment)]
+        if not words:
+            return False
+        if self.brand_key and re.sub(r"\W", "", _fold(segment)) == self.brand_key:
+            return True
+        if any(w in self.team_words for w in words):
+            return True
+        # "Acme" or "The Acme" when the brand is Acme.
+        return any(w in self.brand_words for w in words) and all(
+            w in self.brand_words or w in self.stop_words for w in words
+        )
+
+    def is_person(self, segment: str) -> bool:
+        """A personal name: one to four capitalised words, none a team or common word."""
+        words = _words(segment)
+        if not 1 <= len(words) <= 4 or self.is_team(segment):
+            return False
+        for index, word in enumerate(words):
+            folded = _fold(word)
+            if folded in _PARTICLES and 0 < index < len(words) - 1:
+                continue
+            if not word[:1].isupper() or folded in self.stop_words:
+                return False
+            if not all(ch.isalpha() or ch in ".-" for ch in word):
+                return False
+        # "Thanks, Sarah!" to the customer is not the agent's signature.
+        return not ({_fold(w) for w in words} <= self.customer_words)
+
+
+def _read_signature(analysis: Analysis, signoff: SignOff, vocab: _Vocabulary) -> Signature:
+    text = analysis.text
+    if signoff.kind == "initials":
+        mark = _INITIALS_MARK.match(signoff.name)
+        start = signoff.name_start + (mark.end() if mark else 0)
+        segment = Segment(start, signoff.name_end, text[start : signoff.name_end])
+        return Signature((segment,), ())
+    personal, team = [], []
+    for segment in _segments(text, signoff.name_start, signoff.name_end):
+        if vocab.is_person(segment.text):
+            personal.append(segment)
+        elif vocab.is_team(segment.text):
+            team.append(segment)
+    return Signature(tuple(personal), tuple(team))
+
+
+def _agent_keys(agent: str) -> tuple[frozenset[str], str, str]:
+    """The agent's name words, initials and whole name (folded)."""
+    words = [_fold(w) for w in _words(agent)]
+    initials = "".join(w[0] for w in words if w not in _PARTICLES)
+    return frozenset(words), initials, "".join(words)
+
+
+def _names_agent(segment: Segment, agent: str, initials_style: bool) -> bool:
+    words, initials, whole = _agent_keys(agent)
+    signed = [_fold(w) for w in _words(segment.text)]
+    joined = "".join(signed)
+    if joined in (whole, initials) or any(w in words for w in signed):
+        return True
+    if initials_style:
+        # "^JD" for Jean-Daniel, "^Dan" for Daniel, "*MarieD" for Marie Dupont.
+        full_initials = "".join(part[0] for w in words for part in w.split("-") if part)
+        if joined == full_initials or (len(joined) >= 3 and whole.startswith(joined)):
+            return True
+    return False
+
+
+def _last_word(text: str) -> tuple[int, int]:
+    """The span of the text's last word, where a missing signature would go."""
+    end = len(text.rstrip())
+    start = max(text.rfind(ch, 0, end) for ch in (" ", "\n", "\t")) + 1
+    return start, end
+
+
+def _sign_as(agent: str, ctx: RuleContext) -> str:
+    template = str(ctx.option_for("sign_as", ctx.language, default="– {agent}"))
+    return template.format(agent=agent)
+
+
+def _insert_fix(analysis: Analysis, ctx: RuleContext, agent: str) -> Fix:
+    text = analysis.text
+    end = len(text.rstrip())
+    signoff = analysis.signoff
+    if signoff is not None and signoff.kind == "closing" and text[:end].endswith(","):
+        insert = "\n" + agent  # "Best regards," + "\nMarie"
+    else:
+        insert = "\n" + _sign_as(agent, ctx)
+    return Fix(ctx.message("fix_sign", agent=agent), (Edit(end, end, insert),))
+
+
+def _replacement_for(segment: Segment, agent: str, initials_style: bool) -> str:
+    if initials_style:
+        if segment.text.isupper() and len(segment.text) <= 4:
+            return "".join(w[0] for w in _words(agent) if _fold(w) not in _PARTICLES).upper()
+        return _words(agent)[0]
+    return agent
+
+
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    agent = (analysis.reply.agent or "").strip()
+    vocab = _Vocabulary(analysis)
+    signoff = analysis.signoff
+    signature = (
+        _read_signature(analysis, signoff, vocab)
+        if signoff is not None and signoff.kind != "closing"
+        else Signature((), ())
+    )
+    initials_style = signoff is not None and signoff.kind == "initials"
+
+    if signature.personal:
+        if agent and not any(_names_agent(s, agent, initials_style) for s in signature.personal):
+            segment = signature.personal[0]
+            replacement = _replacement_for(segment, agent, initials_style)
+            fix = Fix(
+                ctx.message("fix_sign", agent=agent),
+                (Edit(segment.start, segment.end, replacement),),
+            )
+            yield ctx.finding(
+                segment.start,
+                segment.end,
+                ctx.message("someone_else", name=segment.text, agent=agent),
+                fixes=[fix],
+            )
+        return
+
+    if signature.team:
+        start, end = signature.team[0].start, signature.team[-1].end
+        team = analysis.text[start:end]
+        fixes = []
+        if agent:
+            fixes.append(
+                Fix(ctx.message("fix_sign", agent=agent), (Edit(start, end, f"{agent}, {team}"),))
+            )
+        yield ctx.finding(start, end, ctx.message("team_only", team=team), fixes=fixes)
+        return
+
+    start, end = _last_word(analysis.text)
+    fixes = [_insert_fix(analysis, ctx, agent)] if agent else []
+    yield ctx.finding(start, end, ctx.message("missing"), fixes=fixes)
+
+
+@hookimpl
+def replylint_rules() -> list[Rule]:
+    return [Rule.builtin("signature-present", check)]

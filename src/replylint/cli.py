@@ -1,0 +1,239 @@
+"""The `replylint` command line.
+
+`main()` turns every error into an exit status and a message on stderr; the
+`cmd_*` functions do the work. Subcommands with heavy dependencies (`lsp`,
+`serve`, `hook`) are imported only when asked for, so `check` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from replylint import __version__
+from replylint.config import ConfigError, ConfigLayer
+from replylint.formats import FORMATS
+from replylint.model import CHANNELS, Severity
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    FINDINGS = 1  # findings at or above --fail-on
+    ERROR = 2  # usage, configuration or input error
+
+
+# Subcommands implemented in their own packages: name -> (module, help).
+DELEGATED = {
+    "lsp": ("replylint.lsp", "run the language server (stdio)"),
+    "serve": ("replylint.service", "run the HTTP pre-send service"),
+    "hook": ("replylint.hook", "lint one reply from stdin; exit 1 to block it"),
+}
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 itself; keep one path
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _csv_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="replylint",
+        description="Lint customer-service replies before they are sent.",
+    )
+    parser.add_argument("--version", action="version", version=f"replylint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint reply files and collections")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
+    check.add_argument("--channel", choices=CHANNELS, help="channel for replies that do not say")
+    check.add_argument("--incoming", help="the customer's message being answered")
+    check.add_argument("--agent", help="the sending agent's name")
+    check.add_argument("--brand", help="the company / page name")
+    check.add_argument("--language", help="ISO 639-1 code; detected when absent")
+    check.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
+    check.add_argument("--select", type=_csv_list, help="only these rules (comma-separated)")
+    check.add_argument("--ignore", type=_csv_list, default=[], help="skip these rules")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="error")
+    check.add_argument("--config", type=Path, help="use this config file, not the nearest one")
+    check.add_argument("--jobs", type=int, default=1, help="parallel workers")
+    check.add_argument("--output", type=Path, help="write the report to FILE (atomically)")
+
+    sub.add_parser("rules", help="list the rules")
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule")
+
+    evaluate = sub.add_parser("eval", help="precision/recall against labeled records")
+    evaluate.add_argument("dataset", type=Path)
+    evaluate.add_argument("--show", type=int, default=0, metavar="N", help="show N misses and false alarms per rule")
+    evaluate.add_argument("--select", type=_csv_list)
+    evaluate.add_argument("--config", type=Path)
+
+    for name, (_, help_text) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in DELEGATED:
+        module = importlib.import_module(DELEGATED[args_list[0]][0])
+        return int(module.main(args_list[1:]))
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.command is None:
+            build_parser().print_help(sys.stderr)
+            return ExitStatus.ERROR
+        return int(_COMMANDS[args.command](args))
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return ExitStatus.ERROR
+    except ConfigError as exc:
+        print(f"replylint: config error: {exc}", file=sys.stderr)
+        return ExitStatus.ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error of ours.
+        sys.stderr.close()
+        return ExitStatus.OK
+
+
+def _fails(worst: Severity | None, fail_on: str) -> bool:
+    if fail_on == "never" or worst is None:
+        return False
+    return worst >= Severity.parse(fail_on)
+
+
+def cmd_check(args: argparse.Namespace) -> ExitStatus:
+    from replylint.checker import Checker, Result, Summary
+    from replylint.inputs import InputError
+
+    if args.jobs < 1:
+        raise UsageError("replylint check: --jobs must be at least 1")
+    paths = args.paths or ["-"]
+    if paths.count("-") > 1:
+        raise UsageError("replylint check: stdin (-) can be read once")
+    defaults = {
+        key: getattr(args, key)
+        for key in ("channel", "incoming", "agent", "brand", "language")
+        if getattr(args, key) is not None
+    }
+    cli_layer = ConfigLayer(
+        "command line",
+        select=tuple(args.select) if args.select else None,
+        ignore=tuple(args.ignore),
+        agent=args.agent,
+        brand=args.brand,
+    )
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(str(args.config), "", "config file not found")
+    checker = Checker(cli_layer=cli_layer, explicit_config=args.config, defaults=defaults)
+    stdin_text = sys.stdin.read() if "-" in paths else None
+
+    results: list[Result] = []
+    errors: list[InputError] = []
+    summary = Summary()
+    for item in checker.run(paths, stdin_text):
+        if isinstance(item, InputError):
+            errors.append(item)
+        else:
+            results.append(item)
+            summary.add(item)
+            for problem in item.rule_errors:
+                print(f"replylint: {item.path}: {problem}", file=sys.stderr)
+    _report_plugin_errors()
+
+    output = _render(args.output_format, results, errors, summary, args.output is None)
+    if args.output is not None:
+        _write_atomically(args.output, output)
+    else:
+        sys.stdout.write(output)
+    if errors:
+        return ExitStatus.ERROR
+    return ExitStatus.FINDINGS if _fails(summary.worst, args.fail_on) else ExitStatus.OK
+
+
+def _report_plugin_errors() -> None:
+    from replylint.plugins import load_plugins
+
+    for error in load_plugins().errors:
+        print(f"replylint: {error}", file=sys.stderr)
+
+
+def _render(fmt: str, results: list[Any], errors: list[Any], summary: Any, to_terminal: bool) -> str:
+    module = importlib.import_module(f"replylint.formats.{'json_format' if fmt == 'json' else fmt}")
+    if fmt == "text":
+        colour = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        return str(module.render(results, errors, summary, colour=colour))
+    return str(module.render(results, errors, summary))
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never half-written."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_rules(args: argparse.Namespace) -> ExitStatus:
+    from rich.console import Console
+    from rich.table import Table
+
+    from replylint.engine import Engine
+
+    engine = Engine()
+    table = Table("rule", "severity", "languages", "summary", box=None, show_edge=False)
+    for name, rule in engine.rules.items():
+        languages = ", ".join(sorted(rule.languages)) if rule.languages else "all"
+        table.add_row(name, str(rule.default_severity), languages, rule.summary)
+    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+    _report_plugin_errors()
+    return ExitStatus.OK
+
+
+def cmd_explain(args: argparse.Namespace) -> ExitStatus:
+    from replylint.engine import Engine
+
+    engine = Engine()
+    rule = engine.rules.get(args.rule)
+    if rule is None:
+        known = ", ".join(engine.rules)
+        raise UsageError(f"replylint explain: unknown rule {args.rule!r} (known: {known})")
+    sys.stdout.write(rule.docs.markdown(rule.name, rule.summary))
+    return ExitStatus.OK
+
+
+def cmd_eval(args: argparse.Namespace) -> ExitStatus:
+    from replylint.evaluate import evaluate, render_evaluation
+
+    if not args.dataset.is_file():
+        raise UsageError(f"replylint eval: no such file: {args.dataset}")
+    evaluation = evaluate(args.dataset, select=args.select, config_path=args.config)
+    sys.stdout.write(render_evaluation(evaluation, show=args.show))
+    return ExitStatus.ERROR if evaluation.errors else ExitStatus.OK
+
+
+_COMMANDS = {"check": cmd_check, "rules": cmd_rules, "explain": cmd_explain, "eval": cmd_eval}

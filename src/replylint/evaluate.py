@@ -1,0 +1,113 @@
+"""`replylint eval`: per-rule precision and recall against labeled reply records.
+
+A record carries `"expected": [rule names]`; a rule counts as fired on a record
+when it reports at least one finding there. Optional `expected_language` is
+scored too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from replylint.config import Config, ConfigLayer, load_config
+from replylint.engine import Engine
+from replylint.record import RecordError, parse_record
+
+
+@dataclass
+class Case:
+    id: str
+    text: str
+    expected: frozenset[str]
+    fired: frozenset[str]
+    messages: dict[str, str]
+
+
+@dataclass
+class Evaluation:
+    rules: list[str]
+    cases: list[Case] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    language_total: int = 0
+    language_correct: int = 0
+
+    def counts(self, rule: str) -> tuple[int, int, int]:
+        tp = sum(1 for c in self.cases if rule in c.fired and rule in c.expected)
+        fp = sum(1 for c in self.cases if rule in c.fired and rule not in c.expected)
+        fn = sum(1 for c in self.cases if rule not in c.fired and rule in c.expected)
+        return tp, fp, fn
+
+
+def evaluate(dataset: Path, select: list[str] | None = None, config_path: Path | None = None) -> Evaluation:
+    config = load_config(explicit=config_path) if config_path else Config()
+    if select:
+        config = config.with_layer(ConfigLayer("--select", select=tuple(select)))
+    engine = Engine(config)
+    rules = [name for name in engine.rules if not select or name in select]
+    evaluation = Evaluation(rules)
+    with dataset.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                reply = parse_record(data, default_id=str(number))
+            except (json.JSONDecodeError, RecordError) as exc:
+                evaluation.errors.append(f"{dataset}:{number}: {exc}")
+                continue
+            expected = data.get("expected")
+            if not isinstance(expected, list):
+                evaluation.errors.append(f"{dataset}:{number}: no 'expected' list")
+                continue
+            report = engine.lint(reply)
+            messages: dict[str, str] = {}
+            for finding in report.findings:
+                messages.setdefault(finding.rule, finding.message)
+            evaluation.cases.append(
+                Case(
+                    reply.id or str(number),
+                    reply.text,
+                    frozenset(expected) & frozenset(rules),
+                    frozenset(messages),
+                    messages,
+                )
+            )
+            if data.get("expected_language"):
+                evaluation.language_total += 1
+                evaluation.language_correct += report.language == data["expected_language"]
+    return evaluation
+
+
+def _ratio(num: int, den: int) -> str:
+    return f"{num / den:.2f}" if den else "  - "
+
+
+def render_evaluation(evaluation: Evaluation, show: int = 0) -> str:
+    lines = [f"{'rule':<22} {'precision':>9} {'recall':>7} {'support':>8} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for rule in evaluation.rules:
+        tp, fp, fn = evaluation.counts(rule)
+        lines.append(
+            f"{rule:<22} {_ratio(tp, tp + fp):>9} {_ratio(tp, tp + fn):>7} {tp + fn:>8} {tp:>4} {fp:>4} {fn:>4}"
+        )
+    fired = Counter(rule for case in evaluation.cases for rule in case.fired)
+    lines.append(f"records: {len(evaluation.cases)}; findings by rule: {dict(sorted(fired.items()))}")
+    if evaluation.language_total:
+        lines.append(
+            f"language: {evaluation.language_correct}/{evaluation.language_total} correct "
+            f"({evaluation.language_correct / evaluation.language_total:.1%})"
+        )
+    for error in evaluation.errors:
+        lines.append(f"error: {error}")
+    if show:
+        for rule in evaluation.rules:
+            misses = [c for c in evaluation.cases if rule in c.expected and rule not in c.fired]
+            alarms = [c for c in evaluation.cases if rule in c.fired and rule not in c.expected]
+            for title, cases in (("missed", misses), ("false alarm", alarms)):
+                for case in cases[:show]:
+                    excerpt = case.text.replace("\n", " / ")[:160]
+                    detail = f" -> {case.messages[rule]}" if rule in case.messages else ""
+                    lines.append(f"[{rule}] {title} {case.id}: {excerpt}{detail}")
+    return "\n".join(lines) + "\n"

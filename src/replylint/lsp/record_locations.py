@@ -1,0 +1,447 @@
+"""Where each record's `text` sits in a collection file (JSON, JSONL, YAML).
+
+Findings are code-point offsets into the decoded `text` string; the editor needs
+offsets into the file. For JSON the string token is scanned and every escape
+(`\\n`, `\\"`, `\\u00e9`, a surrogate pair) maps one decoded character to its
+several source characters. For YAML the scalar node's marks give the value's
+span; plain, single-quoted, double-quoted (single line) and literal block
+scalars map exactly, anything else (folded `>` scalars, multi-line quoted or
+plain scalars) falls back to highlighting the whole value.
+
+The collection shapes are those `replylint check` reads: a list of records, an
+object with a `replies` list, or a single record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from json.decoder import scanstring
+from typing import Any
+
+from replylint.model import OffsetMap
+
+COLLECTION_KINDS = ("json", "jsonl", "yaml")
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One record of a collection and where its parts are in the file."""
+
+    data: Any
+    default_id: str
+    start: int  # the record in the file
+    end: int
+    text_map: OffsetMap | None = None  # decoded `text` offsets -> file offsets
+    text_start: int = 0  # the whole `text` value in the file
+    text_end: int = 0
+    exact: bool = False  # False: only the whole value can be highlighted
+
+    def to_file(self, offset: int) -> int:
+        if self.text_map is not None and self.exact:
+            return self.text_map.to_file(offset)
+        return self.text_start
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    message: str
+    start: int
+    end: int
+
+
+class _Segments:
+    """Builds an OffsetMap piece by piece; pieces are checked against the value."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self.decoded = 0
+        self.raw_end = 0
+        self.segments: list[tuple[int, int, int]] = []
+        self.ok = True
+
+    def same(self, source: str, raw: int, length: int) -> None:
+        """`length` characters that are the same in the file and in the value."""
+        if length <= 0:
+            return
+        if source[raw : raw + length] != self.value[self.decoded : self.decoded + length]:
+            self.ok = False
+        self.segments.append((self.decoded, raw, length))
+        self.decoded += length
+        self.raw_end = raw + length
+
+    def escape(self, decoded: str, raw: int, raw_length: int) -> None:
+        """`decoded` (one or two code points) written as `raw_length` file characters."""
+        if self.value[self.decoded : self.decoded + len(decoded)] != decoded:
+            self.ok = False
+        # Each decoded code point starts at the escape; the next piece starts after it.
+        for _ in decoded:
+            self.segments.append((self.decoded, raw, 0))
+            self.decoded += 1
+        self.raw_end = raw + raw_length
+        self.segments.append((self.decoded, self.raw_end, 0))
+
+    def result(self, complete: bool = True) -> OffsetMap | None:
+        if not self.ok or (complete and self.decoded != len(self.value)):
+            return None
+        return OffsetMap([*self.segments, (self.decoded, self.raw_end, 0)])
+
+
+# --- JSON ---------------------------------------------------------------------
+
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_WS = re.compile(r"[ \t\n\r]*")
+_scalar = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+
+
+def json_string_map(source: str, start: int, end: int, value: str) -> OffsetMap | None:
+    """Map a JSON string token `source[start:end]` (quotes included) to its value."""
+    builder = _Segments(value)
+    raw = start + 1
+    stop = end - 1
+    while raw < stop:
+        backslash = source.find("\\", raw, stop)
+        if backslash == -1:
+            builder.same(source, raw, stop - raw)
+            break
+        builder.same(source, raw, backslash - raw)
+        kind = source[backslash + 1]
+        if kind == "u":
+            code = int(source[backslash + 2 : backslash + 6], 16)
+            length = 6
+            if 0xD800 <= code < 0xDC00 and source.startswith("\\u", backslash + 6):
+                low = int(source[backslash + 8 : backslash + 12], 16)
+                if 0xDC00 <= low < 0xE000:
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    length = 12
+            builder.escape(chr(code), backslash, length)
+            raw = backslash + length
+        else:
+            builder.escape(_JSON_ESCAPES.get(kind, kind), backslash, 2)
+            raw = backslash + 2
+    return builder.result()
+
+
+@dataclass
+class _JsonObject:
+    start: int
+    end: int
+    members: dict[str, tuple[int, int, Any]]  # key -> (value start, value end, value)
+
+
+def _json_value(source: str, i: int) -> tuple[Any, int]:
+    """Skip one JSON value at `i` (already validated); objects keep member spans."""
+    char = source[i]
+    if char == "{":
+        obj = _JsonObject(i, i, {})
+        i = _WS.match(source, i + 1).end()  # type: ignore[union-attr]
+        if source[i] == "}":
+            obj.end = i + 1
+            return obj, i + 1
+        while True:
+            key, i = scanstring(source, i + 1)
+            i = _WS.match(source, i).end()  # type: ignore[union-attr]
+            i = _WS.match(source, i + 1).end()  # type: ignore[union-attr]  # past ':'
+            value_start = i
+            value, i = _json_value(source, i)
+            obj.members[key] = (value_start, i, value)
+            i = _WS.match(source, i).end()  # type: ignore[union-attr]
+            if source[i] == "}":
+                obj.end = i + 1
+                return obj, i + 1
+            i = _WS.match(source, i + 1).end()  # type: ignore[union-attr]  # past ','
+    if char == "[":
+        items: list[Any] = []
+        i = _WS.match(source, i + 1).end()  # type: ignore[union-attr]
+        if source[i] == "]":
+            return items, i + 1
+        while True:
+            item_start = i
+            value, i = _json_value(source, i)
+            items.append((item_start, i, value))
+            i = _WS.match(source, i).end()  # type: ignore[union-attr]
+            if source[i] == "]":
+                return items, i + 1
+            i = _WS.match(source, i + 1).end()  # type: ignore[union-attr]
+    return _scalar(source, i)
+
+
+def _plain(node: Any) -> Any:
+    """The Python value of a positional JSON node."""
+    if isinstance(node, _JsonObject):
+        return {key: _plain(value) for key, (_, _, value) in node.members.items()}
+    if isinstance(node, list):
+        return [_plain(value) for _, _, value in node]
+    return node
+
+
+def _json_entry(source: str, start: int, end: int, node: Any, default_id: str) -> RecordEntry:
+    data = _plain(node)
+    if isinstance(node, _JsonObject) and "text" in node.members:
+        t_start, t_end, value = node.members["text"]
+        if isinstance(value, str):
+            mapping = json_string_map(source, t_start, t_end, value)
+            return RecordEntry(
+                data, default_id, start, end, mapping, t_start, t_end, mapping is not None
+            )
+    return RecordEntry(data, default_id, start, end)
+
+
+def _json_error(exc: json.JSONDecodeError, offset: int = 0) -> CollectionError:
+    pos = offset + exc.pos
+    return CollectionError(f"invalid JSON: {exc.msg}", pos, pos + 1)
+
+
+def _records_in(
+    node: Any, start: int, end: int, make: Callable[[Any, int, int, str], RecordEntry]
+) -> tuple[list[RecordEntry], list[CollectionError]]:
+    """Records of a collection's top-level value (list, {replies: [...]}, one record)."""
+    if isinstance(node, _JsonObject) and isinstance(node.members.get("replies", (0, 0, None))[2], list):
+        _, _, node = node.members["replies"]
+    if isinstance(node, _JsonObject) and "text" in node.members:
+        return [make(node, start, end, "1")], []
+    if not isinstance(node, list):
+        return [], [CollectionError("a collection must be a list of reply records", start, start + 1)]
+    return [make(value, s, e, str(n)) for n, (s, e, value) in enumerate(node, start=1)], []
+
+
+def read_json(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
+    begin = 1 if source.startswith("\ufeff") else 0
+    try:
+        json.loads(source[begin:])
+    except json.JSONDecodeError as exc:
+        return [], [_json_error(exc, begin)]
+    except RecursionError:
+        return [], [CollectionError("JSON nested too deeply", begin, begin + 1)]
+    i = _WS.match(source, begin).end()  # type: ignore[union-attr]
+    try:
+        node, end = _json_value(source, i)
+    except RecursionError:
+        return [], [CollectionError("JSON nested too deeply", begin, begin + 1)]
+    return _records_in(
+        node, i, end, lambda value, s, e, rid: _json_entry(source, s, e, value, rid)
+    )
+
+
+def read_jsonl(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
+    entries: list[RecordEntry] = []
+    errors: list[CollectionError] = []
+    start = 0
+    number = 0
+    while start < len(source):
+        # JSON Lines break at \n only (a raw U+2028 is valid inside a JSON string).
+        number += 1
+        newline = source.find("\n", start)
+        stop = len(source) if newline == -1 else newline
+        body, line_start = source[start:stop].rstrip("\r"), start
+        start = stop + 1
+        if number == 1 and body.startswith("\ufeff"):
+            body, line_start = body[1:], line_start + 1
+        if not body.strip():
+            continue
+        try:
+            json.loads(body)
+        except json.JSONDecodeError as exc:
+            errors.append(_json_error(exc, line_start))
+            continue
+        except RecursionError:
+            errors.append(
+                CollectionError("JSON nested too deeply", line_start, line_start + len(body))
+            )
+            continue
+        i = _WS.match(source, line_start).end()  # type: ignore[union-attr]
+        node, end = _json_value(source, i)
+        entries.append(_json_entry(source, i, end, node, str(number)))
+    return entries, errors
+
+
+# --- YAML ---------------------------------------------------------------------
+
+_YAML_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_YAML_HEX = {"x": 2, "u": 4, "U": 8}
+
+
+def yaml_scalar_map(source: str, node: Any) -> OffsetMap | None:
+    """Map a YAML scalar node's value to the file, or None when it cannot be exact."""
+    value: str = node.value
+    start, end = node.start_mark.index, node.end_mark.index
+    style = node.style
+    if style is None:
+        if source[start:end] == value:
+            return OffsetMap([(0, start, len(value)), (len(value), end, 0)])
+        return None
+    if style in ("'", '"'):
+        raw_start, raw_end = start + 1, end - 1
+        if "\n" in source[raw_start:raw_end] or "\r" in source[raw_start:raw_end]:
+            return None  # line folding: no exact mapping
+        builder = _Segments(value)
+        if style == "'":
+            raw = raw_start
+            while raw < raw_end:
+                quote = source.find("''", raw, raw_end)
+                if quote == -1:
+                    builder.same(source, raw, raw_end - raw)
+                    break
+                builder.same(source, raw, quote - raw)
+                builder.escape("'", quote, 2)
+                raw = quote + 2
+            return builder.result()
+        raw = raw_start
+        while raw < raw_end:
+            backslash = source.find("\\", raw, raw_end)
+            if backslash == -1:
+                builder.same(source, raw, raw_end - raw)
+                break
+            builder.same(source, raw, backslash - raw)
+            kind = source[backslash + 1]
+            if kind in _YAML_HEX:
+                digits = _YAML_HEX[kind]
+                try:
+                    char = chr(int(source[backslash + 2 : backslash + 2 + digits], 16))
+                except ValueError:
+                    return None
+                builder.escape(char, backslash, 2 + digits)
+                raw = backslash + 2 + digits
+            elif kind in _YAML_ESCAPES:
+                builder.escape(_YAML_ESCAPES[kind], backslash, 2)
+                raw = backslash + 2
+            else:
+                return None
+        return builder.result()
+    if style == "|":
+        return _literal_block_map(source, start, end, value)
+    return None
+
+
+def _literal_block_map(source: str, start: int, end: int, value: str) -> OffsetMap | None:
+    header_end = source.find("\n", start, end)
+    if header_end == -1:
+        return None
+    lines: list[tuple[int, str]] = []
+    pos = header_end + 1
+    while pos < end:
+        nl = source.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        lines.append((pos, source[pos:stop]))
+        pos = stop + 1
+    indent = None
+    for _, line in lines:
+        text = line.rstrip("\r")
+        if text.strip(" "):
+            indent = len(text) - len(text.lstrip(" "))
+            break
+    if indent is None:
+        return None
+    builder = _Segments(value)
+    for line_start, line in lines:
+        if builder.decoded >= len(value):
+            break
+        content = line[indent:] if len(line) > indent else ""
+        crlf = content.endswith("\r")
+        if crlf:
+            content = content[:-1]
+        content_start = line_start + min(indent, len(line))
+        builder.same(source, content_start, len(content))
+        if builder.decoded < len(value):
+            newline_at = content_start + len(content)
+            builder.escape("\n", newline_at, 2 if crlf else 1)
+    if not builder.ok or builder.decoded != len(value):
+        return None
+    return builder.result()
+
+
+def read_yaml(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
+    import yaml
+
+    try:
+        roots = list(yaml.compose_all(source, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        pos = mark.index if mark is not None else getattr(exc, "position", 0)
+        return [], [CollectionError(f"invalid YAML: {problem}", pos, pos + 1)]
+    except RecursionError:
+        return [], [CollectionError("YAML nested too deeply", 0, 1)]
+    loader_errors: list[CollectionError] = []
+    entries: list[RecordEntry] = []
+    for root in roots:
+        if root is None:
+            continue
+        found, errors = _yaml_records(source, root)
+        entries.extend(found)
+        loader_errors.extend(errors)
+    if len(roots) > 1:
+        # Several documents: number records across them.
+        entries = [
+            RecordEntry(
+                e.data, str(n), e.start, e.end, e.text_map, e.text_start, e.text_end, e.exact
+            )
+            for n, e in enumerate(entries, start=1)
+        ]
+    return entries, loader_errors
+
+
+def _yaml_records(source: str, root: Any) -> tuple[list[RecordEntry], list[CollectionError]]:
+    import yaml
+
+    node = root
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "replies" and isinstance(value, yaml.SequenceNode):
+                node = value
+                break
+    if isinstance(node, yaml.MappingNode) and any(
+        getattr(k, "value", None) == "text" for k, _ in node.value
+    ):
+        items = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        items = list(node.value)
+    else:
+        start = root.start_mark.index
+        return [], [CollectionError("a collection must be a list of reply records", start, start + 1)]
+    entries = []
+    for number, item in enumerate(items, start=1):
+        entries.append(_yaml_entry(source, item, str(number)))
+    return entries, []
+
+
+def _construct(node: Any) -> Any:
+    """The Python value of a composed YAML node (None if it cannot be built)."""
+    import yaml
+
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _yaml_entry(source: str, node: Any, default_id: str) -> RecordEntry:
+    import yaml
+
+    data = _construct(node)
+    start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, yaml.MappingNode):
+        text_node = None
+        for key, value in node.value:
+            if getattr(key, "value", None) == "text":
+                text_node = value
+        if isinstance(text_node, yaml.ScalarNode) and isinstance(data, dict):
+            value = data.get("text")
+            if isinstance(value, str):
+                t_start, t_end = text_node.start_mark.index, text_node.end_mark.index
+                # Block scalars' marks run to the next key: keep the span to its text.
+                t_end = t_start + len(source[t_start:t_end].rstrip())
+                mapping = yaml_scalar_map(source, text_node) if text_node.value == value else None
+                return RecordEntry(
+                    data, default_id, start, end, mapping, t_start, t_end, mapping is not None
+                )
+    return RecordEntry(data, default_id, start, end)

@@ -1,0 +1,570 @@
+"""The pre-send HTTP service: requests to `Engine.lint`, core errors to status codes.
+
+Kept thin the way blackd is: each handler reads a bounded JSON body, turns it into a
+`Reply` (or a 4xx JSON error naming the field), lints it in a worker thread under a
+time limit, and answers with the report's JSON. Nothing the client sent is ever
+logged: a request's log line holds its method, path, status, duration and verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hmac
+import json
+import logging
+import re
+import threading
+import time
+import traceback
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from replylint import __version__
+from replylint.config import ConfigError, ConfigLayer
+from replylint.engine import Engine
+from replylint.model import Reply, Report
+from replylint.plugins import load_plugins
+from replylint.record import RecordError, parse_record
+from replylint.service.audit import AuditError, AuditLog
+from replylint.service.openapi import SETTINGS_KEYS, openapi_document
+
+log = logging.getLogger("replylint.service")
+
+DEFAULT_MAX_BODY = 256 * 1024
+DEFAULT_MAX_BATCH = 1000
+DEFAULT_LINT_TIMEOUT = 10.0
+BODY_READ_TIMEOUT = 30.0
+MAX_OVERRIDE_RULES = 100
+MAX_REASON_CHARS = 1000
+_ENGINE_CACHE_SIZE = 64
+_VERDICT_KEY = "replylint.verdict"
+# Paths logged as they are; any other path is logged as "-" (it came from the client).
+_LOGGED_PATHS = frozenset(
+    ("/", "/healthz", "/openapi.json", "/v1/check", "/v1/check/batch", "/v1/rules")
+)
+_STATIC_PATH = re.compile(r"\A/static/[\w.-]{1,64}\Z")
+_COMPOSER_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+# Warm-up texts: the first lint in a language loads its spaCy pipeline (seconds).
+_WARM_UP = {
+    "en": "Hi Sam, thanks for your message. Your parcel left today. – Marie",
+    "fr": "Bonjour Sam, merci pour votre message. Votre colis est parti. – Marie",
+}
+
+T = TypeVar("T")
+
+
+class ApiError(Exception):
+    """A request the service refuses, with its status code and the field at fault."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        field: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+        self.headers = dict(headers or {})
+
+
+class JSONResponse(Response):
+    """JSON with non-ASCII escaped, so even lone surrogates from the client encode."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def error_body(message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "field": field}}
+
+
+def error_response(
+    status: int, message: str, field: str | None = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(message, field), status_code=status, headers=headers)
+
+
+@dataclass(frozen=True)
+class Override:
+    rules: tuple[str, ...]
+    reason: str
+
+
+def supported_languages(engine: Engine) -> tuple[str, ...]:
+    """The languages the engine has rule data for (config plus language plugins)."""
+    return tuple(dict.fromkeys((*engine.config.languages, *load_plugins().languages)))
+
+
+class Service:
+    """The state shared by the handlers: engine, limits, audit log, caches."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        token: str | None,
+        max_body: int,
+        audit_log: AuditLog,
+        lint_timeout: float,
+        max_batch: int,
+    ) -> None:
+        self.engine = engine
+        self.token = token
+        self.max_body = max_body
+        self.audit = audit_log
+        self.lint_timeout = lint_timeout
+        self.max_batch = max_batch
+        self.languages = supported_languages(engine)
+        self.openapi = openapi_document(
+            engine.rules, self.languages, max_batch=max_batch, auth=bool(token)
+        )
+        self.rules_info = [
+            {
+                "name": rule.name,
+                "summary": rule.summary,
+                "severity": str(rule.default_severity),
+                "url": rule.url,
+                "docs": rule.docs.markdown(rule.name, rule.summary),
+            }
+            for rule in engine.rules.values()
+        ]
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._engines_lock = threading.Lock()
+
+    # --- input ------------------------------------------------------------------
+
+    async def read_json(self, request: Request) -> dict[str, Any]:
+        """The body as a JSON object, bounded by `max_body` (header and bytes read)."""
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise ApiError(400, "invalid Content-Length header")
+            if int(length) > self.max_body:
+                raise ApiError(413, f"request body larger than {self.max_body} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with anyio.fail_after(BODY_READ_TIMEOUT):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > self.max_body:
+                        raise ApiError(413, f"request body larger than {self.max_body} bytes")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise ApiError(408, "timed out reading the request body") from None
+        except ClientDisconnect:
+            raise ApiError(400, "the client disconnected while sending the body") from None
+        body = b"".join(chunks)
+        if not body.strip():
+            raise ApiError(400, "the request body is empty; send a JSON object")
+        try:
+            data = json.loads(body)
+        except UnicodeDecodeError:
+            raise ApiError(400, "the request body is not valid UTF-8") from None
+        except json.JSONDecodeError as exc:
+            raise ApiError(
+                400, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            ) from None
+        except (ValueError, RecursionError):
+            raise ApiError(400, "malformed JSON: too deeply nested or a number too large") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
+        return data
+
+    def engine_for(self, settings: Any) -> Engine:
+        """The engine with the request's settings layered on top (cached per settings)."""
+        if settings is None:
+            return self.engine
+        if not isinstance(settings, Mapping):
+            raise ApiError(422, "'settings' must be an object of configuration keys", "settings")
+        for key in settings:
+            if key not in SETTINGS_KEYS:
+                problem = (
+                    "cannot be set per request; set it in the server's config file"
+                    if key in ("models", "languages", "phrases")
+                    else "unknown setting"
+                )
+                raise ApiError(422, f"settings: {key}: {problem}", f"settings.{key}")
+        language = settings.get("language")
+        if language is not None and language not in self.languages:
+            raise ApiError(
+                422,
+                f"settings: language: must be one of {', '.join(self.languages)}",
+                "settings.language",
+            )
+        key = json.dumps(settings, sort_keys=True)
+        with self._engines_lock:
+            engine = self._engines.get(key)
+            if engine is not None:
+                self._engines.move_to_end(key)
+                return engine
+        try:
+            engine = self.engine.with_layer(ConfigLayer.from_mapping(settings, "settings"))
+        except ConfigError as exc:
+            field = f"settings.{exc.key}" if exc.key else "settings"
+            raise ApiError(422, str(exc), field) from None
+        with self._engines_lock:
+            self._engines[key] = engine
+            while len(self._engines) > _ENGINE_CACHE_SIZE:
+                self._engines.popitem(last=False)
+        return engine
+
+    def parse_item(self, data: Any, engine: Engine) -> tuple[Reply, Override | None]:
+        """A record (with optional override) to a `Reply`, or `ApiError` naming the field."""
+        try:
+            reply = parse_record(data, default_channel=engine.config.channel)
+        except RecordError as exc:
+            raise ApiError(422, str(exc), exc.field) from None
+        if reply.language is not None and reply.language not in self.languages:
+            raise ApiError(
+                422,
+                f"field 'language' must be one of {', '.join(self.languages)}, "
+                f"not {reply.language!r}",
+                "language",
+            )
+        override = data.get("override")
+        return reply, (None if override is None else parse_override(override, engine))
+
+    # --- linting (in a worker thread) ---------------------------------------------
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run `function` in the thread pool; 503 if it takes longer than the limit."""
+        try:
+            with anyio.fail_after(self.lint_timeout):
+                return await anyio.to_thread.run_sync(
+                    functools.partial(function, *args), abandon_on_cancel=True
+                )
+        except TimeoutError:
+            raise ApiError(
+                503,
+                f"linting took longer than {self.lint_timeout:g} s; try again later",
+                headers={"Retry-After": "1"},
+            ) from None
+
+    def check(self, engine: Engine, reply: Reply, override: Override | None) -> dict[str, Any]:
+        report = engine.lint(reply)
+        if report.rule_errors:
+            names = [m.group(1) for e in report.rule_errors if (m := re.match(r"rule '([^']+)'", e))]
+            log.warning("rule(s) failed on a reply and were skipped: %s", ", ".join(names))
+        return self.result(report, override)
+
+    def check_many(
+        self, engine: Engine, items: list[tuple[Reply, Override | None] | ApiError]
+    ) -> list[dict[str, Any]]:
+        results = []
+        for item in items:
+            if isinstance(item, ApiError):
+                results.append(error_body(item.message, item.field))
+                continue
+            try:
+                results.append(self.check(engine, *item))
+            except AuditError:
+                results.append(error_body("the audit log cannot be written; override refused", "override"))
+        return results
+
+    def result(self, report: Report, override: Override | None) -> dict[str, Any]:
+        """The report's JSON; an override takes its rules' findings out of the verdict."""
+        data = report.to_dict()
+        if override is None:
+            return data
+        overridden = set(override.rules)
+        counts = Counter(f.rule for f in report.findings if f.rule in overridden)
+        for finding, item in zip(report.findings, data["findings"]):
+            if finding.rule in overridden:
+                item["overridden"] = True
+        kept = tuple(f for f in report.findings if f.rule not in overridden)
+        data["verdict"] = dataclasses.replace(report, findings=kept).verdict
+        data["override"] = {
+            "rules": list(override.rules),
+            "reason": override.reason,
+            "findings": sum(counts.values()),
+            "original_verdict": report.verdict,
+        }
+        self.audit.record(report.reply.text, override.rules, override.reason, counts, report.channel)
+        return data
+
+    def warm_up(self) -> None:
+        """Load each language's pipeline before the first request needs it."""
+        for language in self.languages:
+            text = _WARM_UP.get(language, "Hello, thank you.")
+            self.engine.lint(Reply(text=text, language=language))
+
+    # --- handlers -------------------------------------------------------------------
+
+    async def handle_check(self, request: Request) -> Response:
+        data = await self.read_json(request)
+        engine = self.engine_for(data.get("settings"))
+        reply, override = self.parse_item(data, engine)
+        try:
+            result = await self.run(self.check, engine, reply, override)
+        except AuditError:
+            raise ApiError(503, "the audit log cannot be written; override refused", "override") from None
+        request.scope[_VERDICT_KEY] = result["verdict"]
+        return JSONResponse(result)
+
+    async def handle_batch(self, request: Request) -> Response:
+        data = await self.read_json(request)
+        if "replies" not in data:
+            raise ApiError(422, "missing required field 'replies'", "replies")
+        replies = data["replies"]
+        if not isinstance(replies, list):
+            raise ApiError(422, f"'replies' must be a list of reply records, not {_json_type(replies)}", "replies")
+        if len(replies) > self.max_batch:
+            raise ApiError(422, f"at most {self.max_batch} replies per batch, got {len(replies)}", "replies")
+        engine = self.engine_for(data.get("settings"))
+        items: list[tuple[Reply, Override | None] | ApiError] = []
+        for index, record in enumerate(replies):
+            try:
+                if isinstance(record, Mapping) and record.get("settings") is not None:
+                    raise ApiError(422, "'settings' belong at the batch level, not in a reply", "settings")
+                items.append(self.parse_item(record, engine))
+            except ApiError as exc:
+                exc.field = f"replies[{index}].{exc.field}" if exc.field else f"replies[{index}]"
+                items.append(exc)
+        results = await self.run(self.check_many, engine, items)
+        verdicts = Counter(r.get("verdict", "error") for r in results)
+        request.scope[_VERDICT_KEY] = ",".join(f"{k}:{v}" for k, v in sorted(verdicts.items()))
+        return JSONResponse({"results": results})
+
+    async def handle_rules(self, request: Request) -> Response:
+        return JSONResponse({"rules": self.rules_info})
+
+    async def handle_health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__, "auth": bool(self.token)})
+
+    async def handle_openapi(self, request: Request) -> Response:
+        return JSONResponse(self.openapi)
+
+    async def handle_composer(self, request: Request) -> Response:
+        return Response(
+            _composer_html(),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": _COMPOSER_CSP},
+        )
+
+
+def parse_override(value: Any, engine: Engine) -> Override:
+    if not isinstance(value, Mapping):
+        raise ApiError(422, "'override' must be an object with 'rules' and 'reason'", "override")
+    for key in value:
+        if key not in ("rules", "reason"):
+            raise ApiError(422, f"override: unknown key {key!r}", f"override.{key}")
+    rules = value.get("rules")
+    if not isinstance(rules, list) or not rules or not all(isinstance(r, str) for r in rules):
+        raise ApiError(422, "'override.rules' must be a non-empty list of rule names", "override.rules")
+    if len(rules) > MAX_OVERRIDE_RULES:
+        raise ApiError(422, f"'override.rules' lists more than {MAX_OVERRIDE_RULES} rules", "override.rules")
+    for index, name in enumerate(rules):
+        if name not in engine.rules:
+            raise ApiError(422, f"override: unknown rule {name!r}", f"override.rules[{index}]")
+    reason = value.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ApiError(422, "'override.reason' must say why the reply is sent anyway", "override.reason")
+    if len(reason) > MAX_REASON_CHARS:
+        raise ApiError(422, f"'override.reason' is longer than {MAX_REASON_CHARS} characters", "override.reason")
+    return Override(tuple(dict.fromkeys(rules)), reason.strip())
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("replylint.service") / "static"))
+
+
+@functools.cache
+def _composer_html() -> bytes:
+    return (static_dir() / "index.html").read_bytes()
+
+
+# --- middleware and error handlers -------------------------------------------------
+
+
+def _logged_path(path: str) -> str:
+    if path in _LOGGED_PATHS or _STATIC_PATH.match(path):
+        return path
+    return "-"
+
+
+class ServiceGuard:
+    """Outermost layer: bearer token, security headers, the access log, last-resort 500.
+
+    Starlette's error middleware re-raises after sending its 500 so servers can log
+    the traceback; uvicorn would print the exception message, which may quote the
+    request. This layer swallows it after logging only the exception type and frames.
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token.encode("utf-8") if token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path = scope.get("path", "")
+        status = 500
+        response_started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if path.startswith("/v1/"):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        try:
+            if self.token is not None and path.startswith("/v1/") and not self._authorised(scope):
+                response = error_response(
+                    401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
+                )
+                await response(scope, receive, send_with_headers)
+            else:
+                await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            _log_internal_error(exc)
+            if not response_started:
+                await error_response(500, "internal error")(scope, receive, send_with_headers)
+        finally:
+            verdict = scope.get(_VERDICT_KEY)
+            log.info(
+                "%s %s %d %.1fms%s",
+                scope.get("method", "-"),
+                _logged_path(path),
+                status,
+                (time.perf_counter() - started) * 1000,
+                f" verdict={verdict}" if verdict else "",
+            )
+
+    def _authorised(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                scheme, _, credentials = value.partition(b" ")
+                if scheme.lower() == b"bearer" and self.token is not None:
+                    return hmac.compare_digest(credentials.strip(), self.token)
+                return False
+        return False
+
+
+def _log_internal_error(exc: BaseException) -> None:
+    # The type and the frames only: an exception's message may quote the reply.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("internal error: %s\n%s", type(exc).__name__, frames.rstrip())
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message, exc.field, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return error_response(500, "internal error")
+
+
+class ServiceApp(Starlette):
+    """Starlette with `ServiceGuard` outside everything, even the error middleware."""
+
+    guard_token: str | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return ServiceGuard(super().build_middleware_stack(), self.guard_token)
+
+
+def create_app(
+    engine: Engine | None = None,
+    token: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    audit_log: str | Path | None = None,
+    *,
+    lint_timeout: float = DEFAULT_LINT_TIMEOUT,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    warm_up: bool = True,
+) -> Starlette:
+    """The service as an ASGI app: `uvicorn.run(create_app(...))`.
+
+    `engine` defaults to every installed rule with built-in settings; `token`, when
+    set, is required as `Authorization: Bearer ...` on /v1/; `audit_log` is a JSONL
+    file for overrides (None: overrides are only counted in the log).
+    """
+    if engine is None:
+        from replylint.api import default_engine
+
+        engine = default_engine()
+    audit = AuditLog(Path(audit_log) if audit_log is not None else None)
+    service = Service(
+        engine,
+        token=token or None,
+        max_body=max_body,
+        audit_log=audit,
+        lint_timeout=lint_timeout,
+        max_batch=max_batch,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm_up:
+            await anyio.to_thread.run_sync(service.warm_up)
+        yield
+
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        ApiError: _api_error,
+        HTTPException: _http_error,
+        Exception: _internal_error,
+    }
+    app = ServiceApp(
+        routes=[
+            Route("/v1/check", service.handle_check, methods=["POST"]),
+            Route("/v1/check/batch", service.handle_batch, methods=["POST"]),
+            Route("/v1/rules", service.handle_rules, methods=["GET"]),
+            Route("/healthz", service.handle_health, methods=["GET"]),
+            Route("/openapi.json", service.handle_openapi, methods=["GET"]),
+            Route("/", service.handle_composer, methods=["GET"]),
+            Mount("/static", StaticFiles(directory=static_dir()), name="static"),
+        ],
+        exception_handlers=handlers,
+        lifespan=lifespan,
+    )
+    app.guard_token = service.token
+    app.state.service = service
+    return app

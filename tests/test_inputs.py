@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from replylint.inputs import InputError, Item, expand_paths, read_items
+
+
+def items(path: Path) -> list[Item | InputError]:
+    return list(read_items(str(path), {"channel": "private"}))
+
+
+def test_csv_with_header_and_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        'id,text,channel,faq\n1,"Hello, there",chat,\n2,"Too",many,cells,here\n3,"Fine",fax,\n4,"Saved","email","How?|Why?"\n',
+        encoding="utf-8",
+    )
+    got = items(path)
+    assert isinstance(got[0], Item) and got[0].reply.text == "Hello, there"
+    assert isinstance(got[1], InputError) and "more cells" in got[1].message
+    assert isinstance(got[2], InputError) and "channel" in got[2].message and got[2].line == 4
+    assert isinstance(got[3], Item) and got[3].reply.faq == ("How?", "Why?")
+
+
+def test_csv_without_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,body\n1,hi\n", encoding="utf-8")
+    (error,) = items(path)
+    assert isinstance(error, InputError) and "'text' column" in error.message
+
+
+def test_yaml_and_json_lists(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("- text: one\n- text: two\n  channel: public\n- 42\n", encoding="utf-8")
+    got = items(tmp_path / "r.yaml")
+    assert [type(i).__name__ for i in got] == ["Item", "Item", "InputError"]
+    assert got[1].reply.channel == "public" and got[1].reply.id == "2"  # type: ignore[union-attr]
+    (tmp_path / "r.json").write_text('{"replies": [{"text": "a"}]}', encoding="utf-8")
+    assert isinstance(items(tmp_path / "r.json")[0], Item)
+    (tmp_path / "bad.json").write_text('[{"text": "a"', encoding="utf-8")
+    (error,) = items(tmp_path / "bad.json")
+    assert isinstance(error, InputError) and "invalid JSON" in error.message
+    (tmp_path / "bad.yaml").write_text("- text: [unclosed\n", encoding="utf-8")
+    (error,) = items(tmp_path / "bad.yaml")
+    assert isinstance(error, InputError) and "invalid YAML" in error.message
+
+
+def test_binary_and_non_utf8_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\xff\xfe\x00junk")
+    (error,) = items(tmp_path / "a.txt")
+    assert isinstance(error, InputError)
+    (tmp_path / "b.txt").write_bytes(b"hello\x00world")
+    (error,) = items(tmp_path / "b.txt")
+    assert isinstance(error, InputError) and "binary" in error.message
+
+
+def test_directories_walked_in_stable_order(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.md", "c.reply", "skip.png", "sub/d.jsonl", ".hidden/e.txt"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in expand_paths([str(tmp_path)])]  # type: ignore[arg-type]
+    assert found == ["a.md", "b.txt", "c.reply", "sub/d.jsonl"]
+    (missing,) = list(expand_paths([str(tmp_path / "nope.txt")]))
+    assert isinstance(missing, InputError)
