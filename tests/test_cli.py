@@ -12,7 +12,9 @@ import pytest
 LONG_PUBLIC = " ".join(["Word word word word word."] * 14)  # 70 words
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "replylint", *args],
         input=stdin,
@@ -60,7 +62,9 @@ def test_json_results_and_errors(collection: Path) -> None:
     }
 
 
-@pytest.mark.parametrize(("fail_on", "code"), [("error", 0), ("warning", 0), ("info", 1), ("never", 0)])
+@pytest.mark.parametrize(
+    ("fail_on", "code"), [("error", 0), ("warning", 0), ("info", 1), ("never", 0)]
+)
 def test_fail_on_drives_exit_code(tmp_path: Path, fail_on: str, code: int) -> None:
     path = tmp_path / "long.txt"
     path.write_text(f"---\nchannel: public\n---\n{LONG_PUBLIC}\n", encoding="utf-8")
@@ -70,7 +74,17 @@ def test_fail_on_drives_exit_code(tmp_path: Path, fail_on: str, code: int) -> No
 
 
 def test_stdin_plain_text_and_record() -> None:
-    proc = run("check", "-", "--select", "brevity", "--channel", "public", "--fail-on", "info", stdin=LONG_PUBLIC)
+    proc = run(
+        "check",
+        "-",
+        "--select",
+        "brevity",
+        "--channel",
+        "public",
+        "--fail-on",
+        "info",
+        stdin=LONG_PUBLIC,
+    )
     assert proc.returncode == 1
     assert "<stdin>" in proc.stdout
     record = json.dumps({"text": "Short.", "channel": "chat", "id": "r1"})
@@ -80,7 +94,9 @@ def test_stdin_plain_text_and_record() -> None:
 
 
 def test_config_error_exits_2_and_names_key(tmp_path: Path) -> None:
-    (tmp_path / "replylint.toml").write_text("[rules.brevity]\nseverity = 'fatal'\n", encoding="utf-8")
+    (tmp_path / "replylint.toml").write_text(
+        "[rules.brevity]\nseverity = 'fatal'\n", encoding="utf-8"
+    )
     (tmp_path / "a.txt").write_text("Hello there.", encoding="utf-8")
     proc = run("check", "a.txt", cwd=tmp_path)
     assert proc.returncode == 2
@@ -88,7 +104,9 @@ def test_config_error_exits_2_and_names_key(tmp_path: Path) -> None:
 
 
 def test_config_found_upward_from_file(tmp_path: Path) -> None:
-    (tmp_path / "replylint.toml").write_text("[rules.brevity]\nseverity = 'error'\n", encoding="utf-8")
+    (tmp_path / "replylint.toml").write_text(
+        "[rules.brevity]\nseverity = 'error'\n", encoding="utf-8"
+    )
     sub = tmp_path / "replies" / "en"
     sub.mkdir(parents=True)
     (sub / "long.reply").write_text(f"---\nchannel: public\n---\n{LONG_PUBLIC}", encoding="utf-8")

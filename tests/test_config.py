@@ -8,6 +8,7 @@ from replylint.config import Config, ConfigError, ConfigLayer, find_config_file,
 from replylint.engine import Engine
 from replylint.model import Reply, Severity
 
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -32,7 +33,10 @@ def test_found_upward_replylint_toml_first(tmp_path: Path) -> None:
 
 def test_pyproject_without_section_is_skipped(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
-    assert find_config_file(tmp_path) is None or find_config_file(tmp_path) != tmp_path / "pyproject.toml"
+    assert (
+        find_config_file(tmp_path) is None
+        or find_config_file(tmp_path) != tmp_path / "pyproject.toml"
+    )
 
 
 def test_precedence_defaults_file_channel_editor_cli(tmp_path: Path) -> None:

@@ -74,7 +74,9 @@ def test_positions_after_emoji_and_accents(prefix: str) -> None:
         )
     )
     doc = parse_document(source)
-    result = checker.lint_item(checker.engine_for("x.reply"), Item("x.reply", doc.reply, doc.offsets, source))
+    result = checker.lint_item(
+        checker.engine_for("x.reply"), Item("x.reply", doc.reply, doc.offsets, source)
+    )
     (finding,) = result.findings
     assert source[finding.start : finding.end] == "hey guys"
     line, col = LineIndex(source).line_col(finding.start)

@@ -30,7 +30,9 @@ def test_csv_without_text_column(tmp_path: Path) -> None:
 
 
 def test_yaml_and_json_lists(tmp_path: Path) -> None:
-    (tmp_path / "r.yaml").write_text("- text: one\n- text: two\n  channel: public\n- 42\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(
+        "- text: one\n- text: two\n  channel: public\n- 42\n", encoding="utf-8"
+    )
     got = items(tmp_path / "r.yaml")
     assert [type(i).__name__ for i in got] == ["Item", "Item", "InputError"]
     assert got[1].reply.channel == "public" and got[1].reply.id == "2"  # type: ignore[union-attr]

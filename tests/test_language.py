@@ -34,20 +34,40 @@ def test_corpus_language_accuracy(corpus: list[dict]) -> None:
     ],
 )
 def test_short_texts(text: str, expected: str) -> None:
-    assert choose_language(text, explicit=None, incoming=None, default="en", languages=LANGS) == expected
+    assert (
+        choose_language(text, explicit=None, incoming=None, default="en", languages=LANGS)
+        == expected
+    )
 
 
 def test_too_short_falls_back_to_incoming_then_default() -> None:
     assert detect_language("ok!", LANGS) is None
     assert (
-        choose_language("ok!", explicit=None, incoming="Bonjour, je cherche un parfum pour ma mère", default="en", languages=LANGS)
+        choose_language(
+            "ok!",
+            explicit=None,
+            incoming="Bonjour, je cherche un parfum pour ma mère",
+            default="en",
+            languages=LANGS,
+        )
         == "fr"
     )
-    assert choose_language("ok!", explicit=None, incoming=None, default="fr", languages=LANGS) == "fr"
+    assert (
+        choose_language("ok!", explicit=None, incoming=None, default="fr", languages=LANGS) == "fr"
+    )
 
 
 def test_explicit_language_wins() -> None:
-    assert choose_language("Thanks a lot for your message", explicit="fr", incoming=None, default="en", languages=LANGS) == "fr"
+    assert (
+        choose_language(
+            "Thanks a lot for your message",
+            explicit="fr",
+            incoming=None,
+            default="en",
+            languages=LANGS,
+        )
+        == "fr"
+    )
 
 
 def test_detection_is_repeatable() -> None:

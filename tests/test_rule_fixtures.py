@@ -72,6 +72,8 @@ def test_fixture(rule: str, case: dict[str, Any]) -> None:
 
 def test_every_builtin_rule_has_fixtures() -> None:
     engine = Engine()
-    builtin = [name for name, rule in engine.rules.items() if rule.url and "replylint.dev" in rule.url]
+    builtin = [
+        name for name, rule in engine.rules.items() if rule.url and "replylint.dev" in rule.url
+    ]
     missing = [name for name in builtin if not list((FIXTURES / name).glob("*.yaml"))]
     assert not missing, f"rules without fixtures: {missing}"

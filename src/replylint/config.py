@@ -254,7 +254,9 @@ def _expect_str_list(value: Any, source: str, key: str) -> tuple[str, ...]:
 def _parse_channel(value: Any, source: str, key: str) -> str:
     channel = _expect_str(value, source, key)
     if channel not in CHANNELS:
-        raise ConfigError(source, key, f"unknown channel {channel!r} (one of {', '.join(CHANNELS)})")
+        raise ConfigError(
+            source, key, f"unknown channel {channel!r} (one of {', '.join(CHANNELS)})"
+        )
     return channel
 
 
@@ -350,7 +352,9 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
                 raise ConfigError(source, f"channels.{channel}", "expected a table")
             extra = set(section) - {"rules"}
             if extra:
-                raise ConfigError(source, f"channels.{channel}.{sorted(extra)[0]}", "unknown setting")
+                raise ConfigError(
+                    source, f"channels.{channel}.{sorted(extra)[0]}", "unknown setting"
+                )
             parsed[channel] = _parse_rules(
                 section.get("rules", {}), source, f"channels.{channel}.rules"
             )

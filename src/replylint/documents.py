@@ -24,7 +24,9 @@ from replylint.model import OffsetMap, Reply
 from replylint.record import RecordError, parse_record
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".reply")
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
 _QUOTE = re.compile(r"[ \t]*>[ \t]?")
 
 

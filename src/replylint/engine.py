@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from replylint.analysis import analyze
 from replylint.config import Config, ConfigError, ConfigLayer
@@ -36,16 +37,17 @@ class Engine:
         validate: bool = True,
     ) -> None:
         self.config = config or Config()
+        self.plugin_errors: tuple[PluginError, ...] = ()
         if rules is None:
             loaded = load_plugins()
             rules, self.plugin_errors = loaded.rules, loaded.errors
-        else:
-            self.plugin_errors: tuple[PluginError, ...] = ()
         own = [phrase_rule(spec) for spec in self.config.phrases]
         by_name = {rule.name: rule for rule in rules}
         for rule in own:
             if rule.name in by_name:
-                raise ConfigError("phrases", rule.name, "this name is taken by a built-in or plugin rule")
+                raise ConfigError(
+                    "phrases", rule.name, "this name is taken by a built-in or plugin rule"
+                )
             by_name[rule.name] = rule
         self.rules: dict[str, Rule] = dict(sorted(by_name.items()))
         self._active: dict[str, list[ActiveRule]] = {}
@@ -59,15 +61,20 @@ class Engine:
                 raise ConfigError(source, key, f"unknown rule {name!r}")
         for layer in self.config.layers:
             for name, settings in layer.rules.items():
-                self._validate_options(layer.source, f"rules.{name}", self.rules[name], settings.options)
+                self._validate_options(
+                    layer.source, f"rules.{name}", self.rules[name], settings.options
+                )
             for channel, section in layer.channels.items():
                 for name, settings in section.items():
                     self._validate_options(
-                        layer.source, f"channels.{channel}.rules.{name}", self.rules[name], settings.options
+                        layer.source,
+                        f"channels.{channel}.rules.{name}",
+                        self.rules[name],
+                        settings.options,
                     )
 
     @staticmethod
-    def _validate_options(source: str, key: str, rule: Rule, options: dict[str, object]) -> None:
+    def _validate_options(source: str, key: str, rule: Rule, options: Mapping[str, Any]) -> None:
         for option, value in options.items():
             if option not in rule.options:
                 known = ", ".join(sorted(rule.options)) or "none"
@@ -129,7 +136,7 @@ class Engine:
 
     def prepare(self, reply: Reply) -> Reply:
         """Fill the reply's context from configuration where the record has none."""
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         if reply.agent is None and self.config.agent:
             changes["agent"] = self.config.agent
         if reply.brand is None and self.config.brand:

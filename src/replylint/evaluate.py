@@ -41,7 +41,9 @@ class Evaluation:
         return tp, fp, fn
 
 
-def evaluate(dataset: Path, select: list[str] | None = None, config_path: Path | None = None) -> Evaluation:
+def evaluate(
+    dataset: Path, select: list[str] | None = None, config_path: Path | None = None
+) -> Evaluation:
     config = load_config(explicit=config_path) if config_path else Config()
     if select:
         config = config.with_layer(ConfigLayer("--select", select=tuple(select)))
@@ -86,14 +88,18 @@ def _ratio(num: int, den: int) -> str:
 
 
 def render_evaluation(evaluation: Evaluation, show: int = 0) -> str:
-    lines = [f"{'rule':<22} {'precision':>9} {'recall':>7} {'support':>8} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    lines = [
+        f"{'rule':<22} {'precision':>9} {'recall':>7} {'support':>8} {'tp':>4} {'fp':>4} {'fn':>4}"
+    ]
     for rule in evaluation.rules:
         tp, fp, fn = evaluation.counts(rule)
         lines.append(
             f"{rule:<22} {_ratio(tp, tp + fp):>9} {_ratio(tp, tp + fn):>7} {tp + fn:>8} {tp:>4} {fp:>4} {fn:>4}"
         )
     fired = Counter(rule for case in evaluation.cases for rule in case.fired)
-    lines.append(f"records: {len(evaluation.cases)}; findings by rule: {dict(sorted(fired.items()))}")
+    lines.append(
+        f"records: {len(evaluation.cases)}; findings by rule: {dict(sorted(fired.items()))}"
+    )
     if evaluation.language_total:
         lines.append(
             f"language: {evaluation.language_correct}/{evaluation.language_total} correct "

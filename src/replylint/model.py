@@ -101,7 +101,9 @@ class Finding:
         fixes = tuple(
             Fix(
                 f.title,
-                tuple(Edit(mapping.to_file(e.start), mapping.to_file(e.end), e.text) for e in f.edits),
+                tuple(
+                    Edit(mapping.to_file(e.start), mapping.to_file(e.end), e.text) for e in f.edits
+                ),
             )
             for f in self.fixes
         )
@@ -163,7 +165,7 @@ class OffsetMap:
 class LineIndex:
     """1-based line/column lookups for offsets into one source text."""
 
-    __slots__ = ("_starts", "_length")
+    __slots__ = ("_length", "_starts")
 
     def __init__(self, source: str) -> None:
         starts = [0]

@@ -25,7 +25,10 @@ def phrase_rule(spec: PhraseRuleSpec) -> Rule:
             fixes = []
             if replacement is not None:
                 fixes.append(
-                    Fix(f"Replace with '{replacement}'", (Edit(match.start, match.end, replacement),))
+                    Fix(
+                        f"Replace with '{replacement}'",
+                        (Edit(match.start, match.end, replacement),),
+                    )
                 )
             message = (spec.message or "Avoid '{phrase}'.").format(
                 phrase=analysis.text[match.start : match.end], replacement=replacement or ""

@@ -37,7 +37,7 @@ class PhraseList:
         self.phrases = tuple(dict.fromkeys(p for p in phrases if p.strip()))
         self._lower: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._lemma: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        for phrase, doc in zip(self.phrases, nlp.pipe(self.phrases)):
+        for phrase, doc in zip(self.phrases, nlp.pipe(self.phrases), strict=True):
             self._lower.add(phrase, [nlp.make_doc(phrase.lower())])
             self._lemma.add(phrase, [doc])
         self._vocab = nlp.vocab

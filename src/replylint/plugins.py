@@ -40,9 +40,9 @@ _lock = threading.Lock()
 _loaded: LoadedPlugins | None = None
 
 
-def plugin_manager(extra: list[tuple[str, Any]] | None = None) -> tuple[
-    pluggy.PluginManager, list[PluginError]
-]:
+def plugin_manager(
+    extra: list[tuple[str, Any]] | None = None,
+) -> tuple[pluggy.PluginManager, list[PluginError]]:
     """A manager with every entry-point plugin registered (plus `extra` ones)."""
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
@@ -69,7 +69,7 @@ def collect(pm: pluggy.PluginManager, errors: list[PluginError]) -> LoadedPlugin
     rules: dict[str, Rule] = {}
     for impl in pm.hook.replylint_rules.get_hookimpls():
         try:
-            provided = list(impl.function() or [])
+            provided: list[Rule] = list(impl.function() or [])  # type: ignore[call-overload]
         except Exception as exc:
             errors.append(PluginError(impl.plugin_name, f"{type(exc).__name__}: {exc}"))
             continue
@@ -83,7 +83,7 @@ def collect(pm: pluggy.PluginManager, errors: list[PluginError]) -> LoadedPlugin
     languages: dict[str, LanguageData] = {}
     for impl in pm.hook.replylint_languages.get_hookimpls():
         try:
-            for data in impl.function() or []:
+            for data in impl.function() or []:  # type: ignore[attr-defined]
                 languages.setdefault(data.code, data)
         except Exception as exc:
             errors.append(PluginError(impl.plugin_name, f"{type(exc).__name__}: {exc}"))

@@ -55,9 +55,7 @@ def parse_record(
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise RecordError(
-                f"field '{name}' must be a string, not {type(value).__name__}", name
-            )
+            raise RecordError(f"field '{name}' must be a string, not {type(value).__name__}", name)
         values[name] = value
 
     record_id = data.get("id")

@@ -89,7 +89,7 @@ function serverOptions(): ResolvedServer {
     args: resolved.args,
     // No `transport`: stdio without the `--stdio` flag that TransportKind.stdio
     // would append, so the command runs exactly as configured (`replylint lsp`).
-    // The server looks for replylint.toml / pyproject.toml from the workspace root.
+    // cwd: the server looks for replylint.toml / pyproject.toml from the workspace root.
     options: workspaceFolder === undefined ? {} : { cwd: workspaceFolder },
   };
   const missing = findExecutable(resolved.command, process.env, workspaceFolder ?? process.cwd()) === undefined;

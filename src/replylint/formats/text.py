@@ -19,7 +19,11 @@ def location(result: Result) -> str:
 
 
 def render(
-    results: Sequence[Result], errors: Sequence[InputError], summary: Summary, *, colour: bool = False
+    results: Sequence[Result],
+    errors: Sequence[InputError],
+    summary: Summary,
+    *,
+    colour: bool = False,
 ) -> str:
     lines: list[str] = []
     for result in results:
@@ -36,7 +40,9 @@ def render(
                     f"{_COLOURS[severity]}{severity}{_RESET} {_DIM}{finding.rule}{_RESET} {finding.message}"
                 )
             else:
-                lines.append(f"{where}:{line + 1}:{col + 1}: {severity} {finding.rule} {finding.message}")
+                lines.append(
+                    f"{where}:{line + 1}:{col + 1}: {severity} {finding.rule} {finding.message}"
+                )
     for error in errors:
         where = "<stdin>" if error.path == STDIN else error.path
         if error.id is not None and error.line is None:

@@ -1,0 +1,346 @@
+"""`directness`: answer the question, first.
+
+Three checks (RULES.md): a preamble of courtesy sentences before the content, a
+question in `incoming` left unanswered, and a deflection that only sends the
+customer elsewhere. All three read the body as clauses (sentences cut at commas,
+colons and "but"), each classified once from the rule's phrase lists.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from replylint.analysis import Analysis, content_lemmas, is_word
+from replylint.hookspecs import hookimpl
+from replylint.model import Finding
+from replylint.phrases import PhraseMatch, phrase_list
+from replylint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Tokens that end a clause inside a sentence; contrast words also start a new one.
+_CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
+_CONTRAST = frozenset({"but", "however", "although", "though", "mais", "cependant", "toutefois", "pourtant"})
+# "&amp;" in tweets: the entity name is not a word.
+_ENTITIES = frozenset({"amp", "lt", "gt", "quot"})
+# Courtesy must start the clause: at most this many words before the keyword
+# ("I am so sorry", "je suis sincèrement désolé").
+_LEAD_WORDS = 4
+# Word stems compared between question and reply: lookup lemmas miss
+# "delivered"/"delivery", a shared prefix does not.
+_STEM = 5
+
+_LISTS = (
+    "apology", "thanks", "empathy", "greeting", "holding", "refusal", "redirect", "reason",
+    "specific_link", "negation", "conditional", "yes_no", "first_person", "second_person",
+    "indirect_question", "purpose", "instruction",
+)  # fmt: skip
+# Words before a redirect phrase that tell who is to act: "then we can reach out to the
+# store" is the agent's own step; "we suggest that you contact" sends the customer.
+_SUBJECT_WINDOW = 4
+
+
+class Kind(enum.Enum):
+    COURTESY = "courtesy"  # greeting / thanks / apology / empathy: counts for the preamble
+    FILLER = "filler"  # an offer to help, a generic purpose, an interjection, a name
+    REDIRECT = "redirect"  # go elsewhere to start over
+    HOLDING = "holding"  # one moment, I'm checking
+    CONTENT = "content"  # anything else: a fact, an answer, an instruction
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int  # token indices in the reply doc
+    end: int
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Sentence:
+    span: Span
+    clauses: tuple[Clause, ...]
+
+    @property
+    def kinds(self) -> frozenset[Kind]:
+        return frozenset(c.kind for c in self.clauses)
+
+    @property
+    def is_courtesy(self) -> bool:
+        """Only greeting / thanks / apology / empathy (with fillers beside it)."""
+        return Kind.COURTESY in self.kinds and self.kinds <= {Kind.COURTESY, Kind.FILLER}
+
+    @property
+    def is_empty(self) -> bool:
+        """Says nothing: no content, redirect or holding clause."""
+        return self.kinds <= {Kind.COURTESY, Kind.FILLER}
+
+
+class Reading:
+    """The reply's body as classified clauses, and the phrase matches behind them."""
+
+    def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
+        self.analysis = analysis
+        self.ctx = ctx
+        self.doc = analysis.doc
+        data = ctx.data
+        lang, model = analysis.language, analysis.model
+        self.matches: dict[str, list[PhraseMatch]] = {
+            key: phrase_list(data.get(key, ()), lang, model).find(self.doc) for key in _LISTS
+        }
+        # Token index -> the list names whose matches start there / cover it.
+        self._starts: dict[int, set[str]] = {}
+        self._covers: dict[int, set[str]] = {}
+        for key, found in self.matches.items():
+            for m in found:
+                self._starts.setdefault(m.token_start, set()).add(key)
+                for i in range(m.token_start, m.token_end):
+                    self._covers.setdefault(i, set()).add(key)
+        self.filler_words = _word_set(data, "filler_words")
+        self.interjections = _word_set(data, "interjections")
+        brand = (analysis.reply.brand or "").lstrip("@").lower()
+        self.brand = brand
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(Sentence(s, tuple(self._clauses(s))) for s in self.analysis.sentences)
+
+    def _words(self, start: int, end: int) -> list[Token]:
+        doc = self.doc
+        return [
+            doc[i]
+            for i in range(start, end)
+            if _is_text_word(doc[i]) and not (doc[i].lower_ in _ENTITIES and i and doc[i - 1].text == "&")
+        ]
+
+    def _clauses(self, sentence: Span) -> Iterator[Clause]:
+        start = sentence.start
+        for i in range(sentence.start, sentence.end):
+            token = self.doc[i]
+            if _breaks_clause(token):
+                if i > start:
+                    yield from self._clause(start, i)
+                start = i + 1 if token.text in _CLAUSE_PUNCT else i
+        if start < sentence.end:
+            yield from self._clause(start, sentence.end)
+
+    def _clause(self, start: int, end: int) -> Iterator[Clause]:
+        words = self._words(start, end)
+        if words:
+            yield Clause(start, end, self._classify(start, end, words))
+
+    def _has(self, key: str, start: int, end: int) -> bool:
+        return any(key in self._covers.get(i, ()) for i in range(start, end))
+
+    def _leads(self, key: str, words: Sequence[Token]) -> bool:
+        return any(key in self._starts.get(t.i, ()) for t in words[: _LEAD_WORDS + 1])
+
+    def _classify(self, start: int, end: int, words: list[Token]) -> Kind:
+        if self._has("holding", start, end):
+            return Kind.HOLDING
+        if self._is_redirect(start, end, words):
+            return Kind.REDIRECT
+        if self._leads("yes_no", words[:1]):
+            return Kind.CONTENT
+        if any(t.like_num for t in words):
+            return Kind.CONTENT
+        if self._is_courtesy(words):
+            return Kind.COURTESY
+        if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+            return Kind.FILLER
+        if self._has("instruction", start, end) or self._has("negation", start, end):
+            return Kind.CONTENT
+        return Kind.FILLER if self._is_filler(words) else Kind.CONTENT
+
+    def _is_courtesy(self, words: list[Token]) -> bool:
+        if any(self._leads(key, words) for key in ("apology", "thanks", "empathy")):
+            return True
+        # "Hello there", "Good morning Jayden": greeting words and names only.
+        if self._leads("greeting", words[:1]):
+            return all(
+                "greeting" in self._covers.get(t.i, ()) or t.is_title or t.is_stop for t in words
+            )
+        return False
+
+    def _is_filler(self, words: list[Token]) -> bool:
+        # A name on its own (", Sanu."), or an offer / purpose made of filler words.
+        if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
+            return True
+        return all(t.is_stop or t.lower_ in self.filler_words for t in words)
+
+    def _is_redirect(self, start: int, end: int, words: list[Token]) -> bool:
+        sends = self._mentions_other(start, end) or any(
+            start <= m.token_start < end and self._sends_customer(start, m.token_start)
+            for m in self.matches["redirect"]
+        )
+        if not sends:
+            return False
+        # A reason, a condition, a negation or a specific resource makes it an answer.
+        return not any(
+            self._has(key, start, end) for key in ("reason", "conditional", "negation", "specific_link")
+        )
+
+    def _sends_customer(self, clause_start: int, at: int) -> bool:
+        """Is the customer the one told to go ("please contact", "you can reach")?"""
+        before = self._words(clause_start, at)[-_SUBJECT_WINDOW:]
+        if not before:
+            return True  # imperative: "Contact us by phone"
+        start = before[0].i
+        if self._has("second_person", start, at):
+            return True
+        # The agent's own step: "then we can reach out to the store team".
+        return not self._has("first_person", start, at)
+
+    def _mentions_other(self, start: int, end: int) -> bool:
+        """"DM our friends at @XboxSupport": an @handle in the body that is not the brand."""
+        mentions_end = self.analysis.mentions_end
+        for token in self.doc[start:end]:
+            text = token.text
+            if token.idx >= mentions_end and text[:1] in "@＠" and len(text) > 1:
+                if text[1:].lower() != self.brand:
+                    return True
+        return False
+
+
+def _breaks_clause(token: Token) -> bool:
+    if token.text in _CLAUSE_PUNCT or token.lower_ in _CONTRAST:
+        return True
+    # A dash between spaces ("help - please call"), not inside "800-222-2377".
+    doc = token.doc
+    return (
+        token.text == "-"
+        and bool(token.whitespace_)
+        and token.i > 0
+        and bool(doc[token.i - 1].whitespace_)
+    )
+
+
+def _is_text_word(token: Token) -> bool:
+    return is_word(token) and not token.like_url
+
+
+def _word_set(data: Mapping[str, object], key: str) -> frozenset[str]:
+    values = data.get(key, ())
+    return frozenset(str(v).lower() for v in values) if isinstance(values, list) else frozenset()
+
+
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    reading = Reading(analysis, ctx)
+    if reading.matches["holding"]:
+        return  # a holding turn: the answer follows in the next turn
+    checks = set(ctx.options.get("checks", ("preamble", "unanswered", "deflection")))
+    if "preamble" in checks:
+        yield from _preamble(reading, ctx)
+    deflection = list(_deflection(reading, ctx)) if "deflection" in checks else []
+    yield from deflection
+    if "unanswered" in checks and not deflection:
+        yield from _unanswered(reading, ctx)
+
+
+def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
+    """Two or more courtesy sentences before the first sentence with content."""
+    limit = int(ctx.options.get("preamble_sentences", 2))
+    courtesy: list[Sentence] = []
+    for sentence in reading.sentences:
+        if sentence.is_courtesy:
+            if _is_full_sentence(sentence, reading.interjections):
+                courtesy.append(sentence)
+        elif not sentence.is_empty:
+            # The first sentence with content (or a redirect / holding line).
+            if len(courtesy) >= limit:
+                first, last = courtesy[0].span, courtesy[-1].span
+                yield ctx.finding(
+                    first.start_char, last.end_char, ctx.message("preamble", count=len(courtesy))
+                )
+            return
+
+
+def _is_full_sentence(sentence: Sentence, interjections: frozenset[str]) -> bool:
+    """"Oh my!" or "Oh no, sorry!" is an interjection, not a sentence."""
+    return sum(1 for t in sentence.span if is_word(t) and t.lower_ not in interjections) >= 2
+
+
+def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
+    """The only content is "contact someone else / start over there"."""
+    sentences = reading.sentences
+    kinds = [c.kind for s in sentences for c in s.clauses]
+    if Kind.REDIRECT not in kinds or Kind.CONTENT in kinds or Kind.HOLDING in kinds:
+        return
+    analysis = reading.analysis
+    incoming = analysis.incoming_doc
+    if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
+        return  # "do you have a phone number?": the contact is the answer
+    for sentence in sentences:
+        if any(c.kind is Kind.REDIRECT for c in sentence.clauses):
+            span = sentence.span
+            yield ctx.finding(span.start_char, span.end_char, ctx.message("deflection"))
+            return
+
+
+def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
+    words = ctx.data.get("contact_request", ())
+    return bool(phrase_list(words, analysis.language, analysis.model).find(incoming))
+
+
+def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
+    """A question in `incoming` that the reply neither touches nor answers."""
+    analysis = reading.analysis
+    incoming = analysis.incoming_doc
+    if incoming is None:
+        return
+    question = _question(incoming, analysis, ctx)
+    if question is None:
+        return
+    # Anything answer-like: a content or redirect clause, a number, a link, a question.
+    if not all(s.is_empty for s in reading.sentences):
+        return
+    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
+    if body is None or any(t.like_num or t.like_url or t.text == "?" for t in body):
+        return
+    courtesy = _word_set(ctx.data, "courtesy_words")
+    asked = _stems(content_lemmas(list(incoming)), courtesy)
+    said = _stems(analysis.content_lemmas, courtesy)
+    if asked & said:
+        return
+    yield ctx.finding(
+        analysis.body_start, analysis.body_end, ctx.message("unanswered", question=question)
+    )
+
+
+def _stems(lemmas: frozenset[str], courtesy: frozenset[str]) -> set[str]:
+    return {lemma[:_STEM] for lemma in lemmas if lemma not in courtesy}
+
+
+def _question(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> str | None:
+    """The first question in the customer's message, as they wrote it."""
+    indirect = phrase_list(ctx.data.get("indirect_question", ()), analysis.language, analysis.model)
+    indirect_starts = {m.token_start for m in indirect.find(incoming)}
+    salutations = analysis.lang.salutations
+    question_words = analysis.lang.question_words
+    for sent in incoming.sents:
+        words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
+        if not words:
+            continue
+        asks = any(t.text.startswith("?") or t.text.endswith("?") for t in sent)
+        first = words[0].lower_
+        pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
+        joined = first + words[1].lower_ if len(words) > 1 else first
+        if asks or first in question_words or pair in question_words or joined in question_words:
+            return _quote(incoming.text[words[0].idx : sent.end_char])
+        if any(t.i in indirect_starts for t in sent):
+            return _quote(incoming.text[words[0].idx : sent.end_char])
+    return None
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@hookimpl
+def replylint_rules() -> list[Rule]:
+    return [Rule.builtin("directness", check)]

@@ -1,0 +1,179 @@
+"""`saved-reply-fit`: saved replies for frequent questions only (RULES.md).
+
+Four checks, most severe first:
+- unfilled placeholders, in any reply (error);
+- a saved reply answering an incoming message that none of its `faq` questions
+  covers (warning);
+- a saved reply sent to an incoming message that asks several questions, or names
+  specifics (an order number, a date, a model), that the reply never touches (info);
+- in a template library (saved reply, no incoming), a saved reply without `faq` (info).
+
+Coverage is lemma containment: the share of a `faq` question's content lemmas that
+the incoming message contains. One question at or above `coverage_threshold` covers it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from replylint.analysis import Analysis, content_lemmas
+from replylint.hookspecs import hookimpl
+from replylint.model import Edit, Finding, Fix, Severity
+from replylint.nlp import pipeline
+from replylint.placeholders import Placeholder, find_placeholders
+from replylint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+# Specifics a customer names that a canned answer should pick up: codes and numbers
+# with 4+ digits (orders, tickets), dates, and model names with digits ("PS4", "11.1").
+_CODE = re.compile(r"\A#?[A-Za-z]*\d[\w-]*\Z")
+_DATE = re.compile(r"\A(?:\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})\Z")
+
+
+def _severity(ctx: RuleContext, default: Severity) -> Severity:
+    """Each check has its own level (RULES.md) unless the user set the rule's severity."""
+    return ctx.severity if ctx.severity != ctx.rule.default_severity else default
+
+
+def _norm(lemma: str) -> str:
+    """Lemma, folded, with a plural 's'/'x' dropped: "questions" == "question"."""
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", lemma.lower()) if not unicodedata.combining(ch)
+    )
+    if len(folded) > 3 and folded[-1] in "sx" and folded[-2] not in "su":
+        folded = folded[:-1]
+    return folded
+
+
+def _lemmas(tokens: Iterable) -> frozenset[str]:
+    return frozenset(_norm(lemma) for lemma in content_lemmas(list(tokens)))
+
+
+@lru_cache(maxsize=4096)
+def _question_lemmas(language: str, model: str | None, question: str) -> frozenset[str]:
+    return _lemmas(pipeline(language, model)(question))
+
+
+def coverage(incoming: frozenset[str], question: frozenset[str]) -> float:
+    """Share of the question's content lemmas found in the incoming message."""
+    if not question:
+        return 1.0  # nothing to compare ("Thank you"): do not judge
+    return len(incoming & question) / len(question)
+
+
+def _fill_value(placeholder: Placeholder, analysis: Analysis, fill: Mapping[str, list[str]]) -> str | None:
+    """What a placeholder stands for, when the reply record knows it."""
+    reply = analysis.reply
+    known = {
+        "customer": (reply.customer or "").split()[0] if reply.customer else None,
+        "agent": reply.agent,
+        "brand": reply.brand,
+    }
+    for field, names in fill.items():
+        if placeholder.name in names and known.get(field):
+            return known[field]
+    return None
+
+
+def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    data = ctx.data
+    found = find_placeholders(
+        analysis.text,
+        slot_words=data.get("slot_words", ()),
+        handles=ctx.options.get("placeholder_handles", ()),
+        urls=analysis.urls,
+    )
+    fill = data.get("fill", {})
+    for placeholder in found:
+        fixes = []
+        value = _fill_value(placeholder, analysis, fill)
+        if value:
+            fixes.append(
+                Fix(
+                    ctx.message("fix_fill", placeholder=placeholder.text, value=value),
+                    (Edit(placeholder.start, placeholder.end, value),),
+                )
+            )
+        yield ctx.finding(
+            placeholder.start,
+            placeholder.end,
+            ctx.message("placeholder", placeholder=placeholder.text),
+            fixes=fixes,
+            severity=_severity(ctx, Severity.ERROR),
+        )
+
+
+def _questions(doc: Doc) -> list[Span]:
+    return [sent for sent in doc.sents if sent.text.rstrip().endswith("?")]
+
+
+def _specifics(doc: Doc) -> list[str]:
+    """Codes, numbers and dates the customer gave, as written."""
+    result = []
+    for token in doc:
+        text = token.text
+        if token.like_url or token.like_email or text.startswith(("@", "＠")):
+            continue
+        digits = sum(ch.isdigit() for ch in text)
+        if _DATE.match(text) or (_CODE.match(text) and (digits >= 4 or not text.isdigit())):
+            result.append(text)
+    return list(dict.fromkeys(result))
+
+
+def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Iterator[Finding]:
+    reply_lemmas = _lemmas(analysis.words)
+    reply_text = analysis.text.lower()
+    start, end = analysis.body_start, analysis.body_end
+    severity = _severity(ctx, Severity.INFO)
+    questions = _questions(doc)
+    if len(questions) >= 2:
+        for question in questions:
+            if not _lemmas(question) & reply_lemmas:
+                yield ctx.finding(
+                    start,
+                    end,
+                    ctx.message("untouched_question", question=question.text.strip()),
+                    severity=severity,
+                )
+                return
+    missed = [s for s in _specifics(doc) if s.lower().lstrip("#") not in reply_text]
+    if missed:
+        yield ctx.finding(
+            start, end, ctx.message("untouched_specifics", specifics=", ".join(missed[:3])), severity=severity
+        )
+
+
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    yield from _placeholder_findings(analysis, ctx)
+    reply = analysis.reply
+    if not reply.is_saved_reply:
+        return  # a personal reply: only placeholders matter
+    start, end = analysis.body_start, analysis.body_end
+    doc = analysis.incoming_doc
+    if doc is None:
+        if not reply.faq:
+            yield ctx.finding(start, end, ctx.message("no_faq"), severity=_severity(ctx, Severity.INFO))
+        return
+    if reply.faq:
+        incoming = _lemmas(doc)
+        threshold = float(ctx.options.get("coverage_threshold", 0.5))
+        scores = [
+            coverage(incoming, _question_lemmas(analysis.language, analysis.model, q)) for q in reply.faq
+        ]
+        if max(scores) < threshold:
+            yield ctx.finding(
+                start, end, ctx.message("not_covered"), severity=_severity(ctx, Severity.WARNING)
+            )
+            return
+    yield from _unchanged_findings(analysis, ctx, doc)
+
+
+@hookimpl
+def replylint_rules() -> list[Rule]:
+    return [Rule.builtin("saved-reply-fit", check)]

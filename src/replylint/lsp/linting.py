@@ -1,0 +1,239 @@
+"""Lint an open document: one reply document, or a collection of reply records.
+
+Returns findings in *file* code-point offsets plus "problems" (a document that
+cannot be read, a record without text, a skipped document) that are not rule
+findings. No LSP types here; `diagnostics` converts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from replylint.documents import DocumentError, parse_document
+from replylint.engine import IGNORE_KEY, Engine
+from replylint.lsp.record_locations import (
+    CollectionError,
+    RecordEntry,
+    read_json,
+    read_jsonl,
+    read_yaml,
+)
+from replylint.model import Finding, Reply, Report, Severity
+from replylint.record import RecordError, parse_record
+
+REPLY = "reply"
+_SUFFIX_KINDS = {
+    ".reply": REPLY,
+    ".txt": REPLY,
+    ".md": REPLY,
+    ".markdown": REPLY,
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+_LANGUAGE_KINDS = {
+    "reply": REPLY,
+    "plaintext": REPLY,
+    "markdown": REPLY,
+    "json": "json",
+    "jsonc": "json",
+    "jsonl": "jsonl",
+    "yaml": "yaml",
+}
+
+# Codes of diagnostics that are not rule findings.
+INVALID_DOCUMENT = "invalid-document"
+INVALID_RECORD = "invalid-record"
+SKIPPED = "skipped"
+
+
+def document_kind(name: str, language_id: str) -> str | None:
+    """How to read a document: "reply", "json", "jsonl", "yaml", or None (not ours).
+
+    The file name decides first (a `.jsonl` file is a collection whatever the editor
+    calls it); untitled documents go by their language id.
+    """
+    lowered = name.lower()
+    for suffix, kind in _SUFFIX_KINDS.items():
+        if lowered.endswith(suffix):
+            return kind
+    return _LANGUAGE_KINDS.get(language_id)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something to show that is not a rule finding."""
+
+    code: str
+    message: str
+    start: int
+    end: int
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True)
+class LintOutcome:
+    text: str  # the text linted (positions are computed on it)
+    kind: str | None
+    findings: tuple[Finding, ...] = ()  # file offsets
+    problems: tuple[Problem, ...] = ()
+    rule_errors: tuple[str, ...] = ()
+    internal_errors: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()  # config / settings problems to show once
+
+
+class Stale(Exception):
+    """The document changed while it was being linted; the result would be thrown away."""
+
+
+class ReportCache:
+    """Reports of recently linted replies, so an edit to one record of a large
+    collection re-lints that record only. Keyed by engine and reply (the reply's
+    `extra` takes no part in equality, so the ignore list is added to the key)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def lint(self, engine: Engine, reply: Reply) -> Report:
+        try:
+            key: tuple[Any, ...] | None = (engine, reply, repr(reply.extra.get(IGNORE_KEY)))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None:
+            with self._lock:
+                found = self._items.get(key)
+                if found is not None:
+                    self._items.move_to_end(key)
+                    return found
+        report = engine.lint(reply)
+        if key is not None:
+            with self._lock:
+                self._items[key] = report
+                if len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return report
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _line_end(text: str, start: int) -> int:
+    for i in range(start, min(len(text), start + 200)):
+        if text[i] in "\r\n":
+            return i
+    return min(len(text), start + 200)
+
+
+def lint_text(
+    engine: Engine,
+    text: str,
+    kind: str | None,
+    *,
+    max_size: int,
+    cache: ReportCache | None = None,
+    is_stale: Callable[[], bool] = lambda: False,
+) -> LintOutcome:
+    if kind is None:
+        return LintOutcome(text, kind)
+    if len(text) > max_size:
+        message = (
+            f"replylint skipped this document: {len(text):,} characters is more than "
+            f"maxDocumentSize ({max_size:,}). Raise the maxDocumentSize setting to lint it."
+        )
+        return LintOutcome(text, kind, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),))
+    cache = cache or ReportCache(0)
+    if kind == REPLY:
+        return _lint_reply_document(engine, text, cache)
+    return _lint_collection(engine, text, kind, cache, is_stale)
+
+
+def _lint_reply_document(engine: Engine, text: str, cache: ReportCache) -> LintOutcome:
+    if "\x00" in text:
+        message = "binary content (NUL bytes): not linted as a reply"
+        return LintOutcome(text, REPLY, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),))
+    try:
+        doc = parse_document(text, defaults={"channel": engine.config.channel})
+    except DocumentError as exc:
+        start = 0
+        if exc.line:
+            start = _offset_of_line(text, exc.line - 1)
+        return LintOutcome(
+            text, REPLY, problems=(Problem(INVALID_DOCUMENT, str(exc), start, _line_end(text, start)),)
+        )
+    try:
+        report = cache.lint(engine, doc.reply)
+    except Exception as exc:
+        return LintOutcome(text, REPLY, internal_errors=(f"linting failed: {type(exc).__name__}: {exc}",))
+    findings = tuple(f.shifted(doc.offsets) for f in report.findings)
+    return LintOutcome(text, REPLY, findings, rule_errors=report.rule_errors)
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    pos = 0
+    for _ in range(line):
+        nl = text.find("\n", pos)
+        if nl == -1:
+            return len(text)
+        pos = nl + 1
+    return pos
+
+
+_READERS: dict[str, Callable[[str], tuple[list[RecordEntry], list[CollectionError]]]] = {
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "yaml": read_yaml,
+}
+
+
+def _place(finding: Finding, entry: RecordEntry) -> Finding:
+    if entry.exact:
+        return finding.shifted(entry)  # type: ignore[arg-type]  # any .to_file() mapping
+    # No exact mapping (folded YAML, ...): the whole value, and no fix to apply.
+    return replace(finding, start=entry.text_start, end=entry.text_end, fixes=())
+
+
+def _lint_collection(
+    engine: Engine, text: str, kind: str, cache: ReportCache, is_stale: Callable[[], bool]
+) -> LintOutcome:
+    entries, errors = _READERS[kind](text)
+    problems = [
+        Problem(INVALID_DOCUMENT, e.message, e.start, max(e.end, e.start)) for e in errors
+    ]
+    findings: list[Finding] = []
+    rule_errors: list[str] = []
+    internal: list[str] = []
+    channel = engine.config.channel
+    for entry in entries:
+        if is_stale():
+            raise Stale
+        try:
+            reply = parse_record(entry.data, default_id=entry.default_id, default_channel=channel)
+        except RecordError as exc:
+            end = _line_end(text, entry.start)
+            problems.append(Problem(INVALID_RECORD, f"record {entry.default_id}: {exc}", entry.start, max(end, entry.start + 1)))
+            continue
+        try:
+            report = cache.lint(engine, reply)
+        except Exception as exc:
+            internal.append(f"record {entry.default_id}: linting failed: {type(exc).__name__}: {exc}")
+            continue
+        findings.extend(_place(f, entry) for f in report.findings)
+        rule_errors.extend(f"record {entry.default_id}: {e}" for e in report.rule_errors)
+    return LintOutcome(
+        text,
+        kind,
+        tuple(findings),
+        tuple(problems),
+        tuple(rule_errors),
+        tuple(internal),
+    )

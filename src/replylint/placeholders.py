@@ -1,0 +1,158 @@
+"""Unfilled template placeholders in a reply, across the common template syntaxes.
+
+Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
+`${name}`, `{name}`, `[NAME]`, `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`,
+`%CUSTOMER%`, `XXX` / `#XXXXX`, `____` blanks, a literal `@username`, and list items
+left as "1. ..." in a template. Not placeholders: `:)`, `[sic]`, markdown links
+`[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
+
+Bracketed text counts only when it reads like a slot: written as an identifier
+(`first_name`), in capitals (`NAME`), or naming a slot word ("Customer name",
+"numéro de commande"). The slot words per language come from the rule data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Template engines: Mustache / Handlebars / Jinja / Liquid output and tags, JS and
+# shell style `${...}`.
+_DOUBLE_BRACES = re.compile(r"\{\{\{?\s*[^{}\n]{1,80}?\s*\}?\}\}")
+_TAG = re.compile(r"\{%-?\s*[^%\n]{1,120}?\s*-?%\}")
+_DOLLAR_BRACES = re.compile(r"\$\{\s*[A-Za-z_][\w.]{0,60}\s*\}")
+# Single-delimiter slots; what is inside is judged by `_is_slot`.
+_BRACES = re.compile(r"(?<![{$\w])\{(?P<inner>[^{}\n]{1,60})\}(?!\})")
+_SQUARE = re.compile(r"(?<![\w\]])\[(?P<inner>[^\[\]\n]{1,60})\](?![(\[:])")
+_ANGLE = re.compile(r"<(?P<inner>[#$]?[A-Za-z][\w .#'’-]{0,60})>")
+_PERCENT = re.compile(r"(?<![\w%])%(?P<inner>[A-Za-z][\w.]{1,60})%(?![\w%])")
+# "XXX", "#XXXXX", "Order XXXX" (capitals only: "xxx" is kisses in a tweet).
+_XXX = re.compile(r"(?<![\w])#?X{3,}(?![\w])")
+# A blank to fill in: "your order number is ____".
+_BLANK = re.compile(r"(?<![\w_])_{3,}(?![\w_])")
+# A list item left empty in a template: "1. ...", "- …".
+_EMPTY_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*+•])[ \t]+(?:\.{3}|…)[ \t]*$", re.MULTILINE)
+# Markdown code: fenced blocks and inline spans are quoted material, not text to fill.
+_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)[^)]*\)")
+_IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
+_CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
+
+HTML_TAGS = frozenset(
+    "a abbr b blockquote br code dd del details div dl dt em font h1 h2 h3 h4 h5 h6 hr i "
+    "img ins kbd li ol p pre q s small span strike strong sub summary sup table tbody td "
+    "th thead tr tt u ul".split()
+)
+# Bracketed words that are not slots even in capitals.
+_NOT_SLOTS = frozenset({"sic", "wip", "edit", "update", "note", "ok", "x", "tl;dr", "tldr", "fyi"})
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    start: int
+    end: int
+    text: str
+    name: str  # the slot's name, normalised: "first_name", "username", "xxx"
+
+
+def _slot_name(inner: str) -> str:
+    return re.sub(r"[\s.-]+", "_", inner.strip().strip("#$").strip()).lower()
+
+
+def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -> bool:
+    """Does bracketed text read like a slot to fill (`first_name`, `NAME`, `Your name`)?"""
+    stripped = inner.strip()
+    if not stripped or stripped.lower() in _NOT_SLOTS:
+        return False
+    if _IDENTIFIER.match(stripped):
+        return True
+    letters = [ch for ch in stripped if ch.isalpha()]
+    if capitals and len(letters) >= 2 and _CAPITALS.match(stripped):
+        return True
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", stripped.lower())
+    return 0 < len(words) <= 4 and any(w in slot_words for w in words)
+
+
+def _protected(text: str, urls: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans where placeholders are not looked for: code, links and URLs."""
+    spans = [(m.start(), m.end()) for m in _FENCED.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
+    spans += [(m.start("target"), m.end("target")) for m in _MARKDOWN_LINK_TARGET.finditer(text)]
+    spans += list(urls)
+    return sorted(spans)
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def find_placeholders(
+    text: str,
+    *,
+    slot_words: Iterable[str] = (),
+    handles: Iterable[str] = (),
+    urls: Iterable[tuple[int, int]] = (),
+) -> list[Placeholder]:
+    """Unfilled placeholders in `text`, in text order, without overlaps.
+
+    `slot_words` are the words that make bracketed text a slot ("name", "nom");
+    `handles` the literal @handles that are placeholders ("username").
+    """
+    words = frozenset(w.lower() for w in slot_words)
+    protected = _protected(text, urls)
+    found: list[Placeholder] = []
+
+    def add(start: int, end: int, name: str) -> None:
+        if _inside(protected, start, end):
+            return
+        if any(p.start < end and start < p.end for p in found):
+            return
+        found.append(Placeholder(start, end, text[start:end], name))
+
+    for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):
+        for m in pattern.finditer(text):
+            add(m.start(), m.end(), _slot_name(m.group().strip("{}$%- ")))
+    for m in _BRACES.finditer(text):
+        if _is_slot(m.group("inner"), words):
+            add(m.start(), m.end(), _slot_name(m.group("inner")))
+    for m in _SQUARE.finditer(text):
+        if _is_slot(m.group("inner"), words):
+            add(m.start(), m.end(), _slot_name(m.group("inner")))
+    for m in _ANGLE.finditer(text):
+        inner = m.group("inner")
+        first = inner.split()[0].lower() if inner.split() else ""
+        if first in HTML_TAGS:
+            continue
+        if _is_slot(inner, words):
+            add(m.start(), m.end(), _slot_name(inner))
+    for m in _PERCENT.finditer(text):
+        if _is_slot(m.group("inner"), words):
+            add(m.start(), m.end(), _slot_name(m.group("inner")))
+    for m in _XXX.finditer(text):
+        add(m.start(), m.end(), "xxx")
+    for m in _BLANK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        if line.strip() != m.group():  # "___" alone on a line is a markdown rule
+            add(m.start(), m.end(), "blank")
+    for m in _EMPTY_ITEM.finditer(text):
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        add(start, m.end(), "list_item")
+    handle = _handle_pattern(tuple(handles))
+    if handle is not None:
+        for m in handle.finditer(text):
+            add(m.start(), m.end(), _slot_name(m.group()[1:]))
+    return sorted(found, key=lambda p: p.start)
+
+
+@lru_cache(maxsize=64)
+def _handle_pattern(handles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`@username`-style handles that only a template would contain, compiled once."""
+    names = [re.escape(h.strip().lstrip("@＠")) for h in handles if h.strip("@＠ ")]
+    if not names:
+        return None
+    return re.compile(r"(?<![\w@＠])[@＠](?:" + "|".join(names) + r")(?!\w)", re.IGNORECASE)
