@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from replylint import hookimpl
-from replylint.config import Config
+from replylint.config import Config, ConfigLayer
 from replylint.engine import Engine
 from replylint.model import Reply, Severity
 from replylint.plugins import collect, plugin_manager
@@ -34,7 +34,7 @@ def test_throwaway_plugin_rule_is_used() -> None:
     pm, errors = plugin_manager(extra=[("shouting", ShoutingPlugin())])
     try:
         loaded = collect(pm, errors)
-        engine = Engine(Config(), rules=loaded.rules)
+        engine = Engine(Config((ConfigLayer("t", select=("no-shouting",)),)), rules=loaded.rules)
         report = engine.lint(Reply("This is VERY important.", language="en"))
         assert [(f.rule, report.reply.text[f.start : f.end]) for f in report.findings] == [
             ("no-shouting", "VERY")

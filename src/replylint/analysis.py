@@ -231,10 +231,23 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
     if tail is None:
         return None
     end = offset + best + tail.end()
-    if stripped[best : best + tail.end()].strip() == "" and not stripped[best:].startswith("\n"):
-        # "Hello" directly followed by text without punctuation is not a salutation.
-        if best < len(stripped):
-            return None
+    # "Hello" directly followed by text without punctuation is not a salutation.
+    if (
+        stripped[best : best + tail.end()].strip() == ""
+        and not stripped[best:].startswith("\n")
+        and best < len(stripped)
+    ):
+        return None
+    # "Hello, Jared!" / "Hi, Jenna.": a name after the comma, closed by its own
+    # punctuation, still belongs to the salutation ("Hi, I can help" does not).
+    if stripped[best : best + tail.end()].rstrip().endswith(","):
+        name = re.match(r"[ \t]*([A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?)[ \t]*[!.,]+", text[end:])
+        not_names = {"i", "thanks", "thank", "sorry", "please", "yes", "no", "ok", "okay", "great",
+                     "welcome", "merci", "désolé", "désolée", "oui", "non", "je", "nous", "vous"}
+        if name and not {w.lower() for w in name.group(1).split()} & (
+            not_names | lang.closings | lang.salutations
+        ):
+            end += name.end()
     return offset, end
 
 

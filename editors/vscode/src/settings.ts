@@ -22,7 +22,12 @@ export interface ServerSideSettings {
   brand?: string;
   language?: string;
   rules?: Record<string, unknown>;
+  /** Anything else the user put under `replylint.` in settings.json, for the server to validate. */
+  [key: string]: unknown;
 }
+
+/** Keys of the `replylint` section that only the extension uses. */
+export const CLIENT_ONLY_KEYS: readonly string[] = ['server', 'trace'];
 
 /**
  * Turns the raw `replylint` configuration section into the settings sent to the
@@ -31,25 +36,32 @@ export interface ServerSideSettings {
  * where the user actually set something):
  * - `channel` only when the user set it (its declared default is `private`,
  *   which must not override a project's `channel = "public"`);
- * - `agent`, `brand`, `language` only when non-empty;
- * - `rules` only when it is a non-empty object.
- * Client-only keys (`server`, `trace`) are not sent.
+ * - strings only when non-empty (trimmed), `rules` only when non-empty;
+ * - client-only keys (`server`, `trace`) never.
+ * Other keys are passed through for the server to validate.
  */
 export function toServerSettings(raw: unknown, channelExplicitlySet: boolean): ServerSideSettings {
-  const section = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const section = (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
   const out: ServerSideSettings = {};
-  if (channelExplicitlySet && isChannel(section['channel'])) {
-    out.channel = section['channel'];
-  }
-  for (const key of ['agent', 'brand', 'language'] as const) {
-    const value = section[key];
-    if (typeof value === 'string' && value.trim() !== '') {
-      out[key] = value.trim();
+  for (const [key, value] of Object.entries(section)) {
+    if (CLIENT_ONLY_KEYS.includes(key) || value === null || value === undefined) {
+      continue;
     }
-  }
-  const rules = section['rules'];
-  if (rules !== null && typeof rules === 'object' && !Array.isArray(rules) && Object.keys(rules).length > 0) {
-    out.rules = rules as Record<string, unknown>;
+    if (key === 'channel') {
+      if (channelExplicitlySet && isChannel(value)) {
+        out.channel = value;
+      }
+    } else if (typeof value === 'string') {
+      if (value.trim() !== '') {
+        out[key] = value.trim();
+      }
+    } else if (key === 'rules') {
+      if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+        out.rules = value as Record<string, unknown>;
+      }
+    } else {
+      out[key] = value;
+    }
   }
   return out;
 }

@@ -209,6 +209,13 @@ describe('settings sent to the server', () => {
     });
   });
 
+  it('passes other keys through for the server to validate', () => {
+    assert.deepEqual(helpers.toServerSettings({ debounceMs: 300, select: ['brevity'], trace: { server: 'verbose' } }, false), {
+      debounceMs: 300,
+      select: ['brevity'],
+    });
+  });
+
   it('drops an unknown channel and tolerates a missing section', () => {
     assert.deepEqual(helpers.toServerSettings({ channel: 'fax' }, true), {});
     assert.deepEqual(helpers.toServerSettings(null, true), {});

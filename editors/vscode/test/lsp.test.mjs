@@ -58,15 +58,20 @@ function rawSection(overrides = {}) {
 
 /**
  * What the extension answers to workspace/configuration for `replylint`
- * (src/settings.ts toServerSettings: documented keys only, unset ones left out).
+ * (src/settings.ts toServerSettings: client-only keys and unset values left out).
  */
 function serverSection(raw) {
   const out = {};
-  if (raw.channel) out.channel = raw.channel;
-  for (const key of ['agent', 'brand', 'language']) {
-    if (typeof raw[key] === 'string' && raw[key].trim() !== '') out[key] = raw[key].trim();
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'server' || key === 'trace' || value === null || value === undefined) continue;
+    if (typeof value === 'string') {
+      if (value.trim() !== '') out[key] = value.trim();
+    } else if (key === 'rules') {
+      if (Object.keys(value).length > 0) out.rules = value;
+    } else {
+      out[key] = value;
+    }
   }
-  if (raw.rules && Object.keys(raw.rules).length > 0) out.rules = raw.rules;
   return out;
 }
 
