@@ -230,6 +230,20 @@ def _kill_tree(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def child_env(cache: Path) -> dict[str, str]:
+    """The environment for timed children: this one, with bytecode caching on.
+
+    A machine-wide PYTHONDONTWRITEBYTECODE would make every run of a Python tool
+    recompile its modules, which no user's normal setup does. The cache goes under
+    ``cache/pycache`` (PYTHONPYCACHEPREFIX) so that nothing is written beside the
+    sources of the tools (replylint's src/ included); the warm-up run fills it.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache / "pycache")
+    return env
+
+
 def run_measured(
     cmd: Sequence[str],
     *,

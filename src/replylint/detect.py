@@ -12,6 +12,36 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+")
 _MIN_LETTERS = 12
 _MIN_WORDS = 3
 
+# A cheap, decisive first look for the built-in pair (en, fr): function words that
+# are common in one language and not words of the other. A text with at least two
+# of one side and none of the other (or four times as many, from four on) is
+# decided without langdetect, which costs ~0.4 ms a reply and is the slower half
+# of a short reply's lint. On the labeled corpus and the rule fixtures this decides
+# 9 texts in 10 and agrees with langdetect on all of them but one, where langdetect
+# was wrong ("Have your friend message us." -> fr). Anything else goes to langdetect.
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _word_set(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+_STOP_WORDS = {
+    "en": _word_set(
+        "the and you your we our to is are it for with this that have has be can will",
+        "please thanks thank of in on at if my me i us what how when there here hi hello",
+        "sorry any know let just get do does not from they was would could been about",
+    ),
+    "fr": _word_set(
+        "le la les des du et vous votre vos nous notre est pour pas une un que qui dans sur",
+        "avec merci bonjour je il ce cette sont mais au aux ne se sa son ses mon ma mes tout",
+        "très bien peut être avez pouvez suis c'est j'ai n'hésitez cordialement madame",
+        "monsieur oui non aussi même comme ou elle ils",
+    ),
+}
+_FR_ELISIONS = frozenset(("l", "d", "j", "qu", "n", "c", "s"))
+_PAIR = ("en", "fr")
+
 
 @cache
 def _factory(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -42,6 +72,10 @@ def detect_language(text: str, languages: Sequence[str]) -> tuple[str, float] | 
     known = tuple(sorted(set(languages)))
     if len(known) == 1:
         return known[0], 1.0
+    if known == _PAIR:
+        decided = _stop_word_language(cleaned)
+        if decided is not None:
+            return decided, 1.0
     from langdetect.lang_detect_exception import LangDetectException
 
     factory = _factory(known)
@@ -54,6 +88,23 @@ def detect_language(text: str, languages: Sequence[str]) -> tuple[str, float] | 
     except LangDetectException:
         return None
     return best.lang, best.prob
+
+
+def _stop_word_language(text: str) -> str | None:
+    """The language ("en" or "fr") when the function words leave no doubt, else None."""
+    english = french = 0
+    en_words, fr_words = _STOP_WORDS["en"], _STOP_WORDS["fr"]
+    for word in _WORD.findall(text):
+        word = word.lower().replace("’", "'")
+        if word in en_words:
+            english += 1
+        elif word in fr_words or ("'" in word and word.split("'", 1)[0] in _FR_ELISIONS):
+            french += 1
+    if (english >= 2 and french == 0) or (english >= 4 and english >= 4 * french):
+        return "en"
+    if (french >= 2 and english == 0) or (french >= 4 and french >= 4 * english):
+        return "fr"
+    return None
 
 
 def choose_language(

@@ -84,7 +84,9 @@ def fails(report: Report, fail_on: str) -> bool:
     return any(finding.severity >= threshold for finding in report.findings)
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     """Run the hook; returns the exit status (0 send, 1 block, 2 error)."""
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout

@@ -29,22 +29,71 @@ _SQUARE = re.compile(r"(?<![\w\]])\[(?P<inner>[^\[\]\n]{1,60})\](?![(\[:])")
 _ANGLE = re.compile(r"<(?P<inner>[#$]?[A-Za-z][\w .#'’-]{0,60})>")
 _PERCENT = re.compile(r"(?<![\w%])%(?P<inner>[A-Za-z][\w.]{1,60})%(?![\w%])")
 # "XXX", "#XXXXX", "Order XXXX" (capitals only: "xxx" is kisses in a tweet).
-_XXX = re.compile(r"(?<![\w])#?X{3,}(?![\w])")
+# Not "XXXX-1234": that is a masked number, already filled.
+_XXX = re.compile(r"(?<![\w-])#?X{3,}(?![\w-])")
 # A blank to fill in: "your order number is ____".
 _BLANK = re.compile(r"(?<![\w_])_{3,}(?![\w_])")
 # A list item left empty in a template: "1. ...", "- …".
 _EMPTY_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*+•])[ \t]+(?:\.{3}|…)[ \t]*$", re.MULTILINE)
 # Markdown code: fenced blocks and inline spans are quoted material, not text to fill.
-_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_FENCED = re.compile(
+    r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL
+)
 _INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)[^)]*\)")
 _IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
 _CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
 
 HTML_TAGS = frozenset(
-    "a abbr b blockquote br code dd del details div dl dt em font h1 h2 h3 h4 h5 h6 hr i "
-    "img ins kbd li ol p pre q s small span strike strong sub summary sup table tbody td "
-    "th thead tr tt u ul".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+    ]
 )
 # Bracketed words that are not slots even in capitals.
 _NOT_SLOTS = frozenset({"sic", "wip", "edit", "update", "note", "ok", "x", "tl;dr", "tldr", "fyi"})

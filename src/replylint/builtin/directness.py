@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 # Tokens that end a clause inside a sentence; contrast words also start a new one.
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
-_CONTRAST = frozenset({"but", "however", "although", "though", "mais", "cependant", "toutefois", "pourtant"})
+_CONTRAST = frozenset(
+    {"but", "however", "although", "though", "mais", "cependant", "toutefois", "pourtant"}
+)
 # "&amp;" in tweets: the entity name is not a word.
 _ENTITIES = frozenset({"amp", "lt", "gt", "quot"})
 # Courtesy must start the clause: at most this many words before the keyword
@@ -39,6 +41,14 @@ _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "redirect", "reason",
     "specific_link", "negation", "conditional", "yes_no", "first_person", "second_person",
     "indirect_question", "purpose", "instruction",
+)  # fmt: skip
+# Lists matched on their exact words, not lemmas: the lookup lemma of "as" is "a", and
+# "Thanks for contacting us" is no "contact us"; these lists name exact forms.
+_EXACT = frozenset(
+    {
+        "reason", "conditional", "negation", "yes_no", "first_person", "second_person",
+        "instruction", "purpose", "redirect",
+    }
 )  # fmt: skip
 # Words before a redirect phrase that tell who is to act: "then we can reach out to the
 # store" is the agent's own step; "we suggest that you contact" sends the customer.
@@ -89,9 +99,12 @@ class Reading:
         self.doc = analysis.doc
         data = ctx.data
         lang, model = analysis.language, analysis.model
-        self.matches: dict[str, list[PhraseMatch]] = {
-            key: phrase_list(data.get(key, ()), lang, model).find(self.doc) for key in _LISTS
-        }
+        self.matches: dict[str, list[PhraseMatch]] = {}
+        for key in _LISTS:
+            found = phrase_list(data.get(key, ()), lang, model).find(self.doc)
+            if key in _EXACT:
+                found = [m for m in found if same_form(self.doc, m)]
+            self.matches[key] = found
         # Token index -> the list names whose matches start there / cover it.
         self._starts: dict[int, set[str]] = {}
         self._covers: dict[int, set[str]] = {}
@@ -102,6 +115,7 @@ class Reading:
                     self._covers.setdefault(i, set()).add(key)
         self.filler_words = _word_set(data, "filler_words")
         self.interjections = _word_set(data, "interjections")
+        self.offer_words = _word_set(data, "offer_words")
         brand = (analysis.reply.brand or "").lstrip("@").lower()
         self.brand = brand
 
@@ -114,7 +128,8 @@ class Reading:
         return [
             doc[i]
             for i in range(start, end)
-            if _is_text_word(doc[i]) and not (doc[i].lower_ in _ENTITIES and i and doc[i - 1].text == "&")
+            if _is_text_word(doc[i])
+            and not (doc[i].lower_ in _ENTITIES and i and doc[i - 1].text == "&")
         ]
 
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
@@ -157,8 +172,18 @@ class Reading:
         return Kind.FILLER if self._is_filler(words) else Kind.CONTENT
 
     def _is_courtesy(self, words: list[Token]) -> bool:
-        if any(self._leads(key, words) for key in ("apology", "thanks", "empathy")):
-            return True
+        lead = next(
+            (
+                t
+                for t in words[: _LEAD_WORDS + 1]
+                if self._starts.get(t.i, set()) & {"apology", "thanks", "empathy"}
+            ),
+            None,
+        )
+        if lead is not None:
+            # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
+            after = lead.i + 1, words[-1].i + 1
+            return not (self._has("negation", *after) and self._has("first_person", *after))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
             return all(
@@ -167,10 +192,16 @@ class Reading:
         return False
 
     def _is_filler(self, words: list[Token]) -> bool:
-        # A name on its own (", Sanu."), or an offer / purpose made of filler words.
+        # A name on its own (", Sanu."), an interjection ("Oh ok."), or an offer made of
+        # filler words around an offer word ("We'd like to take a closer look").
         if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
             return True
-        return all(t.is_stop or t.lower_ in self.filler_words for t in words)
+        lowers = [t.lower_ for t in words]
+        if all(w in self.interjections for w in lowers):
+            return True
+        if not all(t.is_stop or t.lower_ in self.filler_words for t in words):
+            return False
+        return any(w in self.offer_words for w in lowers)
 
     def _is_redirect(self, start: int, end: int, words: list[Token]) -> bool:
         sends = self._mentions_other(start, end) or any(
@@ -181,7 +212,8 @@ class Reading:
             return False
         # A reason, a condition, a negation or a specific resource makes it an answer.
         return not any(
-            self._has(key, start, end) for key in ("reason", "conditional", "negation", "specific_link")
+            self._has(key, start, end)
+            for key in ("reason", "conditional", "negation", "specific_link")
         )
 
     def _sends_customer(self, clause_start: int, at: int) -> bool:
@@ -196,14 +228,24 @@ class Reading:
         return not self._has("first_person", start, at)
 
     def _mentions_other(self, start: int, end: int) -> bool:
-        """"DM our friends at @XboxSupport": an @handle in the body that is not the brand."""
+        """An @handle in the body that is not the brand: "DM our friends at @XboxSupport"."""
         mentions_end = self.analysis.mentions_end
         for token in self.doc[start:end]:
             text = token.text
-            if token.idx >= mentions_end and text[:1] in "@＠" and len(text) > 1:
-                if text[1:].lower() != self.brand:
-                    return True
+            if (
+                token.idx >= mentions_end
+                and text[:1] in "@＠"
+                and len(text) > 1
+                and text[1:].lower() != self.brand
+            ):
+                return True
         return False
+
+
+def same_form(doc: Doc, match: PhraseMatch) -> bool:
+    """Did `match` hit the phrase's own words (not only their lemmas)?"""
+    found = "".join(t.lower_ for t in doc[match.token_start : match.token_end])
+    return found == "".join(match.phrase.lower().split())
 
 
 def _breaks_clause(token: Token) -> bool:
@@ -252,15 +294,21 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         elif not sentence.is_empty:
             # The first sentence with content (or a redirect / holding line).
             if len(courtesy) >= limit:
-                first, last = courtesy[0].span, courtesy[-1].span
-                yield ctx.finding(
-                    first.start_char, last.end_char, ctx.message("preamble", count=len(courtesy))
+                start, end = _trimmed(
+                    reading, courtesy[0].span.start_char, courtesy[-1].span.end_char
                 )
+                yield ctx.finding(start, end, ctx.message("preamble", count=len(courtesy)))
             return
 
 
+def _trimmed(reading: Reading, start: int, end: int) -> tuple[int, int]:
+    """The span without the spaces and line breaks around it."""
+    text = reading.analysis.text[start:end]
+    return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
+
+
 def _is_full_sentence(sentence: Sentence, interjections: frozenset[str]) -> bool:
-    """"Oh my!" or "Oh no, sorry!" is an interjection, not a sentence."""
+    """An interjection ("Oh my!", "Oh no, sorry!") is not a full sentence."""
     return sum(1 for t in sentence.span if is_word(t) and t.lower_ not in interjections) >= 2
 
 
@@ -276,8 +324,8 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         return  # "do you have a phone number?": the contact is the answer
     for sentence in sentences:
         if any(c.kind is Kind.REDIRECT for c in sentence.clauses):
-            span = sentence.span
-            yield ctx.finding(span.start_char, span.end_char, ctx.message("deflection"))
+            start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
+            yield ctx.finding(start, end, ctx.message("deflection"))
             return
 
 
@@ -306,9 +354,8 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
         return
-    yield ctx.finding(
-        analysis.body_start, analysis.body_end, ctx.message("unanswered", question=question)
-    )
+    start, end = _trimmed(reading, analysis.body_start, analysis.body_end)
+    yield ctx.finding(start, end, ctx.message("unanswered", question=question))
 
 
 def _stems(lemmas: frozenset[str], courtesy: frozenset[str]) -> set[str]:

@@ -67,7 +67,9 @@ def coverage(incoming: frozenset[str], question: frozenset[str]) -> float:
     return len(incoming & question) / len(question)
 
 
-def _fill_value(placeholder: Placeholder, analysis: Analysis, fill: Mapping[str, list[str]]) -> str | None:
+def _fill_value(
+    placeholder: Placeholder, analysis: Analysis, fill: Mapping[str, list[str]]
+) -> str | None:
     """What a placeholder stands for, when the reply record knows it."""
     reply = analysis.reply
     known = {
@@ -129,7 +131,7 @@ def _specifics(doc: Doc) -> list[str]:
 def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Iterator[Finding]:
     reply_lemmas = _lemmas(analysis.words)
     reply_text = analysis.text.lower()
-    start, end = analysis.body_start, analysis.body_end
+    start, end = _body_span(analysis)
     severity = _severity(ctx, Severity.INFO)
     questions = _questions(doc)
     if len(questions) >= 2:
@@ -145,8 +147,19 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
     missed = [s for s in _specifics(doc) if s.lower().lstrip("#") not in reply_text]
     if missed:
         yield ctx.finding(
-            start, end, ctx.message("untouched_specifics", specifics=", ".join(missed[:3])), severity=severity
+            start,
+            end,
+            ctx.message("untouched_specifics", specifics=", ".join(missed[:3])),
+            severity=severity,
         )
+
+
+def _body_span(analysis: Analysis) -> tuple[int, int]:
+    """The body without its surrounding spaces: what a whole-reply finding covers."""
+    start, end = analysis.body_start, analysis.body_end
+    body = analysis.text[start:end]
+    start += len(body) - len(body.lstrip())
+    return (start, end) if start < end else (analysis.body_start, analysis.body_end)
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -154,17 +167,20 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reply = analysis.reply
     if not reply.is_saved_reply:
         return  # a personal reply: only placeholders matter
-    start, end = analysis.body_start, analysis.body_end
+    start, end = _body_span(analysis)
     doc = analysis.incoming_doc
     if doc is None:
         if not reply.faq:
-            yield ctx.finding(start, end, ctx.message("no_faq"), severity=_severity(ctx, Severity.INFO))
+            yield ctx.finding(
+                start, end, ctx.message("no_faq"), severity=_severity(ctx, Severity.INFO)
+            )
         return
     if reply.faq:
         incoming = _lemmas(doc)
         threshold = float(ctx.options.get("coverage_threshold", 0.5))
         scores = [
-            coverage(incoming, _question_lemmas(analysis.language, analysis.model, q)) for q in reply.faq
+            coverage(incoming, _question_lemmas(analysis.language, analysis.model, q))
+            for q in reply.faq
         ]
         if max(scores) < threshold:
             yield ctx.finding(

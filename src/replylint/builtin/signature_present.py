@@ -28,7 +28,9 @@ _SEGMENT_SEPARATOR = re.compile(
 # Leading marks and trailing punctuation around a name: "– Marie.", "~Jules!".
 _EDGE_PUNCT = "\"'“”‘’«»()[]*^~-–—.,!:;"
 # Name particles that stay lower-case inside a name: "Anne de la Tour", "Tom van Dijk".
-_PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "d'", "y"})
+_PARTICLES = frozenset(
+    {"de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "d'", "y"}
+)
 _INITIALS_MARK = re.compile(r"\A[\^*/~\-–—]\s?")
 
 

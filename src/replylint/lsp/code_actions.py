@@ -50,7 +50,8 @@ class EditSupport:
         operations = edit.resource_operations or []
         return cls(
             document_changes=bool(edit.document_changes),
-            create_files=bool(edit.document_changes) and types.ResourceOperationKind.Create in operations,
+            create_files=bool(edit.document_changes)
+            and types.ResourceOperationKind.Create in operations,
         )
 
 
@@ -78,7 +79,9 @@ def _workspace_edit(
         return types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(
-                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=version
+                    ),
                     edits=edits,  # type: ignore[arg-type]
                 )
             ]
@@ -93,7 +96,8 @@ def code_actions(
     context: types.CodeActionContext,
 ) -> list[types.CodeAction]:
     if context.only and not any(
-        types.CodeActionKind.QuickFix.value.startswith(kind) or kind.startswith(types.CodeActionKind.QuickFix.value)
+        types.CodeActionKind.QuickFix.value.startswith(kind)
+        or kind.startswith(types.CodeActionKind.QuickFix.value)
         for kind in context.only
     ):
         return []
@@ -110,7 +114,11 @@ def code_actions(
         return []
 
     def attached(group: list[Finding]) -> list[types.Diagnostic]:
-        sent = [d for d in context.diagnostics if d.source == SOURCE and any(same_place(d, f, index) for f in group)]
+        sent = [
+            d
+            for d in context.diagnostics
+            if d.source == SOURCE and any(same_place(d, f, index) for f in group)
+        ]
         return sent or [finding_diagnostic(f, index, request.version) for f in group]
 
     actions: list[types.CodeAction] = []
@@ -139,7 +147,10 @@ def code_actions(
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=attached(group),
                         edit=_workspace_edit(
-                            request.support, request.uri, request.version, _text_edits(index, [edit])
+                            request.support,
+                            request.uri,
+                            request.version,
+                            _text_edits(index, [edit]),
                         ),
                     )
                 )
@@ -169,7 +180,9 @@ def _disable_in_config(request: ActionRequest, rule: str) -> tuple[str, types.Wo
         if edit is None:
             return None
         config_index = PositionIndex(text, request.encoding)
-        workspace_edit = _workspace_edit(request.support, uri, version, _text_edits(config_index, [edit]))
+        workspace_edit = _workspace_edit(
+            request.support, uri, version, _text_edits(config_index, [edit])
+        )
         return f"Disable {rule} in the workspace config ({path.name})", workspace_edit
     if request.new_config_dir is None or not request.support.create_files:
         return None

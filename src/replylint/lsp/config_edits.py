@@ -126,7 +126,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_quote_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return (
+            "{ " + ", ".join(f"{_quote_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        )
     raise TypeError(type(value).__name__)
 
 
@@ -147,7 +149,9 @@ def _disabled(text: str, target: tuple[str, ...]) -> bool:
     return settings is False or (isinstance(settings, dict) and settings.get("enabled") is False)
 
 
-def disable_rule_edit(text: str, rule: str, prefix: tuple[str, ...] = REPLYLINT_TOML_PREFIX) -> Edit | None:
+def disable_rule_edit(
+    text: str, rule: str, prefix: tuple[str, ...] = REPLYLINT_TOML_PREFIX
+) -> Edit | None:
     """The edit of a config file's text that disables `rule`, or None.
 
     `prefix` is () for replylint.toml and ("tool", "replylint") for pyproject.toml.
@@ -191,7 +195,9 @@ def disable_rule_edit(text: str, rule: str, prefix: tuple[str, ...] = REPLYLINT_
             candidates.append(Edit(line.end, line.end, f"{eol}{_quote_key(rule)}.enabled = false"))
     ending = "" if not text or text.endswith("\n") else eol
     gap = eol if text.strip() else ""
-    candidates.append(Edit(len(text), len(text), f"{ending}{gap}[{_dotted(target)}]{eol}enabled = false{eol}"))
+    candidates.append(
+        Edit(len(text), len(text), f"{ending}{gap}[{_dotted(target)}]{eol}enabled = false{eol}")
+    )
 
     for edit in candidates:
         if _disabled(text[: edit.start] + edit.text + text[edit.end :], target):

@@ -56,7 +56,9 @@ def fix_data(finding: Finding, index: PositionIndex) -> list[dict[str, Any]]:
     ]
 
 
-def finding_diagnostic(finding: Finding, index: PositionIndex, version: int | None) -> types.Diagnostic:
+def finding_diagnostic(
+    finding: Finding, index: PositionIndex, version: int | None
+) -> types.Diagnostic:
     return types.Diagnostic(
         range=index.range(finding.start, finding.end),
         message=finding.message,
@@ -78,7 +80,9 @@ def problem_diagnostic(problem: Problem, index: PositionIndex) -> types.Diagnost
     )
 
 
-def to_diagnostics(outcome: LintOutcome, index: PositionIndex, version: int | None) -> list[types.Diagnostic]:
+def to_diagnostics(
+    outcome: LintOutcome, index: PositionIndex, version: int | None
+) -> list[types.Diagnostic]:
     out = [problem_diagnostic(p, index) for p in outcome.problems]
     out.extend(finding_diagnostic(f, index, version) for f in outcome.findings)
     return out
@@ -86,4 +90,6 @@ def to_diagnostics(outcome: LintOutcome, index: PositionIndex, version: int | No
 
 def same_place(diagnostic: types.Diagnostic, finding: Finding, index: PositionIndex) -> bool:
     """Whether a diagnostic the client sent back is this finding's."""
-    return diagnostic.code == finding.rule and diagnostic.range == index.range(finding.start, finding.end)
+    return diagnostic.code == finding.rule and diagnostic.range == index.range(
+        finding.start, finding.end
+    )

@@ -10,9 +10,7 @@ from replylint.model import Finding
 
 
 def findings_at(findings: tuple[Finding, ...], offset: int) -> list[Finding]:
-    return [
-        f for f in findings if f.start <= offset < f.end or (f.start == f.end == offset)
-    ]
+    return [f for f in findings if f.start <= offset < f.end or (f.start == f.end == offset)]
 
 
 def rule_markdown(engine: Engine, finding: Finding) -> str:

@@ -51,6 +51,7 @@ _LANGUAGE_KINDS = {
 INVALID_DOCUMENT = "invalid-document"
 INVALID_RECORD = "invalid-record"
 SKIPPED = "skipped"
+LINT_FAILED = "lint-failed"
 
 
 def document_kind(name: str, language_id: str) -> str | None:
@@ -150,7 +151,9 @@ def lint_text(
             f"replylint skipped this document: {len(text):,} characters is more than "
             f"maxDocumentSize ({max_size:,}). Raise the maxDocumentSize setting to lint it."
         )
-        return LintOutcome(text, kind, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),))
+        return LintOutcome(
+            text, kind, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),)
+        )
     cache = cache or ReportCache(0)
     if kind == REPLY:
         return _lint_reply_document(engine, text, cache)
@@ -160,7 +163,9 @@ def lint_text(
 def _lint_reply_document(engine: Engine, text: str, cache: ReportCache) -> LintOutcome:
     if "\x00" in text:
         message = "binary content (NUL bytes): not linted as a reply"
-        return LintOutcome(text, REPLY, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),))
+        return LintOutcome(
+            text, REPLY, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),)
+        )
     try:
         doc = parse_document(text, defaults={"channel": engine.config.channel})
     except DocumentError as exc:
@@ -168,12 +173,16 @@ def _lint_reply_document(engine: Engine, text: str, cache: ReportCache) -> LintO
         if exc.line:
             start = _offset_of_line(text, exc.line - 1)
         return LintOutcome(
-            text, REPLY, problems=(Problem(INVALID_DOCUMENT, str(exc), start, _line_end(text, start)),)
+            text,
+            REPLY,
+            problems=(Problem(INVALID_DOCUMENT, str(exc), start, _line_end(text, start)),),
         )
     try:
         report = cache.lint(engine, doc.reply)
     except Exception as exc:
-        return LintOutcome(text, REPLY, internal_errors=(f"linting failed: {type(exc).__name__}: {exc}",))
+        return LintOutcome(
+            text, REPLY, internal_errors=(f"linting failed: {type(exc).__name__}: {exc}",)
+        )
     findings = tuple(f.shifted(doc.offsets) for f in report.findings)
     return LintOutcome(text, REPLY, findings, rule_errors=report.rule_errors)
 
@@ -206,9 +215,7 @@ def _lint_collection(
     engine: Engine, text: str, kind: str, cache: ReportCache, is_stale: Callable[[], bool]
 ) -> LintOutcome:
     entries, errors = _READERS[kind](text)
-    problems = [
-        Problem(INVALID_DOCUMENT, e.message, e.start, max(e.end, e.start)) for e in errors
-    ]
+    problems = [Problem(INVALID_DOCUMENT, e.message, e.start, max(e.end, e.start)) for e in errors]
     findings: list[Finding] = []
     rule_errors: list[str] = []
     internal: list[str] = []
@@ -220,12 +227,21 @@ def _lint_collection(
             reply = parse_record(entry.data, default_id=entry.default_id, default_channel=channel)
         except RecordError as exc:
             end = _line_end(text, entry.start)
-            problems.append(Problem(INVALID_RECORD, f"record {entry.default_id}: {exc}", entry.start, max(end, entry.start + 1)))
+            problems.append(
+                Problem(
+                    INVALID_RECORD,
+                    f"record {entry.default_id}: {exc}",
+                    entry.start,
+                    max(end, entry.start + 1),
+                )
+            )
             continue
         try:
             report = cache.lint(engine, reply)
         except Exception as exc:
-            internal.append(f"record {entry.default_id}: linting failed: {type(exc).__name__}: {exc}")
+            internal.append(
+                f"record {entry.default_id}: linting failed: {type(exc).__name__}: {exc}"
+            )
             continue
         findings.extend(_place(f, entry) for f in report.findings)
         rule_errors.extend(f"record {entry.default_id}: {e}" for e in report.rule_errors)

@@ -84,7 +84,9 @@ class DocumentStore:
         self._docs[item.uri] = doc
         return doc
 
-    def change(self, params: types.DidChangeTextDocumentParams, encoding: str) -> OpenDocument | None:
+    def change(
+        self, params: types.DidChangeTextDocumentParams, encoding: str
+    ) -> OpenDocument | None:
         doc = self._docs.get(params.text_document.uri)
         if doc is None:
             return None

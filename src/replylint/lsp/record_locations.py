@@ -91,7 +91,16 @@ class _Segments:
 
 # --- JSON ---------------------------------------------------------------------
 
-_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_JSON_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
 _WS = re.compile(r"[ \t\n\r]*")
 _scalar = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
 
@@ -198,12 +207,16 @@ def _records_in(
     node: Any, start: int, end: int, make: Callable[[Any, int, int, str], RecordEntry]
 ) -> tuple[list[RecordEntry], list[CollectionError]]:
     """Records of a collection's top-level value (list, {replies: [...]}, one record)."""
-    if isinstance(node, _JsonObject) and isinstance(node.members.get("replies", (0, 0, None))[2], list):
+    if isinstance(node, _JsonObject) and isinstance(
+        node.members.get("replies", (0, 0, None))[2], list
+    ):
         _, _, node = node.members["replies"]
     if isinstance(node, _JsonObject) and "text" in node.members:
         return [make(node, start, end, "1")], []
     if not isinstance(node, list):
-        return [], [CollectionError("a collection must be a list of reply records", start, start + 1)]
+        return [], [
+            CollectionError("a collection must be a list of reply records", start, start + 1)
+        ]
     return [make(value, s, e, str(n)) for n, (s, e, value) in enumerate(node, start=1)], []
 
 
@@ -220,9 +233,7 @@ def read_json(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
         node, end = _json_value(source, i)
     except RecursionError:
         return [], [CollectionError("JSON nested too deeply", begin, begin + 1)]
-    return _records_in(
-        node, i, end, lambda value, s, e, rid: _json_entry(source, s, e, value, rid)
-    )
+    return _records_in(node, i, end, lambda value, s, e, rid: _json_entry(source, s, e, value, rid))
 
 
 def read_jsonl(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
@@ -404,7 +415,9 @@ def _yaml_records(source: str, root: Any) -> tuple[list[RecordEntry], list[Colle
         items = list(node.value)
     else:
         start = root.start_mark.index
-        return [], [CollectionError("a collection must be a list of reply records", start, start + 1)]
+        return [], [
+            CollectionError("a collection must be a list of reply records", start, start + 1)
+        ]
     entries = []
     for number, item in enumerate(items, start=1):
         entries.append(_yaml_entry(source, item, str(number)))

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from replylint.lsp.linting import LintOutcome
+from replylint.lsp.linting import LintOutcome, Stale
 from replylint.lsp.open_documents import DocumentStore, OpenDocument
 
 Key = tuple[int, int]  # (document version, settings generation)
@@ -59,7 +59,9 @@ class LintScheduler:
         self._publish = publish
         self._on_error = on_error
         self.generation = 0
-        self.ready: Awaitable[object] | None = None  # settings pulled: lint after that
+        # Set once the initial settings are in, so the first lint uses them.
+        self.ready = asyncio.Event()
+        self.ready_timeout = 5.0
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._results: dict[str, Result] = {}
         self._inflight: dict[str, tuple[Key, asyncio.Future[LintOutcome]]] = {}
@@ -116,7 +118,9 @@ class LintScheduler:
     def _snapshot_for(self, uri: str, result: Result) -> Snapshot:
         doc = self.documents.get(uri)
         assert doc is not None
-        return Snapshot(uri, result.key[0], result.key[1], result.outcome.text, doc.language_id, doc.name)
+        return Snapshot(
+            uri, result.key[0], result.key[1], result.outcome.text, doc.language_id, doc.name
+        )
 
     # --- results -------------------------------------------------------------
 
@@ -125,16 +129,19 @@ class LintScheduler:
 
     async def result(self, doc: OpenDocument) -> Result | None:
         """The lint result for the document as it is now (linting it if needed)."""
-        if self.ready is not None:
-            with contextlib.suppress(Exception):
-                await self.ready
+        if not self.ready.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), self.ready_timeout)
         snap = self.snapshot(doc)
         stored = self._results.get(doc.uri)
         if stored is not None and stored.key == snap.key:
             return stored
         inflight = self._inflight.get(doc.uri)
         if inflight is not None and inflight[0] == snap.key:
-            outcome = await asyncio.shield(inflight[1])
+            try:
+                outcome = await asyncio.shield(inflight[1])
+            except Stale:
+                return None
         else:
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(
@@ -143,6 +150,8 @@ class LintScheduler:
             self._inflight[doc.uri] = (snap.key, future)
             try:
                 outcome = await asyncio.shield(future)
+            except Stale:
+                return None  # changed meanwhile; whoever asked will ask again
             finally:
                 if self._inflight.get(doc.uri, (None, None))[1] is future:
                     del self._inflight[doc.uri]
@@ -155,8 +164,10 @@ class LintScheduler:
         """Like `result`, but retried while the document keeps changing under it."""
         result = None
         for _ in range(attempts):
+            if self.documents.get(doc.uri) is not doc:
+                return None  # closed
             result = await self.result(doc)
-            if result is None or self.is_current(doc.uri, result.key):
+            if result is not None and self.is_current(doc.uri, result.key):
                 return result
         return result
 

@@ -39,7 +39,10 @@ class ServerOptions:
             return self, []
         warnings: list[str] = []
         values = {"debounce_ms": self.debounce_ms, "max_document_size": self.max_document_size}
-        for key, attr, low in (("debounceMs", "debounce_ms", 0), ("maxDocumentSize", "max_document_size", 1)):
+        for key, attr, low in (
+            ("debounceMs", "debounce_ms", 0),
+            ("maxDocumentSize", "max_document_size", 1),
+        ):
             value = data.get(key)
             if value is None:
                 continue
@@ -113,9 +116,9 @@ def _drop(data: dict[str, Any], key: str) -> bool:
         parts = parts[:2]
     node: Any = data
     for part in parts[:-1]:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_mapping = isinstance(node, Mapping) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_mapping or in_list:
             node = node[part]
         else:
             node = None

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve the pre-send check over HTTP (POST /v1/check) and the composer page (/).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     parser.add_argument("--config", type=Path, help="a replylint.toml or pyproject.toml to use")
     parser.add_argument(
@@ -123,7 +125,11 @@ def _log_config(level: str) -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
             "uvicorn.error": {"level": level.upper()},
-            "replylint.service": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
+            "replylint.service": {
+                "handlers": ["stderr"],
+                "level": level.upper(),
+                "propagate": False,
+            },
         },
     }
 

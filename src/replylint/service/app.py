@@ -194,6 +194,11 @@ class Service:
             raise ApiError(400, "malformed JSON: too deeply nested or a number too large") from None
         if not isinstance(data, dict):
             raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
+        bad = _unpaired_surrogate(data)
+        if bad is not None:
+            # JSON can escape half a UTF-16 pair ("\ud800"); it is not text (spaCy
+            # cannot even hash it), so it is refused here rather than failing later.
+            raise ApiError(422, "invalid Unicode: a string holds an unpaired surrogate", bad)
         return data
 
     def engine_for(self, settings: Any) -> Engine:
@@ -269,7 +274,9 @@ class Service:
     def check(self, engine: Engine, reply: Reply, override: Override | None) -> dict[str, Any]:
         report = engine.lint(reply)
         if report.rule_errors:
-            names = [m.group(1) for e in report.rule_errors if (m := re.match(r"rule '([^']+)'", e))]
+            names = [
+                m.group(1) for e in report.rule_errors if (m := re.match(r"rule '([^']+)'", e))
+            ]
             log.warning("rule(s) failed on a reply and were skipped: %s", ", ".join(names))
         return self.result(report, override)
 
@@ -284,7 +291,9 @@ class Service:
             try:
                 results.append(self.check(engine, *item))
             except AuditError:
-                results.append(error_body("the audit log cannot be written; override refused", "override"))
+                results.append(
+                    error_body("the audit log cannot be written; override refused", "override")
+                )
         return results
 
     def result(self, report: Report, override: Override | None) -> dict[str, Any]:
@@ -294,7 +303,7 @@ class Service:
             return data
         overridden = set(override.rules)
         counts = Counter(f.rule for f in report.findings if f.rule in overridden)
-        for finding, item in zip(report.findings, data["findings"]):
+        for finding, item in zip(report.findings, data["findings"], strict=True):
             if finding.rule in overridden:
                 item["overridden"] = True
         kept = tuple(f for f in report.findings if f.rule not in overridden)
@@ -305,12 +314,14 @@ class Service:
             "findings": sum(counts.values()),
             "original_verdict": report.verdict,
         }
-        self.audit.record(report.reply.text, override.rules, override.reason, counts, report.channel)
+        self.audit.record(
+            report.reply.text, override.rules, override.reason, counts, report.channel
+        )
         return data
 
-    def warm_up(self) -> None:
-        """Load each language's pipeline before the first request needs it."""
-        for language in self.languages:
+    def warm_up(self, languages: tuple[str, ...]) -> None:
+        """Load these languages' pipelines before a request needs them."""
+        for language in languages:
             text = _WARM_UP.get(language, "Hello, thank you.")
             self.engine.lint(Reply(text=text, language=language))
 
@@ -323,7 +334,9 @@ class Service:
         try:
             result = await self.run(self.check, engine, reply, override)
         except AuditError:
-            raise ApiError(503, "the audit log cannot be written; override refused", "override") from None
+            raise ApiError(
+                503, "the audit log cannot be written; override refused", "override"
+            ) from None
         request.scope[_VERDICT_KEY] = result["verdict"]
         return JSONResponse(result)
 
@@ -333,15 +346,23 @@ class Service:
             raise ApiError(422, "missing required field 'replies'", "replies")
         replies = data["replies"]
         if not isinstance(replies, list):
-            raise ApiError(422, f"'replies' must be a list of reply records, not {_json_type(replies)}", "replies")
+            raise ApiError(
+                422,
+                f"'replies' must be a list of reply records, not {_json_type(replies)}",
+                "replies",
+            )
         if len(replies) > self.max_batch:
-            raise ApiError(422, f"at most {self.max_batch} replies per batch, got {len(replies)}", "replies")
+            raise ApiError(
+                422, f"at most {self.max_batch} replies per batch, got {len(replies)}", "replies"
+            )
         engine = self.engine_for(data.get("settings"))
         items: list[tuple[Reply, Override | None] | ApiError] = []
         for index, record in enumerate(replies):
             try:
                 if isinstance(record, Mapping) and record.get("settings") is not None:
-                    raise ApiError(422, "'settings' belong at the batch level, not in a reply", "settings")
+                    raise ApiError(
+                        422, "'settings' belong at the batch level, not in a reply", "settings"
+                    )
                 items.append(self.parse_item(record, engine))
             except ApiError as exc:
                 exc.field = f"replies[{index}].{exc.field}" if exc.field else f"replies[{index}]"
@@ -376,18 +397,48 @@ def parse_override(value: Any, engine: Engine) -> Override:
             raise ApiError(422, f"override: unknown key {key!r}", f"override.{key}")
     rules = value.get("rules")
     if not isinstance(rules, list) or not rules or not all(isinstance(r, str) for r in rules):
-        raise ApiError(422, "'override.rules' must be a non-empty list of rule names", "override.rules")
+        raise ApiError(
+            422, "'override.rules' must be a non-empty list of rule names", "override.rules"
+        )
     if len(rules) > MAX_OVERRIDE_RULES:
-        raise ApiError(422, f"'override.rules' lists more than {MAX_OVERRIDE_RULES} rules", "override.rules")
+        raise ApiError(
+            422, f"'override.rules' lists more than {MAX_OVERRIDE_RULES} rules", "override.rules"
+        )
     for index, name in enumerate(rules):
         if name not in engine.rules:
             raise ApiError(422, f"override: unknown rule {name!r}", f"override.rules[{index}]")
     reason = value.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise ApiError(422, "'override.reason' must say why the reply is sent anyway", "override.reason")
+        raise ApiError(
+            422, "'override.reason' must say why the reply is sent anyway", "override.reason"
+        )
     if len(reason) > MAX_REASON_CHARS:
-        raise ApiError(422, f"'override.reason' is longer than {MAX_REASON_CHARS} characters", "override.reason")
+        raise ApiError(
+            422,
+            f"'override.reason' is longer than {MAX_REASON_CHARS} characters",
+            "override.reason",
+        )
     return Override(tuple(dict.fromkeys(rules)), reason.strip())
+
+
+def _unpaired_surrogate(data: Any) -> str | None:
+    """The path of the first string (value or key) with a lone surrogate, else None."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path or None
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                stack.append((path, key))
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+    return None
 
 
 def _json_type(value: Any) -> str:
@@ -544,7 +595,14 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm_up:
-            await anyio.to_thread.run_sync(service.warm_up)
+            # The default language before accepting requests, the others (seconds
+            # each: spaCy compiles its tokenizer rules) in the background.
+            first = engine.config.language
+            await anyio.to_thread.run_sync(service.warm_up, (first,))
+            others = tuple(lang for lang in service.languages if lang != first)
+            threading.Thread(
+                target=service.warm_up, args=(others,), name="replylint-warm-up", daemon=True
+            ).start()
         yield
 
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {

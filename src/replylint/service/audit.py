@@ -51,7 +51,9 @@ class AuditLog:
             self.counts.update(rules)
             total = sum(self.counts.values())
         if self.path is None:
-            log.info("override: rules=%s (audit log off; %d overrides so far)", ",".join(rules), total)
+            log.info(
+                "override: rules=%s (audit log off; %d overrides so far)", ",".join(rules), total
+            )
             return
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

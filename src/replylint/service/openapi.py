@@ -34,6 +34,11 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` or null (configuration treats null as "not set")."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
 def _option_schema(default: Any) -> dict[str, Any]:
     """A JSON Schema for a rule option, from the type of its default value."""
     if isinstance(default, bool):
@@ -45,10 +50,11 @@ def _option_schema(default: Any) -> dict[str, Any]:
     if isinstance(default, str):
         return {"type": "string"}
     if isinstance(default, Mapping):
-        # A table keyed by channel or language, or one scalar for every key.
+        # A table keyed by channel or language (its values are the rule's business),
+        # or one scalar for every key.
         inner = next(iter(default.values()), None)
         scalar = _option_schema(inner) if inner is not None else {}
-        return {"anyOf": [scalar, {"type": "object", "additionalProperties": scalar}]}
+        return {"anyOf": [scalar, {"type": "object"}]}
     if isinstance(default, (list, tuple)):
         return {"type": "array"}
     return {}
@@ -56,8 +62,8 @@ def _option_schema(default: Any) -> dict[str, Any]:
 
 def _rule_settings_schema(rule: Rule) -> dict[str, Any]:
     properties: dict[str, Any] = {
-        "enabled": {"type": "boolean"},
-        "severity": _ref("Severity"),
+        "enabled": {"type": ["boolean", "null"]},
+        "severity": _nullable(_ref("Severity")),
     }
     for option, default in rule.options.items():
         properties[option] = _option_schema(default)
@@ -167,26 +173,28 @@ def openapi_document(
                 "`phrases`."
             ),
             "properties": {
-                "channel": _ref("Channel"),
-                "language": {"type": "string", "enum": list(languages)},
-                "agent": {"type": "string"},
-                "brand": {"type": "string"},
-                "select": {"type": "array", "items": rule_name},
-                "ignore": {"type": "array", "items": rule_name},
-                "rules": _ref("RuleSettingsTable"),
-                "channels": {
-                    "type": "object",
-                    "properties": {
-                        channel: {
-                            "type": "object",
-                            "properties": {"rules": _ref("RuleSettingsTable")},
-                            "additionalProperties": False,
-                        }
-                        for channel in CHANNELS
-                    },
-                    "additionalProperties": False,
-                },
-                "public_contacts": {"type": "array", "items": {"type": "string"}},
+                "channel": _nullable(_ref("Channel")),
+                "language": _nullable({"type": "string", "enum": list(languages)}),
+                "agent": _nullable({"type": "string"}),
+                "brand": _nullable({"type": "string"}),
+                "select": _nullable({"type": "array", "items": rule_name}),
+                "ignore": _nullable({"type": "array", "items": rule_name}),
+                "rules": _nullable(_ref("RuleSettingsTable")),
+                "channels": _nullable(
+                    {
+                        "type": "object",
+                        "properties": {
+                            channel: {
+                                "type": "object",
+                                "properties": {"rules": _ref("RuleSettingsTable")},
+                                "additionalProperties": False,
+                            }
+                            for channel in CHANNELS
+                        },
+                        "additionalProperties": False,
+                    }
+                ),
+                "public_contacts": _nullable({"type": "array", "items": {"type": "string"}}),
             },
             "additionalProperties": False,
         },
@@ -283,7 +291,7 @@ def openapi_document(
                         )
                     },
                 },
-                "settings": _ref("Settings"),
+                "settings": _nullable(_ref("Settings")),
             },
         },
         "BatchResult": {
@@ -346,8 +354,8 @@ def openapi_document(
         "description": "A reply record, with an optional `override` and `settings`.",
         "properties": {
             **record["properties"],
-            "override": _ref("Override"),
-            "settings": _ref("Settings"),
+            "override": _nullable(_ref("Override")),
+            "settings": _nullable(_ref("Settings")),
         },
     }
 
@@ -379,7 +387,10 @@ def openapi_document(
                     "requestBody": _json_body(
                         _ref("CheckRequest"), "A reply record, with optional override and settings."
                     ),
-                    "responses": {"200": ok("CheckResult", "The verdict and findings."), **check_errors},
+                    "responses": {
+                        "200": ok("CheckResult", "The verdict and findings."),
+                        **check_errors,
+                    },
                 }
             },
             "/v1/check/batch": {
@@ -414,7 +425,5 @@ def openapi_document(
         "components": {"schemas": schemas},
     }
     if auth:
-        document["components"]["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer"}
-        }
+        document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
     return document

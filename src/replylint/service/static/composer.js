@@ -421,6 +421,10 @@
   for (const field of [channel, agent, incoming]) {
     field.addEventListener(field === channel ? "change" : "input", () => schedule(DEBOUNCE_MS));
   }
+  tokenRow.addEventListener("submit", (event) => {
+    event.preventDefault();
+    schedule(0);
+  });
   tokenInput.addEventListener("input", () => {
     try {
       sessionStorage.setItem(TOKEN_KEY, tokenInput.value);

@@ -1,0 +1,216 @@
+"""`no-marketing-spam`: a reply is not an ad.
+
+Flags promotional phrases (calls to buy, offers, newsletter / follow pitches,
+upsell), discounts ("20% off", "-20 %"), promo codes ("use code SAVE20"), campaign
+links (`utm_` parameters) and "!!" runs beside them, unless the incoming message
+asked about prices, promotions, codes or offers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from replylint.analysis import Analysis
+from replylint.hookspecs import hookimpl
+from replylint.model import Edit, Finding, Fix
+from replylint.phrases import phrase_list
+from replylint.rule import Rule, RuleContext
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_PHRASE_LISTS = ("buy", "offer", "subscribe", "upsell")
+_SHOUTING = re.compile(r"!{2,}")
+_SIGNS = "-−–+"
+# How far a discount word may stand from the percentage: "20 % de réduction", "save up to 30%".
+_DISCOUNT_AFTER = 2
+_DISCOUNT_BEFORE = 3
+
+
+@dataclass(frozen=True)
+class Promo:
+    start: int  # character offsets of the promotional words
+    end: int
+    token: int  # a token inside, to find its sentence
+
+
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    data = ctx.data
+    incoming = analysis.incoming_doc
+    if incoming is not None and _asked_about_offers(incoming, analysis, data):
+        return  # the customer asked: a price, a code or an offer is the answer
+    promos = sorted(_promos(analysis, data), key=lambda p: p.start)
+    flagged: list[tuple[int, int]] = []  # sentence spans already flagged
+    for sentence, group in _by_sentence(analysis.doc, promos):
+        start, end = _clip(analysis, sentence)
+        flagged.append((start, end))
+        phrase = analysis.text[group[0].start : group[0].end]
+        fixes = []
+        if _words_outside(analysis, start, end):
+            fixes.append(Fix(ctx.message("fix_sentence"), (_remove(analysis.text, start, end),)))
+        yield ctx.finding(
+            group[0].start, group[-1].end, ctx.message("promo", phrase=phrase), fixes=fixes
+        )
+    yield from _campaign_links(analysis, ctx, flagged)
+    if promos:
+        yield from _shouting(analysis, ctx)
+
+
+def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, object]) -> bool:
+    asked = phrase_list(_strings(data, "asked"), analysis.language, analysis.model)
+    return bool(asked.find(incoming))
+
+
+def _strings(data: Mapping[str, object], key: str) -> tuple[str, ...]:
+    values = data.get(key, ())
+    return tuple(str(v) for v in values) if isinstance(values, list) else ()
+
+
+def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
+    doc = analysis.doc
+    phrases = tuple(p for key in _PHRASE_LISTS for p in _strings(data, key))
+    for match in phrase_list(phrases, analysis.language, analysis.model).find(doc):
+        # Exact words only: "you followed us on Twitter" is no "follow us on".
+        if "".join(t.lower_ for t in doc[match.token_start : match.token_end]) == "".join(
+            match.phrase.lower().split()
+        ):
+            yield Promo(match.start, match.end, match.token_start)
+    yield from _discounts(doc, data)
+    yield from _codes(doc, data)
+
+
+def _discounts(doc: Doc, data: Mapping[str, object]) -> Iterator[Promo]:
+    """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
+    percent = {tuple(p.lower().split()) for p in _strings(data, "percent_words")}
+    discount = {w.lower() for w in _strings(data, "discount_words")}
+    for token in doc:
+        number = token.text.lstrip(_SIGNS)
+        if not number or not (
+            token.like_num or number.replace(",", ".").replace(".", "").isdigit()
+        ):
+            continue
+        after = _percent_end(doc, token.i + 1, percent)
+        if after is None:
+            continue
+        signed = token.text[0] in _SIGNS or (token.i > 0 and doc[token.i - 1].text in _SIGNS)
+        before = [
+            t for t in doc[max(token.i - _DISCOUNT_BEFORE, 0) : token.i] if t.lower_ in discount
+        ]
+        after_word = [t for t in doc[after : after + _DISCOUNT_AFTER] if t.lower_ in discount]
+        if not (signed or before or after_word):
+            continue
+        # From "save" / the sign to "off" / "réduction": "save up to 30%", "- 30 %".
+        first = before[0] if before else token
+        if signed and token.text[0] not in _SIGNS and not before:
+            first = doc[token.i - 1]
+        last = after_word[0] if after_word else doc[after - 1]
+        yield Promo(first.idx, last.idx + len(last.text), token.i)
+
+
+def _percent_end(doc: Doc, i: int, percent: set[tuple[str, ...]]) -> int | None:
+    """The token index after a percent sign or word starting at `i`, if any."""
+    for words in percent:
+        end = i + len(words)
+        if end <= len(doc) and tuple(t.lower_ for t in doc[i:end]) == words:
+            return end
+    return None
+
+
+def _codes(doc: Doc, data: Mapping[str, object]) -> Iterator[Promo]:
+    """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
+    code_words = {w.lower() for w in _strings(data, "code_words")}
+    verbs = {w.lower() for w in _strings(data, "code_verbs")}
+    for token in doc:
+        if token.lower_ not in code_words or token.i + 1 >= len(doc):
+            continue
+        code = doc[token.i + 1]
+        before = doc[max(token.i - 2, 0) : token.i]
+        verb = next((t for t in before if t.lower_ in verbs), None)
+        if verb is not None and _looks_like_code(code):
+            yield Promo(verb.idx, code.idx + len(code.text), token.i)
+
+
+def _looks_like_code(token: Token) -> bool:
+    text = token.text
+    return len(text) >= 4 and text.isalnum() and text.isupper() and any(c.isalpha() for c in text)
+
+
+def _by_sentence(doc: Doc, promos: Sequence[Promo]) -> Iterator[tuple[Span, list[Promo]]]:
+    groups: dict[int, tuple[Span, list[Promo]]] = {}
+    for promo in promos:
+        sentence = doc[promo.token].sent
+        groups.setdefault(sentence.start, (sentence, []))[1].append(promo)
+    for key in sorted(groups):
+        yield groups[key]
+
+
+def _clip(analysis: Analysis, sentence: Span) -> tuple[int, int]:
+    """The sentence without the leading @mentions or salutation it may start with."""
+    start, end = sentence.start_char, sentence.end_char
+    if start < analysis.body_start < end:
+        start = analysis.body_start
+    if start < analysis.body_end < end:
+        end = analysis.body_end  # keep the sign-off ("... for more. - Marie")
+    text = analysis.text
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    return start, end
+
+
+def _words_outside(analysis: Analysis, start: int, end: int) -> bool:
+    """Would the reply still say something without this sentence?"""
+    return any(not (start <= t.idx < end) for t in analysis.body_words)
+
+
+def _remove(text: str, start: int, end: int) -> Edit:
+    after = len(text) - len(text[end:].lstrip())
+    if after == len(text):  # last sentence: take the space before it instead
+        start = len(text[:start].rstrip())
+    return Edit(start, after, "")
+
+
+def _campaign_links(
+    analysis: Analysis, ctx: RuleContext, flagged: list[tuple[int, int]]
+) -> Iterator[Finding]:
+    text = analysis.text
+    for start, end in analysis.urls:
+        url = text[start:end]
+        if "utm_" not in url.lower():
+            continue
+        if any(s <= start < e for s, e in flagged):
+            continue  # the whole promotional sentence is already flagged
+        clean = _without_tracking(url)
+        fixes = [Fix(ctx.message("fix_link"), (Edit(start, end, clean),))] if clean != url else []
+        yield ctx.finding(start, end, ctx.message("campaign_link"), fixes=fixes)
+
+
+def _without_tracking(url: str) -> str:
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_")
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _shouting(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    runs = list(_SHOUTING.finditer(analysis.text))
+    if len(runs) < 2:
+        return
+    edits = tuple(Edit(m.start(), m.end(), "!") for m in runs)
+    first = runs[0]
+    yield ctx.finding(
+        first.start(),
+        first.end(),
+        ctx.message("shouting", count=len(runs)),
+        fixes=[Fix(ctx.message("fix_shouting"), edits)],
+    )
+
+
+@hookimpl
+def replylint_rules() -> list[Rule]:
+    return [Rule.builtin("no-marketing-spam", check)]

@@ -1,0 +1,347 @@
+"""Personal data in a text: emails, phone numbers, payment cards, IBANs, order /
+account / tracking / case numbers, postal addresses and dates of birth.
+
+Each detector favours precision: a card number must pass the Luhn check and look like
+a card (a known issuer prefix or the word "card" nearby), an IBAN must pass its
+checksum, a phone number must be a valid number for the region (phonenumbers), and an
+order or account number needs its keyword ("order #4821", "numéro de commande 604337").
+URLs and @handles are never read as data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from stdnum import iban, luhn
+
+# Regions phone numbers are read in when they carry no country code.
+DEFAULT_REGIONS: dict[str, tuple[str, ...]] = {"en": ("US", "GB"), "fr": ("FR",)}
+_MIN_PHONE_DIGITS = 7
+_MASK = "*"
+
+_EMAIL = re.compile(
+    r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b"
+)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@＠])[@＠]\w+")
+# 13-19 digits, optionally grouped by spaces or dashes ("4111 1111 1111 1111").
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+_CARD_WORDS = re.compile(r"\b(?:card|carte|visa|mastercard|amex|cb)\b", re.IGNORECASE)
+# Issuer prefixes: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro.
+_CARD_ISSUER = re.compile(
+    r"\A(?:4|5[1-5]|2[2-7]|3[47]|6011|64[4-9]|65|35|30[0-5]|36|38|62|5018|5020|5038|6304|67)"
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
+# Standalone parcel numbers: UPU S10 ("XU240813808FR") and UPS ("1Z999AA10123456784").
+_PARCEL = re.compile(r"\b(?:[A-Z]{2}\d{9}[A-Z]{2}|1Z[0-9A-Z]{16})\b")
+
+_IDENTIFIER_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "order",
+        "pre-order",
+        "preorder",
+        "account",
+        "acct",
+        "tracking",
+        "case",
+        "ticket",
+        "reference",
+        "ref",
+        "confirmation",
+        "conf",
+        "booking",
+        "claim",
+        "invoice",
+        "receipt",
+        "transaction",
+        "membership",
+        "member",
+        "customer",
+        "policy",
+        "reservation",
+        "pnr",
+        "record locator",
+        "file",
+        "contract",
+        "subscription",
+        "incident",
+        "request",
+    ),
+    "fr": (
+        "commande",
+        "compte",
+        "client",
+        "suivi",
+        "colis",
+        "dossier",
+        "ticket",
+        "référence",
+        "reference",
+        "réf",
+        "ref",
+        "facture",
+        "réservation",
+        "reservation",
+        "contrat",
+        "transaction",
+        "sinistre",
+        "abonnement",
+        "adhérent",
+        "demande",
+        "order",
+    ),
+}
+# Words allowed between the keyword and the code: "order number: 4821", "n° de commande".
+_FILLERS = (
+    r"(?:numbers?|nos?\.?|nr\.?|nbr|#|n°|no°|num(?:éro|ero)?\.?|id|ids|code|is|was|:|"
+    r"de|du|d'|est|ending\s+in|ending|se\s+terminant\s+par)"
+)
+_CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9-]{3,39})(?![\w*•])"
+
+_STREET_EN = (
+    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    r"terrace|close|crescent|highway|hwy|parkway|pkwy|square|sq|circle|cir"
+)
+_ADDRESS_EN = re.compile(
+    r"\b\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.-]*\s+){1,3}(?i:"
+    + _STREET_EN
+    + r")\b\.?"
+    r"(?:,?\s+(?i:apt|suite|unit|#)\.?\s*\w+)?"
+    r"(?:,\s*[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*){0,2})?"
+    r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+)
+_STREET_FR = (
+    r"rue|avenue|av\.|boulevard|bd|allée|allee|impasse|chemin|place|route|quai|"
+    r"square|résidence|residence|lotissement|lieu-dit|hameau"
+)
+_ADDRESS_FR = re.compile(
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:" + _STREET_FR + r")\s+[^\n,.;:!?]{2,50}"
+    r"(?:,?\s+\d{5}\s+[A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)*)?",
+    re.IGNORECASE,
+)
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+
+_MONTHS = (
+    r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|fevr(?:ier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|"
+    r"may|mai|june?|juin|july?|juil(?:let)?|aug(?:ust)?|août|aout|sep(?:t(?:ember|embre)?)?|"
+    r"oct(?:ober|obre)?|nov(?:ember|embre)?|dec(?:ember)?|déc(?:embre)?"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th|er)?\s+(?:" + _MONTHS + r")\.?\s+\d{4}"
+    r"|(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+)
+_BIRTH_DATE = re.compile(
+    r"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born(?:\s+on)?|birth\s*date|birthday|"
+    r"date\s+de\s+naissance|né(?:e)?\s+le|naissance)"
+    r"(?:\s*:|\s+(?:is|was|as|of|on|file|listed|recorded|est|le|du|au|:)){0,3}\s*:?\s*(?P<date>"
+    + _DATE
+    + r")",
+    re.IGNORECASE,
+)
+# Words before an address that make it a business's, not a person's.
+_BUSINESS_CUE = re.compile(
+    r"\b(?:store|shop|office|restaurant|location|branch|outlet|warehouse|hq|headquarters|"
+    r"our|visit\s+us|located|magasin|boutique|agence|bureau|siège|siege|notre|nos)\b"
+    r"|\b(?:the|la|le)\s+[A-Z][\w'&-]+\s+(?:on|at|in|de|sur)\s*\Z",
+    re.IGNORECASE,
+)
+_BUSINESS_WINDOW = 40
+_DATE_CODE = re.compile(r"\A(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})\Z")
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    start: int
+    end: int
+    kind: str  # email | phone | card | iban | identifier | parcel | address | birth_date
+    text: str
+    business: bool = False  # an address written as a business's ("our store at ...")
+
+    def masked(self) -> str:
+        return mask(self.text, self.kind)
+
+
+def mask(value: str, kind: str = "identifier") -> str:
+    """The value with all but its last characters hidden ("***-***-2377", "j***@x.com")."""
+    if kind == "email":
+        local, _, domain = value.partition("@")
+        return local[:1] + _MASK * 3 + "@" + domain
+    if kind in ("address", "birth_date"):
+        return "".join(_MASK if ch.isalnum() else ch for ch in value)
+    alnum = sum(ch.isalnum() for ch in value)
+    keep = 4 if alnum > 8 else 2
+    hidden = alnum - keep
+    result = []
+    for ch in value:
+        if ch.isalnum() and hidden > 0:
+            result.append(_MASK)
+            hidden -= 1
+        else:
+            result.append(ch)
+    return "".join(result)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+@lru_cache(maxsize=8)
+def _identifier_pattern(language: str) -> re.Pattern[str]:
+    keywords = _IDENTIFIER_KEYWORDS.get(language, ()) + _IDENTIFIER_KEYWORDS["en"]
+    alternatives = "|".join(
+        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(set(keywords), key=len, reverse=True)
+    )
+    return re.compile(
+        r"(?<![\w-])(?:"
+        + alternatives
+        + r")s?(?![\w-])(?:\s*"
+        + _FILLERS
+        + r"){0,3}\s*[#:]?\s*"
+        + _CODE,
+        re.IGNORECASE,
+    )
+
+
+def _looks_like_code(code: str) -> bool:
+    digits = sum(ch.isdigit() for ch in code)
+    letters = sum(ch.isalpha() for ch in code)
+    # "4821xx", "609448", "kwiku14346", "LJV0Y5SFRQ"; not "2017" alone or "iPhone".
+    return (
+        digits >= 5
+        or (digits >= 4 and letters == 0 and len(code) >= 5)
+        or (digits >= 2 and letters >= 2 and len(code) >= 6)
+    )
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _phone_spans(
+    text: str, regions: Iterable[str], skip: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    # phonenumbers is the slow part: only run it where there are enough digits.
+    if sum(ch.isdigit() for ch in text) < _MIN_PHONE_DIGITS:
+        return []
+    spans: list[tuple[int, int]] = []
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        ):
+            if not _overlaps(skip, match.start, match.end) and not _overlaps(
+                spans, match.start, match.end
+            ):
+                spans.append((match.start, match.end))
+    return spans
+
+
+def is_card_number(candidate: str, context: str = "") -> bool:
+    """A full payment card number: 13-19 digits, Luhn-valid, with an issuer prefix
+    or the word "card" in `context`."""
+    digits = _digits(candidate)
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1 or not luhn.is_valid(digits):
+        return False
+    return bool(_CARD_ISSUER.match(digits)) or bool(_CARD_WORDS.search(context))
+
+
+def find_card_numbers(text: str) -> list[PersonalData]:
+    result = []
+    for m in _CARD.finditer(text):
+        context = text[max(0, m.start() - 30) : m.start()]
+        if is_card_number(m.group(), context):
+            result.append(PersonalData(m.start(), m.end(), "card", m.group()))
+    return result
+
+
+def find_personal_data(
+    text: str,
+    language: str,
+    *,
+    regions: Iterable[str] | None = None,
+    public_contacts: Iterable[str] = (),
+) -> list[PersonalData]:
+    """Personal data in `text`, in text order, without overlaps.
+
+    `public_contacts` are the brand's own public phone numbers, emails or addresses:
+    never reported.
+    """
+    skip = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    skip += [(m.start(), m.end()) for m in _HANDLE.finditer(text)]
+    found: list[PersonalData] = []
+
+    def add(item: PersonalData) -> None:
+        if _overlaps(skip, item.start, item.end):
+            return
+        if any(f.start < item.end and item.start < f.end for f in found):
+            return
+        found.append(item)
+
+    for m in _EMAIL.finditer(text):
+        add(PersonalData(m.start(), m.end(), "email", m.group()))
+    for item in find_card_numbers(text):
+        add(item)
+    for m in _IBAN.finditer(text):
+        if iban.is_valid(m.group()):
+            add(PersonalData(m.start(), m.end(), "iban", m.group()))
+    for m in _BIRTH_DATE.finditer(text):
+        add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
+    for m in _identifier_pattern(language).finditer(text):
+        code = m.group("code").rstrip("-")
+        if _looks_like_code(code) and not _DATE_CODE.match(code):
+            start = m.start("code")
+            add(PersonalData(start, start + len(code), "identifier", code))
+    for m in _PARCEL.finditer(text):
+        add(PersonalData(m.start(), m.end(), "parcel", m.group()))
+    for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
+        for m in pattern.finditer(text):
+            value = m.group().rstrip()
+            before = text[max(0, m.start() - _BUSINESS_WINDOW) : m.start()]
+            business = bool(_BUSINESS_CUE.search(before))
+            add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
+    for m in _UK_POSTCODE.finditer(text):
+        if language == "en":
+            before = text[max(0, m.start() - _BUSINESS_WINDOW) : m.start()]
+            add(
+                PersonalData(
+                    m.start(), m.end(), "address", m.group(), bool(_BUSINESS_CUE.search(before))
+                )
+            )
+    taken = [(f.start, f.end) for f in found]
+    for start, end in _phone_spans(
+        text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip + taken
+    ):
+        add(PersonalData(start, end, "phone", text[start:end]))
+
+    public = _public_keys(tuple(public_contacts))
+    return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
+
+
+@lru_cache(maxsize=32)
+def _public_keys(contacts: tuple[str, ...]) -> frozenset[str]:
+    keys = set()
+    for contact in contacts:
+        contact = contact.strip().lower()
+        if not contact:
+            continue
+        keys.add(contact)
+        digits = _digits(contact)
+        if len(digits) >= _MIN_PHONE_DIGITS and "@" not in contact:
+            keys.add("tel:" + digits[-9:])  # the national part, whatever the prefix
+    return frozenset(keys)
+
+
+def _is_public(item: PersonalData, public: frozenset[str]) -> bool:
+    if not public:
+        return False
+    value = item.text.strip().lower()
+    if value in public:
+        return True
+    digits = _digits(value)
+    return (
+        item.kind == "phone" and len(digits) >= _MIN_PHONE_DIGITS and "tel:" + digits[-9:] in public
+    )
