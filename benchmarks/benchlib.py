@@ -185,6 +185,7 @@ class RunResult:
 
     wall_s: float
     peak_rss_bytes: int
+    cpu_s: float  # user + system time of the child and its reaped descendants
     returncode: int | None
     timed_out: bool
     stdout_path: Path
@@ -280,6 +281,7 @@ def run_measured(
             reaped["end"] = time.perf_counter()
             reaped["status"] = status
             reaped["maxrss"] = _maxrss_bytes(usage.ru_maxrss)
+            reaped["cpu"] = usage.ru_utime + usage.ru_stime
 
         waiter = threading.Thread(target=reap, daemon=True)
         waiter.start()
@@ -303,7 +305,9 @@ def run_measured(
     wall = (end if isinstance(end, float) else time.perf_counter()) - start
     maxrss = reaped.get("maxrss")
     peak = max(polled_peak, maxrss if isinstance(maxrss, int) else 0)
-    return RunResult(wall, peak, returncode, timed_out, stdout_path, stderr_path)
+    cpu = reaped.get("cpu")
+    cpu_s = cpu if isinstance(cpu, float) else 0.0
+    return RunResult(wall, peak, cpu_s, returncode, timed_out, stdout_path, stderr_path)
 
 
 @dataclass
@@ -319,6 +323,10 @@ class Series:
     @property
     def median_wall(self) -> float:
         return statistics.median(self.walls)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu_s for r in self.runs)
 
     @property
     def peak_rss_bytes(self) -> int:

@@ -299,6 +299,10 @@ class Row:
         return self.series.median_wall if self.ok and self.series else None
 
     @property
+    def cpu(self) -> float | None:
+        return self.series.median_cpu if self.ok and self.series else None
+
+    @property
     def peak_mb(self) -> float | None:
         return self.series.peak_rss_bytes / MB if self.ok and self.series else None
 
@@ -392,6 +396,7 @@ def render_table(rows: list[Row], repeat: int) -> str:
         "shape",
         "tool",
         f"wall s (median of {repeat})",
+        "CPU s",
         "peak MB",
         "replies/s",
         "ratio vs replylint -j1",
@@ -405,6 +410,7 @@ def render_table(rows: list[Row], repeat: int) -> str:
             row.shape,
             row.tool,
             _fmt(row.wall, ".2f"),
+            _fmt(row.cpu, ".2f"),
             _fmt(row.peak_mb, ".0f"),
             _fmt(row.rate, ",.0f"),
             _fmt(ratio, ".2f"),
@@ -413,9 +419,9 @@ def render_table(rows: list[Row], repeat: int) -> str:
         if row.timed_out_s:
             # Killed at the timeout: the figures are bounds.
             cells[2] = f">{row.timed_out_s:.0f}"
-            cells[4] = f"<{row.replies / row.timed_out_s:,.0f}"
+            cells[5] = f"<{row.replies / row.timed_out_s:,.0f}"
             if ref and ref.wall:
-                cells[5] = f">{row.timed_out_s / ref.wall:.0f}"
+                cells[6] = f">{row.timed_out_s / ref.wall:.0f}"
         body.append(cells)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers[:-1])]
     lines = []
@@ -727,7 +733,9 @@ def print_report(
     print()
     notes = [
         "wall s: whole-process wall time (spawn to exit, interpreter/node startup included),"
-        " median of the timed runs; replies/s = replies / that median.",
+        " median of the timed runs; replies/s = replies / that median. CPU s: user + system"
+        " time of the process tree (median); wall well above CPU for a single-process tool"
+        " means the machine was busy.",
         f"peak MB: {MEMORY_METHOD}; max over the timed runs.",
         "ratio: tool wall time / replylint --jobs 1 wall time on the same shape"
         " (> 1 means slower than replylint).",
@@ -839,6 +847,7 @@ def _row_json(row: Row, rows: list[Row]) -> dict[str, object]:
         "replies": row.replies,
         "wall_s_median": row.wall,
         "wall_s_runs": row.series.walls if row.ok and row.series else [],
+        "cpu_s_median": row.cpu,
         "peak_rss_mb": row.peak_mb,
         "replies_per_s": row.rate,
         "ratio_to_replylint_j1": ratio,

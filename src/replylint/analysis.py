@@ -32,9 +32,7 @@ _INITIALS_END = re.compile(
 )
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
-_TRAILER = re.compile(
-    r"(?:\s+(?:\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+))+\s*\Z", re.IGNORECASE
-)
+_TRAILER_WORD = re.compile(r"\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+", re.IGNORECASE)
 # A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules".
 _DASH_NAME_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
@@ -267,10 +265,7 @@ def _closing_prefix(line: str, lang: LanguageData) -> int:
 
 
 def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | None:
-    end = len(text.rstrip())
-    trailer = _TRAILER.search(text, body_start, end)
-    if trailer is not None:
-        end = trailer.start()
+    end = _before_trailer(text, body_start, len(text.rstrip()))
     if end <= body_start:
         return None
     region = text[:end]
@@ -331,6 +326,16 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                 name_start = tail_start + closing_len
                 return SignOff(tail_start, end, name_start, end, "line", name)
     return None
+
+
+def _before_trailer(text: str, start: int, end: int) -> int:
+    """Where the text ends once trailing part markers and links are set aside."""
+    while end > start:
+        word_start = max(text.rfind(ch, start, end) for ch in " \t\n\r") + 1
+        if word_start <= start or not _TRAILER_WORD.fullmatch(text, word_start, end):
+            return end
+        end = len(text[:word_start].rstrip())
+    return end
 
 
 def _leading_space(text: str, start: int) -> int:

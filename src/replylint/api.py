@@ -1,4 +1,13 @@
-"""The pre-send Python API: `lint(text, ...)` and `lint_record(record)`."""
+"""The pre-send Python API: `lint(text, ...)` and `lint_record(record)`.
+
+    report = lint("Hi Sam, it ships today. – Marie", channel="chat")
+    report.verdict      # "pass", "warn" or "block"
+    report.to_dict()    # the JSON that `replylint serve` returns
+
+Both functions are safe to call from many threads at once: they share one engine
+(rules, configuration and caches) and keep no other state. Pass `engine=` to use
+your own configuration, e.g. `Engine(load_config(explicit=Path("replylint.toml")))`.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +48,10 @@ def lint(
 ) -> Report:
     """Lint one reply. `Report.verdict` is "pass", "warn" or "block".
 
-    Thread-safe: the engine and its caches are shared, nothing else is.
+    The keyword arguments are the reply-record fields of DESIGN.md; `engine`
+    defaults to `default_engine()`. Raises `RecordError` for an unknown channel or
+    a malformed field. Thread-safe: the engine and its caches are shared, nothing
+    else is.
     """
     record: dict[str, Any] = {
         "text": text,

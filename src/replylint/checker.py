@@ -3,20 +3,30 @@
 Config is looked up per file (nearest replylint.toml / pyproject.toml upward) and
 one engine is kept per config file, so a tree with several configs is linted with
 the right settings everywhere.
+
+The work is cut into `Unit`s in input order (a batch of document files, or a chunk
+of records read from a collection) so that `parallel.py` can hand them to worker
+processes; `lint_unit` turns one into `Linted` replies: JSON-ready dicts with no
+spaCy objects, small to keep and cheap to send between processes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from replylint.config import Config, ConfigLayer, find_config_file, load_config, load_config_file
 from replylint.engine import Engine
-from replylint.inputs import STDIN, InputError, Item, expand_paths, read_items
+from replylint.inputs import STDIN, InputError, Item, expand_paths, is_document, read_items
+from replylint.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity
+
+# Records per unit of work, and document files per unit.
+RECORDS_PER_UNIT = 128
+DOCUMENTS_PER_UNIT = 16
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,90 @@ class Result:
         }
 
 
+class FindingDetail(NamedTuple):
+    """What reports need about a finding beyond its JSON: identity and exact place."""
+
+    fingerprint: str  # see baseline.py: path, record id, rule, flagged text
+    text: str  # the flagged text
+    start_utf16: int  # 1-based columns in UTF-16 code units (SARIF's default)
+    end_utf16: int
+
+
+@dataclass(frozen=True, slots=True)
+class Linted:
+    """One linted reply as `check` keeps it: the results entry of the JSON output
+    (`findings` are Finding JSON dicts) plus what SARIF, baselines and the library
+    checks need."""
+
+    path: str
+    id: str | None
+    language: str
+    channel: str
+    findings: tuple[dict[str, Any], ...]
+    details: tuple[FindingDetail, ...] = ()
+    is_document: bool = False
+    line: int | None = None  # collections: the line where the record starts
+    rule_errors: tuple[str, ...] = ()
+    library: LibraryEntry | None = None
+
+    @classmethod
+    def from_result(
+        cls, result: Result, line: int | None = None, library: LibraryEntry | None = None
+    ) -> Linted:
+        from replylint.baseline import fingerprint
+
+        source = result.source
+        index = LineIndex(source)
+        details = []
+        for f in result.findings:
+            text = source[f.start : f.end]
+            details.append(
+                FindingDetail(
+                    fingerprint(result.path, result.id, f.rule, text),
+                    text,
+                    _utf16_column(source, f.start),
+                    _utf16_column(source, f.end),
+                )
+            )
+        return cls(
+            result.path,
+            result.id,
+            result.language,
+            result.channel,
+            tuple(f.to_dict(index) for f in result.findings),
+            tuple(details),
+            result.is_document,
+            line,
+            result.rule_errors,
+            library,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "id": self.id,
+            "language": self.language,
+            "channel": self.channel,
+            "findings": list(self.findings),
+        }
+
+    def without(self, dropped: set[int]) -> Linted:
+        """This reply without the findings at the indices in `dropped` (baselined)."""
+        keep = [i for i in range(len(self.findings)) if i not in dropped]
+        return replace(
+            self,
+            findings=tuple(self.findings[i] for i in keep),
+            details=tuple(self.details[i] for i in keep),
+        )
+
+
+def _utf16_column(source: str, offset: int) -> int:
+    offset = max(0, min(offset, len(source)))
+    line_start = source.rfind("\n", 0, offset) + 1
+    prefix = source[line_start:offset]
+    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF) + 1
+
+
 @dataclass
 class Summary:
     replies: int = 0
@@ -50,23 +144,44 @@ class Summary:
     by_rule: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
     worst: Severity | None = None
+    baselined: int | None = None  # set when a baseline is in use
 
-    def add(self, result: Result) -> None:
+    def add(self, result: Result | Linted) -> None:
         self.replies += 1
         self.findings += len(result.findings)
         for finding in result.findings:
-            self.by_rule[finding.rule] += 1
-            self.by_severity[str(finding.severity)] += 1
-            if self.worst is None or finding.severity > self.worst:
-                self.worst = finding.severity
+            if isinstance(finding, dict):
+                rule, severity = finding["rule"], Severity.parse(finding["severity"])
+            else:
+                rule, severity = finding.rule, finding.severity
+            self.by_rule[rule] += 1
+            self.by_severity[str(severity)] += 1
+            if self.worst is None or severity > self.worst:
+                self.worst = severity
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "replies": self.replies,
             "findings": self.findings,
             "by_rule": dict(sorted(self.by_rule.items())),
             "by_severity": dict(sorted(self.by_severity.items())),
         }
+        if self.baselined is not None:
+            data["baselined"] = self.baselined
+        return data
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of work, in input order: document files a worker reads itself, or
+    records (and input errors, passed through in place) read from a collection."""
+
+    documents: tuple[str, ...] = ()
+    items: tuple[Item | InputError, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.documents) + len(self.items)
 
 
 class Checker:
@@ -83,28 +198,53 @@ class Checker:
         self.explicit_config = explicit_config
         self.defaults = defaults or {}
         self._engines: dict[Path | None, Engine] = {}
+        self._configs: dict[Path | None, Config] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
 
-    def engine_for(self, path: str) -> Engine:
-        """The engine for `path`; raises ConfigError for a bad config file."""
+    def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
+        """What a worker process needs to build the same checker."""
+        return self.cli_layer, self.explicit_config, self.defaults
+
+    def config_key(self, path: str) -> Path | None:
+        """The config file that applies to `path` (None: built-in defaults)."""
         if self.explicit_config is not None:
-            key: Path | None = self.explicit_config
-        else:
-            start = Path.cwd() if path == STDIN else Path(path).resolve().parent
-            if start not in self._config_for_dir:
-                self._config_for_dir[start] = find_config_file(start)
-            key = self._config_for_dir[start]
-        engine = self._engines.get(key)
-        if engine is None:
+            return self.explicit_config
+        start = Path.cwd() if path == STDIN else Path(path).resolve().parent
+        if start not in self._config_for_dir:
+            self._config_for_dir[start] = find_config_file(start)
+        return self._config_for_dir[start]
+
+    def config_for(self, path: str) -> Config:
+        """The configuration in force for `path`; raises ConfigError for a bad file."""
+        key = self.config_key(path)
+        config = self._configs.get(key)
+        if config is None:
             if key is None:
                 config = Config()
             elif self.explicit_config is not None:
                 config = load_config(explicit=key)
             else:
                 config = Config((load_config_file(key),), key)
-            engine = Engine(config.with_layer(self.cli_layer))
-            self._engines[key] = engine
+            config = self._configs[key] = config.with_layer(self.cli_layer)
+        return config
+
+    def engine_for(self, path: str) -> Engine:
+        """The engine for `path`; raises ConfigError for a bad config file."""
+        key = self.config_key(path)
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = self._engines[key] = Engine(self.config_for(path))
         return engine
+
+    @property
+    def engines(self) -> list[Engine]:
+        return list(self._engines.values())
+
+    def record_defaults(self, path: str) -> dict[str, Any]:
+        defaults = dict(self.defaults)
+        if "channel" not in defaults:
+            defaults["channel"] = self.config_for(path).channel
+        return defaults
 
     def lint_item(self, engine: Engine, item: Item) -> Result:
         report = engine.lint(item.reply)
@@ -124,20 +264,83 @@ class Checker:
             is_document=item.offsets is not None,
         )
 
+    def lint_compact(self, item: Item) -> Linted:
+        result = self.lint_item(self.engine_for(item.path), item)
+        entry = LibraryEntry.from_reply(
+            item.path, item.reply, is_document=result.is_document, line=item.line
+        )
+        return Linted.from_result(result, item.line, entry)
+
     def run_file(self, path: str, stdin_text: str | None = None) -> Iterator[Result | InputError]:
         engine = self.engine_for(path)
-        defaults = dict(self.defaults)
-        if "channel" not in defaults:
-            defaults["channel"] = engine.config.channel
-        for item in read_items(path, defaults, stdin_text):
+        for item in read_items(path, self.record_defaults(path), stdin_text):
             if isinstance(item, InputError):
                 yield item
             else:
                 yield self.lint_item(engine, item)
 
-    def run(self, paths: Iterable[str], stdin_text: str | None = None) -> Iterator[Result | InputError]:
+    def run(
+        self, paths: Iterable[str], stdin_text: str | None = None
+    ) -> Iterator[Result | InputError]:
         for path in expand_paths(paths):
             if isinstance(path, InputError):
                 yield path
             else:
                 yield from self.run_file(path, stdin_text)
+
+    # --- units of work (see parallel.py) ------------------------------------------
+
+    def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
+        out: list[Linted | InputError] = []
+        for path in unit.documents:
+            for item in read_items(path, self.record_defaults(path)):
+                out.append(item if isinstance(item, InputError) else self.lint_compact(item))
+        for item in unit.items:
+            out.append(item if isinstance(item, InputError) else self.lint_compact(item))
+        return out
+
+    def units(
+        self,
+        files: Iterable[str | InputError],
+        stdin_text: str | None = None,
+        records_per_unit: int = RECORDS_PER_UNIT,
+        documents_per_unit: int = DOCUMENTS_PER_UNIT,
+    ) -> Iterator[Unit]:
+        """The work for `files` in input order. Collections are read here, lazily,
+        so memory stays flat; documents are read by whoever lints them."""
+        documents: list[str] = []
+        pending: list[Item | InputError] = []
+
+        def flush_documents() -> Iterator[Unit]:
+            if documents:
+                yield Unit(documents=tuple(documents))
+                documents.clear()
+
+        for path in files:
+            if isinstance(path, InputError):
+                yield from flush_documents()
+                yield Unit(items=(path,))
+            elif is_document(path):
+                documents.append(path)
+                if len(documents) >= documents_per_unit:
+                    yield from flush_documents()
+            else:
+                yield from flush_documents()
+                for item in read_items(path, self.record_defaults(path), stdin_text):
+                    pending.append(item)
+                    if len(pending) >= records_per_unit:
+                        yield Unit(items=tuple(pending))
+                        pending.clear()
+                if pending:
+                    yield Unit(items=tuple(pending))
+                    pending.clear()
+        yield from flush_documents()
+
+    def prepare(self, paths: Iterable[str]) -> list[str | InputError]:
+        """The files to lint, with every config they need loaded and validated now,
+        so that a configuration error stops the run before anything is written."""
+        files = list(expand_paths(paths))
+        for path in files:
+            if not isinstance(path, InputError):
+                self.engine_for(path)
+        return files

@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from replylint import __version__
 from replylint.config import ConfigError, ConfigLayer
@@ -70,8 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_csv_list, default=[], help="skip these rules")
     check.add_argument("--fail-on", choices=FAIL_ON, default="error")
     check.add_argument("--config", type=Path, help="use this config file, not the nearest one")
-    check.add_argument("--jobs", type=int, default=1, help="parallel workers")
+    check.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: the number of cores; small inputs run in-process)",
+    )
     check.add_argument("--output", type=Path, help="write the report to FILE (atomically)")
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="drop the findings recorded in FILE from the report and the exit code",
+    )
+    check.add_argument(
+        "--update-baseline",
+        "--write-baseline",
+        action="store_true",
+        dest="update_baseline",
+        help="record this run's findings in the --baseline FILE (atomically)",
+    )
+    check.add_argument(
+        "--no-progress", action="store_true", help="never show the progress bar on stderr"
+    )
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -120,11 +142,19 @@ def _fails(worst: Severity | None, fail_on: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> ExitStatus:
-    from replylint.checker import Checker, Result, Summary
+    from replylint.baseline import Baseline, BaselineError, BaselineWriter
+    from replylint.checker import Checker, Summary
+    from replylint.formats import ReportContext, renderer
     from replylint.inputs import InputError
+    from replylint.library import LibraryCollector
+    from replylint.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, lint_units
+    from replylint.progress import Progress, wanted
 
-    if args.jobs < 1:
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
         raise UsageError("replylint check: --jobs must be at least 1")
+    if args.update_baseline and args.baseline is None:
+        raise UsageError("replylint check: --update-baseline needs --baseline FILE")
     paths = args.paths or ["-"]
     if paths.count("-") > 1:
         raise UsageError("replylint check: stdin (-) can be read once")
@@ -142,27 +172,60 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     )
     if args.config is not None and not args.config.is_file():
         raise ConfigError(str(args.config), "", "config file not found")
+    baseline: Baseline | None = None
+    if args.baseline is not None and not args.update_baseline:
+        try:
+            baseline = Baseline.load(args.baseline)
+        except BaselineError as exc:
+            raise UsageError(f"replylint check: {exc}") from None
     checker = Checker(cli_layer=cli_layer, explicit_config=args.config, defaults=defaults)
     stdin_text = sys.stdin.read() if "-" in paths else None
+    # Every config is loaded (and a bad one reported) before anything is written.
+    files = checker.prepare(paths)
+    estimated = estimate_replies(files, stdin_text)
+    workers = 1 if estimated < MIN_PARALLEL_REPLIES else jobs
+    rules: dict[str, Any] = {}
+    for engine in checker.engines:
+        rules.update(engine.rules)
+    colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    context = ReportContext(colour=colour, rules=rules)
 
-    results: list[Result] = []
+    summary = Summary(baselined=0 if args.baseline is not None else None)
     errors: list[InputError] = []
-    summary = Summary()
-    for item in checker.run(paths, stdin_text):
-        if isinstance(item, InputError):
-            errors.append(item)
-        else:
-            results.append(item)
-            summary.add(item)
-            for problem in item.rule_errors:
-                print(f"replylint: {item.path}: {problem}", file=sys.stderr)
+    library = LibraryCollector()
+    writer = BaselineWriter() if args.update_baseline else None
+    show_progress = wanted(
+        estimated=estimated, to_file=args.output is not None, disabled=args.no_progress
+    )
+    with _report_stream(args.output) as out, Progress(estimated, show_progress) as bar:
+        render = renderer(args.output_format, out, context)
+        for batch in lint_units(checker, checker.units(files, stdin_text), workers):
+            for item in batch:
+                if isinstance(item, InputError):
+                    errors.append(item)
+                    continue
+                for problem in item.rule_errors:
+                    print(f"replylint: {item.path}: {problem}", file=sys.stderr)
+                library.add(item.library)
+                if writer is not None and item.findings:
+                    for finding, detail in zip(item.findings, item.details, strict=True):
+                        writer.add(detail.fingerprint, item.path, item.id, finding["rule"], detail.text)
+                    summary.baselined = (summary.baselined or 0) + len(item.findings)
+                    item = item.without(set(range(len(item.findings))))
+                elif baseline is not None and item.findings:
+                    dropped = {
+                        i for i, d in enumerate(item.details) if baseline.absorb(d.fingerprint)
+                    }
+                    if dropped:
+                        summary.baselined = (summary.baselined or 0) + len(dropped)
+                        item = item.without(dropped)
+                summary.add(item)
+                render.result(item)
+            bar.advance(len(batch))
+        render.finish(errors, summary, library.report())
+    if writer is not None:
+        _write_atomically(args.baseline, writer.render())
     _report_plugin_errors()
-
-    output = _render(args.output_format, results, errors, summary, args.output is None)
-    if args.output is not None:
-        _write_atomically(args.output, output)
-    else:
-        sys.stdout.write(output)
     if errors:
         return ExitStatus.ERROR
     return ExitStatus.FINDINGS if _fails(summary.worst, args.fail_on) else ExitStatus.OK
@@ -175,27 +238,40 @@ def _report_plugin_errors() -> None:
         print(f"replylint: {error}", file=sys.stderr)
 
 
-def _render(fmt: str, results: list[Any], errors: list[Any], summary: Any, to_terminal: bool) -> str:
-    module = importlib.import_module(f"replylint.formats.{'json_format' if fmt == 'json' else fmt}")
-    if fmt == "text":
-        colour = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        return str(module.render(results, errors, summary, colour=colour))
-    return str(module.render(results, errors, summary))
+class _Stdout:
+    """sys.stdout looked up at each write, so the progress bar can redirect it."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file beside `path`, then rename: never half-written."""
+@contextlib.contextmanager
+def _report_stream(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or a temporary file beside `path` renamed over it at the end: the
+    report is streamed, yet `path` is never half-written."""
+    if path is None:
+        yield _Stdout()  # type: ignore[misc]
+        return
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never half-written."""
+    with _report_stream(path) as handle:
+        handle.write(content)
 
 
 def cmd_rules(args: argparse.Namespace) -> ExitStatus:

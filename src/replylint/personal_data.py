@@ -11,7 +11,8 @@ URLs and @handles are never read as data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,9 @@ from stdnum import iban, luhn
 # Regions phone numbers are read in when they carry no country code.
 DEFAULT_REGIONS: dict[str, tuple[str, ...]] = {"en": ("US", "GB"), "fr": ("FR",)}
 _MIN_PHONE_DIGITS = 7
+# A run of digits, spaces and phone punctuation that may hold a phone number.
+_PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d \t().\-/]{5,24}\d")
+_PHONE_CONTEXT = 8  # characters around a candidate ("tel:", "+", "ext. 12")
 _MASK = "*"
 
 _EMAIL = re.compile(
@@ -218,25 +222,44 @@ def _looks_like_code(code: str) -> bool:
     )
 
 
-def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Spans:
+    """Non-overlapping spans, kept sorted so an overlap test is a bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            if not self.overlaps(start, end):
+                self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # spans starting before `end`
+        return i > 0 and self._ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
-def _phone_spans(
-    text: str, regions: Iterable[str], skip: Sequence[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    # phonenumbers is the slow part: only run it where there are enough digits.
-    if sum(ch.isdigit() for ch in text) < _MIN_PHONE_DIGITS:
-        return []
+def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple[int, int]]:
+    # phonenumbers is the slow part: it only reads the runs of digits long enough to
+    # be a number, with a little context on each side.
     spans: list[tuple[int, int]] = []
-    for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(
-            text, region, leniency=phonenumbers.Leniency.VALID
-        ):
-            if not _overlaps(skip, match.start, match.end) and not _overlaps(
-                spans, match.start, match.end
+    regions = tuple(regions)
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        if sum(ch.isdigit() for ch in candidate.group()) < _MIN_PHONE_DIGITS:
+            continue
+        offset = max(0, candidate.start() - _PHONE_CONTEXT)
+        window = text[offset : candidate.end() + _PHONE_CONTEXT]
+        for region in regions:
+            for match in phonenumbers.PhoneNumberMatcher(
+                window, region, leniency=phonenumbers.Leniency.VALID
             ):
-                spans.append((match.start, match.end))
+                start, end = offset + match.start, offset + match.end
+                if not taken.overlaps(start, end):
+                    taken.add(start, end)
+                    spans.append((start, end))
     return spans
 
 
@@ -270,16 +293,17 @@ def find_personal_data(
     `public_contacts` are the brand's own public phone numbers, emails or addresses:
     never reported.
     """
-    skip = [(m.start(), m.end()) for m in _URL.finditer(text)]
-    skip += [(m.start(), m.end()) for m in _HANDLE.finditer(text)]
+    # URLs and @handles are never data; the first detector to claim a span keeps it.
+    skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text))
+    for m in _HANDLE.finditer(text):
+        if not skip.overlaps(m.start(), m.end()):
+            skip.add(m.start(), m.end())
     found: list[PersonalData] = []
 
     def add(item: PersonalData) -> None:
-        if _overlaps(skip, item.start, item.end):
-            return
-        if any(f.start < item.end and item.start < f.end for f in found):
-            return
-        found.append(item)
+        if not skip.overlaps(item.start, item.end):
+            skip.add(item.start, item.end)
+            found.append(item)
 
     for m in _EMAIL.finditer(text):
         add(PersonalData(m.start(), m.end(), "email", m.group()))
@@ -300,25 +324,27 @@ def find_personal_data(
     for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
         for m in pattern.finditer(text):
             value = m.group().rstrip()
-            before = text[max(0, m.start() - _BUSINESS_WINDOW) : m.start()]
-            business = bool(_BUSINESS_CUE.search(before))
+            business = _is_business(text, m.start())
             add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
-    for m in _UK_POSTCODE.finditer(text):
-        if language == "en":
-            before = text[max(0, m.start() - _BUSINESS_WINDOW) : m.start()]
+    if language == "en":
+        for m in _UK_POSTCODE.finditer(text):
             add(
                 PersonalData(
-                    m.start(), m.end(), "address", m.group(), bool(_BUSINESS_CUE.search(before))
+                    m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
                 )
             )
-    taken = [(f.start, f.end) for f in found]
-    for start, end in _phone_spans(
-        text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip + taken
-    ):
-        add(PersonalData(start, end, "phone", text[start:end]))
+    if sum(ch.isdigit() for ch in text) >= _MIN_PHONE_DIGITS:
+        for start, end in _phone_spans(
+            text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip
+        ):
+            found.append(PersonalData(start, end, "phone", text[start:end]))
 
     public = _public_keys(tuple(public_contacts))
     return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
+
+
+def _is_business(text: str, start: int) -> bool:
+    return bool(_BUSINESS_CUE.search(text[max(0, start - _BUSINESS_WINDOW) : start]))
 
 
 @lru_cache(maxsize=32)

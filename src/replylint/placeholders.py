@@ -14,7 +14,8 @@ Bracketed text counts only when it reads like a slot: written as an identifier
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,17 +126,28 @@ def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -
     return 0 < len(words) <= 4 and any(w in slot_words for w in words)
 
 
-def _protected(text: str, urls: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans where placeholders are not looked for: code, links and URLs."""
+def _protected(text: str, urls: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Spans where placeholders are not looked for (code, links and URLs), merged into
+    disjoint intervals: their starts and their ends, both sorted."""
     spans = [(m.start(), m.end()) for m in _FENCED.finditer(text)]
     spans += [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
     spans += [(m.start("target"), m.end("target")) for m in _MARKDOWN_LINK_TARGET.finditer(text)]
     spans += list(urls)
-    return sorted(spans)
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
-def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _inside(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    starts, ends = spans
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and end <= ends[i]
 
 
 def find_placeholders(
@@ -154,11 +166,19 @@ def find_placeholders(
     protected = _protected(text, urls)
     found: list[Placeholder] = []
 
+    # Patterns run in priority order; a later one never takes text an earlier one took.
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+
     def add(start: int, end: int, name: str) -> None:
         if _inside(protected, start, end):
             return
-        if any(p.start < end and start < p.end for p in found):
+        i = bisect_left(taken_starts, end)  # found spans that start before `end`
+        if i > 0 and taken_ends[i - 1] > start:
             return
+        i = bisect_left(taken_starts, start)
+        taken_starts.insert(i, start)
+        taken_ends.insert(i, end)
         found.append(Placeholder(start, end, text[start:end], name))
 
     for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):

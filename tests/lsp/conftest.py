@@ -10,6 +10,7 @@ indirectly to change the workspace or the client:
 keys: `encodings` (general.positionEncodings), `config` (replylint.toml text, or
 None for no config file), `files` ({name: text} written before start),
 `init` (initializationOptions), `settings` (the `replylint` section answered to
+workspace/configuration), `configuration` (False: the client does not support
 workspace/configuration), `server` (the server command line).
 """
 
@@ -42,6 +43,8 @@ async def client(request: pytest.FixtureRequest, tmp_path: Path):
     capabilities.general = types.GeneralClientCapabilities(
         position_encodings=options.get("encodings", [types.PositionEncodingKind.Utf16])
     )
+    if options.get("configuration") is False:  # a client without workspace/configuration
+        capabilities.workspace.configuration = False
     lsp_client.set_configuration(options.get("settings", {}), section="replylint")
     lsp_client.workspace_path = workspace  # type: ignore[attr-defined]
     lsp_client.received = []  # type: ignore[attr-defined]  # every publishDiagnostics, in order

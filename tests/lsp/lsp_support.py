@@ -75,7 +75,7 @@ def open_doc(
 ) -> str:
     path = client.workspace_path / name  # type: ignore[attr-defined]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="")
+    path.write_text(text, encoding="utf-8", errors="surrogatepass", newline="")
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(

@@ -187,3 +187,25 @@ async def test_invalid_settings_warn_and_are_ignored(client: LanguageClient) -> 
 async def test_config_file_watchers_registered(client: LanguageClient) -> None:
     registrations = await wait_for(lambda: client.registrations, what="client/registerCapability")  # type: ignore[attr-defined]
     assert registrations[0].method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+
+
+@pytest.mark.parametrize(
+    "client",
+    [{"configuration": False, "init": {"debounceMs": 20, "settings": {"channel": "public"}}}],
+    indirect=True,
+)
+async def test_settings_without_workspace_configuration(client: LanguageClient) -> None:
+    # initializationOptions.settings apply from the start...
+    uri = open_doc(client, "long.reply", PRIVATE_LONG)
+    assert len(by_code(await published(client, uri, version=1), "brevity")) == 1
+    # ...and didChangeConfiguration carries the new values itself (push model).
+    start = mark(client)
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={
+                "replylint": {"channel": "email", "server": {"command": ["replylint", "lsp"]}}
+            }
+        )
+    )
+    assert by_code(await published(client, uri, after=start), "brevity") == []
+    assert not [m for m in client.messages if m.type == types.MessageType.Warning]

@@ -77,6 +77,13 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
 
+    def wait_for_log(self, needle: str, timeout: float = 10) -> str:
+        """The log once it contains `needle` (lines land just after responses)."""
+        deadline = time.monotonic() + timeout
+        while needle not in (log := self.log()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return log
+
 
 def start_server(
     tmp: Path,

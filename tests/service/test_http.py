@@ -133,7 +133,13 @@ def test_token_required(server: Server, headers: dict[str, str]) -> None:
 def test_open_endpoints_need_no_token(server: Server) -> None:
     health = httpx.get(server.url + "/healthz")
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "version": health.json()["version"], "auth": True}
+    body = health.json()
+    assert body == {
+        "status": "ok",
+        "version": body["version"],
+        "auth": True,
+        "ready": body["ready"],
+    }
     assert httpx.get(server.url + "/openapi.json").status_code == 200
     page = httpx.get(server.url + "/")
     assert page.status_code == 200
@@ -365,10 +371,10 @@ def test_logs_hold_no_reply_text(server: Server, client: httpx.Client) -> None:
     ):
         client.post("/v1/check", json=body)
     client.post(f"/v1/{secret}", json={})
-    log = server.log()
+    # The access line is written just after the response is sent.
+    log = server.wait_for_log("POST - 404")
     assert secret not in log
     assert "POST /v1/check 200" in log and "verdict=block" in log
-    assert "POST - 404" in log
 
 
 # --- a second server: token from the environment, small body limit, no audit file --------------------
@@ -411,7 +417,7 @@ def test_override_without_audit_file_is_counted(small_server: Server) -> None:
     }
     response = httpx.post(small_server.url + "/v1/check", json=body, headers=headers)
     assert response.json()["verdict"] == "pass"
-    log = small_server.log()
+    log = small_server.wait_for_log("override: rules=test-block")
     assert "override: rules=test-block" in log
     assert "Private reason 42" not in log
 
@@ -430,3 +436,20 @@ def test_serve_refuses_bad_config(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "unknown rule" in proc.stderr
+
+
+def test_serve_with_two_workers(tmp_path: Path, config_file: Path) -> None:
+    running = start_server(tmp_path, "--config", str(config_file), "--workers", "2")
+    try:
+        with running.client() as client:
+            for _ in range(6):  # new connections: the kernel spreads them over the workers
+                client.headers["Connection"] = "close"
+                assert (
+                    client.post("/v1/check", json={"text": BLOCK_TEXT}).json()["verdict"] == "block"
+                )
+            assert client.get("/healthz").json()["auth"] is False
+    finally:
+        stop_server(running)
+    log = running.log()
+    assert "with 2 workers" in log
+    assert "internal error" not in log and "Traceback" not in log

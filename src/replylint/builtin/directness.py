@@ -36,6 +36,8 @@ _LEAD_WORDS = 4
 # Word stems compared between question and reply: lookup lemmas miss
 # "delivered"/"delivery", a shared prefix does not.
 _STEM = 5
+# A question with fewer content words than this is too elliptical to judge.
+_QUESTION_CONTENT_WORDS = 2
 
 _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "redirect", "reason",
@@ -106,11 +108,12 @@ class Reading:
                 found = [m for m in found if same_form(self.doc, m)]
             self.matches[key] = found
         # Token index -> the list names whose matches start there / cover it.
-        self._starts: dict[int, set[str]] = {}
+        self._starts: dict[int, dict[str, int]] = {}  # token -> list name -> match end
         self._covers: dict[int, set[str]] = {}
         for key, found in self.matches.items():
             for m in found:
-                self._starts.setdefault(m.token_start, set()).add(key)
+                ends = self._starts.setdefault(m.token_start, {})
+                ends[key] = max(ends.get(key, 0), m.token_end)
                 for i in range(m.token_start, m.token_end):
                     self._covers.setdefault(i, set()).add(key)
         self.filler_words = _word_set(data, "filler_words")
@@ -157,7 +160,9 @@ class Reading:
     def _classify(self, start: int, end: int, words: list[Token]) -> Kind:
         if self._has("holding", start, end):
             return Kind.HOLDING
-        if self._is_redirect(start, end, words):
+        # A question is answer-like (a clarifying question), even "can you contact us?".
+        asks = any(t.text.endswith("?") for t in self.doc[start : self.doc[start].sent.end])
+        if not asks and self._is_redirect(start, end, words):
             return Kind.REDIRECT
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
@@ -165,6 +170,8 @@ class Reading:
             return Kind.CONTENT
         if self._is_courtesy(words):
             return Kind.COURTESY
+        if asks:
+            return Kind.CONTENT
         if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
             return Kind.FILLER
         if self._has("instruction", start, end) or self._has("negation", start, end):
@@ -176,11 +183,16 @@ class Reading:
             (
                 t
                 for t in words[: _LEAD_WORDS + 1]
-                if self._starts.get(t.i, set()) & {"apology", "thanks", "empathy"}
+                if self._starts.get(t.i, {}).keys() & {"apology", "thanks", "empathy"}
             ),
             None,
         )
         if lead is not None:
+            ends = self._starts[lead.i]
+            courtesy_end = max(ends.get(k, 0) for k in ("apology", "thanks", "empathy"))
+            if ends.get("instruction", 0) >= courtesy_end:
+                # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
+                return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             after = lead.i + 1, words[-1].i + 1
             return not (self._has("negation", *after) and self._has("first_person", *after))
@@ -340,7 +352,8 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     incoming = analysis.incoming_doc
     if incoming is None:
         return
-    question = _question(incoming, analysis, ctx)
+    courtesy = _word_set(ctx.data, "courtesy_words")
+    question = _question(incoming, analysis, ctx, courtesy)
     if question is None:
         return
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
@@ -349,7 +362,6 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
     if body is None or any(t.like_num or t.like_url or t.text == "?" for t in body):
         return
-    courtesy = _word_set(ctx.data, "courtesy_words")
     asked = _stems(content_lemmas(list(incoming)), courtesy)
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
@@ -362,15 +374,21 @@ def _stems(lemmas: frozenset[str], courtesy: frozenset[str]) -> set[str]:
     return {lemma[:_STEM] for lemma in lemmas if lemma not in courtesy}
 
 
-def _question(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> str | None:
-    """The first question in the customer's message, as they wrote it."""
+def _question(
+    incoming: Doc, analysis: Analysis, ctx: RuleContext, courtesy: frozenset[str]
+) -> str | None:
+    """The first question in the customer's message, as they wrote it.
+
+    A question needs two content words to be judged at all: "Why?", "wtf is this??"
+    or "isn't it?" depend on context the reply may well have.
+    """
     indirect = phrase_list(ctx.data.get("indirect_question", ()), analysis.language, analysis.model)
     indirect_starts = {m.token_start for m in indirect.find(incoming)}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
-        if not words:
+        if len(_stems(content_lemmas(words), courtesy)) < _QUESTION_CONTENT_WORDS:
             continue
         asks = any(t.text.startswith("?") or t.text.endswith("?") for t in sent)
         first = words[0].lower_

@@ -166,9 +166,13 @@ def _words_outside(analysis: Analysis, start: int, end: int) -> bool:
 
 
 def _remove(text: str, start: int, end: int) -> Edit:
-    after = len(text) - len(text[end:].lstrip())
-    if after == len(text):  # last sentence: take the space before it instead
-        start = len(text[:start].rstrip())
+    """Delete text[start:end] and one side of the space around it, keeping line breaks."""
+    before = text[:start].rstrip(" \t")
+    if before and not before.endswith("\n"):
+        return Edit(len(before), end, "")  # " Shop now!" after a sentence on the same line
+    after = end + len(text[end:]) - len(text[end:].lstrip(" \t"))
+    if text[after : after + 1] == "\n" and before:
+        after += 1  # the sentence was a line of its own
     return Edit(start, after, "")
 
 

@@ -42,13 +42,24 @@ def _severity(ctx: RuleContext, default: Severity) -> Severity:
 
 
 def _norm(lemma: str) -> str:
-    """Lemma, folded, with a plural 's'/'x' dropped: "questions" == "question"."""
-    folded = "".join(
+    """The lemma, folded and lightly stemmed, so that forms a lookup table may miss
+    still meet: "questions" / "question", "opening" / "open", "livrée" / "livré"."""
+    word = "".join(
         ch for ch in unicodedata.normalize("NFKD", lemma.lower()) if not unicodedata.combining(ch)
     )
-    if len(folded) > 3 and folded[-1] in "sx" and folded[-2] not in "su":
-        folded = folded[:-1]
-    return folded
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"  # "deliveries" -> "delivery"
+    elif len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]  # "shipping" -> "ship"
+            break
+    while len(word) > 4 and word.endswith("e"):
+        word = word[:-1]  # "livrée", "livré" -> "livr"
+    return word
 
 
 def _lemmas(tokens: Iterable) -> frozenset[str]:
@@ -129,7 +140,7 @@ def _specifics(doc: Doc) -> list[str]:
 
 
 def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Iterator[Finding]:
-    reply_lemmas = _lemmas(analysis.words)
+    reply_lemmas = _lemmas(analysis.doc)
     reply_text = analysis.text.lower()
     start, end = _body_span(analysis)
     severity = _severity(ctx, Severity.INFO)

@@ -15,8 +15,9 @@ tokens with the phrase lists of `rules/sensitive-in-private.toml`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -35,66 +36,6 @@ if TYPE_CHECKING:
 _FIRST_PERSON_WINDOW = 12
 # How far before a word "your" / "the" may stand: "your current order", "the card".
 _MARKER_WINDOW = 3
-# Words that make "the name of ..." a person's name.
-_PERSON_WORDS = frozenset(
-    [
-        "colleague",
-        "colleagues",
-        "staff",
-        "member",
-        "members",
-        "employee",
-        "employees",
-        "agent",
-        "agents",
-        "driver",
-        "drivers",
-        "person",
-        "people",
-        "representative",
-        "rep",
-        "associate",
-        "cashier",
-        "manager",
-        "advisor",
-        "adviser",
-        "courier",
-        "collègue",
-        "collègues",
-        "employé",
-        "employée",
-        "conseiller",
-        "conseillère",
-        "livreur",
-        "vendeur",
-        "vendeuse",
-    ]
-)
-# Identifier words too common to count alone: "the number of items", "please address it".
-_GENERIC_IDENTIFIERS = frozenset(
-    [
-        "name",
-        "number",
-        "address",
-        "email",
-        "e-mail",
-        "mail",
-        "zip",
-        "login",
-        "digits",
-        "receipt",
-        "nom",
-        "numéro",
-        "adresse",
-        "portable",
-        "téléphone",
-        "reçu",
-    ]
-)
-_GENERIC_MARKERS = frozenset(
-    ["a", "an", "full", "first", "last", "home", "complete", "un", "une", "son", "sa", "ses"]
-)
-
 
 # Lists whose word forms carry the sense, so lemmas must not widen them: "charged me"
 # is billing and "charging my phone" is not, "tracking" is an order and "tracks" music.
@@ -150,13 +91,21 @@ class _Reader:
     language: str
     model: str | None
 
+    _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
+
     def find(self, key: str) -> list[PhraseMatch]:
-        phrases = self.data.get(key, ())
-        if not phrases:
-            return []
-        if key in _EXACT_FORMS:
-            return _exact_forms(tuple(phrases), self.language, self.model).find(self.doc)
-        return phrase_list(phrases, self.language, self.model).find(self.doc)
+        """Matches of the phrase list `key`, in text order (computed once per list)."""
+        found = self._found.get(key)
+        if found is None:
+            phrases = self.data.get(key, ())
+            if not phrases:
+                found = []
+            elif key in _EXACT_FORMS:
+                found = _exact_forms(tuple(phrases), self.language, self.model).find(self.doc)
+            else:
+                found = phrase_list(phrases, self.language, self.model).find(self.doc)
+            self._found[key] = found
+        return found
 
     def words(self, key: str) -> frozenset[str]:
         return frozenset(w.lower() for w in self.data.get(key, ()))
@@ -165,8 +114,16 @@ class _Reader:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
 
 
-def _in(span: Span, matches: Iterable[PhraseMatch]) -> list[PhraseMatch]:
-    return [m for m in matches if span.start <= m.token_start and m.token_end <= span.end]
+def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
+    """The matches inside `span`; `matches` are in text order."""
+    first = bisect_left(matches, span.start, key=lambda m: m.token_start)
+    result = []
+    for match in matches[first:]:
+        if match.token_start >= span.end:
+            break
+        if match.token_end <= span.end:
+            result.append(match)
+    return result
 
 
 def _before(
@@ -209,17 +166,18 @@ def _card_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         yield _data_finding(ctx, card, ctx.message("card"))
 
 
-def _secret_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
     """Asking the customer to hand over a password, PIN or security code."""
-    reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
-    secrets = reader.find("secrets")
-    secrets += [
+    pins = [
         PhraseMatch(t.idx, t.idx + len(t.text), "PIN", t.i, t.i + 1)
         for t in analysis.doc
         if t.text == "PIN"  # capitals only: "pin" is also a verb
     ]
     context = reader.words("secret_context")
-    secrets = [s for s in secrets if reader.lower(s.token_end) not in context]
+    secrets = sorted(
+        (s for s in [*reader.find("secrets"), *pins] if reader.lower(s.token_end) not in context),
+        key=lambda m: m.token_start,
+    )
     incoming_secret = _incoming_secret(analysis, ctx)
     if not secrets and incoming_secret is None:
         return
@@ -317,22 +275,19 @@ def _is_identifier(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
     if _negated(reader, sent, match):
         return False  # "Without giving any account information, ..."
     words = match.phrase.lower().split()
-    if len(words) == 1 and words[0] in _GENERIC_IDENTIFIERS:
-        markers = reader.words("own_markers") | _GENERIC_MARKERS
-        if not _before(reader, match, markers, 2, sent.start):
-            return False
-        if words[0] in ("name", "nom") and reader.lower(match.token_end) in (
-            "of",
-            "de",
-            "du",
-            "des",
-        ):
-            # "the name of the app" is no one's personal data; "of the colleague" is.
-            following = [
-                reader.lower(i)
-                for i in range(match.token_end + 1, min(match.token_end + 3, sent.end))
-            ]
-            return any(w in _PERSON_WORDS for w in following)
+    if len(words) != 1 or words[0] not in reader.words("generic_identifiers"):
+        return True
+    # "the number of items", "please address it": a common word needs "your", "a", ...
+    markers = reader.words("own_markers") | reader.words("generic_markers")
+    if not _before(reader, match, markers, 2, sent.start):
+        return False
+    if words[0] in reader.words("name_words") and reader.lower(match.token_end) in reader.words(
+        "of_words"
+    ):
+        # "the name of the app" is no one's personal data; "of the colleague" is.
+        end = min(match.token_end + 3, sent.end)
+        following = {reader.lower(i) for i in range(match.token_end + 1, end)}
+        return bool(following & reader.words("person_words"))
     return True
 
 
@@ -381,11 +336,14 @@ def _own_matter(
 ) -> tuple[PhraseMatch, str] | None:
     """The first place the reply discusses the customer's own billing or order matter."""
     requests = reader.find("request")
-    billing = [
-        m
-        for m in reader.find("billing_terms") + reader.find("payment_terms")
-        if _is_payment_card(reader, m)
-    ]
+    billing = sorted(
+        (
+            m
+            for m in [*reader.find("billing_terms"), *reader.find("payment_terms")]
+            if _is_payment_card(reader, m)
+        ),
+        key=lambda m: m.token_start,
+    )
     orders = reader.find("order_terms")
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
@@ -512,8 +470,9 @@ def _body_span(analysis: Analysis) -> tuple[int, int]:
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
     yield from _card_findings(analysis, ctx)
-    yield from _secret_findings(analysis, ctx)
+    yield from _secret_findings(analysis, ctx, reader)
     if analysis.channel != "public":
         return
 
@@ -523,7 +482,6 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             ctx, item, ctx.message("personal_data", kind=ctx.message(f"kind_{item.kind}"))
         )
 
-    reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
     private = _offers_private_channel(reader, analysis)
     asks = list(_public_asks(analysis, ctx, reader, private))
     yield from asks

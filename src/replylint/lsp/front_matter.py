@@ -82,7 +82,9 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
             if edit is None:
                 at = yaml_end - 1 if source.endswith("\r") else yaml_end
                 edit = Edit(at, at, f"{eol}{line}")
-    return edit if _ignores(_apply(text, edit), rule) else None
+    if edit is None or not _ignores(_apply(text, edit), rule):
+        return None
+    return edit
 
 
 def _construct(node: Any) -> Any:

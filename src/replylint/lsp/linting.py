@@ -22,7 +22,7 @@ from replylint.lsp.record_locations import (
     read_jsonl,
     read_yaml,
 )
-from replylint.model import Finding, Reply, Report, Severity
+from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
 from replylint.record import RecordError, parse_record
 
 REPLY = "reply"
@@ -205,10 +205,32 @@ _READERS: dict[str, Callable[[str], tuple[list[RecordEntry], list[CollectionErro
 
 
 def _place(finding: Finding, entry: RecordEntry) -> Finding:
-    if entry.exact:
-        return finding.shifted(entry)  # type: ignore[arg-type]  # any .to_file() mapping
-    # No exact mapping (folded YAML, ...): the whole value, and no fix to apply.
-    return replace(finding, start=entry.text_start, end=entry.text_end, fixes=())
+    if not entry.exact:
+        # No exact mapping (folded YAML, ...): the whole value, and no fix to apply.
+        return replace(finding, start=entry.text_start, end=entry.text_end, fixes=())
+    fixes = []
+    for fix in finding.fixes:
+        # A replacement goes inside a JSON string or a YAML scalar: escape it for that.
+        edits = [
+            Edit(entry.to_file(e.start), entry.to_file(e.end), encoded)
+            for e in fix.edits
+            if (encoded := entry.encode(e.text)) is not None
+        ]
+        if len(edits) == len(fix.edits):
+            fixes.append(Fix(fix.title, tuple(edits)))
+    return replace(
+        finding,
+        start=entry.to_file(finding.start),
+        end=entry.to_file(finding.end),
+        fixes=tuple(fixes),
+    )
+
+
+def _record_name(entry: RecordEntry) -> str:
+    record_id = entry.data.get("id") if isinstance(entry.data, dict) else None
+    if isinstance(record_id, (str, int)) and not isinstance(record_id, bool) and record_id != "":
+        return str(record_id)
+    return entry.default_id
 
 
 def _lint_collection(
@@ -230,7 +252,7 @@ def _lint_collection(
             problems.append(
                 Problem(
                     INVALID_RECORD,
-                    f"record {entry.default_id}: {exc}",
+                    f"record {_record_name(entry)}: {exc}",
                     entry.start,
                     max(end, entry.start + 1),
                 )
@@ -240,11 +262,11 @@ def _lint_collection(
             report = cache.lint(engine, reply)
         except Exception as exc:
             internal.append(
-                f"record {entry.default_id}: linting failed: {type(exc).__name__}: {exc}"
+                f"record {_record_name(entry)}: linting failed: {type(exc).__name__}: {exc}"
             )
             continue
         findings.extend(_place(f, entry) for f in report.findings)
-        rule_errors.extend(f"record {entry.default_id}: {e}" for e in report.rule_errors)
+        rule_errors.extend(f"record {_record_name(entry)}: {e}" for e in report.rule_errors)
     return LintOutcome(
         text,
         kind,

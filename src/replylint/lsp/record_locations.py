@@ -14,11 +14,12 @@ object with a `replies` list, or a single record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from replylint.model import OffsetMap
@@ -38,11 +39,34 @@ class RecordEntry:
     text_start: int = 0  # the whole `text` value in the file
     text_end: int = 0
     exact: bool = False  # False: only the whole value can be highlighted
+    style: str = ""  # how the value is written: "json", or a YAML scalar style
 
     def to_file(self, offset: int) -> int:
         if self.text_map is not None and self.exact:
             return self.text_map.to_file(offset)
         return self.text_start
+
+    def encode(self, text: str) -> str | None:
+        """`text` written for insertion inside this value (a fix's replacement), or
+        None when it cannot be inserted as is (e.g. a line break in a YAML block)."""
+        return encode_for(self.style, text)
+
+
+# Characters that could end or change a plain YAML scalar.
+_YAML_PLAIN_UNSAFE = frozenset(":#'\"\n\r\t[]{},&*!|>%@`")
+
+
+def encode_for(style: str, text: str) -> str | None:
+    if style in ("json", '"'):
+        # JSON escapes are valid in YAML double-quoted scalars too.
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    if style == "'":
+        return None if "\n" in text or "\r" in text else text.replace("'", "''")
+    if style == "|":
+        return None if "\n" in text or "\r" in text else text
+    if style == "plain":
+        return None if any(c in _YAML_PLAIN_UNSAFE for c in text) else text
+    return None
 
 
 @dataclass(frozen=True)
@@ -55,10 +79,10 @@ class CollectionError:
 class _Segments:
     """Builds an OffsetMap piece by piece; pieces are checked against the value."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, raw_start: int) -> None:
         self.value = value
         self.decoded = 0
-        self.raw_end = 0
+        self.raw_end = raw_start
         self.segments: list[tuple[int, int, int]] = []
         self.ok = True
 
@@ -107,7 +131,7 @@ _scalar = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-def
 
 def json_string_map(source: str, start: int, end: int, value: str) -> OffsetMap | None:
     """Map a JSON string token `source[start:end]` (quotes included) to its value."""
-    builder = _Segments(value)
+    builder = _Segments(value, start + 1)
     raw = start + 1
     stop = end - 1
     while raw < stop:
@@ -193,7 +217,7 @@ def _json_entry(source: str, start: int, end: int, node: Any, default_id: str) -
         if isinstance(value, str):
             mapping = json_string_map(source, t_start, t_end, value)
             return RecordEntry(
-                data, default_id, start, end, mapping, t_start, t_end, mapping is not None
+                data, default_id, start, end, mapping, t_start, t_end, mapping is not None, "json"
             )
     return RecordEntry(data, default_id, start, end)
 
@@ -291,7 +315,7 @@ def yaml_scalar_map(source: str, node: Any) -> OffsetMap | None:
         raw_start, raw_end = start + 1, end - 1
         if "\n" in source[raw_start:raw_end] or "\r" in source[raw_start:raw_end]:
             return None  # line folding: no exact mapping
-        builder = _Segments(value)
+        builder = _Segments(value, raw_start)
         if style == "'":
             raw = raw_start
             while raw < raw_end:
@@ -349,7 +373,7 @@ def _literal_block_map(source: str, start: int, end: int, value: str) -> OffsetM
             break
     if indent is None:
         return None
-    builder = _Segments(value)
+    builder = _Segments(value, lines[0][0] + indent if lines else start)
     for line_start, line in lines:
         if builder.decoded >= len(value):
             break
@@ -390,10 +414,7 @@ def read_yaml(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
     if len(roots) > 1:
         # Several documents: number records across them.
         entries = [
-            RecordEntry(
-                e.data, str(n), e.start, e.end, e.text_map, e.text_start, e.text_end, e.exact
-            )
-            for n, e in enumerate(entries, start=1)
+            dataclasses.replace(e, default_id=str(n)) for n, e in enumerate(entries, start=1)
         ]
     return entries, loader_errors
 
@@ -454,7 +475,16 @@ def _yaml_entry(source: str, node: Any, default_id: str) -> RecordEntry:
                 # Block scalars' marks run to the next key: keep the span to its text.
                 t_end = t_start + len(source[t_start:t_end].rstrip())
                 mapping = yaml_scalar_map(source, text_node) if text_node.value == value else None
+                style = text_node.style or "plain"
                 return RecordEntry(
-                    data, default_id, start, end, mapping, t_start, t_end, mapping is not None
+                    data,
+                    default_id,
+                    start,
+                    end,
+                    mapping,
+                    t_start,
+                    t_end,
+                    mapping is not None,
+                    style,
                 )
     return RecordEntry(data, default_id, start, end)

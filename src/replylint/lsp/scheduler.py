@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class LintScheduler:
             pending.cancel()
         task = asyncio.get_running_loop().create_task(self._debounced(uri, delay))
         self._pending[uri] = task
-        task.add_done_callback(lambda t, uri=uri: self._forget_task(uri, t))
+        task.add_done_callback(functools.partial(self._forget_task, uri))
 
     def _forget_task(self, uri: str, task: asyncio.Task[None]) -> None:
         if self._pending.get(uri) is task:

@@ -100,6 +100,7 @@ class ReplylintServer(LanguageServer):
         self.options = ServerOptions()
         self.init_settings: dict[str, Any] = {}
         self.settings: dict[str, dict[str, Any]] = {}  # scope URI ("" = global) -> settings
+        self.folders: tuple[str, ...] = ()  # workspace folder URIs
         self.edit_support = EditSupport()
         self.markdown_hover = True
         self.lint_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="replylint-lint")
@@ -107,6 +108,7 @@ class ReplylintServer(LanguageServer):
             self.documents, self.lint_executor, self.lint_snapshot, self.publish, self.log_exception
         )
         self._said: set[str] = set()
+        self.stopping = False
 
     # --- messages to the user ------------------------------------------------
 
@@ -163,12 +165,16 @@ class ReplylintServer(LanguageServer):
 
     # --- settings and engines ------------------------------------------------
 
+    def update_folders(self) -> None:
+        """Snapshot the workspace folders (read by lint threads; updated on the loop)."""
+        folders = tuple(f.uri for f in self.workspace.folders.values())
+        if not folders and self.workspace.root_uri:
+            folders = (self.workspace.root_uri,)
+        self.folders = folders
+
     def folder_of(self, uri: str) -> str | None:
         """The URI of the workspace folder holding `uri` (longest match)."""
-        folders = [f.uri for f in self.workspace.folders.values()]
-        if not folders and self.workspace.root_uri:
-            folders = [self.workspace.root_uri]
-        matches = [f for f in folders if uri.startswith(f.rstrip("/") + "/")]
+        matches = [f for f in self.folders if uri.startswith(f.rstrip("/") + "/")]
         return max(matches, key=len) if matches else None
 
     def settings_for(self, uri: str) -> dict[str, Any]:
@@ -193,7 +199,7 @@ class ReplylintServer(LanguageServer):
         """Ask the client for the `replylint` section, globally and per workspace folder."""
         if not get_capability(self.client_capabilities, "workspace.configuration", False):
             return
-        scopes = ["", *(f.uri for f in self.workspace.folders.values())]
+        scopes = ["", *self.folders]
         items = [
             types.ConfigurationItem(section=SETTINGS_SECTION, scope_uri=scope or None)
             for scope in scopes
@@ -233,6 +239,8 @@ class ReplylintServer(LanguageServer):
         return replace(outcome, notices=choice.problems) if choice.problems else outcome
 
     def publish(self, snap: Snapshot, outcome: LintOutcome) -> None:
+        if self.stopping:
+            return
         self.report(outcome)
         index = PositionIndex(outcome.text, self.encoding)
         self.text_document_publish_diagnostics(
@@ -338,6 +346,7 @@ def create_server() -> ReplylintServer:
                 settings_from_notification(options.get("settings"))
             )
         server.settings = {"": dict(server.init_settings)}
+        server.update_folders()
         server.edit_support = EditSupport.from_capabilities(params.capabilities)
         formats = get_capability(params.capabilities, "text_document.hover.content_format", None)
         server.markdown_hover = formats is None or types.MarkupKind.Markdown in formats
@@ -416,6 +425,13 @@ def create_server() -> ReplylintServer:
             server.settings = {"": {**server.init_settings, **clean_settings(raw)}}
         server.relint_all()
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    @guarded(server)
+    async def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        server.update_folders()
+        await server.pull_settings()
+        server.relint_all()
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded(server)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
@@ -487,6 +503,7 @@ def create_server() -> ReplylintServer:
     @server.feature(types.SHUTDOWN)
     @guarded(server)
     def shutdown(params: None) -> None:
+        server.stopping = True
         server.scheduler.cancel_all()
         server.lint_executor.shutdown(wait=False, cancel_futures=True)
 

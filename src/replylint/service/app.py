@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import functools
 import hmac
+import inspect
 import json
 import logging
 import re
@@ -71,6 +72,13 @@ _WARM_UP = {
 }
 
 T = TypeVar("T")
+# On timeout, answer 503 at once and let the worker thread finish on its own
+# (anyio 4.1 renamed `cancellable` to `abandon_on_cancel`).
+_ABANDON_ON_CANCEL: dict[str, Any] = {
+    "abandon_on_cancel"
+    if "abandon_on_cancel" in inspect.signature(anyio.to_thread.run_sync).parameters
+    else "cancellable": True
+}
 
 
 class ApiError(Exception):
@@ -155,6 +163,8 @@ class Service:
         ]
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        # False while languages are still loading in the background (see /healthz).
+        self.ready = True
 
     # --- input ------------------------------------------------------------------
 
@@ -262,7 +272,7 @@ class Service:
         try:
             with anyio.fail_after(self.lint_timeout):
                 return await anyio.to_thread.run_sync(
-                    functools.partial(function, *args), abandon_on_cancel=True
+                    functools.partial(function, *args), **_ABANDON_ON_CANCEL
                 )
         except TimeoutError:
             raise ApiError(
@@ -319,11 +329,15 @@ class Service:
         )
         return data
 
-    def warm_up(self, languages: tuple[str, ...]) -> None:
+    def warm_up(self, languages: tuple[str, ...], *, then_ready: bool = False) -> None:
         """Load these languages' pipelines before a request needs them."""
-        for language in languages:
-            text = _WARM_UP.get(language, "Hello, thank you.")
-            self.engine.lint(Reply(text=text, language=language))
+        try:
+            for language in languages:
+                text = _WARM_UP.get(language, "Hello, thank you.")
+                self.engine.lint(Reply(text=text, language=language))
+        finally:
+            if then_ready:
+                self.ready = True
 
     # --- handlers -------------------------------------------------------------------
 
@@ -376,7 +390,14 @@ class Service:
         return JSONResponse({"rules": self.rules_info})
 
     async def handle_health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "version": __version__, "auth": bool(self.token)})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "version": __version__,
+                "auth": bool(self.token),
+                "ready": self.ready,
+            }
+        )
 
     async def handle_openapi(self, request: Request) -> Response:
         return JSONResponse(self.openapi)
@@ -600,8 +621,13 @@ def create_app(
             first = engine.config.language
             await anyio.to_thread.run_sync(service.warm_up, (first,))
             others = tuple(lang for lang in service.languages if lang != first)
+            service.ready = False
             threading.Thread(
-                target=service.warm_up, args=(others,), name="replylint-warm-up", daemon=True
+                target=service.warm_up,
+                args=(others,),
+                kwargs={"then_ready": True},
+                name="replylint-warm-up",
+                daemon=True,
             ).start()
         yield
 

@@ -103,6 +103,7 @@ def openapi_document(
     errors_in = {
         "400": _error_response("Malformed JSON, or a body that is not a JSON object."),
         "401": _error_response("Missing or wrong bearer token."),
+        "408": _error_response("The request body did not arrive in time."),
         "413": _error_response("The request body is larger than the server accepts."),
         "422": _error_response("A field is missing, has the wrong type or an unknown value."),
         "503": _error_response("Linting took longer than the server's time limit."),
@@ -322,11 +323,18 @@ def openapi_document(
         },
         "Health": {
             "type": "object",
-            "required": ["status", "version", "auth"],
+            "required": ["status", "version", "auth", "ready"],
             "properties": {
                 "status": {"type": "string", "enum": ["ok"]},
                 "version": {"type": "string"},
                 "auth": {"type": "boolean", "description": "Whether /v1/ needs a bearer token."},
+                "ready": {
+                    "type": "boolean",
+                    "description": (
+                        "False while this worker still loads a language's pipeline in the "
+                        "background; requests are served meanwhile, a little slower."
+                    ),
+                },
             },
         },
         "ErrorBody": {

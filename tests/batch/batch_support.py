@@ -1,0 +1,55 @@
+"""Helpers for the batch / CI tests (tests/batch): run the CLI as users do, on trees built here.
+
+Most tests lint with a team phrase rule declared in a `replylint.toml` (`acme-words`,
+flagging "kindly" and "per our policy" as errors), so their findings do not depend
+on how the built-in rules are tuned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+TEAM_CONFIG = """\
+select = ["acme-words"]
+
+[[phrases]]
+name = "acme-words"
+message = "Avoid '{phrase}'."
+phrases = ["kindly", "per our policy"]
+severity = "error"
+"""
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    environ = dict(os.environ)
+    environ.pop("CI", None)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "replylint", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=600,
+    )
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return path

@@ -1,0 +1,84 @@
+"""The start-up shortcuts keep results: French tokenization, language pre-check, hooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from replylint.detect import _stop_word_language, detect_language
+from replylint.nlp import pipeline
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
+
+
+def french_texts() -> list[str]:
+    texts = [
+        "L'équipe a répondu aujourd'hui, peut-être demain : c'est-à-dire qu'il viendra-t-il ?",
+        "Saint-Étienne, entr'ouvert, arrière-grand-père, qu'est-ce que c'est, l'anti-âge",
+    ]
+    for path in FIXTURES.glob("*/fr.yaml"):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        cases = data if isinstance(data, list) else (data or {}).get("cases", [])
+        texts += [c["text"] for c in cases if isinstance(c, dict) and isinstance(c.get("text"), str)]
+    return texts
+
+
+def test_french_token_match_is_spacys() -> None:
+    """The light TOKEN_MATCH accepts exactly the tokens spaCy's own pattern accepts."""
+    light = pipeline("fr").tokenizer.token_match
+    assert light is not None
+    original = re.compile(light.__self__.pattern).match  # type: ignore[attr-defined]
+    words = {w for text in french_texts() for w in text.split()}
+    prefixes = ("anti", "arrière", "entr", "grand", "porte", "saint", "sous", "black", "new")
+    joins = ("-", "'", "’", "-de-", "-en-l'", "-t-")
+    tails = ("vampire", "ouvert", "ski", "Marie", "out", "york", "京都", "123", "a_b", "ŒUVRE", "ªb")
+    words |= {f"{p}{j}{t}" for p in prefixes for j in joins for t in tails}
+    words |= {w.upper() for w in list(words)} | {w.title() for w in list(words)}
+    differ = [w for w in words if bool(original(w)) != bool(light(w))]
+    assert differ == []
+    assert sum(bool(original(w)) for w in words) > 100  # the test does exercise matches
+
+
+def test_french_elisions_and_hyphens() -> None:
+    tokens = [t.text for t in pipeline("fr")("L'équipe vous répond aujourd'hui, peut-être demain.")]
+    assert tokens[:2] == ["L'", "équipe"]
+    assert "aujourd'hui" in tokens and "peut-être" in tokens
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason="corpus not available")
+def test_stop_word_precheck_agrees_with_labels() -> None:
+    decided = agree = 0
+    for line in CORPUS.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        found = _stop_word_language(record["text"])
+        if found is None or not record.get("expected_language"):
+            continue
+        decided += 1
+        agree += found == record["expected_language"]
+    assert decided > 150 and agree == decided
+
+
+def test_precheck_defers_when_unsure() -> None:
+    assert _stop_word_language("Merci for the message") is None
+    assert _stop_word_language("Thanks, we are on it and will reply") == "en"
+    assert _stop_word_language("Merci, nous regardons cela pour vous") == "fr"
+    # Other language sets do not use the en/fr word lists.
+    assert detect_language("Thanks, we are on it and will reply", ("en", "es")) is not None
+
+
+def test_pre_commit_hook_definition() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "replylint" and hook["entry"] == "replylint check"
+    assert hook["language"] == "python"
+    files = re.compile(hook["files"])
+    for path in ("replies/a.reply", "templates/en/refund.md", "x/saved-replies/all.jsonl",
+                 "templates/macros.json", "replies/canned.csv", "templates/lib.yml"):
+        assert files.search(path), path
+    for path in ("README.md", "package.json", "src/replies.py", "docs/templates.txt.bak"):
+        assert not files.search(path), path

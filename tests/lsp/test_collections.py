@@ -1,0 +1,105 @@
+"""Template libraries opened as YAML / JSON / JSONL: findings at the right record."""
+
+from __future__ import annotations
+
+import json
+
+from lsp_support import by_code, change_doc, open_doc, published, range_text
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+YAML_LIBRARY = """\
+replies:
+  - id: shipping
+    text: |
+      Hi {name},
+      your parcel left today 📦.
+  - id: greeting
+    text: 'Hey team, we can''t wait — hey guys, welcome!'
+  - id: escaped
+    text: "Caf\\u00e9 ☕ \\"open\\": hey guys"
+  - id: folded
+    text: >
+      Thanks for waiting,
+      hey guys.
+  - id: block
+    text: |
+      Hello 😀
+      hey guys, it shipped.
+  - id: broken
+    channel: moon
+    text: Hi!
+"""
+
+
+async def test_yaml_collection(client: LanguageClient) -> None:
+    uri = open_doc(client, "library.yaml", YAML_LIBRARY, language_id="yaml")
+    diagnostics = await published(client, uri, version=1)
+    guys = by_code(diagnostics, "test-guys")
+    lines = YAML_LIBRARY.splitlines()
+    found = {d.range.start.line: range_text(YAML_LIBRARY, d.range) for d in guys}
+    greeting = next(i for i, line in enumerate(lines) if "Hey team" in line)
+    escaped = next(i for i, line in enumerate(lines) if "Caf" in line)
+    block = next(i for i, line in enumerate(lines) if "hey guys, it shipped" in line)
+    folded = next(i for i, line in enumerate(lines) if "text: >" in line)
+    # Exact for single-quoted (with a '' escape), double-quoted with escapes, literal blocks.
+    assert found[greeting] == "hey guys"
+    assert found[escaped] == "hey guys"
+    assert found[block] == "hey guys"
+    # A folded scalar cannot be mapped exactly: the whole value, without a fix.
+    [whole] = [d for d in guys if d.range.start.line == folded]
+    assert range_text(YAML_LIBRARY, whole.range).startswith(">")
+    assert whole.range.end.line == folded + 2
+    assert whole.data["fixes"] == []
+    # The fix of an exact finding edits the file at the record.
+    [greeting_diag] = [d for d in guys if d.range.start.line == greeting]
+    edit = greeting_diag.data["fixes"][0]["edits"][0]
+    assert YAML_LIBRARY[edit["start"] : edit["end"]] == "hey guys"
+    # A bad record is reported where it is, the others are still linted.
+    [bad] = by_code(diagnostics, "invalid-record")
+    assert "record broken" in bad.message
+    assert "channel" in bad.message
+    assert lines[bad.range.start.line].strip() == "- id: broken"
+
+
+JSONL_RECORDS = [
+    {"id": "a", "text": "Hi Sam,\nthe parcel left today."},
+    {"id": "b", "text": 'Hello 😀 "Zoé"\n\they guys, your café order left.', "channel": "chat"},
+    {"id": "c", "text": "All good here."},
+]
+
+
+async def test_jsonl_collection(client: LanguageClient) -> None:
+    text = "\n".join(json.dumps(r) for r in JSONL_RECORDS) + "\n{not json}\n"
+    uri = open_doc(client, "library.jsonl", text, language_id="plaintext")  # the name decides
+    diagnostics = await published(client, uri, version=1)
+    [guys] = by_code(diagnostics, "test-guys")
+    # Record "b" is on line 1; escapes (\ud83d\ude00, \", \u00e9, \n, \t) come before the phrase.
+    assert guys.range.start.line == 1
+    assert range_text(text, guys.range) == "hey guys"
+    [invalid] = by_code(diagnostics, "invalid-document")
+    assert invalid.range.start.line == 3
+    assert "invalid JSON" in invalid.message
+    # Editing one record re-lints: the finding moves with it.
+    records = [*JSONL_RECORDS]
+    records[1] = {"id": "b", "text": "Fixed."}
+    records[2] = {"id": "c", "text": "hey guys"}
+    edited = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    change_doc(client, uri, 2, edited)
+    [moved] = by_code(await published(client, uri, version=2), "test-guys")
+    assert moved.range.start.line == 2
+    assert range_text(edited, moved.range) == "hey guys"
+
+
+async def test_json_collection_untitled(client: LanguageClient) -> None:
+    records = [{"text": "Nothing here."}, {"text": 'Hi 😀,\n"hey guys" ok'}]
+    text = json.dumps(records, indent=2)
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text)
+        )
+    )
+    [guys] = by_code(await published(client, uri, version=1), "test-guys")
+    assert range_text(text, guys.range) == "hey guys"
+    assert guys.range.start.line == 5
