@@ -59,6 +59,15 @@ class SignOff:
     name: str = ""
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """spaCy cannot encode lone surrogates (broken UTF-16 from some clients);
+    U+FFFD keeps every offset where it was."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def is_emoji(text: str) -> bool:
     return bool(text) and all(
         unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f"
@@ -190,7 +199,7 @@ class Analysis:
         """The customer's message, tokenized with the reply's pipeline."""
         if not self.reply.incoming:
             return None
-        return pipeline(self.language, self.model)(self.reply.incoming)
+        return pipeline(self.language, self.model)(without_lone_surrogates(self.reply.incoming))
 
     def word_count(self, start: int = 0, end: int | None = None) -> int:
         end = len(self.text) if end is None else end
@@ -359,7 +368,7 @@ def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
     """Tokenize and split `reply` once; every rule reads the result."""
     nlp = pipeline(language, model)
     text = reply.text
-    doc = nlp(text)
+    doc = nlp(without_lone_surrogates(text))
     lang = language_data(language)
     mentions_end = _find_mentions_end(text)
     greeting = _find_greeting(text, mentions_end, lang)

@@ -255,7 +255,9 @@ def test_fixes_in_collections_are_escaped_for_their_syntax() -> None:
     layer = ConfigLayer.from_mapping(
         {
             "select": ["quote-test"],
-            "phrases": [{"name": "quote-test", "message": "m", "swap": {"hey guys": 'hey "folks"'}}],
+            "phrases": [
+                {"name": "quote-test", "message": "m", "swap": {"hey guys": 'hey "folks"'}}
+            ],
         },
         "test",
     )

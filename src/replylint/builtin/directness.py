@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from replylint.analysis import Analysis, content_lemmas, is_word
@@ -97,7 +97,6 @@ class Reading:
 
     def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
         self.analysis = analysis
-        self.ctx = ctx
         self.doc = analysis.doc
         data = ctx.data
         lang, model = analysis.language, analysis.model
@@ -119,8 +118,7 @@ class Reading:
         self.filler_words = _word_set(data, "filler_words")
         self.interjections = _word_set(data, "interjections")
         self.offer_words = _word_set(data, "offer_words")
-        brand = (analysis.reply.brand or "").lstrip("@").lower()
-        self.brand = brand
+        self.brand = (analysis.reply.brand or "").lstrip("@").lower()
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -279,7 +277,12 @@ def _is_text_word(token: Token) -> bool:
 
 def _word_set(data: Mapping[str, object], key: str) -> frozenset[str]:
     values = data.get(key, ())
-    return frozenset(str(v).lower() for v in values) if isinstance(values, list) else frozenset()
+    return _lowered(tuple(values)) if isinstance(values, list) else frozenset()
+
+
+@cache
+def _lowered(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(str(v).lower() for v in values)
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -379,16 +382,19 @@ def _question(
 ) -> str | None:
     """The first question in the customer's message, as they wrote it.
 
-    A question needs two content words to be judged at all: "Why?", "wtf is this??"
-    or "isn't it?" depend on context the reply may well have.
+    A question needs two content words to be judged at all ("Where is my order?"
+    needs one): "Why?", "wtf is this??" or "isn't it?" depend on context the reply
+    may well have.
     """
     indirect = phrase_list(ctx.data.get("indirect_question", ()), analysis.language, analysis.model)
     indirect_starts = {m.token_start for m in indirect.find(incoming)}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
+    wh_words = _word_set(ctx.data, "wh_words")
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
-        if len(_stems(content_lemmas(words), courtesy)) < _QUESTION_CONTENT_WORDS:
+        needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
+        if len(_stems(content_lemmas(words), courtesy)) < needed:
             continue
         asks = any(t.text.startswith("?") or t.text.endswith("?") for t in sent)
         first = words[0].lower_

@@ -53,7 +53,10 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         if _words_outside(analysis, start, end):
             fixes.append(Fix(ctx.message("fix_sentence"), (_remove(analysis.text, start, end),)))
         yield ctx.finding(
-            group[0].start, group[-1].end, ctx.message("promo", phrase=phrase), fixes=fixes
+            group[0].start,
+            max(p.end for p in group),
+            ctx.message("promo", phrase=phrase),
+            fixes=fixes,
         )
     yield from _campaign_links(analysis, ctx, flagged)
     if promos:

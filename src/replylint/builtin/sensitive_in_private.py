@@ -92,6 +92,7 @@ class _Reader:
     model: str | None
 
     _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
+    _words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key`, in text order (computed once per list)."""
@@ -108,7 +109,11 @@ class _Reader:
         return found
 
     def words(self, key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.data.get(key, ()))
+        """The word list `key`, lower-cased, for token lookups."""
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = frozenset(w.lower() for w in self.data.get(key, ()))
+        return words
 
     def lower(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
@@ -304,6 +309,9 @@ def _public_asks(
             continue
         asked = [m for m in _in(sent, identifiers) if _is_identifier(reader, sent, m)]
         if not asked:
+            continue
+        # "DM us your email" is right; "reply with your email" is not, DM offered or not.
+        if _in(sent, reader.find("private_channel")):
             continue
         if private and not _in(sent, public_posts):
             continue

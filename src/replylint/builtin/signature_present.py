@@ -91,6 +91,7 @@ class _Vocabulary:
         self.brand_key = re.sub(r"\W", "", _fold(brand))
         customer = analysis.reply.customer or ""
         self.customer_words = frozenset(_fold(w) for w in _words(customer))
+        self.agent_words = frozenset(_fold(w) for w in _words(analysis.reply.agent or ""))
 
     def is_team(self, segment: str) -> bool:
         words = [_fold(w) for w in _words(segment)]
@@ -105,16 +106,22 @@ class _Vocabulary:
             w in self.brand_words or w in self.stop_words for w in words
         )
 
-    def is_person(self, segment: str) -> bool:
-        """A personal name: one to four capitalised words, none a team or common word."""
+    def is_person(self, segment: str, *, strict: bool = True) -> bool:
+        """A personal name: one to four capitalised words, none a team word.
+
+        `strict` (a bare last line, no closing or dash before it) also rejects common
+        words, so that "Let Us Know" is no name; after "– " or "Thanks," "Will" is one.
+        """
         words = _words(segment)
         if not 1 <= len(words) <= 4 or self.is_team(segment):
             return False
+        if {_fold(w) for w in words} <= self.agent_words:
+            return True  # the configured agent, whatever their name looks like
         for index, word in enumerate(words):
             folded = _fold(word)
             if folded in _PARTICLES and 0 < index < len(words) - 1:
                 continue
-            if not word[:1].isupper() or folded in self.stop_words:
+            if not word[:1].isupper() or (strict and folded in self.stop_words):
                 return False
             if not all(ch.isalpha() or ch in ".-" for ch in word):
                 return False
@@ -129,9 +136,11 @@ def _read_signature(analysis: Analysis, signoff: SignOff, vocab: _Vocabulary) ->
         start = signoff.name_start + (mark.end() if mark else 0)
         segment = Segment(start, signoff.name_end, text[start : signoff.name_end])
         return Signature((segment,), ())
+    # Introduced by a dash or a closing ("– Will", "Thanks,\nMay"), a word is a name.
+    strict = signoff.kind == "line" and signoff.name_start == signoff.start
     personal, team = [], []
     for segment in _segments(text, signoff.name_start, signoff.name_end):
-        if vocab.is_person(segment.text):
+        if vocab.is_person(segment.text, strict=strict):
             personal.append(segment)
         elif vocab.is_team(segment.text):
             team.append(segment)
