@@ -62,10 +62,22 @@ class SignOff:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def without_lone_surrogates(text: str) -> str:
-    """spaCy cannot encode lone surrogates (broken UTF-16 from some clients);
-    U+FFFD keeps every offset where it was."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+# spaCy's affix splitting is quadratic in the length of a run without spaces
+# (20,000 brackets take over a minute); no real word or link is this long.
+_LONG_RUN = re.compile(r"\S{500,}")
+
+
+def tokenizable(text: str) -> str:
+    """`text` made safe for the tokenizer, with every offset where it was.
+
+    Lone surrogates (broken UTF-16 from some clients) cannot be encoded by spaCy
+    and become U+FFFD; a run of 500+ non-space characters becomes one opaque
+    token of the same length.
+    """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    if len(text) >= 500:
+        text = _LONG_RUN.sub(lambda m: "x" * len(m.group()), text)
+    return text
 
 
 def is_emoji(text: str) -> bool:
@@ -129,12 +141,19 @@ class Analysis:
     @cached_property
     def word_tokens(self) -> tuple[Token, ...]:
         """Every word token outside links (contraction parts and elisions included)."""
-        urls = self.urls
-        if not urls:
-            return tuple(t for t in self.doc if is_word(t))
-        return tuple(
-            t for t in self.doc if is_word(t) and not any(s <= t.idx < e for s, e in urls)
-        )
+        words = [t for t in self.doc if is_word(t)]
+        if not self.urls:
+            return tuple(words)
+        # One pass over tokens and URL spans, both in text order.
+        kept: list[Token] = []
+        spans = iter(self.urls)
+        span = next(spans, None)
+        for token in words:
+            while span is not None and span[1] <= token.idx:
+                span = next(spans, None)
+            if span is None or token.idx < span[0]:
+                kept.append(token)
+        return tuple(kept)
 
     @property
     def words(self) -> tuple[Token, ...]:
@@ -199,7 +218,7 @@ class Analysis:
         """The customer's message, tokenized with the reply's pipeline."""
         if not self.reply.incoming:
             return None
-        return pipeline(self.language, self.model)(without_lone_surrogates(self.reply.incoming))
+        return pipeline(self.language, self.model)(tokenizable(self.reply.incoming))
 
     def word_count(self, start: int = 0, end: int | None = None) -> int:
         end = len(self.text) if end is None else end
@@ -368,7 +387,7 @@ def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
     """Tokenize and split `reply` once; every rule reads the result."""
     nlp = pipeline(language, model)
     text = reply.text
-    doc = nlp(without_lone_surrogates(text))
+    doc = nlp(tokenizable(text))
     lang = language_data(language)
     mentions_end = _find_mentions_end(text)
     greeting = _find_greeting(text, mentions_end, lang)

@@ -56,7 +56,6 @@ class Baseline:
     """Fingerprints with counts; `absorb` consumes one occurrence."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    entries: list[dict[str, Any]] = field(default_factory=list)
     absorbed: int = 0
 
     @classmethod
@@ -64,7 +63,9 @@ class Baseline:
         try:
             data = json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
-            raise BaselineError(f"{path}: baseline file not found (create it with --update-baseline)") from None
+            raise BaselineError(
+                f"{path}: baseline file not found (create it with --update-baseline)"
+            ) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
@@ -113,12 +114,12 @@ class BaselineWriter:
 
     def render(self) -> str:
         """The baseline file: sorted so that it diffs well under version control."""
-        findings = sorted(
-            self._entries.values(),
-            key=lambda e: (e["path"], e["id"] or "", e["rule"], e["text"], e["fingerprint"]),
-        )
-        for entry in findings:
-            if entry["count"] == 1:
-                del entry["count"]
+        findings = [
+            {k: v for k, v in entry.items() if k != "count" or v != 1}
+            for entry in sorted(
+                self._entries.values(),
+                key=lambda e: (e["path"], e["id"] or "", e["rule"], e["text"], e["fingerprint"]),
+            )
+        ]
         document = {"version": BASELINE_VERSION, "tool": "replylint", "findings": findings}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -29,7 +29,6 @@ _TOP_KEYS = {
     "rules",
     "channels",
     "phrases",
-    "public_contacts",
 }
 _RULE_KEYS = {"enabled", "severity"}
 _PHRASE_KEYS = {"name", "message", "severity", "language", "phrases", "swap", "channels"}
@@ -80,7 +79,6 @@ class ConfigLayer:
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     channels: Mapping[str, Mapping[str, RuleSettings]] = field(default_factory=dict)
     phrases: tuple[PhraseRuleSpec, ...] = ()
-    public_contacts: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Any, source: str) -> ConfigLayer:
@@ -141,10 +139,6 @@ class Config:
             for spec in layer.phrases:
                 specs[spec.name] = spec
         return tuple(specs.values())
-
-    @property
-    def public_contacts(self) -> tuple[str, ...]:
-        return tuple(c for layer in self.layers for c in layer.public_contacts)
 
     def model_for(self, language: str) -> str | None:
         for layer in reversed(self.layers):
@@ -365,9 +359,5 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
             raise ConfigError(source, "phrases", "expected an array of tables ([[phrases]])")
         values["phrases"] = tuple(
             _parse_phrase(p, source, f"phrases[{i}]") for i, p in enumerate(phrases)
-        )
-    if data.get("public_contacts") is not None:
-        values["public_contacts"] = _expect_str_list(
-            data["public_contacts"], source, "public_contacts"
         )
     return ConfigLayer(source=source, **values)

@@ -298,9 +298,7 @@ def _json_item_lines(text: str) -> list[int] | None:
     return None
 
 
-def _array_lines(
-    text: str, pos: int, decoder: json.JSONDecoder, ws: re.Pattern[str]
-) -> list[int]:
+def _array_lines(text: str, pos: int, decoder: json.JSONDecoder, ws: re.Pattern[str]) -> list[int]:
     lines: list[int] = []
     line, counted = 1, 0
     pos = ws.match(text, pos + 1).end()  # type: ignore[union-attr]

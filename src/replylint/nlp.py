@@ -13,6 +13,10 @@ Two start-up costs are avoided here (a batch run pays them once per process, a
   times and takes ~3 s to compile. `_light_french_import` compiles the same
   alternation with each letter class written as `\\w`, and checks the few tokens it
   matches against the letter class compiled once: the same tokens match, in ~50 ms.
+- `import spacy` imports spaCy's whole command line (`spacy.cli`: project tooling,
+  HTTP clients, ...) for the one name `spacy.info`: ~0.2 s and 360 modules per
+  process. `_import_spacy` lets spaCy import a stand-in for it instead; the real
+  `spacy.cli` can still be imported afterwards by anyone who needs it.
 - spacy-lookups-data's lemma tables are read straight from their JSON (string keys)
   instead of through a `Lookups` table, and kept as a tab-separated copy in the
   user cache folder (see `cache_dir`), which reads 5x faster than the JSON.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -226,8 +230,44 @@ def _light_french_import() -> Iterator[None]:
         re.compile = real_compile
 
 
+def _import_spacy() -> Any:
+    """`import spacy`, without importing spaCy's command line (see the module docs)."""
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    stand_ins = ("spacy.cli", "spacy.cli.info")
+    if any(name in sys.modules for name in stand_ins):
+        import spacy
+
+        return spacy
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    package = types.ModuleType("spacy.cli")
+    package.__path__ = []
+    module = types.ModuleType("spacy.cli.info")
+    module.info = info  # type: ignore[attr-defined]
+    sys.modules.update({"spacy.cli": package, "spacy.cli.info": module})
+    try:
+        import spacy
+    except ImportError:  # a spaCy that wants more from its command line at import
+        for name in stand_ins:
+            sys.modules.pop(name, None)
+        import spacy
+    else:
+        for name in stand_ins:
+            sys.modules.pop(name, None)
+        spacy.__dict__.pop("cli", None)  # so `import spacy.cli` imports the real one
+    return spacy
+
+
 def _blank(lang: str) -> Language:
-    import spacy
+    spacy = _import_spacy()
 
     if lang == "fr":
         with _light_french_import():
@@ -236,7 +276,7 @@ def _blank(lang: str) -> Language:
 
 
 def _build(lang: str, model: str | None) -> Language:
-    import spacy
+    spacy = _import_spacy()
 
     if model:
         try:
@@ -271,7 +311,3 @@ def pipeline(lang: str, model: str | None = None) -> Language:
                 nlp = _pipelines[key] = _build(lang, model)
     return nlp
 
-
-def token_match(nlp: Language) -> Callable[[str], Any] | None:
-    """The tokenizer's token_match (for tests comparing it with spaCy's own)."""
-    return nlp.tokenizer.token_match

@@ -96,7 +96,9 @@ def _lint_unit(unit: Unit) -> list[Linted | InputError] | tuple[str, str, str]:
 # --- main side --------------------------------------------------------------------
 
 
-def lint_units(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[list[Linted | InputError]]:
+def lint_units(
+    checker: Checker, units: Iterable[Unit], jobs: int
+) -> Iterator[list[Linted | InputError]]:
     """The results of each unit, in order; `jobs` worker processes (1: in-process)."""
     if jobs <= 1:
         for unit in units:
@@ -105,7 +107,9 @@ def lint_units(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[l
     yield from _pooled(checker, units, jobs)
 
 
-def _pooled(checker: Checker, units: Iterable[Unit], jobs: int) -> Iterator[list[Linted | InputError]]:
+def _pooled(
+    checker: Checker, units: Iterable[Unit], jobs: int
+) -> Iterator[list[Linted | InputError]]:
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 

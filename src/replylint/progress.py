@@ -78,7 +78,7 @@ class Progress:
                 console=Console(file=sys.stderr),
                 transient=True,
                 redirect_stdout=True,
-                redirect_stderr=False,
+                redirect_stderr=True,
             )
             self._progress.__enter__()
             self._task = self._progress.add_task("check", total=self.total)

@@ -22,7 +22,10 @@ MACROS = {
                 {"field": "status", "value": "solved"},
                 {
                     "field": "comment_value",
-                    "value": ["channel:all", "Hi {{ticket.requester.first_name}}, kindly allow 5 days."],
+                    "value": [
+                        "channel:all",
+                        "Hi {{ticket.requester.first_name}}, kindly allow 5 days.",
+                    ],
                 },
             ],
         },
@@ -36,7 +39,11 @@ MACROS = {
                 }
             ],
         },
-        {"id": 103, "title": "Only sets a field", "actions": [{"field": "priority", "value": "high"}]},
+        {
+            "id": 103,
+            "title": "Only sets a field",
+            "actions": [{"field": "priority", "value": "high"}],
+        },
     ],
 }
 
@@ -44,12 +51,14 @@ MACROS = {
 def build_tree(root: Path) -> None:
     (root / "templates").mkdir()
     (root / "templates" / "refund.md").write_text(
-        "---\nsaved_reply: Refund\nfaq: [\"How long does a refund take?\"]\n---\n"
+        '---\nsaved_reply: Refund\nfaq: ["How long does a refund take?"]\n---\n'
         "Refunds take 5 days, kindly wait.\n",
         encoding="utf-8",
     )
     (root / "replies").mkdir()
-    (root / "replies" / "a.txt").write_text("> Where is it?\nKindly check the tracking link.\n", "utf-8")
+    (root / "replies" / "a.txt").write_text(
+        "> Where is it?\nKindly check the tracking link.\n", "utf-8"
+    )
     (root / "replies" / "b.reply").write_text("It ships today.\n", encoding="utf-8")
     col = root / "collections"
     write_jsonl(
@@ -72,7 +81,7 @@ def build_tree(root: Path) -> None:
     (desk / "macros.json").write_text(json.dumps(MACROS, indent=2), encoding="utf-8")
     (desk / "macro-list.json").write_text(json.dumps(MACROS["macros"][:1]), encoding="utf-8")
     (desk / "canned.csv").write_text(
-        "Title,Content,Folder\nGreeting,\"Hi %NAME%,\nkindly reply.\",General\nBye,See you,\n",
+        'Title,Content,Folder\nGreeting,"Hi %NAME%,\nkindly reply.",General\nBye,See you,\n',
         encoding="utf-8",
     )
 
@@ -83,9 +92,7 @@ def test_every_format_is_read_and_linted(team: Path, run: Runner) -> None:
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert data["errors"] == []
-    flagged = {
-        (r["path"], r["id"]) for r in data["results"] if r["findings"]
-    }
+    flagged = {(r["path"], r["id"]) for r in data["results"] if r["findings"]}
     assert flagged == {
         ("collections/r.csv", "c1"),
         ("collections/r.json", "l1"),
@@ -118,7 +125,9 @@ def test_every_format_is_read_and_linted(team: Path, run: Runner) -> None:
 
 def test_helpdesk_records_keep_template_text(tmp_path: Path) -> None:
     build_tree(tmp_path)
-    macros = [i for i in read_items(str(tmp_path / "helpdesk/macros.json"), {}) if isinstance(i, Item)]
+    macros = [
+        i for i in read_items(str(tmp_path / "helpdesk/macros.json"), {}) if isinstance(i, Item)
+    ]
     assert [m.reply.id for m in macros] == ["101", "102"]
     assert macros[0].reply.text == "Hi {{ticket.requester.first_name}}, kindly allow 5 days."
     assert macros[0].reply.saved_reply == "Refund timing"
@@ -175,14 +184,21 @@ def test_malformed_inputs_are_reported_and_the_rest_linted(team: Path, run: Runn
     assert ("bad.yaml", None, "line 2") in errors  # the end of input
     assert ("bad.json", None, "line 1") in errors
     assert any(
-        e["path"] == "macros.json" and e["id"] == "1" and "macro 1: macro has no 'actions'" in e["message"]
+        e["path"] == "macros.json"
+        and e["id"] == "1"
+        and "macro 1: macro has no 'actions'" in e["message"]
         for e in data["errors"]
     )
     assert any(e["path"] == "nohdr.csv" for e in data["errors"])
     assert any(e["path"] == "binary.txt" and "binary" in e["message"] for e in data["errors"])
     linted = {(r["path"], r["id"]) for r in data["results"]}
-    assert {("good.txt", None), ("bad.jsonl", "ok"), ("bad.jsonl", "ok2"), ("bad.csv", "1"),
-            ("macros.json", "101")} <= linted
+    assert {
+        ("good.txt", None),
+        ("bad.jsonl", "ok"),
+        ("bad.jsonl", "ok2"),
+        ("bad.csv", "1"),
+        ("macros.json", "101"),
+    } <= linted
     # The text report names the file and the row too.
     text = run("check", ".", cwd=team)
     assert text.returncode == 2

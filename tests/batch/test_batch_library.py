@@ -32,7 +32,9 @@ REFUND = (
 def test_pairs_found_and_unrelated_not_paired() -> None:
     entries = [
         entry("refund", REFUND),
-        entry("shipping", "Your parcel left our warehouse this morning; tracking is in your email."),
+        entry(
+            "shipping", "Your parcel left our warehouse this morning; tracking is in your email."
+        ),
         entry("refund-2", REFUND.replace("5 to 7", "five to seven")),
         entry("refund-3", REFUND),
         entry("password", "To reset your password, open Settings, then Security, then Reset."),

@@ -59,7 +59,8 @@ def test_sarif_is_valid_and_points_at_the_text(tree: Path, run: Runner) -> None:
 
     def located(uri: str) -> list[dict]:
         return [
-            r for r in results
+            r
+            for r in results
             if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
         ]
 
@@ -121,7 +122,9 @@ def test_github_annotations(tree: Path, run: Runner) -> None:
         for line in lines
     )
     assert any(
-        line.startswith("::notice file=templates/two.md,line=1,title=replylint library%3Anear-duplicate::")
+        line.startswith(
+            "::notice file=templates/two.md,line=1,title=replylint library%3Anear-duplicate::"
+        )
         for line in lines
     )
     assert lines[-1].startswith("replylint: ")

@@ -82,7 +82,9 @@ def test_baseline_then_only_new_findings_fail(team: Path, run: Runner) -> None:
     assert "3 baselined" in proc.stdout
     recorded = json.loads(baseline.read_text("utf-8"))
     assert recorded["version"] == 1
-    assert sorted((f["path"], f["id"], f["rule"], f.get("count", 1)) for f in recorded["findings"]) == [
+    assert sorted(
+        (f["path"], f["id"], f["rule"], f.get("count", 1)) for f in recorded["findings"]
+    ) == [
         ("a.txt", None, "acme-words", 1),
         ("r.jsonl", "1", "acme-words", 2),
     ]
@@ -193,7 +195,9 @@ def test_progress_bar_on_a_terminal(mixed: Path) -> None:
     os.close(primary)
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "replies" in screen and "replylint" in screen
-    assert (mixed / "out.txt").read_text("utf-8").rstrip().splitlines()[-1].startswith("342 replies")
+    assert (
+        (mixed / "out.txt").read_text("utf-8").rstrip().splitlines()[-1].startswith("342 replies")
+    )
 
 
 def test_estimate() -> None:

@@ -25,7 +25,9 @@ def french_texts() -> list[str]:
     for path in FIXTURES.glob("*/fr.yaml"):
         data = yaml.safe_load(path.read_text("utf-8"))
         cases = data if isinstance(data, list) else (data or {}).get("cases", [])
-        texts += [c["text"] for c in cases if isinstance(c, dict) and isinstance(c.get("text"), str)]
+        texts += [
+            c["text"] for c in cases if isinstance(c, dict) and isinstance(c.get("text"), str)
+        ]
     return texts
 
 
@@ -37,7 +39,19 @@ def test_french_token_match_is_spacys() -> None:
     words = {w for text in french_texts() for w in text.split()}
     prefixes = ("anti", "arrière", "entr", "grand", "porte", "saint", "sous", "black", "new")
     joins = ("-", "'", "’", "-de-", "-en-l'", "-t-")
-    tails = ("vampire", "ouvert", "ski", "Marie", "out", "york", "京都", "123", "a_b", "ŒUVRE", "ªb")
+    tails = (
+        "vampire",
+        "ouvert",
+        "ski",
+        "Marie",
+        "out",
+        "york",
+        "京都",
+        "123",
+        "a_b",
+        "ŒUVRE",
+        "ªb",
+    )
     words |= {f"{p}{j}{t}" for p in prefixes for j in joins for t in tails}
     words |= {w.upper() for w in list(words)} | {w.title() for w in list(words)}
     differ = [w for w in words if bool(original(w)) != bool(light(w))]
@@ -77,8 +91,14 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["id"] == "replylint" and hook["entry"] == "replylint check"
     assert hook["language"] == "python"
     files = re.compile(hook["files"])
-    for path in ("replies/a.reply", "templates/en/refund.md", "x/saved-replies/all.jsonl",
-                 "templates/macros.json", "replies/canned.csv", "templates/lib.yml"):
+    for path in (
+        "replies/a.reply",
+        "templates/en/refund.md",
+        "x/saved-replies/all.jsonl",
+        "templates/macros.json",
+        "replies/canned.csv",
+        "templates/lib.yml",
+    ):
         assert files.search(path), path
     for path in ("README.md", "package.json", "src/replies.py", "docs/templates.txt.bak"):
         assert not files.search(path), path

@@ -28,10 +28,10 @@ from replylint.placeholders import Placeholder, find_placeholders
 from replylint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 # Specifics a customer names that a canned answer should pick up: codes and numbers
-# with 4+ digits (orders, tickets), dates, and model names with digits ("PS4", "11.1").
+# with 4+ digits (orders, tickets), dates, and model names with digits ("PS4", "XPS13").
 _CODE = re.compile(r"\A#?[A-Za-z]*\d[\w-]*\Z")
 _DATE = re.compile(r"\A(?:\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})\Z")
 
@@ -62,7 +62,7 @@ def _norm(lemma: str) -> str:
     return word
 
 
-def _lemmas(tokens: Iterable) -> frozenset[str]:
+def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:
     return frozenset(_norm(lemma) for lemma in content_lemmas(list(tokens)))
 
 

@@ -508,9 +508,9 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         return
 
     start, end = _body_span(analysis)
-    topic = _incoming_matter(analysis, ctx)
-    if topic is not None:
-        message = ctx.message("incoming_matter", topic=ctx.message(f"topic_{topic}"))
+    raised = _incoming_matter(analysis, ctx)
+    if raised is not None:
+        message = ctx.message("incoming_matter", topic=ctx.message(f"topic_{raised}"))
     elif analysis.reply.incoming and _personal_data(analysis, ctx, analysis.reply.incoming):
         message = ctx.message("incoming_data")
     else:

@@ -236,7 +236,10 @@ class Renderer:
             if error.id is not None:
                 notification["properties"] = {"recordId": error.id}
             notifications.append(notification)
-        invocation = {"executionSuccessful": not errors, "toolExecutionNotifications": notifications}
+        invocation = {
+            "executionSuccessful": not errors,
+            "toolExecutionNotifications": notifications,
+        }
         properties: dict[str, Any] = {"summary": summary.to_dict()}
         if library is not None:
             properties["library"] = library.to_dict()

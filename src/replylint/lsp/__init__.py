@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=getattr(logging, args.log_level),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        if args.log_level != "DEBUG":
+            # pygls logs every message body at INFO: only with --log-level DEBUG.
+            logging.getLogger("pygls").setLevel(logging.WARNING)
     else:
         # stdout carries the protocol; only problems go to stderr.
         logging.basicConfig(
