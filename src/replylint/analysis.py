@@ -81,6 +81,8 @@ def tokenizable(text: str) -> str:
 
 
 def is_emoji(text: str) -> bool:
+    if text.isascii():
+        return False
     return bool(text) and all(
         unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f"
         for ch in text
@@ -90,6 +92,8 @@ def is_emoji(text: str) -> bool:
 def is_word(token: Token) -> bool:
     """A word for counting: not punctuation, space, URL, @mention or emoji (RULES.md)."""
     text = token.text
+    if text.isalpha():
+        return True  # the common case; letters only cannot be any of the exclusions
     if token.is_punct or token.is_space or token.like_url or token.like_email:
         return False
     if text[0] in "@＠#" and len(text) > 1:
@@ -139,9 +143,14 @@ class Analysis:
         return self.text[self.body_start : self.body_end]
 
     @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """The doc's tokens, made once: `doc[i]` builds a new Token object each time."""
+        return tuple(self.doc)
+
+    @cached_property
     def word_tokens(self) -> tuple[Token, ...]:
         """Every word token outside links (contraction parts and elisions included)."""
-        words = [t for t in self.doc if is_word(t)]
+        words = [t for t in self.tokens if is_word(t)]
         if not self.urls:
             return tuple(words)
         # One pass over tokens and URL spans, both in text order.

@@ -142,7 +142,7 @@ def _fails(worst: Severity | None, fail_on: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> ExitStatus:
-    from replylint.baseline import Baseline, BaselineError, BaselineWriter
+    from replylint.baseline import Baseline, BaselineError, BaselineWriter, apply_baseline
     from replylint.checker import Checker, Summary
     from replylint.formats import ReportContext, renderer
     from replylint.inputs import InputError
@@ -207,18 +207,9 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
                 for problem in item.rule_errors:
                     print(f"replylint: {item.path}: {problem}", file=sys.stderr)
                 library.add(item.library)
-                if writer is not None and item.findings:
-                    for finding, detail in zip(item.findings, item.details, strict=True):
-                        writer.add(detail.fingerprint, item.path, item.id, finding["rule"], detail.text)
-                    summary.baselined = (summary.baselined or 0) + len(item.findings)
-                    item = item.without(set(range(len(item.findings))))
-                elif baseline is not None and item.findings:
-                    dropped = {
-                        i for i, d in enumerate(item.details) if baseline.absorb(d.fingerprint)
-                    }
-                    if dropped:
-                        summary.baselined = (summary.baselined or 0) + len(dropped)
-                        item = item.without(dropped)
+                if item.findings and (writer is not None or baseline is not None):
+                    item, dropped = apply_baseline(item, baseline, writer)
+                    summary.baselined = (summary.baselined or 0) + dropped
                 summary.add(item)
                 render.result(item)
             bar.advance(len(batch))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from replylint.analysis import Analysis, content_lemmas, is_word
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
-from replylint.phrases import PhraseMatch, phrase_list
+from replylint.phrases import PhraseMatch, phrase_list, phrase_table
 from replylint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -98,11 +98,13 @@ class Reading:
     def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
         self.analysis = analysis
         self.doc = analysis.doc
+        self.tokens = analysis.tokens
         data = ctx.data
         lang, model = analysis.language, analysis.model
+        # All lists in one matcher pass; some lists only count in their exact form.
+        table = phrase_table({key: data.get(key, ()) for key in _LISTS}, lang, model)
         self.matches: dict[str, list[PhraseMatch]] = {}
-        for key in _LISTS:
-            found = phrase_list(data.get(key, ()), lang, model).find(self.doc)
+        for key, found in table.find(self.doc).items():
             if key in _EXACT:
                 found = [m for m in found if same_form(self.doc, m)]
             self.matches[key] = found
@@ -125,29 +127,29 @@ class Reading:
         return tuple(Sentence(s, tuple(self._clauses(s))) for s in self.analysis.sentences)
 
     def _words(self, start: int, end: int) -> list[Token]:
-        doc = self.doc
+        tokens = self.tokens
         return [
-            doc[i]
+            tokens[i]
             for i in range(start, end)
-            if _is_text_word(doc[i])
-            and not (doc[i].lower_ in _ENTITIES and i and doc[i - 1].text == "&")
+            if _is_text_word(tokens[i])
+            and not (tokens[i].lower_ in _ENTITIES and i and tokens[i - 1].text == "&")
         ]
 
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
-        start = sentence.start
-        for i in range(sentence.start, sentence.end):
-            token = self.doc[i]
+        start, sentence_end = sentence.start, sentence.end
+        for i in range(start, sentence_end):
+            token = self.tokens[i]
             if _breaks_clause(token):
                 if i > start:
-                    yield from self._clause(start, i)
+                    yield from self._clause(start, i, sentence_end)
                 start = i + 1 if token.text in _CLAUSE_PUNCT else i
-        if start < sentence.end:
-            yield from self._clause(start, sentence.end)
+        if start < sentence_end:
+            yield from self._clause(start, sentence_end, sentence_end)
 
-    def _clause(self, start: int, end: int) -> Iterator[Clause]:
+    def _clause(self, start: int, end: int, sentence_end: int) -> Iterator[Clause]:
         words = self._words(start, end)
         if words:
-            yield Clause(start, end, self._classify(start, end, words))
+            yield Clause(start, end, self._classify(start, end, words, sentence_end))
 
     def _has(self, key: str, start: int, end: int) -> bool:
         return any(key in self._covers.get(i, ()) for i in range(start, end))
@@ -155,11 +157,11 @@ class Reading:
     def _leads(self, key: str, words: Sequence[Token]) -> bool:
         return any(key in self._starts.get(t.i, ()) for t in words[: _LEAD_WORDS + 1])
 
-    def _classify(self, start: int, end: int, words: list[Token]) -> Kind:
+    def _classify(self, start: int, end: int, words: list[Token], sentence_end: int) -> Kind:
         if self._has("holding", start, end):
             return Kind.HOLDING
         # A question is answer-like (a clarifying question), even "can you contact us?".
-        asks = any(t.text.endswith("?") for t in self.doc[start : self.doc[start].sent.end])
+        asks = any(t.text.endswith("?") for t in self.tokens[start:sentence_end])
         if not asks and self._is_redirect(start, end, words):
             return Kind.REDIRECT
         if self._leads("yes_no", words[:1]):
@@ -240,7 +242,7 @@ class Reading:
     def _mentions_other(self, start: int, end: int) -> bool:
         """An @handle in the body that is not the brand: "DM our friends at @XboxSupport"."""
         mentions_end = self.analysis.mentions_end
-        for token in self.doc[start:end]:
+        for token in self.tokens[start:end]:
             text = token.text
             if (
                 token.idx >= mentions_end

@@ -18,13 +18,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
-from replylint.nlp import pipeline
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
 from replylint.phrases import PhraseMatch, phrase_list
 from replylint.rule import Rule, RuleContext
@@ -44,37 +42,17 @@ _EXACT_FORMS = frozenset(
 )
 
 
-class _ExactForms:
-    """Phrases matched by lower-case form only (`phrase_list` also matches lemmas)."""
-
-    def __init__(self, phrases: tuple[str, ...], language: str, model: str | None) -> None:
-        from spacy.matcher import PhraseMatcher
-
-        nlp = pipeline(language, model)
-        self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for phrase in dict.fromkeys(p for p in phrases if p.strip()):
-            self._matcher.add(phrase, [nlp.make_doc(phrase.lower())])
-        self._strings = nlp.vocab.strings
-
-    def find(self, doc: Doc) -> list[PhraseMatch]:
-        """Longest non-overlapping matches, in text order."""
-        found = sorted(self._matcher(doc), key=lambda m: (m[1] - m[2], m[1]))
-        chosen: list[PhraseMatch] = []
-        taken: set[int] = set()
-        for key, start, end in found:
-            if taken.intersection(range(start, end)):
-                continue
-            taken.update(range(start, end))
-            span = doc[start:end]
-            chosen.append(
-                PhraseMatch(span.start_char, span.end_char, self._strings[key], start, end)
-            )
-        return sorted(chosen, key=lambda m: m.start)
+# Rule data tables live as long as the rule; key the caches on their identity and
+# keep a reference so an id is never reused for another table.
+_WORDS_CACHE: dict[tuple[int, str], tuple[Mapping[str, Any], frozenset[str]]] = {}
 
 
-@lru_cache(maxsize=64)
-def _exact_forms(phrases: tuple[str, ...], language: str, model: str | None) -> _ExactForms:
-    return _ExactForms(phrases, language, model)
+def _word_set(data: Mapping[str, Any], key: str) -> frozenset[str]:
+    cached = _WORDS_CACHE.get((id(data), key))
+    if cached is None or cached[0] is not data:
+        words = frozenset(w.lower() for w in data.get(key, ()))
+        cached = _WORDS_CACHE[(id(data), key)] = (data, words)
+    return cached[1]
 
 
 def _severity(ctx: RuleContext, default: Severity) -> Severity:
@@ -92,28 +70,20 @@ class _Reader:
     model: str | None
 
     _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
-    _words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key`, in text order (computed once per list)."""
         found = self._found.get(key)
         if found is None:
             phrases = self.data.get(key, ())
-            if not phrases:
-                found = []
-            elif key in _EXACT_FORMS:
-                found = _exact_forms(tuple(phrases), self.language, self.model).find(self.doc)
-            else:
-                found = phrase_list(phrases, self.language, self.model).find(self.doc)
+            lemmas = key not in _EXACT_FORMS
+            found = phrase_list(phrases, self.language, self.model, lemmas=lemmas).find(self.doc)
             self._found[key] = found
         return found
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
-        words = self._words.get(key)
-        if words is None:
-            words = self._words[key] = frozenset(w.lower() for w in self.data.get(key, ()))
-        return words
+        return _word_set(self.data, key)
 
     def lower(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""

@@ -9,6 +9,7 @@ client"), or the configured `agent`. A block that only names the team or the bra
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ class Signature:
     team: tuple[Segment, ...]  # the parts that only name the team or brand
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower case without accents, for comparing names ("Hélène" == "helene")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

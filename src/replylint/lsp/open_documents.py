@@ -8,6 +8,7 @@ wrong place. Here lines break only where the protocol says (see `positions`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -101,7 +102,7 @@ class DocumentStore:
     def get(self, uri: str) -> OpenDocument | None:
         return self._docs.get(uri)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[OpenDocument]:
         return iter(list(self._docs.values()))
 
     def __len__(self) -> int:

@@ -12,9 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
-import sys
-import threading
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +21,6 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -113,49 +109,6 @@ class ReplylintServer(LanguageServer):
         )
         self._said: set[str] = set()
         self.stopping = False
-
-    # --- transport -------------------------------------------------------------
-
-    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
-        """Serve LSP over stdin/stdout.
-
-        pygls reads stdin through a thread pool, three thread hand-offs per
-        message; on POSIX a pipe is read by the event loop itself instead, which
-        takes about a millisecond off every edit's round trip under load.
-        """
-        if stdin is not None or stdout is not None or os.name == "nt":
-            super().start_io(stdin, stdout)
-            return
-        self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
-        try:
-            asyncio.run(self._serve_pipe())
-        except (BrokenPipeError, ConnectionResetError):
-            logger.error("the client closed the connection")
-        except (KeyboardInterrupt, SystemExit):
-            pass
-        finally:
-            self.shutdown()
-
-    async def _serve_pipe(self) -> None:
-        loop = asyncio.get_running_loop()
-        reader: Any
-        try:
-            stream = asyncio.StreamReader()
-            await loop.connect_read_pipe(
-                lambda: asyncio.StreamReaderProtocol(stream), sys.stdin.buffer
-            )
-            reader = stream
-        except (ValueError, OSError):  # stdin is a regular file or a tty
-            reader = StdinAsyncReader(sys.stdin.buffer, self.thread_pool)
-        assert self._stop_event is not None
-        await run_async(
-            stop_event=self._stop_event,
-            reader=reader,
-            protocol=self.protocol,
-            logger=logging.getLogger("pygls.server"),
-            error_handler=self.report_server_error,
-        )
 
     # --- messages to the user ------------------------------------------------
 
