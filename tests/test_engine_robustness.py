@@ -45,3 +45,10 @@ def test_long_runs_without_spaces_stay_fast(junk: str) -> None:
     report = replylint.lint(text, channel="public", language="en")
     assert not report.rule_errors
     assert all(0 <= f.start <= f.end <= len(text) for f in report.findings)
+
+
+def test_text_longer_than_spacys_default_limit() -> None:
+    text = "Your parcel is on its way. " * 40_000  # over 1,000,000 characters
+    report = replylint.lint(text, channel="email", language="en")
+    assert not report.rule_errors
+    assert any(f.rule == "brevity" for f in report.findings)

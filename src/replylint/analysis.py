@@ -7,6 +7,7 @@ body, and an optional sign-off block at the end ("Best,\\nMarie", "^JK", "- Tom"
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -229,9 +230,15 @@ class Analysis:
             return None
         return pipeline(self.language, self.model)(tokenizable(self.reply.incoming))
 
+    @cached_property
+    def _word_offsets(self) -> list[int]:
+        return [t.idx for t in self.words]
+
     def word_count(self, start: int = 0, end: int | None = None) -> int:
+        """Words starting in text[start:end] (a bisection: cheap for every sentence)."""
+        offsets = self._word_offsets
         end = len(self.text) if end is None else end
-        return sum(1 for t in self.words if start <= t.idx < end)
+        return bisect.bisect_left(offsets, end) - bisect.bisect_left(offsets, start)
 
 
 def content_lemmas(tokens: tuple[Token, ...] | list[Token]) -> frozenset[str]:

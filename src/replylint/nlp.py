@@ -308,6 +308,10 @@ def pipeline(lang: str, model: str | None = None) -> Language:
         with _lock:
             nlp = _pipelines.get(key)
             if nlp is None:
-                nlp = _pipelines[key] = _build(lang, model)
+                nlp = _build(lang, model)
+                # spaCy's 1M-character guard protects parsers' memory; the default
+                # pipeline keeps none of that, and an email export can be longer.
+                nlp.max_length = 50_000_000
+                _pipelines[key] = nlp
     return nlp
 
