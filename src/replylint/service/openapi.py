@@ -26,7 +26,6 @@ SETTINGS_KEYS = (
     "ignore",
     "rules",
     "channels",
-    "public_contacts",
 )
 
 
@@ -195,7 +194,6 @@ def openapi_document(
                         "additionalProperties": False,
                     }
                 ),
-                "public_contacts": _nullable({"type": "array", "items": {"type": "string"}}),
             },
             "additionalProperties": False,
         },
