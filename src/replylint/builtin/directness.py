@@ -354,15 +354,19 @@ def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bo
 def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     """A question in `incoming` that the reply neither touches nor answers."""
     analysis = reading.analysis
+    if not analysis.reply.incoming:
+        return
+    # Anything answer-like: a content or redirect clause, a number, a link, a question.
+    # (Checked first: most replies have content, and then the incoming message need
+    # not be read at all.)
+    if not all(s.is_empty for s in reading.sentences):
+        return
     incoming = analysis.incoming_doc
     if incoming is None:
         return
     courtesy = _word_set(ctx.data, "courtesy_words")
     question = _question(incoming, analysis, ctx, courtesy)
     if question is None:
-        return
-    # Anything answer-like: a content or redirect clause, a number, a link, a question.
-    if not all(s.is_empty for s in reading.sentences):
         return
     body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
     if body is None or any(t.like_num or t.like_url or t.text == "?" for t in body):
