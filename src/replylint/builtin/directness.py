@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from typing import TYPE_CHECKING
 
 from replylint.analysis import Analysis, content_lemmas, is_word
@@ -99,9 +99,11 @@ class Reading:
         self.analysis = analysis
         self.doc = analysis.doc
         self.tokens = analysis.tokens
+        self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
-        # All lists in one matcher pass; some lists only count in their exact form.
+        # All lists in one matcher pass; some lists only count in their exact form
+        # (compared on the joined text, so "Rendez-vous" matches however it splits).
         table = phrase_table({key: data.get(key, ()) for key in _LISTS}, lang, model)
         self.matches: dict[str, list[PhraseMatch]] = {}
         for key, found in table.find(self.doc).items():
@@ -122,9 +124,13 @@ class Reading:
         self.offer_words = _word_set(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
 
-    @cached_property
-    def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(Sentence(s, tuple(self._clauses(s))) for s in self.analysis.sentences)
+    def iter_sentences(self) -> Iterator[Sentence]:
+        """The body's sentences, classified on demand: most checks stop at the first
+        sentence with content, so the rest of a long reply is never classified."""
+        for index, span in enumerate(self.analysis.sentences):
+            if index == len(self._classified):
+                self._classified.append(Sentence(span, tuple(self._clauses(span))))
+            yield self._classified[index]
 
     def _words(self, start: int, end: int) -> list[Token]:
         tokens = self.tokens
@@ -304,7 +310,7 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     """Two or more courtesy sentences before the first sentence with content."""
     limit = int(ctx.options.get("preamble_sentences", 2))
     courtesy: list[Sentence] = []
-    for sentence in reading.sentences:
+    for sentence in reading.iter_sentences():
         if sentence.is_courtesy:
             if _is_full_sentence(sentence, reading.interjections):
                 courtesy.append(sentence)
@@ -331,10 +337,14 @@ def _is_full_sentence(sentence: Sentence, interjections: frozenset[str]) -> bool
 
 def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     """The only content is "contact someone else / start over there"."""
-    sentences = reading.sentences
-    kinds = [c.kind for s in sentences for c in s.clauses]
-    if Kind.REDIRECT not in kinds or Kind.CONTENT in kinds or Kind.HOLDING in kinds:
+    kinds: set[Kind] = set()
+    for sentence in reading.iter_sentences():
+        kinds.update(c.kind for c in sentence.clauses)
+        if Kind.CONTENT in kinds or Kind.HOLDING in kinds:
+            return  # an answer (or a holding turn) beside the redirect
+    if Kind.REDIRECT not in kinds:
         return
+    sentences = list(reading.iter_sentences())
     analysis = reading.analysis
     incoming = analysis.incoming_doc
     if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
@@ -359,7 +369,7 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
-    if not all(s.is_empty for s in reading.sentences):
+    if not all(s.is_empty for s in reading.iter_sentences()):
         return
     incoming = analysis.incoming_doc
     if incoming is None:
