@@ -140,6 +140,14 @@ class Analysis:
         return max(end, self.body_start)
 
     @property
+    def body_span(self) -> tuple[int, int]:
+        """The body without its surrounding spaces: what a whole-reply finding covers."""
+        start, end = self.body_start, self.body_end
+        body = self.text[start:end]
+        start += len(body) - len(body.lstrip())
+        return (start, end) if start < end else (self.body_start, self.body_end)
+
+    @property
     def body(self) -> str:
         return self.text[self.body_start : self.body_end]
 

@@ -142,7 +142,7 @@ def _specifics(doc: Doc) -> list[str]:
 def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Iterator[Finding]:
     reply_lemmas = _lemmas(analysis.doc)
     reply_text = analysis.text.lower()
-    start, end = _body_span(analysis)
+    start, end = analysis.body_span
     severity = _severity(ctx, Severity.INFO)
     questions = _questions(doc)
     if len(questions) >= 2:
@@ -165,20 +165,12 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
         )
 
 
-def _body_span(analysis: Analysis) -> tuple[int, int]:
-    """The body without its surrounding spaces: what a whole-reply finding covers."""
-    start, end = analysis.body_start, analysis.body_end
-    body = analysis.text[start:end]
-    start += len(body) - len(body.lstrip())
-    return (start, end) if start < end else (analysis.body_start, analysis.body_end)
-
-
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from _placeholder_findings(analysis, ctx)
     reply = analysis.reply
     if not reply.is_saved_reply:
         return  # a personal reply: only placeholders matter
-    start, end = _body_span(analysis)
+    start, end = analysis.body_span
     doc = analysis.incoming_doc
     if doc is None:
         if not reply.faq:

@@ -439,14 +439,6 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
     return None
 
 
-def _body_span(analysis: Analysis) -> tuple[int, int]:
-    """The body without its surrounding spaces: what a whole-reply finding covers."""
-    start, end = analysis.body_start, analysis.body_end
-    body = analysis.text[start:end]
-    start += len(body) - len(body.lstrip())
-    return (start, end) if start < end else (analysis.body_start, analysis.body_end)
-
-
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
     yield from _card_findings(analysis, ctx)
@@ -477,7 +469,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         )
         return
 
-    start, end = _body_span(analysis)
+    start, end = analysis.body_span
     raised = _incoming_matter(analysis, ctx)
     if raised is not None:
         message = ctx.message("incoming_matter", topic=ctx.message(f"topic_{raised}"))
