@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes (default: the number of cores; small inputs run in-process)",
+        help="processes to lint with (default: the number of cores for 2,000 replies or"
+        " more, else one; with N, one below 200 replies)",
     )
     check.add_argument("--output", type=Path, help="write the report to FILE (atomically)")
     check.add_argument(
@@ -129,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.ERROR
     except KeyboardInterrupt:
         return 130
+    except RuntimeError as exc:
+        from replylint.parallel import WorkerError
+
+        if not isinstance(exc, WorkerError):
+            raise
+        print(f"replylint: {exc}", file=sys.stderr)
+        return ExitStatus.ERROR
     except BrokenPipeError:
         # Output piped into `head` and closed: not an error of ours.
         sys.stderr.close()
@@ -147,11 +155,10 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     from replylint.formats import ReportContext, renderer
     from replylint.inputs import InputError
     from replylint.library import LibraryCollector
-    from replylint.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, lint_units
+    from replylint.parallel import estimate_replies, lint_units, plan_jobs
     from replylint.progress import Progress, wanted
 
-    jobs = default_jobs() if args.jobs is None else args.jobs
-    if jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError("replylint check: --jobs must be at least 1")
     if args.update_baseline and args.baseline is None:
         raise UsageError("replylint check: --update-baseline needs --baseline FILE")
@@ -183,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     # Every config is loaded (and a bad one reported) before anything is written.
     files = checker.prepare(paths)
     estimated = estimate_replies(files, stdin_text)
-    workers = 1 if estimated < MIN_PARALLEL_REPLIES else jobs
+    workers = plan_jobs(args.jobs, estimated)
     rules: dict[str, Any] = {}
     for engine in checker.engines:
         rules.update(engine.rules)

@@ -11,7 +11,7 @@ import pytest
 from batch_support import Runner, write_jsonl
 
 from replylint.inputs import InputError
-from replylint.parallel import MIN_PARALLEL_REPLIES, estimate_replies
+from replylint.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, plan_jobs
 from replylint.progress import wanted
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.jsonl"
@@ -198,6 +198,14 @@ def test_progress_bar_on_a_terminal(mixed: Path) -> None:
     assert (
         (mixed / "out.txt").read_text("utf-8").rstrip().splitlines()[-1].startswith("342 replies")
     )
+
+
+def test_plan_jobs() -> None:
+    assert plan_jobs(None, 150) == 1  # default: in-process until it pays off
+    assert plan_jobs(None, 1000) == 1
+    assert plan_jobs(None, 20_000) == default_jobs()
+    assert plan_jobs(2, 150) == 1  # --jobs 2 on a tiny input: no pool
+    assert plan_jobs(2, 320) == 2
 
 
 def test_estimate() -> None:

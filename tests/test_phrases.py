@@ -1,0 +1,48 @@
+"""Phrase lists match linguistically: word forms via lemmas, elisions as tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from replylint.nlp import pipeline
+from replylint.phrases import phrase_list, phrase_table
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We apologize for any inconvenience.",
+        "We apologise for any inconvenience.",
+        "We are apologizing for any inconveniences.",
+        "WE APOLOGIZE FOR ANY INCONVENIENCE",
+    ],
+)
+def test_word_forms_match_through_lemmas(text: str) -> None:
+    phrases = phrase_list(
+        ("apologize for any inconvenience", "apologise for any inconvenience"), "en"
+    )
+    (match,) = phrases.find(pipeline("en")(text))
+    assert text[match.start : match.end].lower().startswith("apolog")
+
+
+def test_french_elision_and_accents() -> None:
+    doc = pipeline("fr")("Bonjour, l'équipe Acme vous remercie.")
+    (match,) = phrase_list(("équipe acme",), "fr").find(doc)
+    assert doc.text[match.start : match.end] == "équipe Acme"
+
+
+def test_exact_forms_only_when_asked() -> None:
+    doc = pipeline("en")("I love these tracks.")
+    assert phrase_list(("track",), "en").find(doc)
+    assert not phrase_list(("track",), "en", lemmas=False).find(doc)
+
+
+def test_table_matches_each_list_separately() -> None:
+    doc = pipeline("en")("Sorry for the wait, please call our hotline.")
+    table = phrase_table(
+        {"apology": ("sorry",), "redirect": ("call our hotline",), "none": ("xyz",)}, "en"
+    )
+    found = table.find(doc)
+    assert [m.phrase for m in found["apology"]] == ["sorry"]
+    assert [m.phrase for m in found["redirect"]] == ["call our hotline"]
+    assert found["none"] == []
