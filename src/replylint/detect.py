@@ -66,7 +66,7 @@ def _clean(text: str) -> str:
 def detect_language(text: str, languages: Sequence[str]) -> tuple[str, float] | None:
     """The most likely of `languages` with its probability, or None if too short."""
     cleaned = _clean(text)
-    letters = sum(ch.isalpha() for ch in cleaned)
+    letters = sum(map(str.isalpha, cleaned))
     if letters < _MIN_LETTERS or len(cleaned.split()) < _MIN_WORDS:
         return None
     known = tuple(sorted(set(languages)))

@@ -212,7 +212,7 @@ def _identifier_pattern(language: str) -> re.Pattern[str]:
 
 
 def _looks_like_code(code: str) -> bool:
-    digits = sum(ch.isdigit() for ch in code)
+    digits = sum(map(str.isdigit, code))
     letters = sum(ch.isalpha() for ch in code)
     # "4821xx", "609448", "kwiku14346", "LJV0Y5SFRQ"; not "2017" alone or "iPhone".
     return (
@@ -248,7 +248,7 @@ def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple
     spans: list[tuple[int, int]] = []
     regions = tuple(regions)
     for candidate in _PHONE_CANDIDATE.finditer(text):
-        if sum(ch.isdigit() for ch in candidate.group()) < _MIN_PHONE_DIGITS:
+        if sum(map(str.isdigit, candidate.group())) < _MIN_PHONE_DIGITS:
             continue
         offset = max(0, candidate.start() - _PHONE_CONTEXT)
         window = text[offset : candidate.end() + _PHONE_CONTEXT]
@@ -333,7 +333,7 @@ def find_personal_data(
                     m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
                 )
             )
-    if sum(ch.isdigit() for ch in text) >= _MIN_PHONE_DIGITS:
+    if sum(map(str.isdigit, text)) >= _MIN_PHONE_DIGITS:
         for start, end in _phone_spans(
             text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip
         ):

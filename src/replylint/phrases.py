@@ -89,8 +89,8 @@ def _longest_first(doc: Doc, candidates: set[tuple[int, int, str]]) -> list[Phra
         if taken.intersection(range(start, end)):
             continue
         taken.update(range(start, end))
-        span = doc[start:end]
-        chosen.append(PhraseMatch(span.start_char, span.end_char, phrase, start, end))
+        last = doc[end - 1]  # cheaper than building a Span for its offsets
+        chosen.append(PhraseMatch(doc[start].idx, last.idx + len(last), phrase, start, end))
     return sorted(chosen, key=lambda m: m.start)
 
 

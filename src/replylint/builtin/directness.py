@@ -262,7 +262,7 @@ class Reading:
 
 def same_form(doc: Doc, match: PhraseMatch) -> bool:
     """Did `match` hit the phrase's own words (not only their lemmas)?"""
-    found = "".join(t.lower_ for t in doc[match.token_start : match.token_end])
+    found = "".join(doc.text[match.start : match.end].lower().split())
     return found == "".join(match.phrase.lower().split())
 
 

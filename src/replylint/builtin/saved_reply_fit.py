@@ -133,7 +133,7 @@ def _specifics(doc: Doc) -> list[str]:
         text = token.text
         if token.like_url or token.like_email or text.startswith(("@", "＠")):
             continue
-        digits = sum(ch.isdigit() for ch in text)
+        digits = sum(map(str.isdigit, text))
         if _DATE.match(text) or (_CODE.match(text) and (digits >= 4 or not text.isdigit())):
             result.append(text)
     return list(dict.fromkeys(result))

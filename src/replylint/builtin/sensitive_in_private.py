@@ -145,7 +145,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
     """Asking the customer to hand over a password, PIN or security code."""
     pins = [
         PhraseMatch(t.idx, t.idx + len(t.text), "PIN", t.i, t.i + 1)
-        for t in analysis.doc
+        for t in analysis.tokens
         if t.text == "PIN"  # capitals only: "pin" is also a verb
     ]
     context = reader.words("secret_context")
