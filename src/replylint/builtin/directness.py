@@ -108,7 +108,7 @@ class Reading:
         self.matches: dict[str, list[PhraseMatch]] = {}
         for key, found in table.find(self.doc).items():
             if key in _EXACT:
-                found = [m for m in found if same_form(self.doc, m)]
+                found = [m for m in found if same_form(analysis.text, m)]
             self.matches[key] = found
         # Token index -> the list names whose matches start there / cover it.
         self._starts: dict[int, dict[str, int]] = {}  # token -> list name -> match end
@@ -260,9 +260,11 @@ class Reading:
         return False
 
 
-def same_form(doc: Doc, match: PhraseMatch) -> bool:
-    """Did `match` hit the phrase's own words (not only their lemmas)?"""
-    found = "".join(doc.text[match.start : match.end].lower().split())
+def same_form(text: str, match: PhraseMatch) -> bool:
+    """Did `match` hit the phrase's own words (not only their lemmas)?
+
+    `text` is the doc's text (`Doc.text` rebuilds the string on every access)."""
+    found = "".join(text[match.start : match.end].lower().split())
     return found == "".join(match.phrase.lower().split())
 
 
