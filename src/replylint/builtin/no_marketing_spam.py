@@ -39,10 +39,17 @@ class Promo:
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    data = ctx.data
+    findings = list(_findings(analysis, ctx))
+    if not findings:
+        return  # most replies: the customer's message need not be read
     incoming = analysis.incoming_doc
-    if incoming is not None and _asked_about_offers(incoming, analysis, data):
+    if incoming is not None and _asked_about_offers(incoming, analysis, ctx.data):
         return  # the customer asked: a price, a code or an offer is the answer
+    yield from findings
+
+
+def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    data = ctx.data
     promos = sorted(_promos(analysis, data), key=lambda p: p.start)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
     for sentence, group in _by_sentence(analysis.doc, promos):

@@ -153,10 +153,18 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         (s for s in [*reader.find("secrets"), *pins] if reader.lower(s.token_end) not in context),
         key=lambda m: m.token_start,
     )
+    pronouns = reader.words("pronouns")
+    if not secrets and not any(
+        reader.lower(ask.token_end) in pronouns
+        for sent in analysis.sentences
+        for ask in _asks(reader, sent)
+    ):
+        # No secret named and no "give me that one": the customer's message cannot
+        # make this an ask for a secret, so it need not be read.
+        return
     incoming_secret = _incoming_secret(analysis, ctx)
     if not secrets and incoming_secret is None:
         return
-    pronouns = reader.words("pronouns")
     for sent in analysis.sentences:
         asks = _asks(reader, sent)
         if not asks:
