@@ -75,9 +75,18 @@ def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, ob
     return bool(asked.find(incoming))
 
 
+# The rule's data tables live as long as the rule: cache what is derived from them
+# per table (keeping a reference, so an id is never reused for another table).
+_STRINGS: dict[tuple[int, str], tuple[Mapping[str, object], tuple[str, ...]]] = {}
+
+
 def _strings(data: Mapping[str, object], key: str) -> tuple[str, ...]:
-    values = data.get(key, ())
-    return tuple(str(v) for v in values) if isinstance(values, list) else ()
+    cached = _STRINGS.get((id(data), key))
+    if cached is None or cached[0] is not data:
+        values = data.get(key, ())
+        strings = tuple(str(v) for v in values) if isinstance(values, list) else ()
+        cached = _STRINGS[(id(data), key)] = (data, strings)
+    return cached[1]
 
 
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
-from replylint.phrases import PhraseMatch, phrase_list
+from replylint.phrases import PhraseMatch, phrase_list, phrase_table
 from replylint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -60,6 +60,25 @@ def _severity(ctx: RuleContext, default: Severity) -> Severity:
     return ctx.severity if ctx.severity != ctx.rule.default_severity else default
 
 
+# The phrase lists the rule looks up with `_Reader.find` (word lists use `words`).
+_PHRASE_LISTS = (
+    "account_terms",
+    "billing_terms",
+    "compensation_terms",
+    "hand_over",
+    "hand_over_verbs",
+    "identifiers",
+    "link_request",
+    "link_words",
+    "order_terms",
+    "payment_terms",
+    "private_channel",
+    "public_post",
+    "request",
+    "secrets",
+)
+
+
 @dataclass
 class _Reader:
     """Phrase lookups on one document with the rule's data for its language."""
@@ -69,17 +88,22 @@ class _Reader:
     language: str
     model: str | None
 
-    _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
+    _found: dict[str, list[PhraseMatch]] | None = None
 
     def find(self, key: str) -> list[PhraseMatch]:
-        """Matches of the phrase list `key`, in text order (computed once per list)."""
-        found = self._found.get(key)
-        if found is None:
-            phrases = self.data.get(key, ())
-            lemmas = key not in _EXACT_FORMS
-            found = phrase_list(phrases, self.language, self.model, lemmas=lemmas).find(self.doc)
-            self._found[key] = found
-        return found
+        """Matches of the phrase list `key` (one of `_PHRASE_LISTS`), in text order.
+
+        The first call matches every phrase list in one pass per table (lemma-widened
+        lists, exact-form lists) instead of two matcher runs per list.
+        """
+        if self._found is None:
+            widened = {k: self.data.get(k, ()) for k in _PHRASE_LISTS if k not in _EXACT_FORMS}
+            exact = {k: self.data.get(k, ()) for k in _PHRASE_LISTS if k in _EXACT_FORMS}
+            self._found = {
+                **phrase_table(widened, self.language, self.model).find(self.doc),
+                **phrase_table(exact, self.language, self.model, lemmas=False).find(self.doc),
+            }
+        return self._found[key]
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
