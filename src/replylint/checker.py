@@ -200,6 +200,7 @@ class Checker:
         self._engines: dict[Path | None, Engine] = {}
         self._configs: dict[Path | None, Config] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
+        self._config_for_path: dict[str, Path | None] = {}
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
         """What a worker process needs to build the same checker."""
@@ -209,10 +210,14 @@ class Checker:
         """The config file that applies to `path` (None: built-in defaults)."""
         if self.explicit_config is not None:
             return self.explicit_config
+        # Asked once per record: resolving the path each time costs system calls.
+        if path in self._config_for_path:
+            return self._config_for_path[path]
         start = Path.cwd() if path == STDIN else Path(path).resolve().parent
         if start not in self._config_for_dir:
             self._config_for_dir[start] = find_config_file(start)
-        return self._config_for_dir[start]
+        key = self._config_for_path[path] = self._config_for_dir[start]
+        return key
 
     def config_for(self, path: str) -> Config:
         """The configuration in force for `path`; raises ConfigError for a bad file."""

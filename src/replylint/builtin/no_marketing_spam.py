@@ -98,11 +98,11 @@ def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
             match.phrase.lower().split()
         ):
             yield Promo(match.start, match.end, match.token_start)
-    yield from _discounts(doc, data)
-    yield from _codes(doc, data)
+    yield from _discounts(analysis.tokens, data)
+    yield from _codes(analysis.tokens, data)
 
 
-def _discounts(doc: Doc, data: Mapping[str, object]) -> Iterator[Promo]:
+def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
     percent = {tuple(p.lower().split()) for p in _strings(data, "percent_words")}
     discount = {w.lower() for w in _strings(data, "discount_words")}
@@ -130,7 +130,7 @@ def _discounts(doc: Doc, data: Mapping[str, object]) -> Iterator[Promo]:
         yield Promo(first.idx, last.idx + len(last.text), token.i)
 
 
-def _percent_end(doc: Doc, i: int, percent: set[tuple[str, ...]]) -> int | None:
+def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) -> int | None:
     """The token index after a percent sign or word starting at `i`, if any."""
     for words in percent:
         end = i + len(words)
@@ -139,7 +139,7 @@ def _percent_end(doc: Doc, i: int, percent: set[tuple[str, ...]]) -> int | None:
     return None
 
 
-def _codes(doc: Doc, data: Mapping[str, object]) -> Iterator[Promo]:
+def _codes(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
     code_words = {w.lower() for w in _strings(data, "code_words")}
     verbs = {w.lower() for w in _strings(data, "code_verbs")}
