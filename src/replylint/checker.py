@@ -276,23 +276,6 @@ class Checker:
         )
         return Linted.from_result(result, item.line, entry)
 
-    def run_file(self, path: str, stdin_text: str | None = None) -> Iterator[Result | InputError]:
-        engine = self.engine_for(path)
-        for item in read_items(path, self.record_defaults(path), stdin_text):
-            if isinstance(item, InputError):
-                yield item
-            else:
-                yield self.lint_item(engine, item)
-
-    def run(
-        self, paths: Iterable[str], stdin_text: str | None = None
-    ) -> Iterator[Result | InputError]:
-        for path in expand_paths(paths):
-            if isinstance(path, InputError):
-                yield path
-            else:
-                yield from self.run_file(path, stdin_text)
-
     # --- units of work (see parallel.py) ------------------------------------------
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -143,8 +144,13 @@ class Engine:
             changes["brand"] = self.config.brand
         return dataclasses.replace(reply, **changes) if changes else reply
 
+    @functools.cached_property
+    def languages(self) -> tuple[str, ...]:
+        """Languages detection may answer: configured ones, then plugins' (fixed per engine)."""
+        return tuple(dict.fromkeys((*self.config.languages, *load_plugins().languages)))
+
     def detect_language(self, reply: Reply) -> str:
-        languages = tuple(dict.fromkeys((*self.config.languages, *load_plugins().languages)))
+        languages = self.languages
         return choose_language(
             reply.text,
             explicit=reply.language,
