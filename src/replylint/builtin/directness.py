@@ -9,16 +9,15 @@ colons and "but"), each classified once from the rule's phrase lists.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from replylint.analysis import Analysis, content_lemmas, is_word
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.phrases import PhraseMatch, phrase_list, phrase_table
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -119,9 +118,9 @@ class Reading:
                 ends[key] = max(ends.get(key, 0), m.token_end)
                 for i in range(m.token_start, m.token_end):
                     self._covers.setdefault(i, set()).add(key)
-        self.filler_words = _word_set(data, "filler_words")
-        self.interjections = _word_set(data, "interjections")
-        self.offer_words = _word_set(data, "offer_words")
+        self.filler_words = data_words(data, "filler_words")
+        self.interjections = data_words(data, "interjections")
+        self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
 
     def iter_sentences(self) -> Iterator[Sentence]:
@@ -285,16 +284,6 @@ def _is_text_word(token: Token) -> bool:
     return is_word(token) and not token.like_url
 
 
-def _word_set(data: Mapping[str, object], key: str) -> frozenset[str]:
-    values = data.get(key, ())
-    return _lowered(tuple(values)) if isinstance(values, list) else frozenset()
-
-
-@cache
-def _lowered(values: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(str(v).lower() for v in values)
-
-
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reading = Reading(analysis, ctx)
     if reading.matches["holding"]:
@@ -376,7 +365,7 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     incoming = analysis.incoming_doc
     if incoming is None:
         return
-    courtesy = _word_set(ctx.data, "courtesy_words")
+    courtesy = data_words(ctx.data, "courtesy_words")
     question = _question(incoming, analysis, ctx, courtesy)
     if question is None:
         return
@@ -408,7 +397,7 @@ def _question(
     indirect_starts = {m.token_start for m in indirect.find(incoming)}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
-    wh_words = _word_set(ctx.data, "wh_words")
+    wh_words = data_words(ctx.data, "wh_words")
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
         needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS

@@ -18,7 +18,7 @@ from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.phrases import phrase_list
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_strings
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -71,27 +71,13 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, object]) -> bool:
-    asked = phrase_list(_strings(data, "asked"), analysis.language, analysis.model)
+    asked = phrase_list(data_strings(data, "asked"), analysis.language, analysis.model)
     return bool(asked.find(incoming))
-
-
-# The rule's data tables live as long as the rule: cache what is derived from them
-# per table (keeping a reference, so an id is never reused for another table).
-_STRINGS: dict[tuple[int, str], tuple[Mapping[str, object], tuple[str, ...]]] = {}
-
-
-def _strings(data: Mapping[str, object], key: str) -> tuple[str, ...]:
-    cached = _STRINGS.get((id(data), key))
-    if cached is None or cached[0] is not data:
-        values = data.get(key, ())
-        strings = tuple(str(v) for v in values) if isinstance(values, list) else ()
-        cached = _STRINGS[(id(data), key)] = (data, strings)
-    return cached[1]
 
 
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
     doc = analysis.doc
-    phrases = tuple(p for key in _PHRASE_LISTS for p in _strings(data, key))
+    phrases = tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
     for match in phrase_list(phrases, analysis.language, analysis.model).find(doc):
         # Exact words only: "you followed us on Twitter" is no "follow us on".
         if "".join(t.lower_ for t in doc[match.token_start : match.token_end]) == "".join(
@@ -104,8 +90,8 @@ def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
 
 def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
-    percent = {tuple(p.lower().split()) for p in _strings(data, "percent_words")}
-    discount = {w.lower() for w in _strings(data, "discount_words")}
+    percent = {tuple(p.lower().split()) for p in data_strings(data, "percent_words")}
+    discount = {w.lower() for w in data_strings(data, "discount_words")}
     for token in doc:
         number = token.text.lstrip(_SIGNS)
         if not number or not (
@@ -141,8 +127,8 @@ def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) ->
 
 def _codes(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
-    code_words = {w.lower() for w in _strings(data, "code_words")}
-    verbs = {w.lower() for w in _strings(data, "code_verbs")}
+    code_words = {w.lower() for w in data_strings(data, "code_words")}
+    verbs = {w.lower() for w in data_strings(data, "code_verbs")}
     for token in doc:
         if token.lower_ not in code_words or token.i + 1 >= len(doc):
             continue

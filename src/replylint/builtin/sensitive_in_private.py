@@ -25,7 +25,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
 from replylint.phrases import PhraseMatch, phrase_list, phrase_table
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -40,19 +40,6 @@ _MARKER_WINDOW = 3
 _EXACT_FORMS = frozenset(
     ["billing_terms", "payment_terms", "order_terms", "account_terms", "compensation_terms"]
 )
-
-
-# Rule data tables live as long as the rule; key the caches on their identity and
-# keep a reference so an id is never reused for another table.
-_WORDS_CACHE: dict[tuple[int, str], tuple[Mapping[str, Any], frozenset[str]]] = {}
-
-
-def _word_set(data: Mapping[str, Any], key: str) -> frozenset[str]:
-    cached = _WORDS_CACHE.get((id(data), key))
-    if cached is None or cached[0] is not data:
-        words = frozenset(w.lower() for w in data.get(key, ()))
-        cached = _WORDS_CACHE[(id(data), key)] = (data, words)
-    return cached[1]
 
 
 def _severity(ctx: RuleContext, default: Severity) -> Severity:
@@ -107,7 +94,7 @@ class _Reader:
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
-        return _word_set(self.data, key)
+        return data_words(self.data, key)
 
     def lower(self, index: int) -> str:
         return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
