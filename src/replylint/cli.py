@@ -51,6 +51,15 @@ def _csv_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def add_record_arguments(parser: argparse.ArgumentParser) -> None:
+    """The reply-record fields a command line can set (`check`, `hook`)."""
+    parser.add_argument("--channel", choices=CHANNELS, help="channel for replies that do not say")
+    parser.add_argument("--incoming", help="the customer's message being answered")
+    parser.add_argument("--agent", help="the sending agent's name")
+    parser.add_argument("--brand", help="the company / page name")
+    parser.add_argument("--language", help="ISO 639-1 code; detected when absent")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="replylint",
@@ -61,11 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint reply files and collections")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    check.add_argument("--channel", choices=CHANNELS, help="channel for replies that do not say")
-    check.add_argument("--incoming", help="the customer's message being answered")
-    check.add_argument("--agent", help="the sending agent's name")
-    check.add_argument("--brand", help="the company / page name")
-    check.add_argument("--language", help="ISO 639-1 code; detected when absent")
+    add_record_arguments(check)
     check.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
     check.add_argument("--select", type=_csv_list, help="only these rules (comma-separated)")
     check.add_argument("--ignore", type=_csv_list, default=[], help="skip these rules")
@@ -102,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="precision/recall against labeled records")
     evaluate.add_argument("dataset", type=Path)
-    evaluate.add_argument("--show", type=int, default=0, metavar="N", help="show N misses and false alarms per rule")
+    evaluate.add_argument(
+        "--show", type=int, default=0, metavar="N", help="show N misses and false alarms per rule"
+    )
     evaluate.add_argument("--select", type=_csv_list)
     evaluate.add_argument("--config", type=Path)
 

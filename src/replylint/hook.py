@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from replylint.model import CHANNELS, Report, Severity
-
-FAIL_ON = ("error", "warning", "info", "never")
+from replylint.cli import FAIL_ON, add_record_arguments
+from replylint.model import Report, Severity
 
 
 class ExitStatus(enum.IntEnum):
@@ -42,11 +41,7 @@ def _parser() -> argparse.ArgumentParser:
             "exit 1 if it should not be sent."
         ),
     )
-    parser.add_argument("--channel", choices=CHANNELS, help="where the reply is sent")
-    parser.add_argument("--incoming", help="the customer's message being answered")
-    parser.add_argument("--agent", help="the sending agent's name")
-    parser.add_argument("--brand", help="the company / page name")
-    parser.add_argument("--language", help="ISO 639-1 code (detected when absent)")
+    add_record_arguments(parser)
     parser.add_argument("--config", type=Path, help="a replylint.toml or pyproject.toml to use")
     parser.add_argument(
         "--fail-on",
