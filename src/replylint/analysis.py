@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from replylint.language_data import LanguageData, language_data
 from replylint.model import Reply
-from replylint.nlp import pipeline
+from replylint.nlp import pipeline, process
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -236,7 +236,7 @@ class Analysis:
         """The customer's message, tokenized with the reply's pipeline."""
         if not self.reply.incoming:
             return None
-        return pipeline(self.language, self.model)(tokenizable(self.reply.incoming))
+        return process(pipeline(self.language, self.model), tokenizable(self.reply.incoming))
 
     @cached_property
     def _word_offsets(self) -> list[int]:
@@ -411,7 +411,7 @@ def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
     """Tokenize and split `reply` once; every rule reads the result."""
     nlp = pipeline(language, model)
     text = reply.text
-    doc = nlp(tokenizable(text))
+    doc = process(nlp, tokenizable(text))
     lang = language_data(language)
     mentions_end = _find_mentions_end(text)
     greeting = _find_greeting(text, mentions_end, lang)

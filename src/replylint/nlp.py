@@ -144,6 +144,42 @@ def _write_quietly(path: Path, content: str) -> None:
         pass
 
 
+class _LookupLemmatizer:
+    """Sets `token.lemma` from the lookup table, remembered per word form.
+
+    spaCy's lookup mode is case-sensitive, so "Apologize" at the start of a sentence
+    would keep its form; the lower-case form is looked up first. A form's lemma is
+    worked out once per process and kept by its ORTH hash, and a doc's lemmas are
+    written in one `Doc.from_array` call: a Python loop setting `token.lemma_` built
+    a Token object per token and cost twice as much.
+    """
+
+    def __init__(self, nlp: Language, table: dict[str, str]) -> None:
+        import numpy
+        from spacy.attrs import LEMMA, ORTH
+
+        self._numpy, self._lemma_attr, self._orth_attr = numpy, LEMMA, ORTH
+        self._table = table
+        self._strings = nlp.vocab.strings
+        self._by_orth: dict[int, int] = {}
+
+    def _lemma(self, orth: int) -> int:
+        form = self._strings[orth]
+        lower = form.lower()
+        lemma = self._table.get(lower) or self._table.get(form)
+        found = self._by_orth[orth] = self._strings.add(lemma.lower() if lemma else lower)
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        by_orth, lemma_of = self._by_orth, self._lemma
+        orths = doc.to_array(self._orth_attr).tolist()
+        lemmas = [by_orth.get(orth) or lemma_of(orth) for orth in orths]
+        doc.from_array([self._lemma_attr], self._numpy.array(lemmas, dtype=self._numpy.uint64))
+        return doc
+
+
 def _register_lemmatizer() -> None:
     from spacy.language import Language
 
@@ -151,20 +187,8 @@ def _register_lemmatizer() -> None:
         return
 
     @Language.factory("replylint_lemmas")
-    def make_lemmatizer(nlp: Language, name: str):  # type: ignore[no-untyped-def]
-        table = _lemma_table(nlp.lang) if LOOKUP_LEMMAS else {}
-
-        def lemmatize(doc: Doc) -> Doc:
-            # spaCy's lookup mode is case-sensitive, so "Apologize" at the start of a
-            # sentence would keep its form; look up the lower-case form as well.
-            get = table.get
-            for token in doc:
-                lower = token.lower_
-                lemma = get(lower) or get(token.text)
-                token.lemma_ = lemma.lower() if lemma else lower
-            return doc
-
-        return lemmatize
+    def make_lemmatizer(nlp: Language, name: str) -> _LookupLemmatizer:
+        return _LookupLemmatizer(nlp, _lemma_table(nlp.lang) if LOOKUP_LEMMAS else {})
 
 
 class _LightTokenMatch:
@@ -294,6 +318,16 @@ def _build(lang: str, model: str | None) -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("replylint_lemmas")
     return nlp
+
+
+def process(nlp: Language, text: str) -> Doc:
+    """`nlp(text)` without `Language.__call__`'s per-call bookkeeping (error
+    handlers, per-component settings), which cost as much as the sentencizer on a
+    short reply."""
+    doc = nlp.make_doc(text)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
 
 
 def pipeline(lang: str, model: str | None = None) -> Language:

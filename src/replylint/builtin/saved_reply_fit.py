@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from replylint.analysis import Analysis, content_lemmas
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
-from replylint.nlp import pipeline
+from replylint.nlp import pipeline, process
 from replylint.placeholders import Placeholder, find_placeholders
 from replylint.rule import Rule, RuleContext
 
@@ -68,7 +68,7 @@ def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _question_lemmas(language: str, model: str | None, question: str) -> frozenset[str]:
-    return _lemmas(pipeline(language, model)(question))
+    return _lemmas(process(pipeline(language, model), question))
 
 
 def coverage(incoming: frozenset[str], question: frozenset[str]) -> float:
