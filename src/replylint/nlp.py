@@ -1,4 +1,4 @@
-"""spaCy pipelines: blank tokenizer + sentencizer + lookup lemmas, cached per language.
+"""spaCy pipelines: blank tokenizer + sentence starts + lookup lemmas, cached per language.
 
 No statistical model is needed, so nothing is downloaded and every rule runs the
 same everywhere. A statistical pipeline (e.g. `fr_core_news_sm`) is used only when
@@ -144,51 +144,80 @@ def _write_quietly(path: Path, content: str) -> None:
         pass
 
 
-class _LookupLemmatizer:
-    """Sets `token.lemma` from the lookup table, remembered per word form.
+class _Annotator:
+    """Sentence starts and lookup lemmas for the default pipeline, in one pass.
 
-    spaCy's lookup mode is case-sensitive, so "Apologize" at the start of a sentence
-    would keep its form; the lower-case form is looked up first. A form's lemma is
-    worked out once per process and kept by its ORTH hash, and a doc's lemmas are
-    written in one `Doc.from_array` call: a Python loop setting `token.lemma_` built
-    a Token object per token and cost twice as much.
+    Sentences are split exactly as spaCy's `Sentencizer` with its default
+    punctuation: a sentence ends after a run of sentence-final characters, at the
+    next token that is neither one of them nor punctuation. Lemmas come from the
+    lookup table, the lower-case form looked up first (spaCy's lookup mode is
+    case-sensitive, so "Apologize" at the start of a sentence would keep its form).
+
+    Both depend only on a token's form, so they are worked out once per form and
+    kept by its ORTH hash, and a doc is annotated with one `to_array` and one
+    `from_array` call. The `Sentencizer` and a Python loop setting `token.lemma_`
+    each built a Token object per token and together cost four times as much.
     """
 
     def __init__(self, nlp: Language, table: dict[str, str]) -> None:
         import numpy
-        from spacy.attrs import LEMMA, ORTH
+        from spacy.attrs import LEMMA, ORTH, SENT_START
+        from spacy.pipeline import Sentencizer
 
-        self._numpy, self._lemma_attr, self._orth_attr = numpy, LEMMA, ORTH
+        self._numpy = numpy
+        self._orth, self._targets = ORTH, [LEMMA, SENT_START]
+        self._punct_chars = frozenset(Sentencizer.default_punct_chars)
         self._table = table
+        self._vocab = nlp.vocab
         self._strings = nlp.vocab.strings
-        self._by_orth: dict[int, int] = {}
+        # ORTH -> (lemma hash, is a sentence-final character, is punctuation)
+        self._forms: dict[int, tuple[int, bool, bool]] = {}
 
-    def _lemma(self, orth: int) -> int:
+    def _form(self, orth: int) -> tuple[int, bool, bool]:
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
-        found = self._by_orth[orth] = self._strings.add(lemma.lower() if lemma else lower)
+        found = self._forms[orth] = (
+            self._strings.add(lemma.lower() if lemma else lower),
+            form in self._punct_chars,
+            self._vocab[orth].is_punct,
+        )
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
+        size = len(doc)
+        if not size:
             return doc
-        by_orth, lemma_of = self._by_orth, self._lemma
-        orths = doc.to_array(self._orth_attr).tolist()
-        lemmas = [by_orth.get(orth) or lemma_of(orth) for orth in orths]
-        doc.from_array([self._lemma_attr], self._numpy.array(lemmas, dtype=self._numpy.uint64))
+        forms, form_of = self._forms, self._form
+        rows = [forms.get(orth) or form_of(orth) for orth in doc.to_array(self._orth).tolist()]
+        starts = [-1] * size
+        starts[0] = 1
+        start, seen_final = 0, False
+        for i, (_, final, punct) in enumerate(rows):
+            if seen_final and not punct and not final:
+                starts[start] = 1
+                start, seen_final = i, False
+            elif final:
+                seen_final = True
+        starts[start] = 1
+        values = self._numpy.empty((size, 2), dtype=self._numpy.uint64)
+        values[:, 0] = [row[0] for row in rows]
+        values[:, 1] = self._numpy.array(starts, dtype=self._numpy.int64).astype(
+            self._numpy.uint64
+        )
+        doc.from_array(self._targets, values)
         return doc
 
 
-def _register_lemmatizer() -> None:
+def _register_annotator() -> None:
     from spacy.language import Language
 
-    if "replylint_lemmas" in Language.factories:
+    if "replylint_annotate" in Language.factories:
         return
 
-    @Language.factory("replylint_lemmas")
-    def make_lemmatizer(nlp: Language, name: str) -> _LookupLemmatizer:
-        return _LookupLemmatizer(nlp, _lemma_table(nlp.lang) if LOOKUP_LEMMAS else {})
+    @Language.factory("replylint_annotate")
+    def make_annotator(nlp: Language, name: str) -> _Annotator:
+        return _Annotator(nlp, _lemma_table(nlp.lang) if LOOKUP_LEMMAS else {})
 
 
 class _LightTokenMatch:
@@ -310,13 +339,12 @@ def _build(lang: str, model: str | None) -> Language:
             return nlp
         except OSError:
             pass  # not installed: the default pipeline still works for every rule
-    _register_lemmatizer()
+    _register_annotator()
     try:
         nlp = _blank(lang)
     except ImportError:
         nlp = spacy.blank("xx")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("replylint_lemmas")
+    nlp.add_pipe("replylint_annotate")
     return nlp
 
 

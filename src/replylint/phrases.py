@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.nlp import pipeline
 
@@ -18,13 +17,29 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-@dataclass(frozen=True)
-class PhraseMatch:
+class PhraseMatch(NamedTuple):
     start: int  # character offsets
     end: int
     phrase: str  # the phrase as written in the rule data
     token_start: int
     token_end: int
+
+
+_OFFSETS_KEY = "replylint.token_offsets"
+
+
+def token_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of every token, computed once per doc.
+
+    `doc[i].idx` builds a Token object per call; one `to_array` call does not.
+    """
+    offsets = doc.user_data.get(_OFFSETS_KEY)
+    if offsets is None:
+        from spacy.attrs import IDX, LENGTH
+
+        offsets = [(idx, idx + length) for idx, length in doc.to_array([IDX, LENGTH]).tolist()]
+        doc.user_data[_OFFSETS_KEY] = offsets
+    return offsets  # type: ignore[no-any-return]
 
 
 _SEPARATOR = "\x1f"  # joins a list's key and a phrase into one matcher label
@@ -54,44 +69,53 @@ class PhraseTable:
             PhraseMatcher(nlp.vocab, attr="LEMMA") if lemmas else None
         )
         self._empty = True
+        self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
+        strings = nlp.vocab.strings
         for key, phrases in lists:
             unique = tuple(dict.fromkeys(p for p in phrases if p.strip()))
             docs = nlp.pipe(unique) if self._lemma is not None else [None] * len(unique)
             for phrase, doc in zip(unique, docs, strict=True):
                 label = f"{key}{_SEPARATOR}{phrase}"
+                self._labels[strings.add(label)] = (key, phrase)
                 self._lower.add(label, [nlp.make_doc(phrase.lower())])
                 if self._lemma is not None and doc is not None:
                     self._lemma.add(label, [doc])
                 self._empty = False
-        self._vocab = nlp.vocab
+        self._matchers = (self._lower,) if self._lemma is None else (self._lower, self._lemma)
 
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""
         result: dict[str, list[PhraseMatch]] = {key: [] for key in self.keys}
         if self._empty:
             return result
-        strings = self._vocab.strings
+        labels = self._labels
         by_key: dict[str, set[tuple[int, int, str]]] = {}
-        matchers = (self._lower,) if self._lemma is None else (self._lower, self._lemma)
-        for matcher in matchers:
+        for matcher in self._matchers:
             for label, start, end in matcher(doc):
-                key, _, phrase = strings[label].partition(_SEPARATOR)
+                key, phrase = labels[label]
                 by_key.setdefault(key, set()).add((start, end, phrase))
-        for key, candidates in by_key.items():
-            result[key] = _longest_first(doc, candidates)
+        if by_key:
+            offsets = token_offsets(doc)
+            for key, candidates in by_key.items():
+                result[key] = _longest_first(offsets, candidates)
         return result
 
 
-def _longest_first(doc: Doc, candidates: set[tuple[int, int, str]]) -> list[PhraseMatch]:
+def _longest_first(
+    offsets: list[tuple[int, int]], candidates: set[tuple[int, int, str]]
+) -> list[PhraseMatch]:
+    if len(candidates) == 1:
+        ((start, end, phrase),) = candidates
+        return [PhraseMatch(offsets[start][0], offsets[end - 1][1], phrase, start, end)]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
-    for start, end, phrase in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0], c[2])):
-        if taken.intersection(range(start, end)):
+    for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
+        if not taken.isdisjoint(range(start, end)):
             continue
         taken.update(range(start, end))
-        last = doc[end - 1]  # cheaper than building a Span for its offsets
-        chosen.append(PhraseMatch(doc[start].idx, last.idx + len(last), phrase, start, end))
-    return sorted(chosen, key=lambda m: m.start)
+        chosen.append(PhraseMatch(offsets[start][0], offsets[end - 1][1], phrase, start, end))
+    chosen.sort()
+    return chosen
 
 
 class PhraseList:
@@ -146,3 +170,28 @@ def phrase_table(
             if found is None:
                 found = _tables[key] = PhraseTable(frozen, language, model, lemmas)
     return found
+
+
+# Tables built from a rule's data, by the data table's id: rules ask for them on every
+# reply, and keying by every phrase would copy and hash them each time. The data is
+# kept in the value so its id is never reused meanwhile.
+_data_tables: dict[tuple[int, tuple[str, ...], str, str | None, bool], tuple[Any, PhraseTable]] = {}
+
+
+def data_phrase_table(
+    data: Mapping[str, Any],
+    keys: tuple[str, ...],
+    language: str,
+    model: str | None = None,
+    *,
+    lemmas: bool = True,
+) -> PhraseTable:
+    """The cached `PhraseTable` of the lists `keys` of a rule's data table."""
+    if not data:  # a fresh empty table each time: nothing worth keeping by id
+        return phrase_table({k: () for k in keys}, language, model, lemmas=lemmas)
+    ident = (id(data), keys, language, model, lemmas)
+    found = _data_tables.get(ident)
+    if found is None or found[0] is not data:
+        table = phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas)
+        found = _data_tables[ident] = (data, table)
+    return found[1]

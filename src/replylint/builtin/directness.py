@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from replylint.analysis import Analysis, content_lemmas, is_word
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
-from replylint.phrases import PhraseMatch, phrase_list, phrase_table
+from replylint.phrases import PhraseMatch, data_phrase_table, phrase_list
 from replylint.rule import Rule, RuleContext, data_words
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class Reading:
         lang, model = analysis.language, analysis.model
         # All lists in one matcher pass; some lists only count in their exact form
         # (compared on the joined text, so "Rendez-vous" matches however it splits).
-        table = phrase_table({key: data.get(key, ()) for key in _LISTS}, lang, model)
+        table = data_phrase_table(data, _LISTS, lang, model)
         self.matches: dict[str, list[PhraseMatch]] = {}
         for key, found in table.find(self.doc).items():
             if key in _EXACT:

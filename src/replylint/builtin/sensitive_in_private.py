@@ -24,7 +24,7 @@ from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
-from replylint.phrases import PhraseMatch, phrase_list, phrase_table
+from replylint.phrases import PhraseMatch, data_phrase_table, phrase_list
 from replylint.rule import Rule, RuleContext, data_words
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ _PHRASE_LISTS = (
     "request",
     "secrets",
 )
+_WIDENED = tuple(k for k in _PHRASE_LISTS if k not in _EXACT_FORMS)
+_EXACT = tuple(k for k in _PHRASE_LISTS if k in _EXACT_FORMS)
 
 
 @dataclass
@@ -84,11 +86,10 @@ class _Reader:
         lists, exact-form lists) instead of two matcher runs per list.
         """
         if self._found is None:
-            widened = {k: self.data.get(k, ()) for k in _PHRASE_LISTS if k not in _EXACT_FORMS}
-            exact = {k: self.data.get(k, ()) for k in _PHRASE_LISTS if k in _EXACT_FORMS}
+            lang, model = self.language, self.model
             self._found = {
-                **phrase_table(widened, self.language, self.model).find(self.doc),
-                **phrase_table(exact, self.language, self.model, lemmas=False).find(self.doc),
+                **data_phrase_table(self.data, _WIDENED, lang, model).find(self.doc),
+                **data_phrase_table(self.data, _EXACT, lang, model, lemmas=False).find(self.doc),
             }
         return self._found[key]
 
