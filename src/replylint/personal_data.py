@@ -26,6 +26,8 @@ _MIN_PHONE_DIGITS = 7
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d \t().\-/]{5,24}\d")
 _PHONE_CONTEXT = 8  # characters around a candidate ("tel:", "+", "ext. 12")
 _MASK = "*"
+_DIGIT = re.compile(r"\d")  # what the patterns below count as a digit
+_CARD_MIN_DIGITS = 13
 
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b"
@@ -293,11 +295,17 @@ def find_personal_data(
     `public_contacts` are the brand's own public phone numbers, emails or addresses:
     never reported.
     """
+    # Each detector needs some digits (an email needs "@"): the digit count tells
+    # which detectors can match at all, and most replies skip most of them.
+    digits = len(_DIGIT.findall(text))
+    if "@" not in text and not digits:
+        return []
     # URLs and @handles are never data; the first detector to claim a span keeps it.
     skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text))
-    for m in _HANDLE.finditer(text):
-        if not skip.overlaps(m.start(), m.end()):
-            skip.add(m.start(), m.end())
+    if "@" in text or "＠" in text:
+        for m in _HANDLE.finditer(text):
+            if not skip.overlaps(m.start(), m.end()):
+                skip.add(m.start(), m.end())
     found: list[PersonalData] = []
 
     def add(item: PersonalData) -> None:
@@ -305,35 +313,39 @@ def find_personal_data(
             skip.add(item.start, item.end)
             found.append(item)
 
-    for m in _EMAIL.finditer(text):
-        add(PersonalData(m.start(), m.end(), "email", m.group()))
-    for item in find_card_numbers(text):
-        add(item)
-    for m in _IBAN.finditer(text):
-        if iban.is_valid(m.group()):
-            add(PersonalData(m.start(), m.end(), "iban", m.group()))
-    for m in _BIRTH_DATE.finditer(text):
-        add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
-    for m in _identifier_pattern(language).finditer(text):
-        code = m.group("code").rstrip("-")
-        if _looks_like_code(code) and not _DATE_CODE.match(code):
-            start = m.start("code")
-            add(PersonalData(start, start + len(code), "identifier", code))
-    for m in _PARCEL.finditer(text):
-        add(PersonalData(m.start(), m.end(), "parcel", m.group()))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            add(PersonalData(m.start(), m.end(), "email", m.group()))
+    if digits >= _CARD_MIN_DIGITS:
+        for item in find_card_numbers(text):
+            add(item)
+    if digits >= 2:
+        for m in _IBAN.finditer(text):
+            if iban.is_valid(m.group()):
+                add(PersonalData(m.start(), m.end(), "iban", m.group()))
+        for m in _BIRTH_DATE.finditer(text):
+            add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
+        for m in _identifier_pattern(language).finditer(text):
+            code = m.group("code").rstrip("-")
+            if _looks_like_code(code) and not _DATE_CODE.match(code):
+                start = m.start("code")
+                add(PersonalData(start, start + len(code), "identifier", code))
+    if digits >= 9 or "1Z" in text:
+        for m in _PARCEL.finditer(text):
+            add(PersonalData(m.start(), m.end(), "parcel", m.group()))
     for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
         for m in pattern.finditer(text):
             value = m.group().rstrip()
             business = _is_business(text, m.start())
             add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
-    if language == "en":
+    if language == "en" and digits >= 2:
         for m in _UK_POSTCODE.finditer(text):
             add(
                 PersonalData(
                     m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
                 )
             )
-    if sum(map(str.isdigit, text)) >= _MIN_PHONE_DIGITS:
+    if digits >= _MIN_PHONE_DIGITS:
         for start, end in _phone_spans(
             text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip
         ):

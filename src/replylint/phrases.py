@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.nlp import pipeline
+from replylint.token_arrays import token_offsets
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -23,23 +24,6 @@ class PhraseMatch(NamedTuple):
     phrase: str  # the phrase as written in the rule data
     token_start: int
     token_end: int
-
-
-_OFFSETS_KEY = "replylint.token_offsets"
-
-
-def token_offsets(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) character offsets of every token, computed once per doc.
-
-    `doc[i].idx` builds a Token object per call; one `to_array` call does not.
-    """
-    offsets = doc.user_data.get(_OFFSETS_KEY)
-    if offsets is None:
-        from spacy.attrs import IDX, LENGTH
-
-        offsets = [(idx, idx + length) for idx, length in doc.to_array([IDX, LENGTH]).tolist()]
-        doc.user_data[_OFFSETS_KEY] = offsets
-    return offsets  # type: ignore[no-any-return]
 
 
 _SEPARATOR = "\x1f"  # joins a list's key and a phrase into one matcher label

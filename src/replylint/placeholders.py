@@ -129,9 +129,14 @@ def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -
 def _protected(text: str, urls: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Spans where placeholders are not looked for (code, links and URLs), merged into
     disjoint intervals: their starts and their ends, both sorted."""
-    spans = [(m.start(), m.end()) for m in _FENCED.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
-    spans += [(m.start("target"), m.end("target")) for m in _MARKDOWN_LINK_TARGET.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    if "`" in text or "~~~" in text:
+        spans += [(m.start(), m.end()) for m in _FENCED.finditer(text)]
+        spans += [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
+    if "](" in text:
+        spans += [
+            (m.start("target"), m.end("target")) for m in _MARKDOWN_LINK_TARGET.finditer(text)
+        ]
     spans += list(urls)
     starts: list[int] = []
     ends: list[int] = []
@@ -181,38 +186,47 @@ def find_placeholders(
         taken_ends.insert(i, end)
         found.append(Placeholder(start, end, text[start:end], name))
 
-    for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):
-        for m in pattern.finditer(text):
-            add(m.start(), m.end(), _slot_name(m.group().strip("{}$%- ")))
-    for m in _BRACES.finditer(text):
-        if _is_slot(m.group("inner"), words):
-            add(m.start(), m.end(), _slot_name(m.group("inner")))
-    for m in _SQUARE.finditer(text):
-        if _is_slot(m.group("inner"), words):
-            add(m.start(), m.end(), _slot_name(m.group("inner")))
-    for m in _ANGLE.finditer(text):
-        inner = m.group("inner")
-        first = inner.split()[0].lower() if inner.split() else ""
-        if first in HTML_TAGS:
-            continue
-        if _is_slot(inner, words):
-            add(m.start(), m.end(), _slot_name(inner))
-    for m in _PERCENT.finditer(text):
-        if _is_slot(m.group("inner"), words):
-            add(m.start(), m.end(), _slot_name(m.group("inner")))
-    for m in _XXX.finditer(text):
-        add(m.start(), m.end(), "xxx")
-    for m in _BLANK.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line = text[line_start : line_end if line_end != -1 else len(text)]
-        if line.strip() != m.group():  # "___" alone on a line is a markdown rule
-            add(m.start(), m.end(), "blank")
-    for m in _EMPTY_ITEM.finditer(text):
-        start = m.start() + len(m.group()) - len(m.group().lstrip())
-        add(start, m.end(), "list_item")
+    # Each pattern needs its delimiter: a text without it is not scanned at all
+    # (most replies have no brackets, so most of these loops never run).
+    if "{" in text:
+        for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):
+            for m in pattern.finditer(text):
+                add(m.start(), m.end(), _slot_name(m.group().strip("{}$%- ")))
+        for m in _BRACES.finditer(text):
+            if _is_slot(m.group("inner"), words):
+                add(m.start(), m.end(), _slot_name(m.group("inner")))
+    if "[" in text:
+        for m in _SQUARE.finditer(text):
+            if _is_slot(m.group("inner"), words):
+                add(m.start(), m.end(), _slot_name(m.group("inner")))
+    if "<" in text:
+        for m in _ANGLE.finditer(text):
+            inner = m.group("inner")
+            first = inner.split()[0].lower() if inner.split() else ""
+            if first in HTML_TAGS:
+                continue
+            if _is_slot(inner, words):
+                add(m.start(), m.end(), _slot_name(inner))
+    if "%" in text:
+        for m in _PERCENT.finditer(text):
+            if _is_slot(m.group("inner"), words):
+                add(m.start(), m.end(), _slot_name(m.group("inner")))
+    if "XXX" in text:
+        for m in _XXX.finditer(text):
+            add(m.start(), m.end(), "xxx")
+    if "___" in text:
+        for m in _BLANK.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            if line.strip() != m.group():  # "___" alone on a line is a markdown rule
+                add(m.start(), m.end(), "blank")
+    if "..." in text or "…" in text:
+        for m in _EMPTY_ITEM.finditer(text):
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            add(start, m.end(), "list_item")
     handle = _handle_pattern(tuple(handles))
-    if handle is not None:
+    if handle is not None and ("@" in text or "＠" in text):
         for m in handle.finditer(text):
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)

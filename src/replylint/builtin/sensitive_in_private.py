@@ -26,6 +26,7 @@ from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
 from replylint.phrases import PhraseMatch, data_phrase_table, phrase_list
 from replylint.rule import Rule, RuleContext, data_words
+from replylint.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -98,7 +99,8 @@ class _Reader:
         return data_words(self.data, key)
 
     def lower(self, index: int) -> str:
-        return self.doc[index].lower_ if 0 <= index < len(self.doc) else ""
+        lowers = token_lowers(self.doc)
+        return lowers[index] if 0 <= index < len(lowers) else ""
 
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
