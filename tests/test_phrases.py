@@ -46,3 +46,15 @@ def test_table_matches_each_list_separately() -> None:
     assert [m.phrase for m in found["apology"]] == ["sorry"]
     assert [m.phrase for m in found["redirect"]] == ["call our hotline"]
     assert found["none"] == []
+
+
+def test_fast_word_shape_matches_spacy() -> None:
+    """The word-shape getter installed on the pipelines gives spaCy's own result."""
+    from spacy.lang.lex_attrs import word_shape
+
+    from replylint.nlp import _word_shape, pipeline
+
+    samples = ["", "a", "Hello", "HELLO", "hello!!!!!!", "2026", "1234567", "ab12CD",
+               "x" * 100, "\n\n\n\n\n\n", "Ünïcode", "aaaaAAAA", ".....", "ǅungla", "٣٣٣٣٣"]  # fmt: skip
+    assert [_word_shape(s) for s in samples] == [word_shape(s) for s in samples]
+    assert pipeline("en").vocab["Quickly99"].shape_ == word_shape("Quickly99")

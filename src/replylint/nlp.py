@@ -348,6 +348,37 @@ def _build(lang: str, model: str | None) -> Language:
     return nlp
 
 
+# spaCy's word shape ("Xxxxx", "dd-dd") with ASCII text translated in one call
+# instead of a Python loop per character; the same output for every string.
+_SHAPE_OF_ASCII = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "X" * 26 + "x" * 26 + "d" * 10,
+)
+_LONG_RUN_OF_ONE = re.compile(r"(.)\1{4,}", re.DOTALL)
+
+
+def _word_shape(text: str) -> str:
+    if len(text) >= 100 or not text.isascii():
+        from spacy.lang.lex_attrs import word_shape
+
+        return word_shape(text)  # type: ignore[no-any-return]
+    shape = text.translate(_SHAPE_OF_ASCII)
+    # Runs of one shape character are cut at four: "Xxxxx" for "Hello", "dddd" for 2026.
+    return _LONG_RUN_OF_ONE.sub(r"\1\1\1\1", shape) if len(shape) > 4 else shape
+
+
+def _fast_lexeme_attributes(nlp: Language) -> None:
+    """Cheaper, identical getters for two lexeme attributes spaCy computes in Python
+    for every new word form (a third of the cost of a new word: replies bring many)."""
+    from spacy.attrs import IS_ASCII, SHAPE
+
+    getters = nlp.vocab.lex_attr_getters
+    if SHAPE in getters:
+        getters[SHAPE] = _word_shape
+    if IS_ASCII in getters:
+        getters[IS_ASCII] = str.isascii
+
+
 def process(nlp: Language, text: str) -> Doc:
     """`nlp(text)` without `Language.__call__`'s per-call bookkeeping (error
     handlers, per-component settings), which cost as much as the sentencizer on a
@@ -370,6 +401,7 @@ def pipeline(lang: str, model: str | None = None) -> Language:
                 # spaCy's 1M-character guard protects parsers' memory; the default
                 # pipeline keeps none of that, and an email export can be longer.
                 nlp.max_length = 50_000_000
+                _fast_lexeme_attributes(nlp)
                 _pipelines[key] = nlp
     return nlp
 

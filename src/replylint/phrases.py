@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from replylint.nlp import pipeline
+from replylint.nlp import pipeline, process
 from replylint.token_arrays import token_offsets
 
 if TYPE_CHECKING:
@@ -56,14 +56,17 @@ class PhraseTable:
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
         strings = nlp.vocab.strings
         for key, phrases in lists:
-            unique = tuple(dict.fromkeys(p for p in phrases if p.strip()))
-            docs = nlp.pipe(unique) if self._lemma is not None else [None] * len(unique)
-            for phrase, doc in zip(unique, docs, strict=True):
+            for phrase in dict.fromkeys(p for p in phrases if p.strip()):
                 label = f"{key}{_SEPARATOR}{phrase}"
                 self._labels[strings.add(label)] = (key, phrase)
-                self._lower.add(label, [nlp.make_doc(phrase.lower())])
-                if self._lemma is not None and doc is not None:
+                lower = phrase.lower()
+                if self._lemma is not None:
+                    doc = process(nlp, phrase)
                     self._lemma.add(label, [doc])
+                    # A phrase written in lower case is its own lower-case pattern.
+                    self._lower.add(label, [doc if lower == phrase else nlp.make_doc(lower)])
+                else:
+                    self._lower.add(label, [nlp.make_doc(lower)])
                 self._empty = False
         self._matchers = (self._lower,) if self._lemma is None else (self._lower, self._lemma)
 
