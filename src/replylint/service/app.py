@@ -4,10 +4,19 @@ Kept thin the way blackd is: each handler reads a bounded JSON body, turns it in
 `Reply` (or a 4xx JSON error naming the field), lints it in a worker thread under a
 time limit, and answers with the report's JSON. Nothing the client sent is ever
 logged: a request's log line holds its method, path, status, duration and verdict.
+
+`POST /v1/check` is the hot path (a helpdesk calls it before every reply), so it is
+served as a plain ASGI endpoint in front of Starlette's routing and middleware, with
+the same answers. A short reply is linted on the event loop itself once the service
+has warmed every language and recent lints were quick (a lint takes about a
+millisecond; handing it to a thread costs a good part of that again); a long reply,
+per-request settings, a cold service or a slow lint send lints back to the worker
+threads, where the time limit applies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import functools
@@ -24,14 +33,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -55,6 +64,16 @@ BODY_READ_TIMEOUT = 30.0
 MAX_OVERRIDE_RULES = 100
 MAX_REASON_CHARS = 1000
 _ENGINE_CACHE_SIZE = 64
+# Inline lints (on the event loop, see the module docstring): only replies whose text
+# and incoming message together are at most this long, only after this many lints in
+# a row each took at most INLINE_SLOW_S (or a tenth of the time limit, if lower).
+INLINE_MAX_CHARS = 4000
+INLINE_AFTER = 16
+INLINE_SLOW_S = 0.05
+_JSON_HEADERS = ((b"content-type", b"application/json"),)
+# A lone surrogate can only reach a string through a JSON escape (raw UTF-8 cannot
+# encode one), so a body without such an escape needs no scan for them.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _VERDICT_KEY = "replylint.verdict"
 # Paths logged as they are; any other path is logged as "-" (it came from the client).
 _LOGGED_PATHS = frozenset(
@@ -98,13 +117,44 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+def _json_bytes(content: Any) -> bytes:
+    return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 class JSONResponse(Response):
     """JSON with non-ASCII escaped, so even lone surrogates from the client encode."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        return _json_bytes(content)
+
+
+class _AnyioLimit:
+    """`anyio.fail_after` as an async context manager (outside asyncio, or Python < 3.11)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._scope = anyio.fail_after(seconds)
+
+    async def __aenter__(self) -> None:
+        self._scope.__enter__()
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return self._scope.__exit__(*exc_info)
+
+
+def _time_limit(seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
+    """Raise TimeoutError in the block after `seconds`: asyncio's own timeout where it
+    runs (a third of the cost of anyio's cancel scope), else anyio's."""
+    timeout = getattr(asyncio, "timeout", None)
+    if timeout is not None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            return cast("contextlib.AbstractAsyncContextManager[Any]", timeout(seconds))
+    return _AnyioLimit(seconds)
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, Any]:
@@ -165,31 +215,48 @@ class Service:
         self._engines_lock = threading.Lock()
         # False while languages are still loading in the background (see /healthz).
         self.ready = True
+        # True once the service itself has loaded every language (lints may run inline).
+        self.warmed = False
+        self._fast_streak = 0
+        self._slow_s = min(INLINE_SLOW_S, lint_timeout / 10)
 
     # --- input ------------------------------------------------------------------
 
     async def read_json(self, request: Request) -> dict[str, Any]:
         """The body as a JSON object, bounded by `max_body` (header and bytes read)."""
-        length = request.headers.get("content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                raise ApiError(400, "invalid Content-Length header")
-            if int(length) > self.max_body:
-                raise ApiError(413, f"request body larger than {self.max_body} bytes")
+        return self.parse_json(await self.read_body(request.scope, request.receive))
+
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
+        """The request body, bounded by `max_body` (Content-Length and bytes read)."""
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if not value.strip().isdigit():
+                    raise ApiError(400, "invalid Content-Length header")
+                if int(value) > self.max_body:
+                    raise ApiError(413, f"request body larger than {self.max_body} bytes")
+                break
         chunks: list[bytes] = []
         size = 0
         try:
-            with anyio.fail_after(BODY_READ_TIMEOUT):
-                async for chunk in request.stream():
-                    size += len(chunk)
-                    if size > self.max_body:
-                        raise ApiError(413, f"request body larger than {self.max_body} bytes")
-                    chunks.append(chunk)
+            async with _time_limit(BODY_READ_TIMEOUT):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.request":
+                        chunk = message.get("body", b"")
+                        size += len(chunk)
+                        if size > self.max_body:
+                            raise ApiError(413, f"request body larger than {self.max_body} bytes")
+                        chunks.append(chunk)
+                        if not message.get("more_body", False):
+                            break
+                    elif message["type"] == "http.disconnect":
+                        raise ApiError(400, "the client disconnected while sending the body")
         except TimeoutError:
             raise ApiError(408, "timed out reading the request body") from None
-        except ClientDisconnect:
-            raise ApiError(400, "the client disconnected while sending the body") from None
-        body = b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def parse_json(self, body: bytes) -> dict[str, Any]:
+        """The body as a JSON object without lone surrogates, else a 4xx `ApiError`."""
         if not body.strip():
             raise ApiError(400, "the request body is empty; send a JSON object")
         try:
@@ -204,7 +271,7 @@ class Service:
             raise ApiError(400, "malformed JSON: too deeply nested or a number too large") from None
         if not isinstance(data, dict):
             raise ApiError(400, f"the request body must be a JSON object, not {_json_type(data)}")
-        bad = _unpaired_surrogate(data)
+        bad = _unpaired_surrogate(data) if _SURROGATE_ESCAPE.search(body) else None
         if bad is not None:
             # JSON can escape half a UTF-16 pair ("\ud800"); it is not text (spaCy
             # cannot even hash it), so it is refused here rather than failing later.
@@ -270,7 +337,7 @@ class Service:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """Run `function` in the thread pool; 503 if it takes longer than the limit."""
         try:
-            with anyio.fail_after(self.lint_timeout):
+            async with _time_limit(self.lint_timeout):
                 return await anyio.to_thread.run_sync(
                     functools.partial(function, *args), **_ABANDON_ON_CANCEL
                 )
@@ -281,8 +348,23 @@ class Service:
                 headers={"Retry-After": "1"},
             ) from None
 
+    def may_inline(self, engine: Engine, reply: Reply) -> bool:
+        """Whether this lint may run on the event loop (see the module docstring)."""
+        return (
+            engine is self.engine
+            and self.warmed
+            and self._fast_streak >= INLINE_AFTER
+            and len(reply.text) + len(reply.incoming or "") <= INLINE_MAX_CHARS
+        )
+
     def check(self, engine: Engine, reply: Reply, override: Override | None) -> dict[str, Any]:
+        started = time.perf_counter()
         report = engine.lint(reply)
+        # Unsynchronised on purpose: a lost update only delays or hastens inlining.
+        if time.perf_counter() - started > self._slow_s:
+            self._fast_streak = 0
+        else:
+            self._fast_streak += 1
         if report.rule_errors:
             names = [
                 m.group(1) for e in report.rule_errors if (m := re.match(r"rule '([^']+)'", e))
@@ -335,24 +417,52 @@ class Service:
             for language in languages:
                 text = _WARM_UP.get(language, "Hello, thank you.")
                 self.engine.lint(Reply(text=text, language=language))
+            if then_ready:
+                self.warmed = True
         finally:
             if then_ready:
                 self.ready = True
 
     # --- handlers -------------------------------------------------------------------
 
-    async def handle_check(self, request: Request) -> Response:
-        data = await self.read_json(request)
+    async def check_request(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+        """POST /v1/check: the result for the request's record, or an `ApiError`."""
+        data = self.parse_json(await self.read_body(scope, receive))
         engine = self.engine_for(data.get("settings"))
         reply, override = self.parse_item(data, engine)
         try:
-            result = await self.run(self.check, engine, reply, override)
+            if self.may_inline(engine, reply):
+                result = self.check(engine, reply, override)
+            else:
+                result = await self.run(self.check, engine, reply, override)
         except AuditError:
             raise ApiError(
                 503, "the audit log cannot be written; override refused", "override"
             ) from None
-        request.scope[_VERDICT_KEY] = result["verdict"]
-        return JSONResponse(result)
+        scope[_VERDICT_KEY] = result["verdict"]
+        return result
+
+    async def handle_check(self, request: Request) -> Response:
+        return JSONResponse(await self.check_request(request.scope, request.receive))
+
+    async def check_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """POST /v1/check as a plain ASGI app: `handle_check` without Starlette's
+        routing, request object and middleware (ServiceGuard still wraps it)."""
+        try:
+            body = _json_bytes(await self.check_request(scope, receive))
+        except ApiError as exc:
+            await error_response(exc.status, exc.message, exc.field, exc.headers)(
+                scope, receive, send
+            )
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-length", str(len(body)).encode()), *_JSON_HEADERS],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def handle_batch(self, request: Request) -> Response:
         data = await self.read_json(request)
@@ -497,9 +607,11 @@ class ServiceGuard:
     request. This layer swallows it after logging only the exception type and frames.
     """
 
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None, check: ASGIApp | None = None) -> None:
         self.app = app
         self.token = token.encode("utf-8") if token else None
+        # POST /v1/check goes straight to this endpoint when set (the hot path).
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -527,6 +639,8 @@ class ServiceGuard:
                     401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
                 )
                 await response(scope, receive, send_with_headers)
+            elif self.check is not None and path == "/v1/check" and scope["method"] == "POST":
+                await self.check(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         except Exception as exc:
@@ -578,9 +692,10 @@ class ServiceApp(Starlette):
     """Starlette with `ServiceGuard` outside everything, even the error middleware."""
 
     guard_token: str | None = None
+    guard_check: ASGIApp | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        return ServiceGuard(super().build_middleware_stack(), self.guard_token)
+        return ServiceGuard(super().build_middleware_stack(), self.guard_token, self.guard_check)
 
 
 def create_app(
@@ -650,5 +765,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.guard_token = service.token
+    app.guard_check = service.check_endpoint
     app.state.service = service
     return app
