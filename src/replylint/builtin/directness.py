@@ -9,6 +9,7 @@ colons and "but"), each classified once from the rule's phrase lists.
 from __future__ import annotations
 
 import enum
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -105,23 +106,34 @@ class Reading:
         # (compared on the joined text, so "Rendez-vous" matches however it splits).
         table = data_phrase_table(data, _LISTS, lang, model)
         self.matches: dict[str, list[PhraseMatch]] = {}
+        # Token index -> the list names whose matches start there (and their end);
+        # list name -> the token indices its matches cover.
+        self._starts: dict[int, dict[str, int]] = {}
+        self._covered: dict[str, set[int]] = {}
         for key, found in table.find(self.doc).items():
-            if key in _EXACT:
+            if key in _EXACT and found:
                 found = [m for m in found if same_form(analysis.text, m)]
             self.matches[key] = found
-        # Token index -> the list names whose matches start there / cover it.
-        self._starts: dict[int, dict[str, int]] = {}  # token -> list name -> match end
-        self._covers: dict[int, set[str]] = {}
-        for key, found in self.matches.items():
+            if not found:
+                continue
+            covered = self._covered[key] = set()
             for m in found:
                 ends = self._starts.setdefault(m.token_start, {})
                 ends[key] = max(ends.get(key, 0), m.token_end)
-                for i in range(m.token_start, m.token_end):
-                    self._covers.setdefault(i, set()).add(key)
+                covered.update(range(m.token_start, m.token_end))
         self.filler_words = data_words(data, "filler_words")
         self.interjections = data_words(data, "interjections")
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
+        # Per token, worked out once: is it a word of the text, does it end a clause;
+        # and where the question marks are.
+        tokens = self.tokens
+        self._is_word = [
+            _is_text_word(t) and not (t.lower_ in _ENTITIES and i and tokens[i - 1].text == "&")
+            for i, t in enumerate(tokens)
+        ]
+        self._breaks = [_breaks_clause(t) for t in tokens]
+        self._questions = [i for i, t in enumerate(tokens) if t.text.endswith("?")]
 
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
@@ -132,22 +144,17 @@ class Reading:
             yield self._classified[index]
 
     def _words(self, start: int, end: int) -> list[Token]:
-        tokens = self.tokens
-        return [
-            tokens[i]
-            for i in range(start, end)
-            if _is_text_word(tokens[i])
-            and not (tokens[i].lower_ in _ENTITIES and i and tokens[i - 1].text == "&")
-        ]
+        tokens, is_word = self.tokens, self._is_word
+        return [tokens[i] for i in range(start, end) if is_word[i]]
 
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
         start, sentence_end = sentence.start, sentence.end
+        breaks, tokens = self._breaks, self.tokens
         for i in range(start, sentence_end):
-            token = self.tokens[i]
-            if _breaks_clause(token):
+            if breaks[i]:
                 if i > start:
                     yield from self._clause(start, i, sentence_end)
-                start = i + 1 if token.text in _CLAUSE_PUNCT else i
+                start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
         if start < sentence_end:
             yield from self._clause(start, sentence_end, sentence_end)
 
@@ -157,16 +164,22 @@ class Reading:
             yield Clause(start, end, self._classify(start, end, words, sentence_end))
 
     def _has(self, key: str, start: int, end: int) -> bool:
-        return any(key in self._covers.get(i, ()) for i in range(start, end))
+        covered = self._covered.get(key)
+        return covered is not None and not covered.isdisjoint(range(start, end))
 
     def _leads(self, key: str, words: Sequence[Token]) -> bool:
         return any(key in self._starts.get(t.i, ()) for t in words[: _LEAD_WORDS + 1])
+
+    def _asks(self, start: int, end: int) -> bool:
+        """Is there a question mark in tokens[start:end]?"""
+        i = bisect_left(self._questions, start)
+        return i < len(self._questions) and self._questions[i] < end
 
     def _classify(self, start: int, end: int, words: list[Token], sentence_end: int) -> Kind:
         if self._has("holding", start, end):
             return Kind.HOLDING
         # A question is answer-like (a clarifying question), even "can you contact us?".
-        asks = any(t.text.endswith("?") for t in self.tokens[start:sentence_end])
+        asks = self._asks(start, sentence_end)
         if not asks and self._is_redirect(start, end, words):
             return Kind.REDIRECT
         if self._leads("yes_no", words[:1]):
@@ -204,7 +217,7 @@ class Reading:
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
             return all(
-                "greeting" in self._covers.get(t.i, ()) or t.is_title or t.is_stop for t in words
+                t.i in self._covered.get("greeting", ()) or t.is_title or t.is_stop for t in words
             )
         return False
 
