@@ -78,21 +78,27 @@ class _Reader:
     language: str
     model: str | None
 
-    _found: dict[str, list[PhraseMatch]] | None = None
+    _widened: dict[str, list[PhraseMatch]] | None = None
+    _exact: dict[str, list[PhraseMatch]] | None = None
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `_PHRASE_LISTS`), in text order.
 
-        The first call matches every phrase list in one pass per table (lemma-widened
-        lists, exact-form lists) instead of two matcher runs per list.
+        The first call for a lemma-widened list matches all of them in one pass, and
+        likewise for the exact-form lists (one matcher run instead of two per list);
+        the customer's message is only ever read for exact-form lists.
         """
-        if self._found is None:
-            lang, model = self.language, self.model
-            self._found = {
-                **data_phrase_table(self.data, _WIDENED, lang, model).find(self.doc),
-                **data_phrase_table(self.data, _EXACT, lang, model, lemmas=False).find(self.doc),
-            }
-        return self._found[key]
+        if key in _EXACT_FORMS:
+            if self._exact is None:
+                table = data_phrase_table(
+                    self.data, _EXACT, self.language, self.model, lemmas=False
+                )
+                self._exact = table.find(self.doc)
+            return self._exact[key]
+        if self._widened is None:
+            table = data_phrase_table(self.data, _WIDENED, self.language, self.model)
+            self._widened = table.find(self.doc)
+        return self._widened[key]
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
@@ -157,17 +163,23 @@ def _card_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
     """Asking the customer to hand over a password, PIN or security code."""
-    pins = [
-        PhraseMatch(t.idx, t.idx + len(t.text), "PIN", t.i, t.i + 1)
-        for t in analysis.tokens
-        if t.text == "PIN"  # capitals only: "pin" is also a verb
-    ]
+    pins = (
+        [
+            PhraseMatch(t.idx, t.idx + len(t.text), "PIN", t.i, t.i + 1)
+            for t in analysis.tokens
+            if t.text == "PIN"  # capitals only: "pin" is also a verb
+        ]
+        if "PIN" in analysis.text
+        else []
+    )
     context = reader.words("secret_context")
     secrets = sorted(
         (s for s in [*reader.find("secrets"), *pins] if reader.lower(s.token_end) not in context),
         key=lambda m: m.token_start,
     )
     pronouns = reader.words("pronouns")
+    if not secrets and not (reader.find("hand_over") or reader.find("hand_over_verbs")):
+        return  # nothing named and nothing asked for
     if not secrets and not any(
         reader.lower(ask.token_end) in pronouns
         for sent in analysis.sentences
@@ -260,6 +272,8 @@ def _offers_private_channel(reader: _Reader, analysis: Analysis) -> bool:
         return True
     # "Please provide some details here: <link>", "use the link to provide your conf #".
     link_requests = reader.find("link_request")
+    if not link_requests:
+        return False
     link_words = reader.find("link_words")
     for sent in analysis.sentences:
         has_link = any(t.like_url for t in sent) or _in(sent, link_words)
@@ -345,12 +359,16 @@ def _own_matter(
         key=lambda m: m.token_start,
     )
     orders = reader.find("order_terms")
+    terms = orders + billing
+    if not terms and not reader.find("compensation_terms"):
+        return None  # no billing, order or compensation word: nothing to discuss
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
     reader_words = {"you", "vous", "tu"}
     for sent in analysis.sentences:
-        asking = _is_question_or_request(sent, requests)
-        for match in _in(sent, billing):
+        sent_billing, sent_orders = _in(sent, billing), _in(sent, orders)
+        asking = (sent_billing or sent_orders) and _is_question_or_request(sent, requests)
+        for match in sent_billing:
             if _is_category(reader, match):
                 continue
             if _before(reader, match, possessives, _MARKER_WINDOW, sent.start) or (
@@ -361,14 +379,14 @@ def _own_matter(
                 )
             ):
                 return match, "billing"
-        for match in _in(sent, orders):
+        for match in sent_orders:
             if _is_category(reader, match) or not asking:
                 continue
             if _before(reader, match, markers, _MARKER_WINDOW, sent.start) or (
                 reader.lower(match.token_end) in reader_words
             ):
                 return match, "order"
-        status = _status_detail(reader, sent, orders + billing)
+        status = _status_detail(reader, sent, terms) if terms else None
         if status is not None:
             return status, "order"
         decision = _compensation_decision(reader, sent)
@@ -432,7 +450,11 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
         ("order", reader.find("order_terms")),
         ("account", reader.find("account_terms")),
     )
+    if not any(matches for _, matches in topics):
+        return None
     for sent in doc.sents:
+        if not any(_in(sent, matches) for _, matches in topics):
+            continue
         words = {t.lower_ for t in sent}
         trouble = bool(words & problems)
         # "How do I get a refund?" asks how things work, not about their own case.
