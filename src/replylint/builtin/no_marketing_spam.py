@@ -75,17 +75,44 @@ def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, ob
     return bool(asked.find(incoming))
 
 
+def _promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
+    """The promotional phrase lists as one tuple, made once per data table."""
+    cached = _PROMO_PHRASES.get(id(data))
+    if cached is None or cached[0] is not data:
+        phrases = tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
+        cached = _PROMO_PHRASES[id(data)] = (data, phrases)
+    return cached[1]
+
+
+# By the data table's id; the table is kept in the value so its id is never reused.
+_PROMO_PHRASES: dict[int, tuple[Mapping[str, object], tuple[str, ...]]] = {}
+
+
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
     doc = analysis.doc
-    phrases = tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
+    phrases = _promo_phrases(data)
     for match in phrase_list(phrases, analysis.language, analysis.model).find(doc):
         # Exact words only: "you followed us on Twitter" is no "follow us on".
         if "".join(t.lower_ for t in doc[match.token_start : match.token_end]) == "".join(
             match.phrase.lower().split()
         ):
             yield Promo(match.start, match.end, match.token_start)
-    yield from _discounts(analysis.tokens, data)
-    yield from _codes(analysis.tokens, data)
+    # Both need one of their words in the text (a percent sign or word, a code word):
+    # most replies have neither, and their tokens need not be read.
+    lower = analysis.text.lower()
+    if _may_contain(lower, data_strings(data, "percent_words")):
+        yield from _discounts(analysis.tokens, data)
+    if _may_contain(lower, data_strings(data, "code_words")):
+        yield from _codes(analysis.tokens, data)
+
+
+def _may_contain(lower_text: str, phrases: Sequence[str]) -> bool:
+    """Can one of `phrases` be in the text? (Its first word is, lower-cased.)"""
+    for phrase in phrases:
+        words = phrase.lower().split()
+        if not words or words[0] in lower_text:
+            return True
+    return False
 
 
 def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
