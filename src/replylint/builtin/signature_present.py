@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from replylint.analysis import Analysis, SignOff
 from replylint.hookspecs import hookimpl
+from replylint.language_data import language_data
 from replylint.model import Edit, Finding, Fix
 from replylint.nlp import pipeline
 from replylint.rule import Rule, RuleContext
@@ -77,17 +78,23 @@ def _segments(text: str, start: int, end: int) -> list[Segment]:
     return result
 
 
+@functools.lru_cache(maxsize=16)
+def _language_words(language: str, model: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The language's stop words, and its team words that are not stop words."""
+    stop_words = frozenset(pipeline(language, model).Defaults.stop_words)
+    # Function words ("the", "le") are in team_words for other rules; only the
+    # content words say "team".
+    team_words = frozenset(
+        _fold(w) for w in language_data(language).team_words if _fold(w) not in stop_words
+    )
+    return stop_words, team_words
+
+
 class _Vocabulary:
     """What the rule compares sign-off words against, for one reply."""
 
     def __init__(self, analysis: Analysis) -> None:
-        nlp = pipeline(analysis.language, analysis.model)
-        self.stop_words = nlp.Defaults.stop_words
-        # Function words ("the", "le") are in team_words for other rules; only the
-        # content words say "team".
-        self.team_words = frozenset(
-            _fold(w) for w in analysis.lang.team_words if _fold(w) not in self.stop_words
-        )
+        self.stop_words, self.team_words = _language_words(analysis.language, analysis.model)
         brand = analysis.reply.brand or ""
         self.brand_words = frozenset(_fold(w) for w in _words(brand) if len(w) > 1)
         self.brand_key = re.sub(r"\W", "", _fold(brand))
@@ -203,10 +210,9 @@ def _replacement_for(segment: Segment, agent: str, initials_style: bool) -> str:
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     agent = (analysis.reply.agent or "").strip()
-    vocab = _Vocabulary(analysis)
     signoff = analysis.signoff
     signature = (
-        _read_signature(analysis, signoff, vocab)
+        _read_signature(analysis, signoff, _Vocabulary(analysis))
         if signoff is not None and signoff.kind != "closing"
         else Signature((), ())
     )
