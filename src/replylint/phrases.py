@@ -54,21 +54,34 @@ class PhraseTable:
         )
         self._empty = True
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
+        # Per list, the first token of each phrase, lower-cased (see `could_match`).
+        self._first_tokens: dict[str, set[str]] = {}
         strings = nlp.vocab.strings
         for key, phrases in lists:
             for phrase in dict.fromkeys(p for p in phrases if p.strip()):
                 label = f"{key}{_SEPARATOR}{phrase}"
                 self._labels[strings.add(label)] = (key, phrase)
                 lower = phrase.lower()
+                lower_doc = nlp.make_doc(lower)
+                if len(lower_doc):
+                    self._first_tokens.setdefault(key, set()).add(lower_doc[0].text)
                 if self._lemma is not None:
                     doc = process(nlp, phrase)
                     self._lemma.add(label, [doc])
-                    # A phrase written in lower case is its own lower-case pattern.
-                    self._lower.add(label, [doc if lower == phrase else nlp.make_doc(lower)])
-                else:
-                    self._lower.add(label, [nlp.make_doc(lower)])
+                self._lower.add(label, [lower_doc])
                 self._empty = False
         self._matchers = (self._lower,) if self._lemma is None else (self._lower, self._lemma)
+
+    def could_match(self, text: str, keys: Iterable[str]) -> bool:
+        """Can a phrase of the lists `keys` match in `text`? A quick test before
+        tokenizing: False only when no phrase's first token is in the lower-cased
+        text (a lower-case match needs it there). Always True for a lemma table."""
+        if self._lemma is not None:
+            return True
+        lower = text.lower()
+        return any(
+            first in lower for key in keys for first in self._first_tokens.get(key, ())
+        )
 
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""

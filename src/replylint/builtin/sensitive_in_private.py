@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from replylint.analysis import Analysis
+from replylint.analysis import Analysis, tokenizable
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
@@ -65,6 +65,8 @@ _PHRASE_LISTS = (
     "request",
     "secrets",
 )
+# The lists that name a topic of the customer's own matter in their message.
+_TOPIC_LISTS = ("billing_terms", "payment_terms", "order_terms", "account_terms")
 _WIDENED = tuple(k for k in _PHRASE_LISTS if k not in _EXACT_FORMS)
 _EXACT = tuple(k for k in _PHRASE_LISTS if k in _EXACT_FORMS)
 
@@ -434,6 +436,12 @@ def _compensation_decision(reader: _Reader, sent: Span) -> PhraseMatch | None:
 
 def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
     """The topic of the customer's own problem raised in the incoming message."""
+    incoming = analysis.reply.incoming
+    if not incoming:
+        return None
+    exact = data_phrase_table(ctx.data, _EXACT, analysis.language, analysis.model, lemmas=False)
+    if not exact.could_match(tokenizable(incoming), _TOPIC_LISTS):
+        return None  # no billing, payment, order or account word: not worth tokenizing
     doc = analysis.incoming_doc
     if doc is None:
         return None
