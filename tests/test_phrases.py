@@ -58,3 +58,25 @@ def test_fast_word_shape_matches_spacy() -> None:
                "x" * 100, "\n\n\n\n\n\n", "Ünïcode", "aaaaAAAA", ".....", "ǅungla", "٣٣٣٣٣"]  # fmt: skip
     assert [_word_shape(s) for s in samples] == [word_shape(s) for s in samples]
     assert pipeline("en").vocab["Quickly99"].shape_ == word_shape("Quickly99")
+
+
+@pytest.mark.parametrize(
+    ("text", "possible"),
+    [
+        ("Where is my ORDER?", True),  # case does not matter
+        ("The e - mail never came", True),  # "e-mail" splits into "e", "-", "mail"
+        ("Thanks a lot", False),
+    ],
+)
+def test_could_match_is_a_safe_pre_test(text: str, possible: bool) -> None:
+    """False only where the table cannot match; whenever the table finds a match,
+    `could_match` said True."""
+    table = phrase_table({"topics": ("order", "e-mail")}, "en", lemmas=False)
+    assert table.could_match(text, ["topics"]) is possible
+    if table.find(pipeline("en")(text))["topics"]:
+        assert possible
+
+
+def test_could_match_cannot_tell_for_lemma_tables() -> None:
+    table = phrase_table({"topics": ("order",)}, "en")
+    assert table.could_match("Thanks a lot", ["topics"])
