@@ -194,21 +194,24 @@ class Analysis:
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the body (salutation and sign-off excluded)."""
         start, end = self.body_start, self.body_end
+        tokens = self.tokens
         result = []
         for sent in self.doc.sents:
             s_start, s_end = sent.start_char, sent.end_char
             if s_end <= start or s_start >= end:
                 continue
-            span = self.doc.char_span(
-                max(s_start, start), min(s_end, end), alignment_mode="contract"
-            )
-            if span is not None and any(is_word(t) for t in span):
+            span: Span | None = sent
+            if s_start < start or s_end > end:
+                span = self.doc.char_span(
+                    max(s_start, start), min(s_end, end), alignment_mode="contract"
+                )
+            if span is not None and any(is_word(t) for t in tokens[span.start : span.end]):
                 result.append(span)
         return tuple(result)
 
     @cached_property
     def lower_tokens(self) -> frozenset[str]:
-        return frozenset(t.lower_ for t in self.doc)
+        return frozenset(t.lower_ for t in self.tokens)
 
     @cached_property
     def content_lemmas(self) -> frozenset[str]:
@@ -221,7 +224,7 @@ class Analysis:
         if self.mentions_end > 0:
             return True
         reader = self.lang.reader_words
-        for token in self.doc:
+        for token in self.tokens:
             lower = token.lower_
             if lower in reader or lower.rstrip("'’") + "'" in reader:
                 return True
