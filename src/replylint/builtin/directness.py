@@ -125,15 +125,16 @@ class Reading:
         self.interjections = data_words(data, "interjections")
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
-        # Per token, worked out once: is it a word of the text, does it end a clause;
-        # and where the question marks are.
+        # Per token: is it a word of the text, does it end a clause (worked out for a
+        # sentence when it is classified); and where the question marks are.
         tokens = self.tokens
-        self._is_word = [
-            _is_text_word(t) and not (t.lower_ in _ENTITIES and i and tokens[i - 1].text == "&")
-            for i, t in enumerate(tokens)
-        ]
-        self._breaks = [_breaks_clause(t) for t in tokens]
-        self._questions = [i for i, t in enumerate(tokens) if t.text.endswith("?")]
+        self._is_word = [False] * len(tokens)
+        self._breaks = [False] * len(tokens)
+        self._questions = (
+            [i for i, t in enumerate(tokens) if t.text.endswith("?")]
+            if "?" in analysis.text
+            else []
+        )
 
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
@@ -150,6 +151,12 @@ class Reading:
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
         start, sentence_end = sentence.start, sentence.end
         breaks, tokens = self._breaks, self.tokens
+        span = tokens[start:sentence_end]
+        breaks[start:sentence_end] = [_breaks_clause(t) for t in span]
+        self._is_word[start:sentence_end] = [
+            _is_text_word(t) and not (t.lower_ in _ENTITIES and t.i and tokens[t.i - 1].text == "&")
+            for t in span
+        ]
         for i in range(start, sentence_end):
             if breaks[i]:
                 if i > start:
