@@ -25,6 +25,9 @@ def kinds(text: str, language: str = "en") -> list[tuple[str, str]]:
         ("Parcel XU240813808FR is on its way", [("parcel", "XU240813808FR")]),
         ("Tracking 1ZABCDEFGHIJKLMNOP left the depot", [("parcel", "1ZABCDEFGHIJKLMNOP")]),
         ("Date of birth: 12/04/1987 on file", [("birth_date", "12/04/1987")]),
+        ("DOB 12/04/1987", [("birth_date", "12/04/1987")]),
+        ("Your D.O.B. is 12/04/1987", [("birth_date", "12/04/1987")]),
+        ("Born on March 3, 1990 apparently", [("birth_date", "March 3, 1990")]),
         ("Call me on (415) 555-2671 tonight", [("phone", "(415) 555-2671")]),
         ("Send it to 221B Baker Street, London", [("address", "221B Baker Street, London")]),
     ],
@@ -45,6 +48,12 @@ def test_each_detector_finds_its_kind(text: str, expected: list[tuple[str, str]]
 )
 def test_ordinary_text_holds_no_personal_data(text: str) -> None:
     assert kinds(text) == []
+
+
+def test_french_birth_date_and_address() -> None:
+    found = kinds("Née le 12/03/1985, j'habite 12 rue des Lilas", "fr")
+    assert found[0] == ("birth_date", "12/03/1985")
+    assert found[1][0] == "address"
 
 
 def test_public_contacts_are_not_reported() -> None:

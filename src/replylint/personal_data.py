@@ -149,6 +149,14 @@ _BIRTH_DATE = re.compile(
     + r")",
     re.IGNORECASE,
 )
+# Every keyword of _BIRTH_DATE contains one of these (lower-cased): a quick pre-test.
+_BIRTH_CUES = ("birth", "born", "dob", "d.o", "do.", "naissance", "né")
+
+
+def _may_name_birth(lower_text: str) -> bool:
+    return any(cue in lower_text for cue in _BIRTH_CUES)
+
+
 # Words before an address that make it a business's, not a person's.
 _BUSINESS_CUE = re.compile(
     r"\b(?:store|shop|office|restaurant|location|branch|outlet|warehouse|hq|headquarters|"
@@ -274,9 +282,10 @@ def is_card_number(candidate: str, context: str = "") -> bool:
     return bool(_CARD_ISSUER.match(digits)) or bool(_CARD_WORDS.search(context))
 
 
-def find_card_numbers(text: str) -> list[PersonalData]:
+def find_card_numbers(text: str, start: int = 0) -> list[PersonalData]:
+    """Card numbers in `text` (that start at `start` or later)."""
     result = []
-    for m in _CARD.finditer(text):
+    for m in _CARD.finditer(text, start):
         context = text[max(0, m.start() - 30) : m.start()]
         if is_card_number(m.group(), context):
             result.append(PersonalData(m.start(), m.end(), "card", m.group()))
@@ -297,11 +306,18 @@ def find_personal_data(
     """
     # Each detector needs some digits (an email needs "@"): the digit count tells
     # which detectors can match at all, and most replies skip most of them.
-    digits = len(_DIGIT.findall(text))
+    digit_positions = [m.start() for m in _DIGIT.finditer(text)]
+    digits = len(digit_positions)
     if "@" not in text and not digits:
         return []
+    # Patterns that start at most two characters before their first digit ("12 rue",
+    # "FR76...", "SW1A 1AA") are scanned from there: a match cannot start earlier.
+    # (A scan from a position still sees the text before it for \b and lookbehinds.)
+    near_digits = max(0, digit_positions[0] - 2) if digit_positions else len(text)
     # URLs and @handles are never data; the first detector to claim a span keeps it.
-    skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text))
+    lower = text.lower()
+    has_url = "http" in lower or "www." in lower
+    skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text)) if has_url else _Spans()
     if "@" in text or "＠" in text:
         for m in _HANDLE.finditer(text):
             if not skip.overlaps(m.start(), m.end()):
@@ -317,13 +333,13 @@ def find_personal_data(
         for m in _EMAIL.finditer(text):
             add(PersonalData(m.start(), m.end(), "email", m.group()))
     if digits >= _CARD_MIN_DIGITS:
-        for item in find_card_numbers(text):
+        for item in find_card_numbers(text, near_digits):
             add(item)
     if digits >= 2:
-        for m in _IBAN.finditer(text):
+        for m in _IBAN.finditer(text, near_digits):
             if iban.is_valid(m.group()):
                 add(PersonalData(m.start(), m.end(), "iban", m.group()))
-        for m in _BIRTH_DATE.finditer(text):
+        for m in _BIRTH_DATE.finditer(text) if _may_name_birth(lower) else ():
             add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
         for m in _identifier_pattern(language).finditer(text):
             code = m.group("code").rstrip("-")
@@ -331,15 +347,15 @@ def find_personal_data(
                 start = m.start("code")
                 add(PersonalData(start, start + len(code), "identifier", code))
     if digits >= 9 or "1Z" in text:
-        for m in _PARCEL.finditer(text):
+        for m in _PARCEL.finditer(text, near_digits):
             add(PersonalData(m.start(), m.end(), "parcel", m.group()))
     for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, near_digits):
             value = m.group().rstrip()
             business = _is_business(text, m.start())
             add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
     if language == "en" and digits >= 2:
-        for m in _UK_POSTCODE.finditer(text):
+        for m in _UK_POSTCODE.finditer(text, near_digits):
             add(
                 PersonalData(
                     m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
