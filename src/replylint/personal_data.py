@@ -11,8 +11,9 @@ URLs and @handles are never read as data.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -221,6 +222,22 @@ def _identifier_pattern(language: str) -> re.Pattern[str]:
     )
 
 
+_WORD_OR_HYPHENATED = re.compile(r"[\w-]+")
+
+
+@lru_cache(maxsize=1)
+def _identifier_first_words() -> frozenset[str]:
+    """The first word of every identifier keyword of every language, and its plural."""
+    words = {k.split()[0].lower() for ks in _IDENTIFIER_KEYWORDS.values() for k in ks}
+    return frozenset(words | {w + "s" for w in words})
+
+
+def _may_name_identifier(lower_text: str) -> bool:
+    """A quick pre-test for the identifier pattern, whose keyword stands alone
+    between non-word characters (or hyphens)."""
+    return not _identifier_first_words().isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
+
+
 def _looks_like_code(code: str) -> bool:
     digits = sum(map(str.isdigit, code))
     letters = sum(ch.isalpha() for ch in code)
@@ -282,14 +299,69 @@ def is_card_number(candidate: str, context: str = "") -> bool:
     return bool(_CARD_ISSUER.match(digits)) or bool(_CARD_WORDS.search(context))
 
 
-def find_card_numbers(text: str, start: int = 0) -> list[PersonalData]:
-    """Card numbers in `text` (that start at `start` or later)."""
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """`_EMAIL.finditer(text)`, scanned only from 64 characters (the longest local
+    part) before the first "@" that follows a character of a local part."""
+    at = text.find("@")
+    while at != -1:
+        if at > 0 and text[at - 1] in _EMAIL_LOCAL_CHARS:
+            return _EMAIL.finditer(text, max(0, at - 64))
+        at = text.find("@", at + 1)
+    return iter(())
+
+
+_EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
+
+
+def find_card_numbers(text: str) -> list[PersonalData]:
     result = []
-    for m in _CARD.finditer(text, start):
+    for m in _CARD.finditer(text):
         context = text[max(0, m.start() - 30) : m.start()]
         if is_card_number(m.group(), context):
             result.append(PersonalData(m.start(), m.end(), "card", m.group()))
     return result
+
+
+class _Scan:
+    """One text with what the detectors' quick pre-tests need, worked out once.
+
+    Python's `re` tries every position of the text for patterns that open with a
+    word boundary or a lookbehind, so each detector first checks that the text can
+    hold what it looks for (digits, "@", a cue word), and patterns that start at a
+    run of digits (or a letter or two before one) are tried only there.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.digits = 0
+        self.run_starts: list[int] = []  # where each run of digits begins
+        previous = -2
+        for m in _DIGIT.finditer(text):
+            position = m.start()
+            if position != previous + 1:
+                self.run_starts.append(position)
+            previous = position
+            self.digits += 1
+
+    def digit_led(self, pattern: re.Pattern[str], back: int) -> Iterator[re.Match[str]]:
+        """What `pattern.finditer(text)` finds, for a pattern whose matches all start
+        0 to `back` characters before a run of digits. `match` at a position still
+        sees the text before it (word boundaries, lookbehinds)."""
+        text, end = self.text, 0
+        for run in self.run_starts:
+            for start in range(max(end, run - back), run + 1):
+                found = pattern.match(text, start)
+                if found is not None:
+                    yield found
+                    end = found.end()
+                    break
+
+    def from_first(self, pattern: re.Pattern[str], marks: str) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(text)` for a pattern whose matches start with one of
+        `marks`: the scan starts at the first of them."""
+        positions = [p for p in (self.text.find(mark) for mark in marks) if p != -1]
+        return pattern.finditer(self.text, min(positions)) if positions else iter(())
 
 
 def find_personal_data(
@@ -304,24 +376,17 @@ def find_personal_data(
     `public_contacts` are the brand's own public phone numbers, emails or addresses:
     never reported.
     """
-    # Each detector needs some digits (an email needs "@"): the digit count tells
-    # which detectors can match at all, and most replies skip most of them.
-    digit_positions = [m.start() for m in _DIGIT.finditer(text)]
-    digits = len(digit_positions)
-    if "@" not in text and not digits:
+    # Every kind but email needs digits, and an email needs "@".
+    if "@" not in text and _DIGIT.search(text) is None:
         return []
-    # Patterns that start at most two characters before their first digit ("12 rue",
-    # "FR76...", "SW1A 1AA") are scanned from there: a match cannot start earlier.
-    # (A scan from a position still sees the text before it for \b and lookbehinds.)
-    near_digits = max(0, digit_positions[0] - 2) if digit_positions else len(text)
+    scan = _Scan(text)
+    digits = scan.digits
     # URLs and @handles are never data; the first detector to claim a span keeps it.
-    lower = text.lower()
-    has_url = "http" in lower or "www." in lower
+    has_url = "http" in scan.lower or "www." in scan.lower
     skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text)) if has_url else _Spans()
-    if "@" in text or "＠" in text:
-        for m in _HANDLE.finditer(text):
-            if not skip.overlaps(m.start(), m.end()):
-                skip.add(m.start(), m.end())
+    for m in scan.from_first(_HANDLE, "@＠"):
+        if not skip.overlaps(m.start(), m.end()):
+            skip.add(m.start(), m.end())
     found: list[PersonalData] = []
 
     def add(item: PersonalData) -> None:
@@ -329,33 +394,34 @@ def find_personal_data(
             skip.add(item.start, item.end)
             found.append(item)
 
-    if "@" in text:
-        for m in _EMAIL.finditer(text):
-            add(PersonalData(m.start(), m.end(), "email", m.group()))
+    for m in _emails(text):
+        add(PersonalData(m.start(), m.end(), "email", m.group()))
     if digits >= _CARD_MIN_DIGITS:
-        for item in find_card_numbers(text, near_digits):
-            add(item)
+        for m in scan.digit_led(_CARD, 0):
+            if is_card_number(m.group(), text[max(0, m.start() - 30) : m.start()]):
+                add(PersonalData(m.start(), m.end(), "card", m.group()))
     if digits >= 2:
-        for m in _IBAN.finditer(text, near_digits):
+        for m in scan.digit_led(_IBAN, 2):
             if iban.is_valid(m.group()):
                 add(PersonalData(m.start(), m.end(), "iban", m.group()))
-        for m in _BIRTH_DATE.finditer(text) if _may_name_birth(lower) else ():
+        for m in _BIRTH_DATE.finditer(text) if _may_name_birth(scan.lower) else ():
             add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
-        for m in _identifier_pattern(language).finditer(text):
-            code = m.group("code").rstrip("-")
-            if _looks_like_code(code) and not _DATE_CODE.match(code):
-                start = m.start("code")
-                add(PersonalData(start, start + len(code), "identifier", code))
+        if _may_name_identifier(scan.lower):
+            for m in _identifier_pattern(language).finditer(text):
+                code = m.group("code").rstrip("-")
+                if _looks_like_code(code) and not _DATE_CODE.match(code):
+                    start = m.start("code")
+                    add(PersonalData(start, start + len(code), "identifier", code))
     if digits >= 9 or "1Z" in text:
-        for m in _PARCEL.finditer(text, near_digits):
+        for m in scan.digit_led(_PARCEL, 2):
             add(PersonalData(m.start(), m.end(), "parcel", m.group()))
     for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
-        for m in pattern.finditer(text, near_digits):
+        for m in scan.digit_led(pattern, 0):
             value = m.group().rstrip()
             business = _is_business(text, m.start())
             add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
     if language == "en" and digits >= 2:
-        for m in _UK_POSTCODE.finditer(text, near_digits):
+        for m in scan.digit_led(_UK_POSTCODE, 2):
             add(
                 PersonalData(
                     m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
