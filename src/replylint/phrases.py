@@ -70,7 +70,6 @@ class PhraseTable:
                     self._lemma.add(label, [doc])
                 self._lower.add(label, [lower_doc])
                 self._empty = False
-        self._matchers = (self._lower,) if self._lemma is None else (self._lower, self._lemma)
 
     def could_match(self, text: str, keys: Iterable[str]) -> bool:
         """Can a phrase of the lists `keys` match in `text`? A quick test before
@@ -88,21 +87,29 @@ class PhraseTable:
         result: dict[str, list[PhraseMatch]] = {key: [] for key in self.keys}
         if self._empty:
             return result
+        # Most lemma matches repeat a lower-case match: one set drops them in C.
+        found = set(self._lower(doc))
+        if self._lemma is not None:
+            found.update(self._lemma(doc))
+        if not found:
+            return result
         labels = self._labels
-        by_key: dict[str, set[tuple[int, int, str]]] = {}
-        for matcher in self._matchers:
-            for label, start, end in matcher(doc):
-                key, phrase = labels[label]
-                by_key.setdefault(key, set()).add((start, end, phrase))
-        if by_key:
-            offsets = token_offsets(doc)
-            for key, candidates in by_key.items():
-                result[key] = _longest_first(offsets, candidates)
+        by_key: dict[str, list[tuple[int, int, str]]] = {}
+        for label, start, end in found:
+            key, phrase = labels[label]
+            candidates = by_key.get(key)
+            if candidates is None:
+                by_key[key] = [(start, end, phrase)]
+            else:
+                candidates.append((start, end, phrase))
+        offsets = token_offsets(doc)
+        for key, candidates in by_key.items():
+            result[key] = _longest_first(offsets, candidates)
         return result
 
 
 def _longest_first(
-    offsets: list[tuple[int, int]], candidates: set[tuple[int, int, str]]
+    offsets: list[tuple[int, int]], candidates: list[tuple[int, int, str]]
 ) -> list[PhraseMatch]:
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
@@ -194,4 +201,26 @@ def data_phrase_table(
     if found is None or found[0] is not data:
         table = phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas)
         found = _data_tables[ident] = (data, table)
+    return found[1]
+
+
+_data_lists: dict[tuple[int, str, str, str | None, bool], tuple[Any, PhraseList]] = {}
+
+
+def data_phrase_list(
+    data: Mapping[str, Any],
+    key: str,
+    language: str,
+    model: str | None = None,
+    *,
+    lemmas: bool = True,
+) -> PhraseList:
+    """The cached `PhraseList` of the list `key` of a rule's data table."""
+    if not data:
+        return phrase_list((), language, model, lemmas=lemmas)
+    ident = (id(data), key, language, model, lemmas)
+    found = _data_lists.get(ident)
+    if found is None or found[0] is not data:
+        phrases = tuple(str(p) for p in data.get(key, ()))
+        found = _data_lists[ident] = (data, phrase_list(phrases, language, model, lemmas=lemmas))
     return found[1]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from replylint.analysis import Analysis, content_lemmas, is_word
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
-from replylint.phrases import PhraseMatch, data_phrase_table, phrase_list
+from replylint.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.rule import Rule, RuleContext, data_words
 
 if TYPE_CHECKING:
@@ -368,8 +368,8 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
-    words = ctx.data.get("contact_request", ())
-    return bool(phrase_list(words, analysis.language, analysis.model).find(incoming))
+    contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
+    return bool(contact.find(incoming))
 
 
 def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
@@ -413,7 +413,7 @@ def _question(
     needs one): "Why?", "wtf is this??" or "isn't it?" depend on context the reply
     may well have.
     """
-    indirect = phrase_list(ctx.data.get("indirect_question", ()), analysis.language, analysis.model)
+    indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
     indirect_starts = {m.token_start for m in indirect.find(incoming)}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.phrases import PhraseMatch, phrase_list
+from replylint.phrases import PhraseMatch, data_phrase_list
 from replylint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ def _boilerplate(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     swaps: Mapping[str, str] = ctx.data.get("boilerplate", {})
     if not swaps:
         return
-    matches = phrase_list(tuple(swaps), analysis.language, analysis.model).find(analysis.doc)
+    boilerplate = data_phrase_list(ctx.data, "boilerplate", analysis.language, analysis.model)
+    matches = boilerplate.find(analysis.doc)
     if not matches:
         return
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(analysis.text)]

@@ -24,7 +24,7 @@ from replylint.analysis import Analysis, tokenizable
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
-from replylint.phrases import PhraseMatch, data_phrase_table, phrase_list
+from replylint.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.token_arrays import token_lowers
 
@@ -231,7 +231,8 @@ def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
     doc = analysis.incoming_doc
     if doc is None:
         return None
-    found = phrase_list(ctx.data.get("secrets", ()), analysis.language, analysis.model).find(doc)
+    secrets = data_phrase_list(ctx.data, "secrets", analysis.language, analysis.model)
+    found = secrets.find(doc)
     return found[-1].phrase if found else None
 
 
