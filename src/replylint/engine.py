@@ -52,6 +52,7 @@ class Engine:
             by_name[rule.name] = rule
         self.rules: dict[str, Rule] = dict(sorted(by_name.items()))
         self._active: dict[str, list[ActiveRule]] = {}
+        self._plans: dict[tuple[str, str], list[tuple[Rule, RuleContext]]] = {}
         if validate:
             self._validate()
 
@@ -103,6 +104,7 @@ class Engine:
         for spec in layer.phrases:
             engine.rules[spec.name] = phrase_rule(spec)
         engine._active = {}
+        engine._plans = {}
         engine._validate()
         return engine
 
@@ -159,23 +161,35 @@ class Engine:
             languages=languages,
         )
 
+    def _plan(self, channel: str, language: str) -> list[tuple[Rule, RuleContext]]:
+        """The rules to run on a reply in `channel` and `language`, with their context
+        (immutable, so made once per pair)."""
+        plan = self._plans.get((channel, language))
+        if plan is None:
+            plan = [
+                (a.rule, RuleContext(a.rule, a.severity, a.options, language))
+                for a in self.active_rules(channel)
+                if a.rule.enabled_for(language)
+            ]
+            self._plans[(channel, language)] = plan
+        return plan
+
     def lint(self, reply: Reply) -> Report:
         reply = self.prepare(reply)
         language = self.detect_language(reply)
-        active = [a for a in self.active_rules(reply.channel) if a.rule.enabled_for(language)]
+        plan = self._plan(reply.channel, language)
         skipped = _ignored_rules(reply)
         findings: list[Finding] = []
         errors: list[str] = []
-        if active and reply.text.strip():
+        if plan and reply.text.strip():
             analysis = analyze(reply, language, self.config.model_for(language))
-            for item in active:
-                if item.rule.name in skipped:
+            for rule, ctx in plan:
+                if rule.name in skipped:
                     continue
-                ctx = RuleContext(item.rule, item.severity, item.options, language)
                 try:
-                    findings.extend(item.rule.check(analysis, ctx))
+                    findings.extend(rule.check(analysis, ctx))
                 except Exception as exc:  # a broken rule must not hide the others
-                    errors.append(f"rule {item.rule.name!r} failed: {type(exc).__name__}: {exc}")
+                    errors.append(f"rule {rule.name!r} failed: {type(exc).__name__}: {exc}")
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return Report(reply, language, reply.channel, tuple(findings), tuple(errors))
 
