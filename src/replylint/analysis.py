@@ -325,11 +325,13 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
         return None
     region = text[:end]
 
-    match = _INITIALS_END.search(region, body_start)
+    # Both patterns end the text and hold at most one (initials) or two (dash and
+    # name) single spaces: they start within the last two or three chunks.
+    match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
     if match:
         mark = match.group("mark")
         return SignOff(match.start(), end, match.start(), end, "initials", mark)
-    match = _DASH_NAME_END.search(region, body_start)
+    match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 3))
     if match:
         return SignOff(
             match.start(), end, match.start("name"), end, "dash-name", match.group("name")
@@ -381,6 +383,19 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                 name_start = tail_start + closing_len
                 return SignOff(tail_start, end, name_start, end, "line", name)
     return None
+
+
+def _last_chunks_start(text: str, floor: int, chunks: int) -> int:
+    """Where the last `chunks` whitespace-separated chunks of `text` begin (not
+    before `floor`). Only ASCII whitespace separates here, which can only make the
+    chunks longer: the position is never after the true one."""
+    end = len(text.rstrip())
+    for _ in range(chunks):
+        space = max(text.rfind(ch, floor, end) for ch in " \t\n\r\f\v")
+        if space < floor:
+            return floor
+        end = len(text[:space].rstrip())
+    return max(floor, space + 1)
 
 
 def _before_trailer(text: str, start: int, end: int) -> int:
