@@ -157,9 +157,14 @@ class Analysis:
         return tuple(self.doc)
 
     @cached_property
+    def word_flags(self) -> list[bool]:
+        """`is_word` of every token of the doc, by token index."""
+        return [is_word(t) for t in self.tokens]
+
+    @cached_property
     def word_tokens(self) -> tuple[Token, ...]:
         """Every word token outside links (contraction parts and elisions included)."""
-        words = [t for t in self.tokens if is_word(t)]
+        words = [t for t, word in zip(self.tokens, self.word_flags, strict=True) if word]
         if not self.urls:
             return tuple(words)
         # One pass over tokens and URL spans, both in text order.

@@ -12,6 +12,7 @@ import enum
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from replylint.analysis import Analysis, content_lemmas, is_word
@@ -19,6 +20,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.rule import Rule, RuleContext, data_words
+from replylint.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -28,6 +30,7 @@ _CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
 _CONTRAST = frozenset(
     {"but", "however", "although", "though", "mais", "cependant", "toutefois", "pourtant"}
 )
+_CLAUSE_BREAKS = _CLAUSE_PUNCT | _CONTRAST
 # "&amp;" in tweets: the entity name is not a word.
 _ENTITIES = frozenset({"amp", "lt", "gt", "quot"})
 # Courtesy must start the clause: at most this many words before the keyword
@@ -77,7 +80,7 @@ class Sentence:
     span: Span
     clauses: tuple[Clause, ...]
 
-    @property
+    @cached_property
     def kinds(self) -> frozenset[Kind]:
         return frozenset(c.kind for c in self.clauses)
 
@@ -151,11 +154,16 @@ class Reading:
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
         start, sentence_end = sentence.start, sentence.end
         breaks, tokens = self._breaks, self.tokens
-        span = tokens[start:sentence_end]
-        breaks[start:sentence_end] = [_breaks_clause(t) for t in span]
+        lowers = token_lowers(self.doc)
+        words = self.analysis.word_flags
+        breaks[start:sentence_end] = [
+            lowers[i] in _CLAUSE_BREAKS or (lowers[i] == "-" and _spaced_dash(tokens, i))
+            for i in range(start, sentence_end)
+        ]
+        # "&amp;" in tweets: the entity name after "&" is not a word.
         self._is_word[start:sentence_end] = [
-            _is_text_word(t) and not (t.lower_ in _ENTITIES and t.i and tokens[t.i - 1].text == "&")
-            for t in span
+            words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
+            for i in range(start, sentence_end)
         ]
         for i in range(start, sentence_end):
             if breaks[i]:
@@ -287,21 +295,9 @@ def same_form(text: str, match: PhraseMatch) -> bool:
     return found == "".join(match.phrase.lower().split())
 
 
-def _breaks_clause(token: Token) -> bool:
-    if token.text in _CLAUSE_PUNCT or token.lower_ in _CONTRAST:
-        return True
-    # A dash between spaces ("help - please call"), not inside "800-222-2377".
-    doc = token.doc
-    return (
-        token.text == "-"
-        and bool(token.whitespace_)
-        and token.i > 0
-        and bool(doc[token.i - 1].whitespace_)
-    )
-
-
-def _is_text_word(token: Token) -> bool:
-    return is_word(token) and not token.like_url
+def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
+    """A dash between spaces ("help - please call"), not inside "800-222-2377"."""
+    return i > 0 and bool(tokens[i].whitespace_) and bool(tokens[i - 1].whitespace_)
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -323,7 +319,7 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     courtesy: list[Sentence] = []
     for sentence in reading.iter_sentences():
         if sentence.is_courtesy:
-            if _is_full_sentence(sentence, reading.interjections):
+            if _is_full_sentence(reading, sentence):
                 courtesy.append(sentence)
         elif not sentence.is_empty:
             # The first sentence with content (or a redirect / holding line).
@@ -341,9 +337,14 @@ def _trimmed(reading: Reading, start: int, end: int) -> tuple[int, int]:
     return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
 
 
-def _is_full_sentence(sentence: Sentence, interjections: frozenset[str]) -> bool:
+def _is_full_sentence(reading: Reading, sentence: Sentence) -> bool:
     """An interjection ("Oh my!", "Oh no, sorry!") is not a full sentence."""
-    return sum(1 for t in sentence.span if is_word(t) and t.lower_ not in interjections) >= 2
+    words, lowers = reading.analysis.word_flags, token_lowers(reading.doc)
+    span = sentence.span
+    full = (
+        i for i in range(span.start, span.end) if words[i] and lowers[i] not in reading.interjections
+    )
+    return next(full, None) is not None and next(full, None) is not None
 
 
 def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
