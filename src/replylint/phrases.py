@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.nlp import pipeline, process
-from replylint.token_arrays import token_offsets
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -102,27 +101,29 @@ class PhraseTable:
                 by_key[key] = [(start, end, phrase)]
             else:
                 candidates.append((start, end, phrase))
-        offsets = token_offsets(doc)
         for key, candidates in by_key.items():
-            result[key] = _longest_first(offsets, candidates)
+            result[key] = _longest_first(doc, candidates)
         return result
 
 
-def _longest_first(
-    offsets: list[tuple[int, int]], candidates: list[tuple[int, int, str]]
-) -> list[PhraseMatch]:
+def _longest_first(doc: Doc, candidates: list[tuple[int, int, str]]) -> list[PhraseMatch]:
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
-        return [PhraseMatch(offsets[start][0], offsets[end - 1][1], phrase, start, end)]
+        return [_phrase_match(doc, start, end, phrase)]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
     for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
         if not taken.isdisjoint(range(start, end)):
             continue
         taken.update(range(start, end))
-        chosen.append(PhraseMatch(offsets[start][0], offsets[end - 1][1], phrase, start, end))
+        chosen.append(_phrase_match(doc, start, end, phrase))
     chosen.sort()
     return chosen
+
+
+def _phrase_match(doc: Doc, start: int, end: int, phrase: str) -> PhraseMatch:
+    last = doc[end - 1]  # two tokens are cheaper than a Span for its offsets
+    return PhraseMatch(doc[start].idx, last.idx + len(last), phrase, start, end)
 
 
 class PhraseList:

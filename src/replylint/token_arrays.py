@@ -1,7 +1,7 @@
 """Per-doc lists of token attributes, built once with one `Doc.to_array` call.
 
-`doc[i].lower_` or `doc[i].idx` builds a new Token object on every call; rules that
-look at neighbouring tokens many times per reply read these lists instead. They are
+`doc[i].lower_` builds a new Token object on every call; rules that look at
+neighbouring tokens many times per reply read these lists instead. They are
 kept in `doc.user_data`, so they live exactly as long as the doc.
 """
 
@@ -12,19 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_OFFSETS_KEY = "replylint.token_offsets"
 _LOWERS_KEY = "replylint.token_lowers"
-
-
-def token_offsets(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) character offsets of every token."""
-    offsets = doc.user_data.get(_OFFSETS_KEY)
-    if offsets is None:
-        from spacy.attrs import IDX, LENGTH
-
-        offsets = [(idx, idx + length) for idx, length in doc.to_array([IDX, LENGTH]).tolist()]
-        doc.user_data[_OFFSETS_KEY] = offsets
-    return offsets  # type: ignore[no-any-return]
 
 
 def token_lowers(doc: Doc) -> list[str]:
