@@ -417,6 +417,12 @@ def _leading_space(text: str, start: int) -> int:
     return len(text[start:]) - len(text[start:].lstrip())
 
 
+def _may_link(text: str) -> bool:
+    """Can `_URL` match? (It needs "http" or "www." in any case.)"""
+    lower = text.lower()
+    return "http" in lower or "www." in lower
+
+
 def _looks_like_signoff_line(line: str) -> bool:
     if not line or len(line) > _MAX_SIGNOFF_LINE_CHARS:
         return False
@@ -440,7 +446,7 @@ def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
     greeting = _find_greeting(text, mentions_end, lang)
     body_start = greeting[1] if greeting else mentions_end
     signoff = _find_signoff(text, body_start, lang)
-    urls = tuple((m.start(), m.end()) for m in _URL.finditer(text))
+    urls = tuple((m.start(), m.end()) for m in _URL.finditer(text)) if _may_link(text) else ()
     return Analysis(
         reply=reply,
         language=language,

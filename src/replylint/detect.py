@@ -66,7 +66,10 @@ def _clean(text: str) -> str:
 def detect_language(text: str, languages: Sequence[str]) -> tuple[str, float] | None:
     """The most likely of `languages` with its probability, or None if too short."""
     cleaned = _clean(text)
-    letters = sum(map(str.isalpha, cleaned))
+    # Counted on a prefix first: most texts have enough letters in their first line.
+    letters = sum(map(str.isalpha, cleaned[:64]))
+    if letters < _MIN_LETTERS:
+        letters = sum(map(str.isalpha, cleaned))
     if letters < _MIN_LETTERS or len(cleaned.split()) < _MIN_WORDS:
         return None
     known = tuple(sorted(set(languages)))
@@ -94,8 +97,12 @@ def _stop_word_language(text: str) -> str | None:
     """The language ("en" or "fr") when the function words leave no doubt, else None."""
     english = french = 0
     en_words, fr_words = _STOP_WORDS["en"], _STOP_WORDS["fr"]
-    for word in _WORD.findall(text):
-        word = word.lower().replace("’", "'")
+    # Lower-casing the whole text first gives the same words, except where a capital's
+    # lower case is not a letter: "İ" becomes "i" and a combining dot.
+    lowered = "\u0130" not in text
+    words = _WORD.findall(text.lower()) if lowered else [w.lower() for w in _WORD.findall(text)]
+    for word in words:
+        word = word.replace("’", "'")
         if word in en_words:
             english += 1
         elif word in fr_words or ("'" in word and word.split("'", 1)[0] in _FR_ELISIONS):
