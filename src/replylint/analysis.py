@@ -186,14 +186,15 @@ class Analysis:
 
     @cached_property
     def body_words(self) -> tuple[Token, ...]:
-        start, end = self.body_start, self.body_end
-        return tuple(t for t in self.words if start <= t.idx < end)
+        """The words that start inside the body (words are in text order)."""
+        offsets = self._word_offsets
+        first = bisect.bisect_left(offsets, self.body_start)
+        return self.words[first : bisect.bisect_left(offsets, self.body_end, first)]
 
-    @cached_property
+    @property
     def body_tokens(self) -> tuple[Token, ...]:
         """All word tokens of the body, for lemma work (elided articles included)."""
-        start, end = self.body_start, self.body_end
-        return tuple(t for t in self.word_tokens if start <= t.idx < end)
+        return self.body_words
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
