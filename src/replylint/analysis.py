@@ -200,7 +200,7 @@ class Analysis:
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the body (salutation and sign-off excluded)."""
         start, end = self.body_start, self.body_end
-        tokens = self.tokens
+        flags = self.word_flags
         result = []
         for sent in self.doc.sents:
             s_start, s_end = sent.start_char, sent.end_char
@@ -211,7 +211,7 @@ class Analysis:
                 span = self.doc.char_span(
                     max(s_start, start), min(s_end, end), alignment_mode="contract"
                 )
-            if span is not None and any(is_word(t) for t in tokens[span.start : span.end]):
+            if span is not None and any(flags[span.start : span.end]):
                 result.append(span)
         return tuple(result)
 
