@@ -52,12 +52,17 @@ class Case:
     replies: int
     command: list[str]
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # user + system seconds
     peak_bytes: int = 0
     reported: int | None = None
 
     @property
     def median(self) -> float:
         return statistics.median(self.walls)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpus)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -77,6 +82,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="scratch folder")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write figures as JSON")
+    parser.add_argument(
+        "--reference",
+        type=float,
+        metavar="RATE",
+        help="a recorded narrow-selection figure (net replies/s) to compare all rules with",
+    )
     args = parser.parse_args(argv)
     if args.replies < 2 or args.repeat < 1 or args.warmup < 0:
         parser.error("--replies must be >= 2, --repeat >= 1, --warmup >= 0")
@@ -129,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             if counted:
                 case.walls.append(result.wall_s)
+                case.cpus.append(result.cpu_s)
                 case.peak_bytes = max(case.peak_bytes, result.peak_rss_bytes)
                 case.reported = count_replylint_results(result.stdout_path)
 
@@ -138,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     header = (
         f"{'selection':<12} {'1 reply s':>10} {f'{args.replies} replies s':>16} "
-        f"{'raw replies/s':>14} {'net s/reply':>12} {'net replies/s':>14} {'peak MB':>8}"
+        f"{'raw replies/s':>14} {'net s/reply':>12} {'net replies/s':>14} "
+        f"{'net CPU/reply':>14} {'peak MB':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -147,13 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         small, large = (c for c in cases if c.selection == name)
         net = large.median - small.median
         per_reply = net / (large.replies - 1) if net > 0 else None
+        net_cpu = large.median_cpu - small.median_cpu
+        cpu_per_reply = net_cpu / (large.replies - 1) if net_cpu > 0 else None
         rate = 1.0 / per_reply if per_reply else None
         raw = large.replies / large.median
         peak = max(small.peak_bytes, large.peak_bytes) / MB
         print(
             f"{name:<12} {small.median:>10.3f} {large.median:>16.3f} {raw:>14,.0f} "
             f"{(f'{per_reply * 1000:.3f} ms' if per_reply else 'n/a'):>12} "
-            f"{(f'{rate:,.0f}' if rate else 'n/a'):>14} {peak:>8.0f}"
+            f"{(f'{rate:,.0f}' if rate else 'n/a'):>14} "
+            f"{(f'{cpu_per_reply * 1000:.3f} ms' if cpu_per_reply else 'n/a'):>14} {peak:>8.0f}"
         )
         figures[name] = {
             "wall_s_1_reply": small.median,
@@ -163,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "raw_replies_per_s": raw,
             "net_s_per_reply": per_reply,
             "net_replies_per_s": rate,
+            "cpu_s_1_reply": small.median_cpu,
+            "cpu_s_n_replies": large.median_cpu,
+            "net_cpu_s_per_reply": cpu_per_reply,
             "peak_rss_mb": peak,
             "results_reported": large.reported,
         }
@@ -177,6 +196,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ratio {args.select} / all rules (net replies/s): {ratio:.2f}x")
     else:
         print(f"ratio {args.select} / all rules: n/a (N-reply run not slower than 1-reply run)")
+    narrow_cpu = figures[args.select]["net_cpu_s_per_reply"]
+    wide_cpu = figures["all rules"]["net_cpu_s_per_reply"]
+    cpu_ratio = (
+        wide_cpu / narrow_cpu
+        if isinstance(narrow_cpu, float) and isinstance(wide_cpu, float)
+        else None
+    )
+    if cpu_ratio is not None:
+        print(f"ratio all rules / {args.select} (net CPU per reply): {cpu_ratio:.2f}x")
+    if args.reference and isinstance(wide, float):
+        print(
+            f"all rules against the recorded {args.select} figure of {args.reference:,.0f} "
+            f"replies/s: {args.reference / wide:.2f}x"
+        )
     print(
         "net = (wall(N replies) - wall(1 reply)) / (N - 1): start-up subtracted; "
         "raw = N / wall(N replies)."
@@ -194,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "machine": machine_info(),
             "selections": figures,
             "ratio_net_replies_per_s": ratio,
+            "ratio_net_cpu_per_reply": cpu_ratio,
+            "reference_replies_per_s": args.reference,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
