@@ -393,11 +393,11 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
 
 def _last_chunks_start(text: str, floor: int, chunks: int) -> int:
     """Where the last `chunks` whitespace-separated chunks of `text` begin (not
-    before `floor`). Only ASCII whitespace separates here, which can only make the
-    chunks longer: the position is never after the true one."""
+    before `floor`). Only spaces and line breaks separate here, which can only make
+    the chunks longer: the position is never after the true one."""
     end = len(text.rstrip())
     for _ in range(chunks):
-        space = max(text.rfind(ch, floor, end) for ch in " \t\n\r\f\v")
+        space = max(text.rfind(" ", floor, end), text.rfind("\n", floor, end))
         if space < floor:
             return floor
         end = len(text[:space].rstrip())
