@@ -167,7 +167,7 @@ def find_placeholders(
     `slot_words` are the words that make bracketed text a slot ("name", "nom");
     `handles` the literal @handles that are placeholders ("username").
     """
-    words = frozenset(w.lower() for w in slot_words)
+    words = _lower_words(tuple(slot_words))
     protected = _protected(text, urls)
     found: list[Placeholder] = []
 
@@ -230,6 +230,11 @@ def find_placeholders(
         for m in handle.finditer(text):
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)
+
+
+@lru_cache(maxsize=64)
+def _lower_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
 
 
 @lru_cache(maxsize=64)

@@ -25,7 +25,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.nlp import pipeline, process
 from replylint.placeholders import Placeholder, find_placeholders
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_strings
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -98,7 +98,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
     data = ctx.data
     found = find_placeholders(
         analysis.text,
-        slot_words=data.get("slot_words", ()),
+        slot_words=data_strings(data, "slot_words"),
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
     )
