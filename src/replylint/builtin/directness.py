@@ -133,6 +133,7 @@ class Reading:
         tokens = self.tokens
         self._is_word = [False] * len(tokens)
         self._breaks = [False] * len(tokens)
+        self._other_handles = self._find_other_handles()
         self._questions = (
             [i for i, t in enumerate(tokens) if t.text.endswith("?")]
             if "?" in analysis.text
@@ -274,17 +275,24 @@ class Reading:
 
     def _mentions_other(self, start: int, end: int) -> bool:
         """An @handle in the body that is not the brand: "DM our friends at @XboxSupport"."""
-        mentions_end = self.analysis.mentions_end
-        for token in self.tokens[start:end]:
-            text = token.text
-            if (
-                token.idx >= mentions_end
-                and text[:1] in "@＠"
-                and len(text) > 1
-                and text[1:].lower() != self.brand
-            ):
-                return True
-        return False
+        i = bisect_left(self._other_handles, start)
+        return i < len(self._other_handles) and self._other_handles[i] < end
+
+    def _find_other_handles(self) -> list[int]:
+        """Token indices of @handles after the leading mentions that are not the brand."""
+        analysis = self.analysis
+        mentions_end = analysis.mentions_end
+        text = analysis.text
+        if "@" not in text[mentions_end:] and "＠" not in text[mentions_end:]:
+            return []
+        return [
+            token.i
+            for token in self.tokens
+            if token.idx >= mentions_end
+            and token.text[:1] in "@＠"
+            and len(token.text) > 1
+            and token.text[1:].lower() != self.brand
+        ]
 
 
 def same_form(text: str, match: PhraseMatch) -> bool:

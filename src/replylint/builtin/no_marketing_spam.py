@@ -19,6 +19,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.phrases import phrase_list
 from replylint.rule import Rule, RuleContext, data_strings
+from replylint.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -91,9 +92,11 @@ _PROMO_PHRASES: dict[int, tuple[Mapping[str, object], tuple[str, ...]]] = {}
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
     doc = analysis.doc
     phrases = _promo_phrases(data)
-    for match in phrase_list(phrases, analysis.language, analysis.model).find(doc):
+    matches = phrase_list(phrases, analysis.language, analysis.model).find(doc)
+    lowers = token_lowers(doc) if matches else []
+    for match in matches:
         # Exact words only: "you followed us on Twitter" is no "follow us on".
-        if "".join(t.lower_ for t in doc[match.token_start : match.token_end]) == "".join(
+        if "".join(lowers[match.token_start : match.token_end]) == "".join(
             match.phrase.lower().split()
         ):
             yield Promo(match.start, match.end, match.token_start)
