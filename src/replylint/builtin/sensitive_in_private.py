@@ -252,8 +252,19 @@ def _phone_regions(analysis: Analysis, ctx: RuleContext) -> tuple[str, ...] | No
     table = ctx.options.get("phone_regions")
     if not isinstance(table, Mapping):
         return tuple(table) if table else None
-    ordered = [*table.get(analysis.language, ()), *(r for rs in table.values() for r in rs)]
-    return tuple(dict.fromkeys(ordered)) or None
+    cached = _REGIONS.get((id(table), analysis.language))
+    if cached is None or cached[0] is not table:
+        ordered = [*table.get(analysis.language, ()), *(r for rs in table.values() for r in rs)]
+        cached = (table, tuple(dict.fromkeys(ordered)) or None)
+        if len(_REGIONS) >= 256:  # per-request settings make new tables: stay bounded
+            _REGIONS.clear()
+        _REGIONS[(id(table), analysis.language)] = cached
+    return cached[1]
+
+
+# Region orders by options table and language; the table is kept in the value so its
+# id is never reused meanwhile.
+_REGIONS: dict[tuple[int, str], tuple[Mapping[str, Any], tuple[str, ...] | None]] = {}
 
 
 def _personal_data(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
