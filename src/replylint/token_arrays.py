@@ -15,13 +15,29 @@ if TYPE_CHECKING:
 _LOWERS_KEY = "replylint.token_lowers"
 
 
+# LOWER hash -> its string, shared by all docs: a dict lookup costs less than a
+# StringStore lookup (which decodes the string each time).
+_LOWER_OF_HASH: dict[int, str] = {}
+
+
+_MAX_REMEMBERED = 500_000
+
+
+def _remember(doc: Doc, lower_hash: int) -> str:
+    if len(_LOWER_OF_HASH) >= _MAX_REMEMBERED:  # a long-lived server: stay bounded
+        _LOWER_OF_HASH.clear()
+    lower = _LOWER_OF_HASH[lower_hash] = doc.vocab.strings[lower_hash]
+    return lower  # type: ignore[no-any-return]
+
+
 def token_lowers(doc: Doc) -> list[str]:
     """The lower-case form of every token."""
     lowers = doc.user_data.get(_LOWERS_KEY)
     if lowers is None:
         from spacy.attrs import LOWER
 
-        strings = doc.vocab.strings
-        lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        known = _LOWER_OF_HASH
+        hashes = doc.to_array(LOWER).tolist()
+        lowers = [known.get(h) or _remember(doc, h) for h in hashes]
         doc.user_data[_LOWERS_KEY] = lowers
     return lowers  # type: ignore[no-any-return]

@@ -67,6 +67,13 @@ class Kind(enum.Enum):
     HOLDING = "holding"  # one moment, I'm checking
     CONTENT = "content"  # anything else: a fact, an answer, an instruction
 
+    # Members are singletons compared by identity: hash them the same way, in C
+    # (Enum's own __hash__ is a Python call, and sets of kinds are made per clause).
+    __hash__ = object.__hash__
+
+
+_SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER})
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -87,12 +94,12 @@ class Sentence:
     @property
     def is_courtesy(self) -> bool:
         """Only greeting / thanks / apology / empathy (with fillers beside it)."""
-        return Kind.COURTESY in self.kinds and self.kinds <= {Kind.COURTESY, Kind.FILLER}
+        return Kind.COURTESY in self.kinds and self.kinds <= _SAYS_NOTHING
 
     @property
     def is_empty(self) -> bool:
         """Says nothing: no content, redirect or holding clause."""
-        return self.kinds <= {Kind.COURTESY, Kind.FILLER}
+        return self.kinds <= _SAYS_NOTHING
 
 
 class Reading:
