@@ -9,6 +9,7 @@ colons and "but"), each classified once from the rule's phrase lists.
 from __future__ import annotations
 
 import enum
+import functools
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -142,7 +143,7 @@ class Reading:
         self._breaks = [False] * len(tokens)
         self._other_handles = self._find_other_handles()
         self._questions = (
-            [i for i, t in enumerate(tokens) if t.text.endswith("?")]
+            [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
             if "?" in analysis.text
             else []
         )
@@ -307,7 +308,13 @@ def same_form(text: str, match: PhraseMatch) -> bool:
 
     `text` is the doc's text (`Doc.text` rebuilds the string on every access)."""
     found = "".join(text[match.start : match.end].lower().split())
-    return found == "".join(match.phrase.lower().split())
+    return found == _joined(match.phrase)
+
+
+@functools.lru_cache(maxsize=4096)
+def _joined(phrase: str) -> str:
+    """The phrase lower-cased, without its spaces."""
+    return "".join(phrase.lower().split())
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
