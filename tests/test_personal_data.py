@@ -61,3 +61,33 @@ def test_public_contacts_are_not_reported() -> None:
         "Call us on (415) 555-2671", "en", public_contacts=("+1 415 555 2671",)
     )
     assert found == []
+
+
+DIGIT_LED_TEXTS = [
+    "12 rue des Lilas, 75011 Paris and 3 bis avenue Foch",
+    "221B Baker Street, London SW1A 1AA; also 10 Downing St",
+    "IBAN FR14 2004 1010 0505 0001 3M02 606 or GB82WEST12345698765432",
+    "cards 4111 1111 1111 1111, 5500-0000-0000-0004 and 1234",
+    "XU240813808FR then 1Z999AA10123456784 x9 99 9",
+    "no digits here",
+    "9",
+    "a1b2c3 4d5e6 77 888 9999 12345 6",
+]
+
+
+@pytest.mark.parametrize("text", DIGIT_LED_TEXTS)
+def test_digit_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    """Patterns tried only at runs of digits find the same matches as `finditer`."""
+    from replylint import personal_data as pd
+
+    scan = pd._Scan(text)
+    for pattern, back in [
+        (pd._ADDRESS_EN, 0),
+        (pd._ADDRESS_FR, 0),
+        (pd._CARD, 0),
+        (pd._IBAN, 2),
+        (pd._PARCEL, 2),
+        (pd._UK_POSTCODE, 2),
+    ]:
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in scan.digit_led(pattern, back)] == expected
