@@ -1,0 +1,37 @@
+"""analysis: the parts of a reply (salutation, body, sign-off) and its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from replylint.analysis import analyze
+from replylint.model import Reply
+
+
+def signoff_of(text: str, language: str = "en") -> tuple[str, str] | None:
+    signoff = analyze(Reply(text=text), language).signoff
+    return None if signoff is None else (signoff.kind, text[signoff.start : signoff.end])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Your parcel left today. ^JK", ("initials", "^JK")),
+        ("Your parcel left today.\t^JK", ("initials", "^JK")),
+        ("Your parcel left today.\u00a0^JK", ("initials", "^JK")),  # a no-break space
+        ("Your parcel left today! -MS 2/2", ("initials", "-MS")),
+        ("Your parcel left today. *MikeRice", ("initials", "*MikeRice")),
+        ("Your parcel left today. – Marie Dupont", ("dash-name", "– Marie Dupont")),
+        ("Your parcel left today.\t-\tTom B.", ("dash-name", "-\tTom B.")),
+        ("Your parcel left today.\nBest,\nMarie", ("line", "Best,\nMarie")),
+        ("Your parcel left today, sorry for the wait", None),
+    ],
+)
+def test_signoff(text: str, expected: tuple[str, str] | None) -> None:
+    assert signoff_of(text) == expected
+
+
+def test_body_words_exclude_salutation_and_signoff() -> None:
+    analysis = analyze(Reply(text="Hi Sam,\nYour order ships today.\n– Marie"), "en")
+    assert [t.text for t in analysis.body_words] == ["Your", "order", "ships", "today"]
+    assert [s.text.strip() for s in analysis.sentences] == ["Your order ships today."]
