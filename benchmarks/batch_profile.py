@@ -7,15 +7,20 @@ Shapes (built from the labeled corpus, repeated as needed, as in peers.py):
     python benchmarks/batch_profile.py                 # wall + CPU per shape and --jobs
     python benchmarks/batch_profile.py --profile jsonl # cProfile of one in-process run
     python benchmarks/batch_profile.py --startup       # what a process pays before linting
+    python benchmarks/batch_profile.py --memory        # what a linting process holds
+    python benchmarks/batch_profile.py --jobs 1,2,2:spawn  # worker start method (fork default)
 
 CPU time (user + system of the process and its workers) is reported beside wall
-time because on a shared machine wall time mostly measures the neighbours.
-Standard library only.
+time because on a shared machine wall time mostly measures the neighbours; the
+load average is printed before each row. Peak MB is measured as peers.py does
+(benchlib: sum of RSS over the process tree, polled), so pages a forked worker
+shares with the main process count twice, as they do in `ps`. Standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -23,12 +28,13 @@ import os
 import pstats
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from contextlib import redirect_stdout
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
@@ -65,31 +71,37 @@ def build(work: Path, files: int, replies: int, corpus: Path) -> dict[str, Path]
     return {"files": folder, "jsonl": jsonl}
 
 
-def timed(command: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (process tree) and peak RSS (KB, largest process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed: {proc.stderr.decode()[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of the whole process tree."""
+    with tempfile.TemporaryDirectory() as scratch:
+        result = run_measured(command, timeout_s=1800, out_dir=Path(scratch), tag="run", env=env)
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(command)} failed: {result.stderr_tail(500)}")
+    return result.wall_s, result.cpu_s, result.peak_rss_bytes
 
 
-def bench(shapes: dict[str, Path], jobs: list[int], repeat: int) -> None:
-    print(f"{'shape':<8} {'jobs':>4} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+def bench(shapes: dict[str, Path], jobs: list[str], repeat: int) -> None:
+    """`jobs`: "N" or "N:fork" / "N:spawn" (REPLYLINT_START_METHOD for the workers)."""
+    print(f"{'shape':<8} {'jobs':>8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'load':>5}")
     for name, path in shapes.items():
-        for j in jobs:
+        for spec in jobs:
+            count, _, method = spec.partition(":")
+            env = dict(os.environ)
+            env.pop("REPLYLINT_START_METHOD", None)
+            if method:
+                env["REPLYLINT_START_METHOD"] = method
             command = [sys.executable, "-m", "replylint", "check", "--format", "json",
-                       "--fail-on", "never", "--no-progress", "--jobs", str(j), str(path)]  # fmt: skip
-            timed(command)  # warm-up: file cache, lemma cache
-            runs = [timed(command) for _ in range(repeat)]
+                       "--fail-on", "never", "--no-progress", "--jobs", count, str(path)]  # fmt: skip
+            load = os.getloadavg()[0]
+            timed(command, env)  # warm-up: file cache, lemma cache
+            runs = [timed(command, env) for _ in range(repeat)]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
-            peak = max(r[2] for r in runs) / 1024
-            print(f"{name:<8} {j:>4} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f}", flush=True)
+            peak = max(r[2] for r in runs) / 2**20
+            print(
+                f"{name:<8} {spec:>8} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} {load:>5.1f}",
+                flush=True,
+            )
 
 
 def profile(path: Path, top: int) -> None:
@@ -133,17 +145,58 @@ def startup() -> None:
         print(f"{name:<36} {seconds:6.3f} s CPU")
 
 
+def memory(path: Path, top: int) -> None:
+    """RSS after each start-up step and after linting `path`, and where the Python
+    objects a linting process holds were allocated (tracemalloc, by file)."""
+    import tracemalloc
+
+    def rss() -> str:
+        fields = {}
+        with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon", "RssFile"):
+                    fields[key] = int(value.split()[0]) // 1024
+        return "  ".join(f"{k} {v:>4} MB" for k, v in fields.items())
+
+    tracemalloc.start()
+    from replylint.nlp import _import_spacy, pipeline
+
+    _import_spacy()
+    print(f"{'import spacy':<28} {rss()}")
+    from replylint.checker import Checker
+
+    checker = Checker()
+    files = checker.prepare([str(path)])
+    print(f"{'Engine()':<28} {rss()}")
+    before = tracemalloc.take_snapshot()
+    for lang in ("en", "fr"):
+        pipeline(lang)
+    print(f"{'pipelines en + fr':<28} {rss()}")
+    for stat in tracemalloc.take_snapshot().compare_to(before, "filename")[:3]:
+        print(f"    {stat}")
+    for unit in checker.units(files):
+        checker.lint_unit(unit)
+    print(f"{'linted ' + path.name:<28} {rss()}")
+    print(f"Python allocations held (tracemalloc, top {top} files):")
+    for stat in tracemalloc.take_snapshot().statistics("filename")[:top]:
+        print(f"    {stat}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--replies", type=int, default=10000)
-    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--jobs", default="1,2", help="e.g. 1,2 or 1,2:fork,2:spawn")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "replylint-bench")
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "replylint-bench"
+    )
     parser.add_argument("--profile", choices=("files", "jsonl"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--startup", action="store_true")
+    parser.add_argument("--memory", choices=("files", "jsonl"), help="memory breakdown")
     args = parser.parse_args()
     if args.startup:
         startup()
@@ -152,8 +205,11 @@ def main() -> int:
     if args.profile:
         profile(shapes[args.profile], args.top)
         return 0
+    if args.memory:
+        memory(shapes[args.memory], args.top)
+        return 0
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
-    bench(shapes, [int(j) for j in args.jobs.split(",")], args.repeat)
+    bench(shapes, args.jobs.split(","), args.repeat)
     return 0
 
 

@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="processes to lint with (default: the number of cores for 2,000 replies or"
-        " more, else one; with N, one below 200 replies)",
+        help="processes to lint with (default: the number of cores for 1,000 replies or"
+        " more, else one, which is as fast below that; with N, one below 200 replies)",
     )
     check.add_argument("--output", type=Path, help="write the report to FILE (atomically)")
     check.add_argument(
@@ -211,9 +211,11 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     show_progress = wanted(
         estimated=estimated, to_file=args.output is not None, disabled=args.no_progress
     )
+    # Workers start here, before the progress bar's thread and any output (see parallel.py).
+    batches = lint_units(checker, checker.units(files, stdin_text), workers)
     with _report_stream(args.output) as out, Progress(estimated, show_progress) as bar:
         render = renderer(args.output_format, out, context)
-        for batch in lint_units(checker, checker.units(files, stdin_text), workers):
+        for batch in batches:
             for item in batch:
                 if isinstance(item, InputError):
                     errors.append(item)

@@ -202,7 +202,8 @@ def test_progress_bar_on_a_terminal(mixed: Path) -> None:
 
 def test_plan_jobs() -> None:
     assert plan_jobs(None, 150) == 1  # default: in-process until it pays off
-    assert plan_jobs(None, 1000) == 1
+    assert plan_jobs(None, 999) == 1
+    assert plan_jobs(None, 1000) == default_jobs()
     assert plan_jobs(None, 20_000) == default_jobs()
     assert plan_jobs(2, 150) == 1  # --jobs 2 on a tiny input: no pool
     assert plan_jobs(2, 320) == 2

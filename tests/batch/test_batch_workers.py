@@ -1,0 +1,146 @@
+"""`--jobs`: forked and spawned workers give the `--jobs 1` output; when fork is used."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from batch_support import Runner, write_jsonl
+
+from replylint.checker import Checker, Linted
+from replylint.inputs import InputError
+from replylint.parallel import START_METHOD_VARIABLE, WorkerError, lint_units, start_method
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+def records(n: int) -> list[dict[str, object]]:
+    texts = [
+        "Hi Ana, kindly check the tracking link, your parcel ships today. – Marie",
+        "Bonjour, merci pour votre message, le colis part aujourd'hui. – Marie",
+        "Per our policy we cannot refund this order. Sorry! 🙂",
+        "Hello, could you send me your order number in a private message? – Sam",
+    ]
+    return [{"id": f"r{i}", "text": texts[i % len(texts)]} for i in range(n)]
+
+
+def flatten(batches: list[list[Linted | InputError]]) -> list[dict[str, object]]:
+    return [item.to_dict() for batch in batches for item in batch]
+
+
+@pytest.mark.parametrize("method", [pytest.param("fork", marks=needs_fork), "spawn"])
+def test_each_start_method_equals_jobs_1(tmp_path: Path, run: Runner, method: str) -> None:
+    (tmp_path / "doc.txt").write_text("Kindly wait.\n– Marie\n", encoding="utf-8")
+    path = write_jsonl(tmp_path / "replies.jsonl", records(600))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")
+    args = ("check", ".", "--format", "json", "--fail-on", "never")
+    one = run(*args, "--jobs", "1", cwd=tmp_path)
+    two = run(*args, "--jobs", "2", cwd=tmp_path, env={START_METHOD_VARIABLE: method})
+    assert one.returncode == two.returncode == 2, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+    data = json.loads(two.stdout)
+    assert data["summary"]["replies"] == 601
+    assert [r["id"] for r in data["results"] if r["path"] == "replies.jsonl"] == [
+        f"r{i}" for i in range(600)
+    ]
+
+
+@pytest.mark.parametrize("method", [pytest.param("fork", marks=needs_fork), "spawn"])
+@pytest.mark.parametrize("count", [0, 5, 300])
+def test_lint_units_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str, count: int
+) -> None:
+    """No unit, one unit (linted by the main process before the fork), many units."""
+    monkeypatch.setenv(START_METHOD_VARIABLE, method)
+    path = write_jsonl(tmp_path / "r.jsonl", records(count)) if count else tmp_path / "r.jsonl"
+    if not count:
+        path.write_text("\n\n", encoding="utf-8")
+    checker = Checker()
+    files = checker.prepare([str(path)])
+    expected = flatten(list(lint_units(checker, checker.units(files, records_per_unit=16), 1)))
+    got = flatten(list(lint_units(checker, checker.units(files, records_per_unit=16), 2)))
+    assert got == expected
+    assert len(got) == count
+
+
+def test_start_method_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.delenv(START_METHOD_VARIABLE)
+    if sys.platform.startswith("linux"):
+        if threading.active_count() == 1:
+            assert start_method() == "fork"
+        # Another thread running (it could hold a lock): never fork.
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        try:
+            assert start_method() == "spawn"
+            monkeypatch.setenv(START_METHOD_VARIABLE, "fork")
+            assert start_method() == "fork"  # asked for explicitly
+        finally:
+            stop.set()
+            thread.join()
+    else:
+        assert start_method() == "spawn"
+
+
+@needs_fork
+def test_a_killed_worker_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, "fork")
+    path = write_jsonl(tmp_path / "r.jsonl", records(400))
+    checker = Checker()
+    files = checker.prepare([str(path)])
+    batches = lint_units(checker, checker.units(files, records_per_unit=8), 2)
+    import multiprocessing
+
+    (worker,) = multiprocessing.active_children()
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(WorkerError):
+        list(batches)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_jobs_2_with_the_progress_bar(tmp_path: Path) -> None:
+    """The bar's refresh thread starts after the workers: forking stays safe, output whole."""
+    import pty
+    import subprocess
+
+    write_jsonl(tmp_path / "r.jsonl", records(600))
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", START_METHOD_VARIABLE)}
+    env["TERM"] = "xterm"
+    command = [sys.executable, "-m", "replylint", "check", "r.jsonl", "--format", "json"]
+    proc = subprocess.Popen(
+        [*command, "--jobs", "2", "--output", "out.json"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=600)
+    os.close(primary)
+    assert "replies" in b"".join(chunks).decode("utf-8", "replace")
+    one = subprocess.run(
+        [*command, "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert (tmp_path / "out.json").read_text("utf-8") == one.stdout
