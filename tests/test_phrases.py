@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from replylint.nlp import pipeline
@@ -80,3 +82,25 @@ def test_could_match_is_a_safe_pre_test(text: str, possible: bool) -> None:
 def test_could_match_cannot_tell_for_lemma_tables() -> None:
     table = phrase_table({"topics": ("order",)}, "en")
     assert table.could_match("Thanks a lot", ["topics"])
+
+
+def test_lemma_lookup_finds_every_form_and_nothing_else() -> None:
+    from replylint.lemma_lookup import LemmaLookup
+
+    pairs = [("went", "go"), ("children", "child"), ("été", "être"), ("a\tb", "x"), ("", "y")]
+    lookup = LemmaLookup.from_pairs(pairs)
+    assert len(lookup) == 3  # a form with a tab, and an empty form, are left out
+    assert [lookup.get(f) for f in ("went", "children", "été")] == ["go", "child", "être"]
+    assert lookup.get("go") is None and lookup.get("") is None and lookup.get("zzz") is None
+    assert LemmaLookup("").get("went") is None
+    assert LemmaLookup(lookup.block).get("été") == "être"  # as read back from the cache
+
+
+def test_lemma_cache_is_written_and_read_back(tmp_path: Path) -> None:
+    from replylint.lemma_lookup import load_lemma_lookup
+
+    first = load_lemma_lookup("en", tmp_path)
+    assert list(tmp_path.glob("lemmas-en-*.tsv"))
+    again = load_lemma_lookup("en", tmp_path)
+    assert len(first) == len(again) > 1000
+    assert again.get("children") == "child"

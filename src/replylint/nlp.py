@@ -4,7 +4,7 @@ No statistical model is needed, so nothing is downloaded and every rule runs the
 same everywhere. A statistical pipeline (e.g. `fr_core_news_sm`) is used only when
 the configuration names it and it is installed.
 
-Two start-up costs are avoided here (a batch run pays them once per process, a
+Three start-up costs are avoided here (a batch run pays them once per process, a
 `--jobs` run once per worker):
 
 - `spacy.lang.fr.tokenizer_exceptions` compiles, at import, one regular expression
@@ -17,9 +17,8 @@ Two start-up costs are avoided here (a batch run pays them once per process, a
   HTTP clients, ...) for the one name `spacy.info`: ~0.2 s and 360 modules per
   process. `_import_spacy` lets spaCy import a stand-in for it instead; the real
   `spacy.cli` can still be imported afterwards by anyone who needs it.
-- spacy-lookups-data's lemma tables are read straight from their JSON (string keys)
-  instead of through a `Lookups` table, and kept as a tab-separated copy in the
-  user cache folder (see `cache_dir`), which reads 5x faster than the JSON.
+- spacy-lookups-data's lemma tables are read once into a compact sorted block
+  (`lemma_lookup.py`), kept in the user cache folder (see `cache_dir`).
 """
 
 from __future__ import annotations
@@ -32,6 +31,8 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from replylint.lemma_lookup import LemmaLookup, load_lemma_lookup
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -61,87 +62,10 @@ def cache_dir() -> Path | None:
     return Path(base) / "replylint"
 
 
-def _read_lemma_json(lang: str) -> tuple[dict[str, str], str] | None:
-    """spacy-lookups-data's `lemma_lookup` for `lang`, and the package version."""
-    import gzip
-    import json
-    from importlib import resources
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        data_dir = resources.files("spacy_lookups_data") / "data"
-        package_version = version("spacy-lookups-data")
-    except (ModuleNotFoundError, PackageNotFoundError):
-        return None
-    for name in (f"{lang}_lemma_lookup.json.gz", f"{lang}_lemma_lookup.json"):
-        source = data_dir / name
-        if not source.is_file():
-            continue
-        raw = source.read_bytes()
-        if name.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        table: dict[str, str] = {}
-        for form, lemma in json.loads(raw).items():
-            # Some tables (French) give a list of lemmas per form: keep the first.
-            if isinstance(lemma, list):
-                lemma = lemma[0] if lemma else None
-            if isinstance(lemma, str):
-                table[form] = lemma
-        return table, package_version
-    return None
-
-
 @cache
-def _lemma_table(lang: str) -> dict[str, str]:
-    """spacy-lookups-data's `lemma_lookup` for `lang`: form -> lemma ({} if none).
-
-    Read from the packaged JSON, so the keys stay strings, which is what the
-    lemmatizer looks up (a `Lookups` table keys by hash: `.items()` gives ints).
-    Parsing the French table takes ~0.5 s, so a tab-separated copy is kept in the
-    cache folder (~0.1 s to read), named after the package version.
-    """
-    from importlib.metadata import PackageNotFoundError, version
-
-    folder = cache_dir()
-    cached: Path | None = None
-    if folder is not None:
-        try:
-            cached = folder / f"lemmas-{lang}-{version('spacy-lookups-data')}.tsv"
-        except PackageNotFoundError:
-            return {}
-        try:
-            parts = cached.read_text("utf-8").split("\t")
-        except (OSError, UnicodeDecodeError):
-            pass
-        else:
-            if len(parts) % 2 == 0:
-                # Pairs separated by tabs throughout: "form\tlemma\tform\tlemma...".
-                return dict(zip(parts[::2], parts[1::2], strict=True))
-    found = _read_lemma_json(lang)
-    if found is None:
-        return {}
-    table, _ = found
-    if cached is not None and not any("\t" in k or "\t" in v for k, v in table.items()):
-        _write_quietly(cached, "\t".join(f"{k}\t{v}" for k, v in table.items()))
-    return table
-
-
-def _write_quietly(path: Path, content: str) -> None:
-    """Write a cache file atomically; a cache that cannot be written is no error."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(content)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+def _lemma_table(lang: str) -> LemmaLookup:
+    """spacy-lookups-data's `lemma_lookup` for `lang` (empty if none), read once."""
+    return load_lemma_lookup(lang, cache_dir())
 
 
 class _Annotator:
@@ -159,7 +83,7 @@ class _Annotator:
     each built a Token object per token and together cost four times as much.
     """
 
-    def __init__(self, nlp: Language, table: dict[str, str]) -> None:
+    def __init__(self, nlp: Language, table: LemmaLookup) -> None:
         import numpy
         from spacy.attrs import LEMMA, ORTH, SENT_START
         from spacy.pipeline import Sentencizer
@@ -217,7 +141,7 @@ def _register_annotator() -> None:
 
     @Language.factory("replylint_annotate")
     def make_annotator(nlp: Language, name: str) -> _Annotator:
-        return _Annotator(nlp, _lemma_table(nlp.lang) if LOOKUP_LEMMAS else {})
+        return _Annotator(nlp, _lemma_table(nlp.lang) if LOOKUP_LEMMAS else LemmaLookup(""))
 
 
 class _LightTokenMatch:
