@@ -211,25 +211,32 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     show_progress = wanted(
         estimated=estimated, to_file=args.output is not None, disabled=args.no_progress
     )
+    if args.output is not None:
+        _check_writable(args.output)  # reported before any lint work starts
     # Workers start here, before the progress bar's thread and any output (see parallel.py).
     batches = lint_units(checker, checker.units(files, stdin_text), workers)
-    with _report_stream(args.output) as out, Progress(estimated, show_progress) as bar:
-        render = renderer(args.output_format, out, context)
-        for batch in batches:
-            for item in batch:
-                if isinstance(item, InputError):
-                    errors.append(item)
-                    continue
-                for problem in item.rule_errors:
-                    print(f"replylint: {item.path}: {problem}", file=sys.stderr)
-                library.add(item.library)
-                if item.findings and (writer is not None or baseline is not None):
-                    item, dropped = apply_baseline(item, baseline, writer)
-                    summary.baselined = (summary.baselined or 0) + dropped
-                summary.add(item)
-                render.result(item)
-            bar.advance(len(batch))
-        render.finish(errors, summary, library.report())
+    try:
+        with _report_stream(args.output) as out, Progress(estimated, show_progress) as bar:
+            render = renderer(args.output_format, out, context)
+            for batch in batches:
+                for item in batch:
+                    if isinstance(item, InputError):
+                        errors.append(item)
+                        continue
+                    for problem in item.rule_errors:
+                        print(f"replylint: {item.path}: {problem}", file=sys.stderr)
+                    library.add(item.library)
+                    if item.findings and (writer is not None or baseline is not None):
+                        item, dropped = apply_baseline(item, baseline, writer)
+                        summary.baselined = (summary.baselined or 0) + dropped
+                    summary.add(item)
+                    render.result(item)
+                bar.advance(len(batch))
+            render.finish(errors, summary, library.report())
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()  # the workers stop even when the report could not be opened
     if writer is not None:
         _write_atomically(args.baseline, writer.render())
     _report_plugin_errors()
@@ -262,10 +269,7 @@ def _report_stream(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield _Stdout()  # type: ignore[misc]
         return
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
@@ -273,6 +277,24 @@ def _report_stream(path: Path | None) -> Iterator[TextIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in `path`'s folder (made if missing), or a UsageError
+    saying why the report cannot be written there."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"replylint check: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _check_writable(path: Path) -> None:
+    fd, tmp = _temporary_beside(path)
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, content: str) -> None:

@@ -182,7 +182,23 @@ def lint_units(
     """
     if jobs <= 1:
         return (checker.lint_unit(unit) for unit in units)
-    return _Pool(checker, iter(units), jobs).results()
+    return _Batches(_Pool(checker, iter(units), jobs))
+
+
+class _Batches(Iterator[list["Linted | InputError"]]):
+    """A pool's results; `close()` stops its workers even before the first result
+    is asked for (when the report cannot be opened, say)."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self._pool = pool
+        self._results = pool.results()
+
+    def __next__(self) -> list[Linted | InputError]:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()
+        self._pool.abort()
 
 
 class _Pool:
@@ -238,7 +254,7 @@ class _Pool:
             # The first submission starts (forks) every worker, before this call returns.
             self._fill()
         except BaseException:
-            self._abort()
+            self.abort()
             raise
 
     def _fill(self) -> None:
@@ -257,7 +273,7 @@ class _Pool:
         self.submitted -= 1
         return _unpack(first.result())
 
-    def _abort(self) -> None:
+    def abort(self) -> None:
         for pending in self.window:
             if not isinstance(pending, list):
                 pending.cancel()
@@ -281,7 +297,7 @@ class _Pool:
             while window:
                 yield self._head()
         except BaseException as exc:
-            self._abort()
+            self.abort()
             if isinstance(exc, BrokenProcessPool):
                 raise WorkerError(f"a worker process died ({exc}); try --jobs 1") from None
             raise

@@ -144,3 +144,16 @@ def test_jobs_2_with_the_progress_bar(tmp_path: Path) -> None:
         [*command, "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, env=env
     )
     assert (tmp_path / "out.json").read_text("utf-8") == one.stdout
+
+
+def test_workers_stop_when_the_report_cannot_be_opened(tmp_path: Path, run: Runner) -> None:
+    """`--output` under a file (no folder can be made there): a clear error, and no worker keeps the
+    process alive until its queued units are done."""
+    write_jsonl(tmp_path / "replies.jsonl", records(3000))
+    result = run(
+        "check", "replies.jsonl", "--jobs", "2", "--output", "replies.jsonl/report.json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "cannot write replies.jsonl/report.json" in result.stderr
+    assert "Traceback" not in result.stderr
