@@ -15,6 +15,7 @@ that many.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,12 @@ def normalize_path(path: str) -> str:
     directory when inside it, with `/` separators."""
     if path == "-":
         return path
+    return _normalized(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized(path: str, cwd: str) -> str:
+    """`normalize_path` for one working directory (a file's records share one path)."""
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
