@@ -314,7 +314,9 @@ _EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
 
 
 def find_card_numbers(text: str) -> list[PersonalData]:
-    result = []
+    result: list[PersonalData] = []
+    if len(_DIGIT.findall(text)) < _CARD_MIN_DIGITS:
+        return result  # no room for a card number
     for m in _CARD.finditer(text):
         context = text[max(0, m.start() - 30) : m.start()]
         if is_card_number(m.group(), context):
