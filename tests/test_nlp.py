@@ -1,0 +1,42 @@
+"""nlp: the default pipeline's sentence starts and lemmas, against spaCy's own."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from replylint.nlp import _lemma_table, pipeline, process
+
+TEXTS = {
+    "en": [
+        "Hi... what?! Really?? Yes. (ok.) \"Quoted.\" Done",
+        "We apologise for the delay!!! Your children's order shipped. Thanks",
+        "…",
+        "?!",
+        "",
+        "@acme Where is it? I've waited 3 weeks -- nothing.",
+    ],
+    "fr": [
+        "Bonjour ! Ça va ? Oui… merci.",
+        "Nous sommes désolés : la commande est partie. L'équipe vous remercie.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("language", "text"), [(lang, t) for lang, ts in TEXTS.items() for t in ts])
+def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
+    """Same sentence starts as spaCy's Sentencizer; lemmas from the lookup table,
+    the lower-case form looked up first."""
+    doc = process(pipeline(language), text)
+    reference = spacy.blank(language)
+    reference.add_pipe("sentencizer")
+    expected = reference(text)
+    assert [s.start for s in doc.sents] == [s.start for s in expected.sents]
+    table = _lemma_table(language)
+    lemmas = [(table.get(t.lower_) or table.get(t.text) or t.lower_).lower() for t in expected]
+    assert [t.lemma_ for t in doc] == lemmas
+
+
+def test_lemmas_widen_word_forms() -> None:
+    doc = process(pipeline("en"), "Apologizing, the children went.")
+    assert [t.lemma_ for t in doc if t.is_alpha] == ["apologize", "the", "child", "go"]
