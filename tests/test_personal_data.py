@@ -91,3 +91,10 @@ def test_digit_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
     ]:
         expected = [m.span() for m in pattern.finditer(text)]
         assert [m.span() for m in scan.digit_led(pattern, back)] == expected
+
+
+@pytest.mark.parametrize("keyword", ["ſubscription", "İNVOİCE", "ınvoice", "ORDERS"])
+def test_identifier_pre_test_follows_case_insensitive_matching(keyword: str) -> None:
+    """Letters `re.IGNORECASE` folds to ASCII (long s, dotted and dotless i) still
+    let the identifier pattern run."""
+    assert kinds(f"{keyword} 4821937") == [("identifier", "4821937")]

@@ -232,9 +232,16 @@ def _identifier_first_words() -> frozenset[str]:
     return frozenset(words | {w + "s" for w in words})
 
 
+# What a lower-cased text holds where `re.IGNORECASE` would still match an ASCII
+# letter: long s, dotless i, and the combining dot that "İ" lower-cases to.
+_CASE_FOLD_EXTRAS = frozenset("\u017f\u0131\u0307")
+
+
 def _may_name_identifier(lower_text: str) -> bool:
-    """A quick pre-test for the identifier pattern, whose keyword stands alone
-    between non-word characters (or hyphens)."""
+    """A quick pre-test for the identifier pattern: one of its keywords is in the text."""
+    if not lower_text.isascii() and not _CASE_FOLD_EXTRAS.isdisjoint(lower_text):
+        return True
+    # The keyword stands alone between non-word characters (or hyphens).
     return not _identifier_first_words().isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
 
 
