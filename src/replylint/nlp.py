@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replylint.derived import derived
 from replylint.lemma_lookup import LemmaLookup, load_lemma_lookup
 
 if TYPE_CHECKING:
@@ -308,18 +309,10 @@ def process(nlp: Language, text: str) -> Doc:
     handlers, per-component settings), which cost as much as the sentencizer on a
     short reply."""
     doc = nlp.make_doc(text)
-    components = _components.get(id(nlp))
-    if components is None or components[0] is not nlp:
-        # `Language.pipeline` builds a new list on every access.
-        components = _components[id(nlp)] = (nlp, tuple(c for _, c in nlp.pipeline))
-    for component in components[1]:
+    # `Language.pipeline` builds a new list on every access.
+    for component in derived(nlp, "components", lambda: tuple(c for _, c in nlp.pipeline)):
         doc = component(doc)
     return doc
-
-
-# The components of each pipeline `process` has run, by the pipeline's id (the
-# pipeline is kept in the value so its id is never reused meanwhile).
-_components: dict[int, tuple[Language, tuple[Any, ...]]] = {}
 
 
 def pipeline(lang: str, model: str | None = None) -> Language:

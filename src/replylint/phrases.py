@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from replylint.derived import derived
 from replylint.nlp import pipeline, process
 
 if TYPE_CHECKING:
@@ -180,12 +181,6 @@ def phrase_table(
     return found
 
 
-# Tables built from a rule's data, by the data table's id: rules ask for them on every
-# reply, and keying by every phrase would copy and hash them each time. The data is
-# kept in the value so its id is never reused meanwhile.
-_data_tables: dict[tuple[int, tuple[str, ...], str, str | None, bool], tuple[Any, PhraseTable]] = {}
-
-
 def data_phrase_table(
     data: Mapping[str, Any],
     keys: tuple[str, ...],
@@ -194,18 +189,15 @@ def data_phrase_table(
     *,
     lemmas: bool = True,
 ) -> PhraseTable:
-    """The cached `PhraseTable` of the lists `keys` of a rule's data table."""
-    if not data:  # a fresh empty table each time: nothing worth keeping by id
+    """The cached `PhraseTable` of the lists `keys` of a rule's data table (found by
+    the table, not by every phrase, which would be copied and hashed each time)."""
+    if not data:  # a fresh empty table each time: nothing worth keeping
         return phrase_table({k: () for k in keys}, language, model, lemmas=lemmas)
-    ident = (id(data), keys, language, model, lemmas)
-    found = _data_tables.get(ident)
-    if found is None or found[0] is not data:
-        table = phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas)
-        found = _data_tables[ident] = (data, table)
-    return found[1]
-
-
-_data_lists: dict[tuple[int, str, str, str | None, bool], tuple[Any, PhraseList]] = {}
+    return derived(
+        data,
+        ("table", keys, language, model, lemmas),
+        lambda: phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas),
+    )
 
 
 def data_phrase_list(
@@ -219,9 +211,10 @@ def data_phrase_list(
     """The cached `PhraseList` of the list `key` of a rule's data table."""
     if not data:
         return phrase_list((), language, model, lemmas=lemmas)
-    ident = (id(data), key, language, model, lemmas)
-    found = _data_lists.get(ident)
-    if found is None or found[0] is not data:
-        phrases = tuple(str(p) for p in data.get(key, ()))
-        found = _data_lists[ident] = (data, phrase_list(phrases, language, model, lemmas=lemmas))
-    return found[1]
+    return derived(
+        data,
+        ("list", key, language, model, lemmas),
+        lambda: phrase_list(
+            tuple(str(p) for p in data.get(key, ())), language, model, lemmas=lemmas
+        ),
+    )

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replylint.derived import derived
 from replylint.model import Finding, Fix, Severity
 from replylint.tomlcompat import tomllib
 
@@ -112,28 +113,21 @@ def load_rule_data(name: str) -> Mapping[str, Any]:
     return data
 
 
-# Lists derived from a rule's data table, cached per table: rules ask for them on
-# every reply. The table is kept in the value so its id is never reused meanwhile.
-_DERIVED: dict[tuple[int, str, str], tuple[Mapping[str, Any], Any]] = {}
-
-
 def data_strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """The list `key` of a rule's data table, as strings (empty if absent)."""
-    cached = _DERIVED.get((id(data), "strings", key))
-    if cached is None or cached[0] is not data:
+
+    def make() -> tuple[str, ...]:
         values = data.get(key, ())
-        strings = tuple(str(v) for v in values) if isinstance(values, list) else ()
-        cached = _DERIVED[(id(data), "strings", key)] = (data, strings)
-    return cached[1]  # type: ignore[no-any-return]
+        return tuple(str(v) for v in values) if isinstance(values, list) else ()
+
+    return derived(data, ("strings", key), make)
 
 
 def data_words(data: Mapping[str, Any], key: str) -> frozenset[str]:
     """The list `key` of a rule's data table, lower-cased, for token lookups."""
-    cached = _DERIVED.get((id(data), "words", key))
-    if cached is None or cached[0] is not data:
-        words = frozenset(w.lower() for w in data_strings(data, key))
-        cached = _DERIVED[(id(data), "words", key)] = (data, words)
-    return cached[1]  # type: ignore[no-any-return]
+    return derived(
+        data, ("words", key), lambda: frozenset(w.lower() for w in data_strings(data, key))
+    )
 
 
 @dataclass(frozen=True)

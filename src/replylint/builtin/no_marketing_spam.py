@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from replylint.analysis import Analysis
+from replylint.derived import derived
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.phrases import phrase_list
@@ -78,15 +79,9 @@ def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, ob
 
 def _promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
     """The promotional phrase lists as one tuple, made once per data table."""
-    cached = _PROMO_PHRASES.get(id(data))
-    if cached is None or cached[0] is not data:
-        phrases = tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
-        cached = _PROMO_PHRASES[id(data)] = (data, phrases)
-    return cached[1]
-
-
-# By the data table's id; the table is kept in the value so its id is never reused.
-_PROMO_PHRASES: dict[int, tuple[Mapping[str, object], tuple[str, ...]]] = {}
+    return derived(
+        data, "promo phrases", lambda: tuple(p for k in _PHRASE_LISTS for p in data_strings(data, k))
+    )
 
 
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:

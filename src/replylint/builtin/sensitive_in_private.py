@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from replylint.analysis import Analysis, tokenizable
+from replylint.derived import derived
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
 from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
@@ -252,19 +253,13 @@ def _phone_regions(analysis: Analysis, ctx: RuleContext) -> tuple[str, ...] | No
     table = ctx.options.get("phone_regions")
     if not isinstance(table, Mapping):
         return tuple(table) if table else None
-    cached = _REGIONS.get((id(table), analysis.language))
-    if cached is None or cached[0] is not table:
-        ordered = [*table.get(analysis.language, ()), *(r for rs in table.values() for r in rs)]
-        cached = (table, tuple(dict.fromkeys(ordered)) or None)
-        if len(_REGIONS) >= 256:  # per-request settings make new tables: stay bounded
-            _REGIONS.clear()
-        _REGIONS[(id(table), analysis.language)] = cached
-    return cached[1]
+    language = analysis.language
 
+    def order() -> tuple[str, ...] | None:
+        ordered = [*table.get(language, ()), *(r for rs in table.values() for r in rs)]
+        return tuple(dict.fromkeys(ordered)) or None
 
-# Region orders by options table and language; the table is kept in the value so its
-# id is never reused meanwhile.
-_REGIONS: dict[tuple[int, str], tuple[Mapping[str, Any], tuple[str, ...] | None]] = {}
+    return derived(table, ("phone regions", language), order)
 
 
 def _personal_data(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
