@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from batch_support import Runner, write_jsonl
+from batch_support import Runner, run_in_terminal, write_jsonl
 
 from replylint.inputs import InputError
 from replylint.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, plan_jobs
@@ -167,33 +166,7 @@ def test_progress_policy() -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_progress_bar_on_a_terminal(mixed: Path) -> None:
     """On a terminal (stderr a pty) with --output, a transient bar is drawn."""
-    import pty
-    import subprocess
-
-    primary, secondary = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env["TERM"] = "xterm"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "replylint", "check", ".", "--jobs", "1", "--output", "out.txt"],
-        cwd=mixed,
-        stdin=subprocess.DEVNULL,
-        stdout=secondary,
-        stderr=secondary,
-        env=env,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=600)
-    os.close(primary)
-    screen = b"".join(chunks).decode("utf-8", "replace")
+    screen = run_in_terminal("check", ".", "--jobs", "1", "--output", "out.txt", cwd=mixed)
     assert "replies" in screen and "replylint" in screen
     assert (
         (mixed / "out.txt").read_text("utf-8").rstrip().splitlines()[-1].startswith("342 replies")

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from batch_support import Runner, write_jsonl
+from batch_support import Runner, run_in_terminal, write_jsonl
 
 from replylint.checker import Checker, Linted
 from replylint.inputs import InputError
@@ -109,40 +109,13 @@ def test_a_killed_worker_is_an_error_not_a_hang(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_jobs_2_with_the_progress_bar(tmp_path: Path) -> None:
+def test_jobs_2_with_the_progress_bar(tmp_path: Path, run: Runner) -> None:
     """The bar's refresh thread starts after the workers: forking stays safe, output whole."""
-    import pty
-    import subprocess
-
     write_jsonl(tmp_path / "r.jsonl", records(600))
-    primary, secondary = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", START_METHOD_VARIABLE)}
-    env["TERM"] = "xterm"
-    command = [sys.executable, "-m", "replylint", "check", "r.jsonl", "--format", "json"]
-    proc = subprocess.Popen(
-        [*command, "--jobs", "2", "--output", "out.json"],
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        stdout=secondary,
-        stderr=secondary,
-        env=env,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=600)
-    os.close(primary)
-    assert "replies" in b"".join(chunks).decode("utf-8", "replace")
-    one = subprocess.run(
-        [*command, "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, env=env
-    )
+    args = ("check", "r.jsonl", "--format", "json")
+    screen = run_in_terminal(*args, "--jobs", "2", "--output", "out.json", cwd=tmp_path)
+    assert "replies" in screen
+    one = run(*args, "--jobs", "1", cwd=tmp_path)
     assert (tmp_path / "out.json").read_text("utf-8") == one.stdout
 
 
