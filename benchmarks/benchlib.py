@@ -200,13 +200,14 @@ class RunResult:
         return text[-limit:]
 
 
-def _session_rss_bytes(sid: int) -> int:
-    """Sum of RSS over the live processes whose session id is ``sid``."""
-    total = 0
+def session_stats(sid: int) -> list[list[bytes]] | None:
+    """The /proc/PID/stat fields after the command name (state, ppid, pgrp, session,
+    ...) of every live process whose session id is ``sid``; None without /proc."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return 0
+        return None
+    found = []
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -215,11 +216,16 @@ def _session_rss_bytes(sid: int) -> int:
                 stat = handle.read()
         except OSError:
             continue
-        # Fields after the parenthesised command name: state ppid pgrp session ... rss(24th).
         fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) > 21 and int(fields[3]) == sid:
-            total += int(fields[21]) * _PAGE_SIZE
-    return total
+            found.append(fields)
+    return found
+
+
+def _session_rss_bytes(sid: int) -> int:
+    """Sum of RSS over the live processes whose session id is ``sid``."""
+    # rss is the 24th field of stat, the 22nd after the command name.
+    return sum(int(fields[21]) for fields in session_stats(sid) or ()) * _PAGE_SIZE
 
 
 def _maxrss_bytes(ru_maxrss: int) -> int:

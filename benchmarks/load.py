@@ -137,25 +137,11 @@ def _session_cpu_seconds(sid: int) -> float | None:
     """User + system CPU time of the live processes of session ``sid`` (the server
     started here runs in its own session: uvicorn's supervisor and every worker).
     None where /proc is missing."""
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
+    stats = benchlib.session_stats(sid)
+    if stats is None:
         return None
-    ticks = 0
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        # After the parenthesised command name: state(3) ppid pgrp session(6) ...
-        # utime(14) stime(15), in clock ticks.
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 12 and int(fields[3]) == sid:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / _CLOCK_TICKS
+    # utime and stime are the 14th and 15th fields, the 12th and 13th after the name.
+    return sum(int(fields[11]) + int(fields[12]) for fields in stats) / _CLOCK_TICKS
 
 
 # -------------------------------------------------------------------------- server
