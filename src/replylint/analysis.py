@@ -191,11 +191,6 @@ class Analysis:
         first = bisect.bisect_left(offsets, self.body_start)
         return self.words[first : bisect.bisect_left(offsets, self.body_end, first)]
 
-    @property
-    def body_tokens(self) -> tuple[Token, ...]:
-        """All word tokens of the body, for lemma work (elided articles included)."""
-        return self.body_words
-
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the body (salutation and sign-off excluded)."""
@@ -222,7 +217,7 @@ class Analysis:
     @cached_property
     def content_lemmas(self) -> frozenset[str]:
         """Lemmas of the body's content words (no stop words, numbers or names)."""
-        return content_lemmas(self.body_tokens)
+        return content_lemmas(self.body_words)
 
     @cached_property
     def addresses_reader(self) -> bool:
@@ -241,11 +236,16 @@ class Analysis:
         return False
 
     @cached_property
+    def incoming_text(self) -> str:
+        """The customer's message as the tokenizer reads it ("" when there is none)."""
+        return tokenizable(self.reply.incoming) if self.reply.incoming else ""
+
+    @cached_property
     def incoming_doc(self) -> Doc | None:
         """The customer's message, tokenized with the reply's pipeline."""
-        if not self.reply.incoming:
+        if not self.incoming_text:
             return None
-        return process(pipeline(self.language, self.model), tokenizable(self.reply.incoming))
+        return process(pipeline(self.language, self.model), self.incoming_text)
 
     @cached_property
     def _word_offsets(self) -> list[int]:

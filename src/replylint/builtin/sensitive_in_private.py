@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from replylint.analysis import Analysis, tokenizable
+from replylint.analysis import Analysis
 from replylint.derived import derived
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
@@ -443,11 +443,10 @@ def _compensation_decision(reader: _Reader, sent: Span) -> PhraseMatch | None:
 
 def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
     """The topic of the customer's own problem raised in the incoming message."""
-    incoming = analysis.reply.incoming
-    if not incoming:
+    if not analysis.incoming_text:
         return None
     exact = data_phrase_table(ctx.data, _EXACT, analysis.language, analysis.model, lemmas=False)
-    if not exact.could_match(tokenizable(incoming), _TOPIC_LISTS):
+    if not exact.could_match(analysis.incoming_text, _TOPIC_LISTS):
         return None  # no billing, payment, order or account word: not worth tokenizing
     doc = analysis.incoming_doc
     if doc is None:
