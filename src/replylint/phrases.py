@@ -62,12 +62,15 @@ class PhraseTable:
                 label = f"{key}{_SEPARATOR}{phrase}"
                 self._labels[strings.add(label)] = (key, phrase)
                 lower = phrase.lower()
-                lower_doc = nlp.make_doc(lower)
-                if len(lower_doc):
-                    self._first_tokens.setdefault(key, set()).add(lower_doc[0].text)
                 if self._lemma is not None:
                     doc = process(nlp, phrase)
                     self._lemma.add(label, [doc])
+                    # A phrase written in lower case is its own lower-case pattern.
+                    lower_doc = doc if lower == phrase else nlp.make_doc(lower)
+                else:
+                    lower_doc = nlp.make_doc(lower)
+                if len(lower_doc):
+                    self._first_tokens.setdefault(key, set()).add(lower_doc[0].text)
                 self._lower.add(label, [lower_doc])
                 self._empty = False
 
