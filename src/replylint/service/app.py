@@ -348,10 +348,12 @@ class Service:
                 headers={"Retry-After": "1"},
             ) from None
 
-    def may_inline(self, engine: Engine, reply: Reply) -> bool:
-        """Whether this lint may run on the event loop (see the module docstring)."""
+    def may_inline(self, engine: Engine, reply: Reply, override: Override | None) -> bool:
+        """Whether this lint may run on the event loop (see the module docstring). Not
+        with an override: it writes the audit log, and file I/O stays off the loop."""
         return (
-            engine is self.engine
+            override is None
+            and engine is self.engine
             and self.warmed
             and self._fast_streak >= INLINE_AFTER
             and len(reply.text) + len(reply.incoming or "") <= INLINE_MAX_CHARS
@@ -431,8 +433,7 @@ class Service:
         engine = self.engine_for(data.get("settings"))
         reply, override = self.parse_item(data, engine)
         try:
-            # An override writes the audit log: file I/O stays off the event loop.
-            if override is None and self.may_inline(engine, reply):
+            if self.may_inline(engine, reply, override):
                 result = self.check(engine, reply, override)
             else:
                 result = await self.run(self.check, engine, reply, override)
