@@ -148,6 +148,17 @@ async def test_lints_move_inline_only_when_warm_and_quick(engine: RecordingEngin
         assert engine.threads[-1] == loop_thread
 
 
+def test_an_override_is_never_linted_inline(engine: RecordingEngine) -> None:
+    """An override writes the audit log: that stays off the event loop."""
+    service = create_app(engine, warm_up=False).state.service
+    service.warmed = True
+    service._fast_streak = INLINE_AFTER
+    reply = Reply(text="all good")
+    assert service.may_inline(service.engine, reply, None)
+    override = service_app.Override(("brevity",), "the customer asked for details")
+    assert not service.may_inline(service.engine, reply, override)
+
+
 def test_warm_up_marks_the_service_warmed(engine: RecordingEngine) -> None:
     service = create_app(engine, warm_up=False).state.service
     assert not service.warmed
