@@ -96,6 +96,31 @@ class _Segments:
         self.decoded += length
         self.raw_end = raw + length
 
+    def copy(
+        self,
+        source: str,
+        raw: int,
+        stop: int,
+        marker: str,
+        decode: Callable[[int], tuple[str, int] | None],
+    ) -> bool:
+        """Read source[raw:stop]: plain text as it is, and each escape starting with
+        `marker` through `decode(position)` -> (decoded text, raw length). False when
+        an escape cannot be decoded."""
+        while raw < stop:
+            at = source.find(marker, raw, stop)
+            if at == -1:
+                self.same(source, raw, stop - raw)
+                break
+            self.same(source, raw, at - raw)
+            decoded = decode(at)
+            if decoded is None:
+                return False
+            text, length = decoded
+            self.escape(text, at, length)
+            raw = at + length
+        return True
+
     def escape(self, decoded: str, raw: int, raw_length: int) -> None:
         """`decoded` (one or two code points) written as `raw_length` file characters."""
         if self.value[self.decoded : self.decoded + len(decoded)] != decoded:
@@ -132,28 +157,19 @@ _scalar = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-def
 def json_string_map(source: str, start: int, end: int, value: str) -> OffsetMap | None:
     """Map a JSON string token `source[start:end]` (quotes included) to its value."""
     builder = _Segments(value, start + 1)
-    raw = start + 1
-    stop = end - 1
-    while raw < stop:
-        backslash = source.find("\\", raw, stop)
-        if backslash == -1:
-            builder.same(source, raw, stop - raw)
-            break
-        builder.same(source, raw, backslash - raw)
+
+    def decode(backslash: int) -> tuple[str, int]:
         kind = source[backslash + 1]
-        if kind == "u":
-            code = int(source[backslash + 2 : backslash + 6], 16)
-            length = 6
-            if 0xD800 <= code < 0xDC00 and source.startswith("\\u", backslash + 6):
-                low = int(source[backslash + 8 : backslash + 12], 16)
-                if 0xDC00 <= low < 0xE000:
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    length = 12
-            builder.escape(chr(code), backslash, length)
-            raw = backslash + length
-        else:
-            builder.escape(_JSON_ESCAPES.get(kind, kind), backslash, 2)
-            raw = backslash + 2
+        if kind != "u":
+            return _JSON_ESCAPES.get(kind, kind), 2
+        code = int(source[backslash + 2 : backslash + 6], 16)
+        if 0xD800 <= code < 0xDC00 and source.startswith("\\u", backslash + 6):
+            low = int(source[backslash + 8 : backslash + 12], 16)
+            if 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 12
+        return chr(code), 6
+
+    builder.copy(source, start + 1, end - 1, "\\", decode)
     return builder.result()
 
 
@@ -317,41 +333,30 @@ def yaml_scalar_map(source: str, node: Any) -> OffsetMap | None:
             return None  # line folding: no exact mapping
         builder = _Segments(value, raw_start)
         if style == "'":
-            raw = raw_start
-            while raw < raw_end:
-                quote = source.find("''", raw, raw_end)
-                if quote == -1:
-                    builder.same(source, raw, raw_end - raw)
-                    break
-                builder.same(source, raw, quote - raw)
-                builder.escape("'", quote, 2)
-                raw = quote + 2
+            builder.copy(source, raw_start, raw_end, "''", lambda _: ("'", 2))
             return builder.result()
-        raw = raw_start
-        while raw < raw_end:
-            backslash = source.find("\\", raw, raw_end)
-            if backslash == -1:
-                builder.same(source, raw, raw_end - raw)
-                break
-            builder.same(source, raw, backslash - raw)
-            kind = source[backslash + 1]
-            if kind in _YAML_HEX:
-                digits = _YAML_HEX[kind]
-                try:
-                    char = chr(int(source[backslash + 2 : backslash + 2 + digits], 16))
-                except ValueError:
-                    return None
-                builder.escape(char, backslash, 2 + digits)
-                raw = backslash + 2 + digits
-            elif kind in _YAML_ESCAPES:
-                builder.escape(_YAML_ESCAPES[kind], backslash, 2)
-                raw = backslash + 2
-            else:
-                return None
+        if not builder.copy(source, raw_start, raw_end, "\\", _yaml_escape(source)):
+            return None
         return builder.result()
     if style == "|":
         return _literal_block_map(source, start, end, value)
     return None
+
+
+def _yaml_escape(source: str) -> Callable[[int], tuple[str, int] | None]:
+    """A decoder for double-quoted YAML escapes (None for one it does not know)."""
+
+    def decode(backslash: int) -> tuple[str, int] | None:
+        kind = source[backslash + 1]
+        if kind in _YAML_HEX:
+            digits = _YAML_HEX[kind]
+            try:
+                return chr(int(source[backslash + 2 : backslash + 2 + digits], 16)), 2 + digits
+            except ValueError:
+                return None
+        return (_YAML_ESCAPES[kind], 2) if kind in _YAML_ESCAPES else None
+
+    return decode
 
 
 def _literal_block_map(source: str, start: int, end: int, value: str) -> OffsetMap | None:
