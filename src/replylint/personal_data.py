@@ -321,14 +321,7 @@ _EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
 
 
 def find_card_numbers(text: str) -> list[PersonalData]:
-    result: list[PersonalData] = []
-    if len(_DIGIT.findall(text)) < _CARD_MIN_DIGITS:
-        return result  # no room for a card number
-    for m in _CARD.finditer(text):
-        context = text[max(0, m.start() - 30) : m.start()]
-        if is_card_number(m.group(), context):
-            result.append(PersonalData(m.start(), m.end(), "card", m.group()))
-    return result
+    return _card_numbers(_Scan(text))
 
 
 class _Scan:
@@ -373,6 +366,17 @@ class _Scan:
         return pattern.finditer(self.text, min(positions)) if positions else iter(())
 
 
+def _card_numbers(scan: _Scan) -> list[PersonalData]:
+    if scan.digits < _CARD_MIN_DIGITS:
+        return []  # no room for a card number
+    text = scan.text
+    return [
+        PersonalData(m.start(), m.end(), "card", m.group())
+        for m in scan.digit_led(_CARD, 0)
+        if is_card_number(m.group(), text[max(0, m.start() - 30) : m.start()])
+    ]
+
+
 def find_personal_data(
     text: str,
     language: str,
@@ -405,10 +409,8 @@ def find_personal_data(
 
     for m in _emails(text):
         add(PersonalData(m.start(), m.end(), "email", m.group()))
-    if digits >= _CARD_MIN_DIGITS:
-        for m in scan.digit_led(_CARD, 0):
-            if is_card_number(m.group(), text[max(0, m.start() - 30) : m.start()]):
-                add(PersonalData(m.start(), m.end(), "card", m.group()))
+    for item in _card_numbers(scan):
+        add(item)
     if digits >= 2:
         for m in scan.digit_led(_IBAN, 2):
             if iban.is_valid(m.group()):
