@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from replylint.analysis import Analysis
@@ -81,8 +81,8 @@ class _Reader:
     language: str
     model: str | None
 
-    _widened: dict[str, list[PhraseMatch]] | None = None
-    _exact: dict[str, list[PhraseMatch]] | None = None
+    # Per table (exact forms or not): every list's matches, found on first use.
+    _found: dict[bool, dict[str, list[PhraseMatch]]] = field(default_factory=dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `_PHRASE_LISTS`), in text order.
@@ -91,17 +91,14 @@ class _Reader:
         likewise for the exact-form lists (one matcher run instead of two per list);
         the customer's message is only ever read for exact-form lists.
         """
-        if key in _EXACT_FORMS:
-            if self._exact is None:
-                table = data_phrase_table(
-                    self.data, _EXACT, self.language, self.model, lemmas=False
-                )
-                self._exact = table.find(self.doc)
-            return self._exact[key]
-        if self._widened is None:
-            table = data_phrase_table(self.data, _WIDENED, self.language, self.model)
-            self._widened = table.find(self.doc)
-        return self._widened[key]
+        exact = key in _EXACT_FORMS
+        found = self._found.get(exact)
+        if found is None:
+            table = data_phrase_table(
+                self.data, _EXACT if exact else _WIDENED, self.language, self.model, lemmas=not exact
+            )
+            found = self._found[exact] = table.find(self.doc)
+        return found[key]
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
