@@ -9,11 +9,10 @@ colons and "but"), each classified once from the rule's phrase lists.
 from __future__ import annotations
 
 import enum
-import functools
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from replylint.analysis import Analysis, content_lemmas, is_word
@@ -136,11 +135,9 @@ class Reading:
         self.interjections = data_words(data, "interjections")
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
-        # Per token: is it a word of the text, does it end a clause (worked out for a
-        # sentence when it is classified); and where the question marks are.
-        tokens = self.tokens
-        self._is_word = [False] * len(tokens)
-        self._breaks = [False] * len(tokens)
+        # Per token: is it a word of the text (worked out for a sentence when it is
+        # classified); and where the question marks are.
+        self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
         self._questions = (
             [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
@@ -162,20 +159,16 @@ class Reading:
 
     def _clauses(self, sentence: Span) -> Iterator[Clause]:
         start, sentence_end = sentence.start, sentence.end
-        breaks, tokens = self._breaks, self.tokens
+        tokens = self.tokens
         lowers = token_lowers(self.doc)
         words = self.analysis.word_flags
-        breaks[start:sentence_end] = [
-            lowers[i] in _CLAUSE_BREAKS or (lowers[i] == "-" and _spaced_dash(tokens, i))
-            for i in range(start, sentence_end)
-        ]
         # "&amp;" in tweets: the entity name after "&" is not a word.
         self._is_word[start:sentence_end] = [
             words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
             for i in range(start, sentence_end)
         ]
         for i in range(start, sentence_end):
-            if breaks[i]:
+            if lowers[i] in _CLAUSE_BREAKS or (lowers[i] == "-" and _spaced_dash(tokens, i)):
                 if i > start:
                     yield from self._clause(start, i, sentence_end)
                 start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
@@ -311,7 +304,7 @@ def same_form(text: str, match: PhraseMatch) -> bool:
     return found == _joined(match.phrase)
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def _joined(phrase: str) -> str:
     """The phrase lower-cased, without its spaces."""
     return "".join(phrase.lower().split())
