@@ -44,7 +44,7 @@ _pipelines: dict[tuple[str, str | None], Language] = {}
 
 # Lemmas come from spacy-lookups-data's lookup tables ("children" -> "child",
 # "apologizing" -> "apologize"), so phrase lists match every form of a word. False
-# gives lower-case forms only (and skips loading the tables, ~0.4 s for French).
+# gives lower-case forms only (and skips loading the tables).
 LOOKUP_LEMMAS = True
 
 # Above this size a pattern compiled while spaCy's French data is imported is the
