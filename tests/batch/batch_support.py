@@ -1,4 +1,4 @@
-"""Helpers for the batch / CI tests (tests/batch): run the CLI as users do, on trees built here.
+"""Helpers for the batch / CI tests (tests/batch): trees built here, the CLI on a terminal.
 
 Most tests lint with a team phrase rule declared in a `replylint.toml` (`acme-words`,
 flagging "kindly" and "per our policy" as errors), so their findings do not depend
@@ -25,26 +25,6 @@ severity = "error"
 """
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def run_cli(
-    *args: str,
-    cwd: Path | None = None,
-    stdin: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    environ = dict(os.environ)
-    environ.pop("CI", None)
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "replylint", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environ,
-        timeout=600,
-    )
 
 
 def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from batch_support import TEAM_CONFIG, Runner, run_cli
+from batch_support import TEAM_CONFIG, Runner
+
+from cli_support import run_cli
 
 
 @pytest.fixture
