@@ -310,9 +310,13 @@ def process(nlp: Language, text: str) -> Doc:
     short reply."""
     doc = nlp.make_doc(text)
     # `Language.pipeline` builds a new list on every access.
-    for component in derived(nlp, "components", lambda: tuple(c for _, c in nlp.pipeline)):
+    for component in derived(nlp, "components", _components, nlp):
         doc = component(doc)
     return doc
+
+
+def _components(nlp: Language) -> tuple[Any, ...]:
+    return tuple(component for _, component in nlp.pipeline)
 
 
 def pipeline(lang: str, model: str | None = None) -> Language:

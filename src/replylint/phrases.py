@@ -199,7 +199,12 @@ def data_phrase_table(
     return derived(
         data,
         ("table", keys, language, model, lemmas),
-        lambda: phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas),
+        _table_of,
+        data,
+        keys,
+        language,
+        model,
+        lemmas,
     )
 
 
@@ -215,9 +220,18 @@ def data_phrase_list(
     if not data:
         return phrase_list((), language, model, lemmas=lemmas)
     return derived(
-        data,
-        ("list", key, language, model, lemmas),
-        lambda: phrase_list(
-            tuple(str(p) for p in data.get(key, ())), language, model, lemmas=lemmas
-        ),
+        data, ("list", key, language, model, lemmas), _list_of, data, key, language, model, lemmas
     )
+
+
+def _table_of(
+    data: Mapping[str, Any], keys: tuple[str, ...], language: str, model: str | None, lemmas: bool
+) -> PhraseTable:
+    return phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas)
+
+
+def _list_of(
+    data: Mapping[str, Any], key: str, language: str, model: str | None, lemmas: bool
+) -> PhraseList:
+    phrases = tuple(str(p) for p in data.get(key, ()))
+    return phrase_list(phrases, language, model, lemmas=lemmas)

@@ -115,19 +115,21 @@ def load_rule_data(name: str) -> Mapping[str, Any]:
 
 def data_strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """The list `key` of a rule's data table, as strings (empty if absent)."""
-
-    def make() -> tuple[str, ...]:
-        values = data.get(key, ())
-        return tuple(str(v) for v in values) if isinstance(values, list) else ()
-
-    return derived(data, ("strings", key), make)
+    return derived(data, ("strings", key), _strings, data, key)
 
 
 def data_words(data: Mapping[str, Any], key: str) -> frozenset[str]:
     """The list `key` of a rule's data table, lower-cased, for token lookups."""
-    return derived(
-        data, ("words", key), lambda: frozenset(w.lower() for w in data_strings(data, key))
-    )
+    return derived(data, ("words", key), _words, data, key)
+
+
+def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    values = data.get(key, ())
+    return tuple(str(v) for v in values) if isinstance(values, list) else ()
+
+
+def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in data_strings(data, key))
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,11 @@ def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, ob
 
 def _promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
     """The promotional phrase lists as one tuple, made once per data table."""
-    return derived(
-        data, "promo phrases", lambda: tuple(p for k in _PHRASE_LISTS for p in data_strings(data, k))
-    )
+    return derived(data, "promo phrases", _joined_promo_phrases, data)
+
+
+def _joined_promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
+    return tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
 
 
 def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:

@@ -251,12 +251,12 @@ def _phone_regions(analysis: Analysis, ctx: RuleContext) -> tuple[str, ...] | No
     if not isinstance(table, Mapping):
         return tuple(table) if table else None
     language = analysis.language
+    return derived(table, ("phone regions", language), _region_order, table, language)
 
-    def order() -> tuple[str, ...] | None:
-        ordered = [*table.get(language, ()), *(r for rs in table.values() for r in rs)]
-        return tuple(dict.fromkeys(ordered)) or None
 
-    return derived(table, ("phone regions", language), order)
+def _region_order(table: Mapping[str, Any], language: str) -> tuple[str, ...] | None:
+    ordered = [*table.get(language, ()), *(r for rs in table.values() for r in rs)]
+    return tuple(dict.fromkeys(ordered)) or None
 
 
 def _personal_data(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
