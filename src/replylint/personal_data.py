@@ -15,7 +15,7 @@ import string
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import phonenumbers
 from stdnum import iban, luhn
@@ -335,7 +335,6 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lower = text.lower()
         self.digits = 0
         self.run_starts: list[int] = []  # where each run of digits begins
         previous = -2
@@ -345,6 +344,10 @@ class _Scan:
                 self.run_starts.append(position)
             previous = position
             self.digits += 1
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
 
     def digit_led(self, pattern: re.Pattern[str], back: int) -> Iterator[re.Match[str]]:
         """What `pattern.finditer(text)` finds, for a pattern whose matches all start
