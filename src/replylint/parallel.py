@@ -39,13 +39,16 @@ import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replylint.checker import Checker, Linted, Unit
 from replylint.config import ConfigError, ConfigLayer
 from replylint.inputs import STDIN, InputError, is_document
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 MIN_PARALLEL_REPLIES = 200
 # Measured with forked workers on 2 cores (critical path: the main process's CPU
@@ -59,8 +62,13 @@ MIN_PARALLEL_REPLIES = 200
 AUTO_PARALLEL_REPLIES = 1000
 # Rough bytes per record in a JSON / YAML collection, to estimate without parsing.
 _BYTES_PER_RECORD = 400
-# Units in flight per worker: enough to keep every worker busy, few enough to bound memory.
-_WINDOW_PER_WORKER = 4
+# Replies in flight per worker: enough work queued to keep a worker busy while the
+# main process is held up (building a pipeline for a language first met takes
+# ~0.2 s, as long as ~300 replies), few enough to bound memory. Counted in
+# replies, not units: a unit of documents holds 16 replies, one of records 128, and
+# four document units (the old window) drained before the main process was back,
+# leaving the worker idle.
+_WINDOW_REPLIES_PER_WORKER = 512
 
 
 def plan_jobs(requested: int | None, estimated: int) -> int:
@@ -139,29 +147,83 @@ def start_method() -> str:
     return "spawn"
 
 
+# --- who lints a unit ---------------------------------------------------------------
+
+_NEVER = 1 << 62
+
+
+class _Claims:
+    """Which units a worker may still start, shared by all processes of a pool.
+
+    Units are numbered in input order. A worker starts unit `n` only if the main
+    process has not taken it back; the main process takes back only a unit that
+    no worker has started, nor any unit after it (workers start units in order).
+    Two integers under one lock: the first unit taken back, and one past the
+    last unit started. A future cannot do this: cancelling one that is still
+    queued in `ProcessPoolExecutor` races with a worker dying (Python 3.11
+    raises `InvalidStateError` in the executor's thread).
+    """
+
+    def __init__(self, context: Any) -> None:
+        self._shared = context.Array("q", [_NEVER, 0])
+
+    def start(self, number: int) -> bool:
+        """Worker: may unit `number` be linted here?"""
+        shared = self._shared
+        with shared.get_lock():
+            if number >= shared[0]:
+                return False
+            shared[1] = max(shared[1], number + 1)
+            return True
+
+    @property
+    def started(self) -> int:
+        """Units workers have started (one past the last one's number)."""
+        with self._shared.get_lock():
+            return int(self._shared[1])
+
+    def take_back(self, number: int) -> bool:
+        """Main process: unit `number` is ours, unless a worker has started it (or a later one)."""
+        shared = self._shared
+        with shared.get_lock():
+            if number < shared[1]:
+                return False
+            shared[0] = min(shared[0], number)
+            return True
+
+
 # --- worker side ------------------------------------------------------------------
 
 _worker_checker: Checker | None = None
+_worker_claims: _Claims | None = None
+_TAKEN_BACK = ("taken-back",)
 
 
 def _init_worker(
-    cli_layer: ConfigLayer | None, explicit_config: Path | None, defaults: dict[str, Any]
+    claims: _Claims,
+    cli_layer: ConfigLayer | None,
+    explicit_config: Path | None,
+    defaults: dict[str, Any],
 ) -> None:
     """Spawned worker: build a checker (imports spaCy, builds pipelines: ~1 s CPU)."""
-    global _worker_checker
+    global _worker_checker, _worker_claims
+    _worker_claims = claims
     _worker_checker = Checker(
         cli_layer=cli_layer, explicit_config=explicit_config, defaults=defaults
     )
 
 
-def _adopt_checker(checker: Checker) -> None:
+def _adopt_checker(claims: _Claims, checker: Checker) -> None:
     """Forked worker: the parent's checker, already warm, shared copy-on-write."""
-    global _worker_checker
+    global _worker_checker, _worker_claims
+    _worker_claims = claims
     _worker_checker = checker
 
 
-def _lint_unit(unit: Unit) -> list[Linted | InputError] | tuple[str, str, str]:
-    assert _worker_checker is not None, "worker not initialised"
+def _lint_unit(number: int, unit: Unit) -> list[Linted | InputError] | tuple[str, ...]:
+    assert _worker_checker is not None and _worker_claims is not None, "worker not initialised"
+    if not _worker_claims.start(number):
+        return _TAKEN_BACK  # the main process lints it
     try:
         return _worker_checker.lint_unit(unit)
     except ConfigError as exc:  # its constructor's arguments are not its args: no pickling
@@ -201,12 +263,30 @@ class _Batches(Iterator[list["Linted | InputError"]]):
         self._pool.abort()
 
 
+class _Slot:
+    """One unit of the window: sent to a worker (`future`) and/or linted here (`result`)."""
+
+    __slots__ = ("future", "number", "result", "unit")
+
+    def __init__(self, number: int, unit: Unit) -> None:
+        self.number = number
+        self.unit = unit
+        self.future: Future[Any] | None = None
+        self.result: list[Linted | InputError] | None = None
+
+    def done(self) -> bool:
+        return self.result is not None or (self.future is not None and self.future.done())
+
+
 class _Pool:
     """`jobs - 1` worker processes, and the main process lints too.
 
-    The main process keeps each worker `_WINDOW_PER_WORKER` units ahead; when they
-    are, it lints the next unit itself rather than wait. So `--jobs 2` starts one
-    worker, not two: one process less to start, one copy of the pipelines less.
+    The main process keeps each worker `_WINDOW_REPLIES_PER_WORKER` replies ahead;
+    when they are, it lints the next unit itself rather than wait. So `--jobs 2`
+    starts one worker, not two: one process less to start, one copy of the
+    pipelines less. Once the input is all read, the main process takes back the
+    units no worker has started, last first (see `_Claims`), and lints them
+    itself, so all processes finish together however large the window was.
 
     fork: the main process lints the first unit (building the pipelines for the
     languages seen, the phrase tables, langdetect's profiles), freezes the objects
@@ -218,20 +298,23 @@ class _Pool:
 
     def __init__(self, checker: Checker, units: Iterator[Unit], jobs: int) -> None:
         import multiprocessing
-        from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor
 
         self.checker = checker
         self.units = units
         self.workers = jobs - 1
-        self.limit = self.workers * _WINDOW_PER_WORKER
-        # Submission order: futures (workers) and finished lists (the main process).
-        self.window: deque[Future[Any] | list[Linted | InputError]] = deque()
-        self.submitted = 0  # futures in the window
+        self.limit = self.workers * _WINDOW_REPLIES_PER_WORKER
+        self.window: deque[_Slot] = deque()  # in input order
+        self.numbered = 0  # units so far
+        self.submitted = 0  # replies in the window sent to workers
+        self.held = 0  # replies in the whole window
         self.method = start_method()
+        context = multiprocessing.get_context(self.method)
+        self.claims = _Claims(context)
         if self.method == "fork":
             first = next(units, None)
             if first is not None:
-                self.window.append(checker.lint_unit(first))
+                self._lint_here(first)
             # Nothing buffered for a child to write again when it exits.
             sys.stdout.flush()
             sys.stderr.flush()
@@ -239,16 +322,16 @@ class _Pool:
             gc.freeze()
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=context,
                 initializer=_adopt_checker,
-                initargs=(checker,),
+                initargs=(self.claims, checker),
             )
         else:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=_init_worker,
-                initargs=checker.settings(),
+                initargs=(self.claims, *checker.settings()),
             )
         try:
             # The first submission starts (forks) every worker, before this call returns.
@@ -263,38 +346,67 @@ class _Pool:
             unit = next(self.units, None)
             if unit is None:
                 return
-            self.window.append(self.executor.submit(_lint_unit, unit))
-            self.submitted += 1
+            self._submit(unit)
+
+    def _slot(self, unit: Unit) -> _Slot:
+        slot = _Slot(self.numbered, unit)
+        self.numbered += 1
+        self.window.append(slot)
+        self.held += unit.size
+        return slot
+
+    def _submit(self, unit: Unit) -> None:
+        slot = self._slot(unit)
+        slot.future = self.executor.submit(_lint_unit, slot.number, unit)
+        self.submitted += unit.size
+
+    def _lint_here(self, unit: Unit) -> None:
+        self._slot(unit).result = self.checker.lint_unit(unit)
+
+    def _take_back(self) -> bool:
+        """Lint here the last unit no worker has started; False when there is none."""
+        for slot in reversed(self.window):
+            if slot.result is not None:
+                continue
+            if not self.claims.take_back(slot.number):
+                return False  # started, and so is every unit before it
+            self.submitted -= slot.unit.size
+            slot.result = self.checker.lint_unit(slot.unit)
+            return True
+        return False
 
     def _head(self) -> list[Linted | InputError]:
-        first = self.window.popleft()
-        if isinstance(first, list):
-            return first
-        self.submitted -= 1
-        return _unpack(first.result())
+        slot = self.window.popleft()
+        self.held -= slot.unit.size
+        if slot.result is not None:
+            return slot.result  # linted here (a worker that got it skips it)
+        assert slot.future is not None
+        self.submitted -= slot.unit.size
+        return _unpack(slot.future.result())
 
     def abort(self) -> None:
-        for pending in self.window:
-            if not isinstance(pending, list):
-                pending.cancel()
+        for slot in self.window:
+            if slot.future is not None:
+                slot.future.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
-    def results(self) -> Iterator[list[Linted | InputError]]:
+    def results(self) -> Generator[list[Linted | InputError], None, None]:
         from concurrent.futures.process import BrokenProcessPool
 
-        window, checker, limit = self.window, self.checker, self.limit
+        window, limit = self.window, self.limit
         try:
             for unit in self.units:
                 if self.submitted < limit:
-                    window.append(self.executor.submit(_lint_unit, unit))
-                    self.submitted += 1
+                    self._submit(unit)
                 else:
-                    window.append(checker.lint_unit(unit))
-                while window and (isinstance(window[0], list) or window[0].done()):
+                    self._lint_here(unit)
+                while window and window[0].done():
                     yield self._head()
-                if len(window) > 4 * limit:  # a slow unit at the head: wait for it
+                if self.held > 4 * limit:  # a slow unit at the head: wait for it
                     yield self._head()
             while window:
+                if not window[0].done() and self._take_back():
+                    continue
                 yield self._head()
         except BaseException as exc:
             self.abort()

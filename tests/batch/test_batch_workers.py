@@ -7,12 +7,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from batch_support import Runner, run_in_terminal, write_jsonl
 
-from replylint.checker import Checker, Linted
+from replylint.checker import Checker, Linted, Unit
 from replylint.inputs import InputError
 from replylint.parallel import START_METHOD_VARIABLE, WorkerError, lint_units, start_method
 
@@ -95,14 +96,29 @@ def test_start_method_policy(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_killed_worker_is_an_error_not_a_hang(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A worker dies in the middle of a unit: that unit's results are lost, so the
+    run fails (units it had not started are linted by the main process instead)."""
     monkeypatch.setenv(START_METHOD_VARIABLE, "fork")
     path = write_jsonl(tmp_path / "r.jsonl", records(400))
     checker = Checker()
     files = checker.prepare([str(path)])
+    main = os.getpid()
+    lint_unit = Checker.lint_unit
+
+    def stalls_in_the_worker(self: Checker, unit: Unit) -> list[Linted | InputError]:
+        if os.getpid() != main:
+            time.sleep(60)  # killed long before
+        return lint_unit(self, unit)
+
+    monkeypatch.setattr(Checker, "lint_unit", stalls_in_the_worker)
     batches = lint_units(checker, checker.units(files, records_per_unit=8), 2)
     import multiprocessing
 
     (worker,) = multiprocessing.active_children()
+    claims = batches._pool.claims  # type: ignore[attr-defined]
+    waited = time.monotonic()
+    while not claims.started and time.monotonic() - waited < 30:
+        time.sleep(0.01)  # until the worker is inside a unit
     os.kill(worker.pid, signal.SIGKILL)
     with pytest.raises(WorkerError):
         list(batches)
@@ -130,3 +146,35 @@ def test_workers_stop_when_the_report_cannot_be_opened(tmp_path: Path, run: Runn
     assert result.returncode == 2, result.stderr
     assert "cannot write replies.jsonl/report.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+class _SlowWorkerChecker:
+    """Stands in for a Checker: each result names the process that linted the unit;
+    units sent to a worker take a while, so the main process ends up ahead."""
+
+    def __init__(self) -> None:
+        self.main = os.getpid()
+
+    def lint_unit(self, unit: Unit) -> list[tuple[int, str]]:
+        if os.getpid() != self.main:
+            time.sleep(0.02)
+        return [(os.getpid(), path) for path in unit.documents]
+
+
+@needs_fork
+def test_main_process_takes_back_units_no_worker_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the input is read, the tail the worker has not started is linted here:
+    results stay in input order and the worker is not left with the whole window."""
+    monkeypatch.setenv(START_METHOD_VARIABLE, "fork")
+    checker = _SlowWorkerChecker()
+    units = [Unit(documents=(f"doc{i}",)) for i in range(200)]
+    results = [item for batch in lint_units(checker, iter(units), 2) for item in batch]  # type: ignore[arg-type]
+    assert [path for _, path in results] == [f"doc{i}" for i in range(200)]
+    by_main = [i for i, (pid, _) in enumerate(results) if pid == checker.main]
+    # The window (512 replies) holds every unit, so without taking back the worker
+    # would lint all but the first; a 20 ms unit there against a fast one here
+    # leaves most of the tail to this process.
+    assert len(by_main) > 100
+    assert by_main[-1] == 199
