@@ -69,7 +69,9 @@ SHAPES = {
     "files": "1 · {n:,} files, one reply each",
     "jsonl": "2 · one JSONL of {n:,} replies",
 }
-ALL_TOOLS = ("replylint", "proselint", "write-good", "textlint")
+ALL_TOOLS = ("replylint", "proselint", "write-good", "textlint", "spacy-floor")
+FLOOR_TOOL = "floor: spaCy alone"
+FLOOR_SCRIPT = Path(__file__).with_name("spacy_floor.py")
 
 TARGET_SHAPE1_SPEEDUP = 2.0
 TARGET_SHAPE2_J1_SPEEDUP = 1.0
@@ -525,6 +527,38 @@ def evaluate_targets(rows: list[Row], shape_labels: dict[str, str]) -> list[Targ
     return targets
 
 
+_SPEED_TARGETS = (
+    ("files", 1, TARGET_SHAPE1_SPEEDUP),
+    ("jsonl", 1, TARGET_SHAPE2_J1_SPEEDUP),
+    ("jsonl", 2, TARGET_SHAPE2_J2_SPEEDUP),
+)
+
+
+def floor_budget(rows: list[Row], shape_labels: dict[str, str]) -> list[str]:
+    """For each speed target: the wall time it allows, what spaCy alone (the floor
+    row) takes of it, and what that leaves per reply for detection, rules and report."""
+    lines = []
+    for shape, jobs, goal in _SPEED_TARGETS:
+        label = shape_labels.get(shape)
+        floor = _peer(rows, label, "floor:") if label else None
+        theirs = _peer(rows, label, "proselint") if label else None
+        if floor is None or theirs is None or not floor.wall or not theirs.wall:
+            continue
+        allowed = theirs.wall / goal
+        left = allowed - floor.wall
+        per_reply = left / floor.replies * 1e6
+        split = (
+            f"; {jobs} processes could share the tokenizing, not the start-up" if jobs > 1 else ""
+        )
+        lines.append(
+            f"{label}, {goal:g}x proselint with --jobs {jobs}: allows {allowed:.2f} s; "
+            f"spaCy alone takes {floor.wall:.2f} s in one process, leaving {left:+.2f} s "
+            f"({per_reply:+,.0f} us per reply) for language detection, seven rules and the "
+            f"report{split}"
+        )
+    return lines
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -686,6 +720,34 @@ def peer_row(
     return row
 
 
+def floor_row(shape: ShapeInput, args: argparse.Namespace, out: Path) -> Row:
+    """Time spacy_floor.py (spaCy start-up + tokenizing, no rule) on one shape."""
+    row = Row(shape.label, shape.name, FLOOR_TOOL, replies=shape.replies)
+    row.command = [sys.executable, str(FLOOR_SCRIPT), str(shape.replylint_path)]
+    row.note = "not a linter: imports, two tokenizers, tokenizing; no rule (spacy_floor.py)"
+
+    def check(result: RunResult) -> str | None:
+        if result.returncode != 0:
+            return f"failed: exit {result.returncode}: {result.stderr_tail() or 'no message'}"
+        return None
+
+    try:
+        measure(
+            row,
+            cwd=None,
+            repeat=args.repeat,
+            warmup=args.warmup,
+            timeout_s=args.timeout,
+            out_dir=out,
+            budget_s=args.row_budget,
+            env=args.child_env,
+            check=check,
+        )
+    except OSError as err:
+        row.status = f"unavailable: {err}"
+    return row
+
+
 def install_peers(args: argparse.Namespace, cache: Path) -> dict[str, Install]:
     installers: dict[str, Callable[[Path, float, bool], Install]] = {
         "proselint": install_proselint,
@@ -731,6 +793,12 @@ def print_report(
     for target in targets:
         print(f"  [{target.mark}] {target.text}: {target.value}")
     print()
+    budget = floor_budget(rows, {row.key: row.shape for row in rows})
+    if budget:
+        print("What spaCy alone leaves of each speed target (floor row):")
+        for line in budget:
+            print(textwrap.fill(line, width=88, initial_indent="  - ", subsequent_indent="    "))
+        print()
     notes = [
         "wall s: whole-process wall time (spawn to exit, interpreter/node startup included),"
         " median of the timed runs; replies/s = replies / that median. CPU s: user + system"
@@ -798,6 +866,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += [
             peer_row(shape, tool, install, args, out_dir) for tool, install in installs.items()
         ]
+        if "spacy-floor" in args.tools:
+            rows.append(floor_row(shape, args, out_dir))
     elapsed = time.perf_counter() - started
 
     shape_labels = {s.name: s.label for s in shapes}
@@ -827,6 +897,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "shapes": [{"name": s.name, "label": s.label, "replies": s.replies} for s in shapes],
             "rows": [_row_json(row, rows) for row in rows],
             "targets": [{"target": t.text, "value": t.value, "passed": t.passed} for t in targets],
+            "floor_budget": floor_budget(rows, shape_labels),
             "elapsed_s": elapsed,
             "load_average_at_start": load_at_start,
         }
