@@ -96,6 +96,36 @@ def test_lemma_lookup_finds_every_form_and_nothing_else() -> None:
     assert LemmaLookup(lookup.block).get("été") == "être"  # as read back from the cache
 
 
+def test_lemma_lookup_across_many_segments() -> None:
+    """Small segments: forms at the start, middle and end of a segment, before the
+    first form, after the last, between two, and prefixes of real forms."""
+    import random
+
+    from replylint.lemma_lookup import LemmaLookup
+
+    class Small(LemmaLookup):
+        SEGMENT = 16
+
+    rng = random.Random(7)
+    letters = "abcdeéz-'"
+    table = {
+        "".join(rng.choice(letters) for _ in range(rng.randrange(1, 7))): str(i) for i in range(400)
+    }
+    lookup = Small(LemmaLookup.from_pairs(table.items()).block)
+    assert len(lookup) == len(table)
+    assert all(lookup.get(form) == lemma for form, lemma in table.items())
+    probes = [
+        "",
+        "\t",
+        "a\nb",
+        "0",
+        "zzzzzzzz",
+        *(form[:-1] for form in table),
+        *(f + "x" for f in table),
+    ]
+    assert [lookup.get(p) for p in probes] == [table.get(p) for p in probes]
+
+
 def test_lemma_cache_is_written_and_read_back(tmp_path: Path) -> None:
     from replylint.lemma_lookup import load_lemma_lookup
 
