@@ -40,3 +40,18 @@ def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
 def test_lemmas_widen_word_forms() -> None:
     doc = process(pipeline("en"), "Apologizing, the children went.")
     assert [t.lemma_ for t in doc if t.is_alpha] == ["apologize", "the", "child", "go"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_blank_pipeline_tokenizes_as_spacy_blank(language: str) -> None:
+    """`_blank` skips `spacy.blank`'s config resolution: same tokenizer, same settings."""
+    from replylint.nlp import _blank, _light_french_import
+
+    ours = _blank(language)
+    with _light_french_import():
+        theirs = spacy.blank(language)
+    assert ours.lang == theirs.lang
+    assert ours.config["nlp"] == theirs.config["nlp"]
+    assert ours.tokenizer.to_bytes() == theirs.tokenizer.to_bytes()
+    text = "Bonjour l'équipe, peut-être demain ? Don't worry: order #123 ships 12/03. :)"
+    assert [t.text for t in ours.make_doc(text)] == [t.text for t in theirs.make_doc(text)]
