@@ -17,9 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-import phonenumbers
-from stdnum import iban, luhn
-
 # Regions phone numbers are read in when they carry no country code.
 DEFAULT_REGIONS: dict[str, tuple[str, ...]] = {"en": ("US", "GB"), "fr": ("FR",)}
 _MIN_PHONE_DIGITS = 7
@@ -284,6 +281,9 @@ def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple
     for candidate in _PHONE_CANDIDATE.finditer(text):
         if sum(map(str.isdigit, candidate.group())) < _MIN_PHONE_DIGITS:
             continue
+        # Imported when first needed: ~20 ms that a run with no such number never pays.
+        import phonenumbers
+
         offset = max(0, candidate.start() - _PHONE_CONTEXT)
         window = text[offset : candidate.end() + _PHONE_CONTEXT]
         for region in regions:
@@ -301,7 +301,12 @@ def is_card_number(candidate: str, context: str = "") -> bool:
     """A full payment card number: 13-19 digits, Luhn-valid, with an issuer prefix
     or the word "card" in `context`."""
     digits = _digits(candidate)
-    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1 or not luhn.is_valid(digits):
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return False
+    # Imported when first needed: ~25 ms that a run with no such number never pays.
+    from stdnum import luhn
+
+    if not luhn.is_valid(digits):
         return False
     return bool(_CARD_ISSUER.match(digits)) or bool(_CARD_WORDS.search(context))
 
@@ -416,6 +421,8 @@ def find_personal_data(
         add(item)
     if digits >= 2:
         for m in scan.digit_led(_IBAN, 2):
+            from stdnum import iban
+
             if iban.is_valid(m.group()):
                 add(PersonalData(m.start(), m.end(), "iban", m.group()))
         for m in _BIRTH_DATE.finditer(text) if _may_name_birth(scan.lower) else ():
