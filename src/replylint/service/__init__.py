@@ -2,8 +2,8 @@
 
 `main(argv)` parses the options, checks the configuration and the audit log path
 before binding anything (exit 2 on a bad one), then runs uvicorn. With
-`--workers N > 1` uvicorn starts N processes, each building the app through
-`app_from_environment()` from the options passed in the environment.
+`--workers N > 1` N processes each build the app through `app_from_environment()`
+from the options passed in the environment (see `workers.py`).
 """
 
 from __future__ import annotations
@@ -209,43 +209,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_workers(workers: int, options: dict[str, Any]) -> int:
-    """uvicorn's multi-process mode, on a listening socket made here.
-
-    uvicorn binds `socket.socket(family)`, whose protocol number is 0; asyncio only
-    sets TCP_NODELAY on sockets that say IPPROTO_TCP, so every worker's answers
-    waited out Nagle's algorithm against the client's delayed ACK (about 40 ms
-    each). A socket created with IPPROTO_TCP gets TCP_NODELAY on every connection.
-    """
+    """`workers` uvicorn processes: one socket each on Linux, else one shared (see
+    `service/workers.py`)."""
     import logging
-    import socket
+    import logging.config
 
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
+    from replylint.service.workers import Supervisor, balances_by_socket, listening_socket
 
-    config = uvicorn.Config(
-        "replylint.service:app_from_environment", factory=True, workers=workers, **options
-    )
+    logging.config.dictConfig(options["log_config"])  # as uvicorn.Config does in each worker
     host, port = options["host"], options["port"]
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    reuse_port = balances_by_socket()
+    sockets: list[Any] = []
     try:
-        sock.bind((host, port))
+        for _ in range(workers if reuse_port else 1):
+            sockets.append(listening_socket(host, port, reuse_port=reuse_port))
+            port = sockets[0].getsockname()[1]  # port 0: the others take the same one
     except OSError as exc:
-        sock.close()
-        return _error(f"cannot listen on {host}:{port}: {exc.strerror}")
-    sock.set_inheritable(True)
+        for sock in sockets:
+            sock.close()
+        return _error(f"cannot listen on {host}:{options['port']}: {exc.strerror}")
     logging.getLogger("uvicorn.error").info(
         "replylint serve on http://%s:%d with %d workers (Press CTRL+C to quit)",
-        host if family == socket.AF_INET else f"[{host}]",
-        sock.getsockname()[1],
+        f"[{host}]" if ":" in host else host,
+        port,
         workers,
     )
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        if reuse_port:
+            return ExitStatus.ERROR if Supervisor(options, sockets).run() else ExitStatus.OK
+        import uvicorn
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn.Config(
+            "replylint.service:app_from_environment", factory=True, workers=workers, **options
+        )
+        Multiprocess(config, sockets=sockets).run()
+        return ExitStatus.OK
     finally:
-        sock.close()
-    return ExitStatus.OK
+        for sock in sockets:
+            sock.close()
 
 
 def _is_loopback(host: str) -> bool:
