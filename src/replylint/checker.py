@@ -60,6 +60,9 @@ class FindingDetail(NamedTuple):
     text: str  # the flagged text
     start_utf16: int  # 1-based columns in UTF-16 code units (SARIF's default)
     end_utf16: int
+    # Documents only: per fix, per edit, the replaced region as (start line, start
+    # column, end line, end column), 1-based, columns in UTF-16 code units.
+    fix_regions: tuple[tuple[tuple[int, int, int, int], ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +93,21 @@ class Linted:
         details = []
         for f in result.findings:
             text = source[f.start : f.end]
+            fix_regions = (
+                tuple(
+                    tuple(_utf16_region(source, index, e.start, e.end) for e in fix.edits)
+                    for fix in f.fixes
+                )
+                if result.is_document
+                else ()
+            )
             details.append(
                 FindingDetail(
                     fingerprint(result.path, result.id, f.rule, text),
                     text,
                     _utf16_column(source, f.start),
                     _utf16_column(source, f.end),
+                    fix_regions,
                 )
             )
         return cls(
@@ -128,6 +140,17 @@ class Linted:
             findings=tuple(self.findings[i] for i in keep),
             details=tuple(self.details[i] for i in keep),
         )
+
+
+def _utf16_region(
+    source: str, index: LineIndex, start: int, end: int
+) -> tuple[int, int, int, int]:
+    return (
+        index.line_col(start)[0] + 1,
+        _utf16_column(source, start),
+        index.line_col(end)[0] + 1,
+        _utf16_column(source, end),
+    )
 
 
 def _utf16_column(source: str, offset: int) -> int:

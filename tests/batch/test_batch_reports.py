@@ -165,3 +165,62 @@ def test_json_library_section(tree: Path, run: Runner) -> None:
     assert data["library"]["missing_faq"] == [
         {"path": "templates/one.md", "id": None, "saved_reply": "One"}
     ]
+
+
+def _offset(text: str, line: int, utf16_column: int) -> int:
+    """A SARIF (line, UTF-16 column) position as an offset into `text`."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    units = 0
+    offset = start
+    while units < utf16_column - 1:
+        units += 2 if ord(text[offset]) > 0xFFFF else 1
+        offset += 1
+    return offset
+
+
+def test_sarif_fixes_replace_regions_of_a_document(tmp_path: Path, run: Runner) -> None:
+    """Applying a result's `fixes` to the file gives the text the JSON fix gives;
+    a collection record (its text escaped inside the file) gets no `fixes`."""
+    source = (
+        "---\nchannel: public\nagent: Marie\n---\n"
+        "Thanks 🙂 for waiting! Your number 06 12 34 56 78 is on file.\n"
+    )
+    (tmp_path / "doc.md").write_text(source, encoding="utf-8")
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [{"id": "r1", "channel": "public", "agent": "Marie", "text": "Call 06 12 34 56 78."}],
+    )
+    sarif = run("check", "doc.md", "export.jsonl", "--format", "sarif", cwd=tmp_path)
+    report = run("check", "doc.md", "--format", "json", cwd=tmp_path)
+    log = json.loads(sarif.stdout)
+    jsonschema.validate(log, json.loads(SCHEMA.read_text("utf-8")), cls=jsonschema.Draft4Validator)
+    results = log["runs"][0]["results"]
+    in_doc = [
+        r
+        for r in results
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "doc.md"
+    ]
+    expected = {
+        f["rule"]: f["fixes"] for f in json.loads(report.stdout)["results"][0]["findings"]
+    }
+    assert {r["ruleId"] for r in in_doc} == {"sensitive-in-private", "signature-present"}
+    for result in in_doc:
+        (fix,) = result["fixes"]
+        (json_fix,) = expected[result["ruleId"]]
+        assert fix["description"]["text"] == json_fix["title"]
+        (change,) = fix["artifactChanges"]
+        assert change["artifactLocation"]["uri"] == "doc.md"
+        fixed = source
+        for replacement in reversed(change["replacements"]):
+            region = replacement["deletedRegion"]
+            start = _offset(fixed, region["startLine"], region["startColumn"])
+            end = _offset(fixed, region["endLine"], region["endColumn"])
+            fixed = fixed[:start] + replacement["insertedContent"]["text"] + fixed[end:]
+        applied = source
+        for edit in reversed(json_fix["edits"]):
+            applied = applied[: edit["start"]] + edit["text"] + applied[edit["end"] :]
+        assert fixed == applied != source
+    in_export = [r for r in results if r["properties"].get("recordId") == "r1"]
+    assert in_export and all("fixes" not in r for r in in_export)

@@ -10,6 +10,10 @@
   (JSONL line, CSV row, YAML / JSON list item; line 1 when unknown); the record id
   and the position inside the reply text are in `properties`, and the message ends
   with `[record ID]`.
+- A finding in a document carries its quick fixes as `fixes` (each edit a
+  `deletedRegion` of the file, UTF-16 columns, and its `insertedContent`); a
+  collection record's fixes are left out, since the reply text sits escaped inside
+  the file (JSON, CSV, YAML) and its edits do not map to a plain region of it.
 - `partialFingerprints["replylintFinding/v1"]` is the baseline fingerprint (path,
   record id, rule, flagged text), so an alert survives unrelated edits.
 - Input errors are `toolExecutionNotifications` of the invocation, which is then
@@ -173,6 +177,8 @@ class Renderer:
             }
             if finding.get("url"):
                 entry["properties"]["url"] = finding["url"]
+            if result.is_document and finding["fixes"]:
+                entry["fixes"] = _fixes(artifact, finding["fixes"], detail.fix_regions)
             self._write(entry)
 
     def _library_result(
@@ -247,6 +253,39 @@ class Renderer:
         self.out.write(f'      "invocations": {indented_json([invocation], 3)},\n')
         self.out.write(f'      "properties": {indented_json(properties, 3)}\n')
         self.out.write("    }\n  ]\n}\n")
+
+
+def _fixes(
+    artifact: dict[str, Any],
+    fixes: Sequence[Mapping[str, Any]],
+    regions: Sequence[Sequence[tuple[int, int, int, int]]],
+) -> list[dict[str, Any]]:
+    """A finding's quick fixes as SARIF `fixes`: each replaces regions of the file."""
+    return [
+        {
+            "description": {"text": fix["title"]},
+            "artifactChanges": [
+                {
+                    "artifactLocation": artifact,
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": start_line,
+                                "startColumn": start_column,
+                                "endLine": end_line,
+                                "endColumn": end_column,
+                            },
+                            "insertedContent": {"text": edit["text"]},
+                        }
+                        for edit, (start_line, start_column, end_line, end_column) in zip(
+                            fix["edits"], edit_regions, strict=True
+                        )
+                    ],
+                }
+            ],
+        }
+        for fix, edit_regions in zip(fixes, regions, strict=True)
+    ]
 
 
 def _entry_location(entry: LibraryEntry) -> dict[str, Any]:
