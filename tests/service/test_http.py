@@ -520,6 +520,51 @@ def test_a_dead_worker_is_replaced_and_stop_ends_every_worker(
     assert not any(Path(f"/proc/{p}").exists() for p in now)
 
 
+def test_two_workers_on_one_shared_socket_where_the_kernel_does_not_balance(
+    tmp_path: Path, config_file: Path
+) -> None:
+    """Where SO_REUSEPORT does not spread connections (macOS, Windows), uvicorn's own
+    supervisor serves every worker from one socket: forced here on Linux."""
+    import subprocess
+    import time
+
+    from .support import STARTUP_TIMEOUT_S, free_port
+
+    port = free_port()
+    code = (
+        "import sys, replylint.service.workers as w; w.balances_by_socket = lambda: False; "
+        "from replylint.service import main; sys.exit(main(sys.argv[1:]))"
+    )
+    log_path = tmp_path / "shared.log"
+    command = [sys.executable, "-c", code, "--port", str(port), "--workers", "2"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*command, "--config", str(config_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        answer = httpx.post(f"{url}/v1/check", json={"text": BLOCK_TEXT}, timeout=30)
+        assert answer.json()["verdict"] == "block"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = log_path.read_text()
+    assert "with 2 workers" in text and "Started parent process" in text  # uvicorn's
+    assert "Traceback" not in text
+
+
 def test_serve_refuses_bad_config(tmp_path: Path) -> None:
     import subprocess
     import sys
