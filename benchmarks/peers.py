@@ -639,6 +639,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def measure_row(
+    row: Row,
+    args: argparse.Namespace,
+    out: Path,
+    *,
+    cwd: Path | None = None,
+    check: Callable[[RunResult], str | None] | None = None,
+) -> bool:
+    """`measure` with the run settings of `args`; False (and the row marked
+    unavailable) when the command cannot be started at all."""
+    try:
+        measure(
+            row,
+            cwd=cwd,
+            repeat=args.repeat,
+            warmup=args.warmup,
+            timeout_s=args.timeout,
+            out_dir=out,
+            budget_s=args.row_budget,
+            env=args.child_env,
+            check=check,
+        )
+    except OSError as err:
+        row.status = f"unavailable: {err}"
+        return False
+    return True
+
+
 def replylint_row(
     shape: ShapeInput, jobs: int, base: list[str] | None, args: argparse.Namespace, out: Path
 ) -> Row:
@@ -662,20 +690,7 @@ def replylint_row(
         counts.append(count_replylint_results(result.stdout_path))
         return None
 
-    try:
-        measure(
-            row,
-            cwd=None,
-            repeat=args.repeat,
-            warmup=args.warmup,
-            timeout_s=args.timeout,
-            out_dir=out,
-            budget_s=args.row_budget,
-            env=args.child_env,
-            check=check,
-        )
-    except OSError as err:
-        row.status = f"unavailable: {err}"
+    if not measure_row(row, args, out, check=check):
         return row
     reported = counts[-1] if counts else None
     if row.ok and reported != shape.replies:
@@ -704,19 +719,7 @@ def peer_row(
     if "rules" in install.extra:
         notes.append(f"rules: {install.extra['rules']}")
     row.note = "; ".join(notes)
-    try:
-        measure(
-            row,
-            cwd=install.cwd,
-            repeat=args.repeat,
-            warmup=args.warmup,
-            timeout_s=args.timeout,
-            out_dir=out,
-            budget_s=args.row_budget,
-            env=args.child_env,
-        )
-    except OSError as err:
-        row.status = f"unavailable: {err}"
+    measure_row(row, args, out, cwd=install.cwd)
     return row
 
 
@@ -731,20 +734,7 @@ def floor_row(shape: ShapeInput, args: argparse.Namespace, out: Path) -> Row:
             return f"failed: exit {result.returncode}: {result.stderr_tail() or 'no message'}"
         return None
 
-    try:
-        measure(
-            row,
-            cwd=None,
-            repeat=args.repeat,
-            warmup=args.warmup,
-            timeout_s=args.timeout,
-            out_dir=out,
-            budget_s=args.row_budget,
-            env=args.child_env,
-            check=check,
-        )
-    except OSError as err:
-        row.status = f"unavailable: {err}"
+    measure_row(row, args, out, check=check)
     return row
 
 
