@@ -520,6 +520,28 @@ def test_a_dead_worker_is_replaced_and_stop_ends_every_worker(
     assert not any(Path(f"/proc/{p}").exists() for p in now)
 
 
+def test_a_second_server_on_a_taken_port_is_refused(tmp_path: Path, config_file: Path) -> None:
+    """Per-worker SO_REUSEPORT sockets must not let a second server share the port."""
+    import subprocess
+    from urllib.parse import urlsplit
+
+    running = start_server(tmp_path, "--config", str(config_file), "--workers", "2")
+    try:
+        port = str(urlsplit(running.url).port)
+        for workers in ("2", "1"):
+            second = subprocess.run(
+                [sys.executable, "-m", "replylint", "serve", "--port", port, "--workers", workers],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert second.returncode == 2, second.stderr
+            if workers == "2":
+                assert "cannot listen" in second.stderr
+    finally:
+        stop_server(running)
+
+
 def test_two_workers_on_one_shared_socket_where_the_kernel_does_not_balance(
     tmp_path: Path, config_file: Path
 ) -> None:

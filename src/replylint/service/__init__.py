@@ -214,20 +214,24 @@ def _run_workers(workers: int, options: dict[str, Any]) -> int:
     import logging
     import logging.config
 
-    from replylint.service.workers import Supervisor, balances_by_socket, listening_socket
+    from replylint.service.workers import (
+        Supervisor,
+        balances_by_socket,
+        listening_socket,
+        listening_sockets,
+    )
 
     logging.config.dictConfig(options["log_config"])  # as uvicorn.Config does in each worker
     host, port = options["host"], options["port"]
     reuse_port = balances_by_socket()
-    sockets: list[Any] = []
     try:
-        for _ in range(workers if reuse_port else 1):
-            sockets.append(listening_socket(host, port, reuse_port=reuse_port))
-            port = sockets[0].getsockname()[1]  # port 0: the others take the same one
+        if reuse_port:
+            sockets = listening_sockets(host, port, workers)
+        else:
+            sockets = [listening_socket(host, port, reuse_port=False)]
     except OSError as exc:
-        for sock in sockets:
-            sock.close()
-        return _error(f"cannot listen on {host}:{options['port']}: {exc.strerror}")
+        return _error(f"cannot listen on {host}:{port}: {exc.strerror}")
+    port = sockets[0].getsockname()[1]
     logging.getLogger("uvicorn.error").info(
         "replylint serve on http://%s:%d with %d workers (Press CTRL+C to quit)",
         f"[{host}]" if ":" in host else host,

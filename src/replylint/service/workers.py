@@ -41,6 +41,26 @@ def balances_by_socket() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """`count` sockets bound to `host:port` with SO_REUSEPORT (port 0: a free one).
+
+    A plain socket is bound first, and closed: SO_REUSEPORT alone would let a
+    second server (another `replylint serve` on the same port, by mistake) share the
+    port and split the traffic silently, where binding should fail."""
+    probe = listening_socket(host, port, reuse_port=False)
+    port = probe.getsockname()[1]
+    probe.close()
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sockets.append(listening_socket(host, port, reuse_port=True))
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
 def listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     """A bound TCP socket for `host:port` (port 0: any free one).
 
