@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,59 @@ async def test_no_actions_outside_findings(client: LanguageClient) -> None:
         )
     )
     assert not result
+
+
+JSONL_LIBRARY = (
+    '{"id": "one", "text": "Hi Sam,\\nhey guys, the parcel left today.\\nMarie"}\n'
+    '{"id": "two", "replylint-ignore": "brevity", "text": "hey guys, it shipped. Marie"}\n'
+)
+JSON_LIBRARY = """\
+[
+  {
+    "id": "one",
+    "text": "Hi Sam, hey guys, the parcel left today. Marie"
+  },
+  {
+    "id": "two",
+    "text": "hey guys, it shipped. Marie"
+  }
+]
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "language_id", "text"),
+    [("library.jsonl", "jsonl", JSONL_LIBRARY), ("library.json", "json", JSON_LIBRARY)],
+)
+async def test_ignore_rule_in_one_record_of_a_collection(
+    client: LanguageClient, name: str, language_id: str, text: str
+) -> None:
+    """The record under the cursor skips the rule; the other record still has it."""
+    uri = open_doc(client, name, text, language_id=language_id)
+    guys = by_code(await published(client, uri, version=1), "test-guys")
+    assert len(guys) == 2
+    second = max(guys, key=lambda d: d.range.start.line)
+    action = titled(await actions_for(client, uri, second), "Ignore test-guys in this record")
+    assert list(action.diagnostics) == [second]
+    edited = apply_text_edits(text, edits_for(action.edit, uri))
+    if language_id == "jsonl":
+        first, changed = edited.splitlines()
+        assert first == text.splitlines()[0]  # the other record is untouched
+        assert json.loads(changed)["replylint-ignore"] == "brevity, test-guys"
+    else:
+        records = json.loads(edited)
+        assert "replylint-ignore" not in records[0]
+        assert records[1]["replylint-ignore"] == ["test-guys"]
+        assert '    "replylint-ignore": ["test-guys"],\n    "id": "two",' in edited  # its layout
+    change_doc(client, uri, 2, edited)
+    [left] = by_code(await published(client, uri, version=2), "test-guys")
+    assert left.range.start.line == min(d.range.start.line for d in guys)
+
+
+async def test_no_record_ignore_in_a_yaml_collection(client: LanguageClient) -> None:
+    text = "- id: one\n  text: 'hey guys, the parcel left today. Marie'\n"
+    uri = open_doc(client, "library.yaml", text, language_id="yaml")
+    [guys] = by_code(await published(client, uri, version=1), "test-guys")
+    titles = [a.title for a in await actions_for(client, uri, guys)]
+    assert "Replace with 'hey folks'" in titles
+    assert not any("Ignore" in title for title in titles)

@@ -4,6 +4,8 @@ For every finding in the requested range:
 - each of its fixes, as a quick fix;
 - "Ignore <rule> in this document": adds the rule to `replylint-ignore` in the
   reply's front matter (creating the front matter if needed);
+- "Ignore <rule> in this record" (JSON / JSONL collections): the same in the
+  record under the cursor (`record_ignore.py`);
 - "Disable <rule> in the workspace config": `[rules.<rule>] enabled = false` in
   the config file in force (replylint.toml, or [tool.replylint.rules.<rule>] in
   pyproject.toml), or a new replylint.toml in the workspace folder.
@@ -29,6 +31,7 @@ from replylint.lsp.front_matter import ignore_rule_edit
 from replylint.lsp.linting import REPLY, LintOutcome
 from replylint.lsp.open_documents import path_to_uri
 from replylint.lsp.positions import PositionIndex
+from replylint.lsp.record_ignore import ignore_rule_in_record
 from replylint.model import Edit, Finding
 
 # A config file's current text, its URI and, when open in the editor, its version.
@@ -138,22 +141,22 @@ def code_actions(
     rules = list(dict.fromkeys(f.rule for f in findings))
     for rule in rules:
         group = [f for f in findings if f.rule == rule]
-        if request.outcome.kind == REPLY:
-            edit = ignore_rule_edit(request.outcome.text, rule)
-            if edit is not None:
-                actions.append(
-                    types.CodeAction(
-                        title=f"Ignore {rule} in this document",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=attached(group),
-                        edit=_workspace_edit(
-                            request.support,
-                            request.uri,
-                            request.version,
-                            _text_edits(index, [edit]),
-                        ),
-                    )
+        ignore = _ignore_here(request, rule, group)
+        if ignore is not None:
+            title, edit, covered = ignore
+            actions.append(
+                types.CodeAction(
+                    title=title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=attached(covered),
+                    edit=_workspace_edit(
+                        request.support,
+                        request.uri,
+                        request.version,
+                        _text_edits(index, [edit]),
+                    ),
                 )
+            )
         disable = _disable_in_config(request, rule)
         if disable is not None:
             title, workspace_edit = disable
@@ -166,6 +169,26 @@ def code_actions(
                 )
             )
     return actions
+
+
+def _ignore_here(
+    request: ActionRequest, rule: str, group: list[Finding]
+) -> tuple[str, Edit, list[Finding]] | None:
+    """Skip `rule` in this reply document, or in the JSON record of the first
+    finding: (title, edit, the findings it resolves)."""
+    outcome = request.outcome
+    if outcome.kind == REPLY:
+        edit = ignore_rule_edit(outcome.text, rule)
+        return None if edit is None else (f"Ignore {rule} in this document", edit, group)
+    at = group[0].start
+    for start, end in outcome.records:
+        if start <= at < end:
+            edit = ignore_rule_in_record(outcome.text, start, rule)
+            if edit is None:
+                return None
+            covered = [f for f in group if start <= f.start < end]
+            return f"Ignore {rule} in this record", edit, covered
+    return None
 
 
 def _disable_in_config(request: ActionRequest, rule: str) -> tuple[str, types.WorkspaceEdit] | None:

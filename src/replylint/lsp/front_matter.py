@@ -33,7 +33,9 @@ def _newline(text: str) -> str:
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
-def _listed(value: Any) -> list[str] | None:
+def listed_rules(value: Any) -> list[str] | None:
+    """A `replylint-ignore` value as rule names (a list, or a comma-separated
+    string, as the engine reads it); None for any other value."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -70,7 +72,7 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
             for key, value in root.value:
                 if getattr(key, "value", None) != IGNORE_KEY:
                     continue
-                names = _listed(_construct(value))
+                names = listed_rules(_construct(value))
                 if names is None:
                     return None
                 if rule in names:
@@ -108,5 +110,5 @@ def _ignores(text: str, rule: str) -> bool:
         doc = parse_document(text)
     except (DocumentError, RecordError):
         return False
-    names = _listed(doc.front_matter.get(IGNORE_KEY))
+    names = listed_rules(doc.front_matter.get(IGNORE_KEY))
     return names is not None and rule in names

@@ -87,6 +87,8 @@ class LintOutcome:
     rule_errors: tuple[str, ...] = ()
     internal_errors: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()  # config / settings problems to show once
+    # JSON / JSONL collections: where each record's object starts and ends.
+    records: tuple[tuple[int, int], ...] = ()
 
 
 class Stale(Exception):
@@ -274,4 +276,5 @@ def _lint_collection(
         tuple(problems),
         tuple(rule_errors),
         tuple(internal),
+        records=tuple((e.start, e.end) for e in entries) if kind in ("json", "jsonl") else (),
     )

@@ -217,6 +217,24 @@ def _json_value(source: str, i: int) -> tuple[Any, int]:
     return _scalar(source, i)
 
 
+def json_object_members(
+    source: str, start: int
+) -> tuple[dict[str, tuple[int, int, Any]], int] | None:
+    """The members of the JSON object at `start` in `source` (a record already read
+    by `read_json` / `read_jsonl`) as key -> (value start, value end, value), and
+    where the object ends; None when there is no object there."""
+    try:
+        node, end = _json_value(source, start)
+    except (ValueError, IndexError, RecursionError):
+        return None
+    if not isinstance(node, _JsonObject):
+        return None
+    members = {
+        key: (first, last, _plain(value)) for key, (first, last, value) in node.members.items()
+    }
+    return members, end
+
+
 def _plain(node: Any) -> Any:
     """The Python value of a positional JSON node."""
     if isinstance(node, _JsonObject):
