@@ -1,0 +1,62 @@
+"""`ignore_rule_in_record`: the edit, in the record's layout, or none when unsafe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from replylint.lsp.record_ignore import ignore_rule_in_record
+
+
+def edited(text: str, start: int, rule: str = "brevity") -> str | None:
+    edit = ignore_rule_in_record(text, start, rule)
+    return None if edit is None else text[: edit.start] + edit.text + text[edit.end :]
+
+
+def test_inline_record_gets_the_member_first() -> None:
+    assert edited('{"id": "1", "text": "Hi"}', 0) == (
+        '{"replylint-ignore": ["brevity"], "id": "1", "text": "Hi"}'
+    )
+
+
+def test_pretty_record_keeps_its_line_endings_and_indent() -> None:
+    text = '[\r\n\t{\r\n\t\t"text": "Hi"\r\n\t}\r\n]'
+    result = edited(text, text.index("{"))
+    assert (
+        result == '[\r\n\t{\r\n\t\t"replylint-ignore": ["brevity"],\r\n\t\t"text": "Hi"\r\n\t}\r\n]'
+    )
+    assert json.loads(result)[0]["replylint-ignore"] == ["brevity"]
+
+
+@pytest.mark.parametrize(
+    ("value", "extended"),
+    [
+        ('["tone"]', '["tone", "brevity"]'),
+        ('"tone"', '"tone, brevity"'),
+        ("null", '["brevity"]'),
+        ('"é"', '"é, brevity"'),
+    ],
+)
+def test_existing_value_is_extended(value: str, extended: str) -> None:
+    text = f'{{"text": "Hi", "replylint-ignore": {value}}}'
+    assert edited(text, 0) == f'{{"text": "Hi", "replylint-ignore": {extended}}}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"text": "Hi", "replylint-ignore": ["brevity"]}',  # already skipped
+        '{"text": "Hi", "replylint-ignore": "tone,brevity"}',
+        '{"text": "Hi", "replylint-ignore": 3}',  # a value the engine does not read
+        '["not", "an", "object"]',
+    ],
+)
+def test_no_edit_when_nothing_to_do_or_unsafe(text: str) -> None:
+    assert ignore_rule_in_record(text, 0, "brevity") is None
+
+
+def test_a_rule_name_needing_escapes() -> None:
+    result = edited('{"text": "Hi"}', 0, 'odd "name"')
+    assert result is not None
+    assert json.loads(result)["replylint-ignore"] == ['odd "name"']
