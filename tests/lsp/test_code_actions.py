@@ -217,10 +217,28 @@ async def test_ignore_rule_in_one_record_of_a_collection(
     assert left.range.start.line == min(d.range.start.line for d in guys)
 
 
-async def test_no_record_ignore_in_a_yaml_collection(client: LanguageClient) -> None:
-    text = "- id: one\n  text: 'hey guys, the parcel left today. Marie'\n"
+async def test_ignore_rule_in_one_record_of_a_yaml_collection(client: LanguageClient) -> None:
+    text = (
+        "replies:\n"
+        "  - id: one\n    text: 'hey guys, the parcel left today. Marie'\n"
+        "  - id: two\n    text: 'hey guys, it shipped. Marie'\n"
+        "  - {id: three, text: 'hey guys, flow style. Marie'}\n"
+    )
     uri = open_doc(client, "library.yaml", text, language_id="yaml")
-    [guys] = by_code(await published(client, uri, version=1), "test-guys")
-    titles = [a.title for a in await actions_for(client, uri, guys)]
+    guys = sorted(
+        by_code(await published(client, uri, version=1), "test-guys"),
+        key=lambda d: d.range.start.line,
+    )
+    assert len(guys) == 3
+    action = titled(await actions_for(client, uri, guys[1]), "Ignore test-guys in this record")
+    edited = apply_text_edits(text, edits_for(action.edit, uri))
+    assert "  - replylint-ignore: [test-guys]\n    id: two\n" in edited
+    # A flow mapping gets no edit (the rule's own fix is still offered).
+    titles = [a.title for a in await actions_for(client, uri, guys[2])]
     assert "Replace with 'hey folks'" in titles
-    assert not any("Ignore" in title for title in titles)
+    assert not any(title.startswith("Ignore") for title in titles)
+    change_doc(client, uri, 2, edited)
+    left = by_code(await published(client, uri, version=2), "test-guys")
+    lines = edited.splitlines()
+    kept = {i for i, line in enumerate(lines) if "parcel left" in line or "flow style" in line}
+    assert {d.range.start.line for d in left} == kept

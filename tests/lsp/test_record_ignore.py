@@ -60,3 +60,43 @@ def test_a_rule_name_needing_escapes() -> None:
     result = edited('{"text": "Hi"}', 0, 'odd "name"')
     assert result is not None
     assert json.loads(result)["replylint-ignore"] == ['odd "name"']
+
+
+def yaml_edited(text: str, record: int, rule: str = "brevity") -> str | None:
+    from replylint.lsp.record_ignore import ignore_rule_in_yaml_record
+    from replylint.lsp.record_locations import read_yaml
+
+    start = read_yaml(text)[0][record].start
+    edit = ignore_rule_in_yaml_record(text, start, rule)
+    return None if edit is None else text[: edit.start] + edit.text + text[edit.end :]
+
+
+def test_yaml_record_gets_a_first_key_at_its_indentation() -> None:
+    text = "replies:\n  - id: one\n    text: Hi\n  - id: two\n    text: Yo\n"
+    assert yaml_edited(text, 1) == (
+        "replies:\n  - id: one\n    text: Hi\n  - replylint-ignore: [brevity]\n"
+        "    id: two\n    text: Yo\n"
+    )
+
+
+def test_yaml_single_record_file_and_crlf() -> None:
+    assert yaml_edited("id: one\r\ntext: Hi\r\n", 0) == (
+        "replylint-ignore: [brevity]\r\nid: one\r\ntext: Hi\r\n"
+    )
+
+
+def test_yaml_existing_entry_becomes_a_flow_list() -> None:
+    text = "- text: Hi\n  replylint-ignore:\n    - tone\n- text: Yo\n"
+    assert yaml_edited(text, 0) == ("- text: Hi\n  replylint-ignore: [tone, brevity]\n- text: Yo\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- {id: one, text: Hi}\n",  # flow mapping
+        "- text: Hi\n  replylint-ignore: [brevity]\n",  # already skipped
+        "- text: Hi\n  replylint-ignore: {a: 1}\n",  # a value the engine does not read
+    ],
+)
+def test_yaml_no_edit(text: str) -> None:
+    assert yaml_edited(text, 0) is None

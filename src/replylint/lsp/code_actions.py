@@ -4,8 +4,8 @@ For every finding in the requested range:
 - each of its fixes, as a quick fix;
 - "Ignore <rule> in this document": adds the rule to `replylint-ignore` in the
   reply's front matter (creating the front matter if needed);
-- "Ignore <rule> in this record" (JSON / JSONL collections): the same in the
-  record under the cursor (`record_ignore.py`);
+- "Ignore <rule> in this record" (JSON / JSONL / YAML collections): the same in
+  the record under the cursor (`record_ignore.py`);
 - "Disable <rule> in the workspace config": `[rules.<rule>] enabled = false` in
   the config file in force (replylint.toml, or [tool.replylint.rules.<rule>] in
   pyproject.toml), or a new replylint.toml in the workspace folder.
@@ -31,7 +31,7 @@ from replylint.lsp.front_matter import ignore_rule_edit
 from replylint.lsp.linting import REPLY, LintOutcome
 from replylint.lsp.open_documents import path_to_uri
 from replylint.lsp.positions import PositionIndex
-from replylint.lsp.record_ignore import ignore_rule_in_record
+from replylint.lsp.record_ignore import ignore_rule_in_record, ignore_rule_in_yaml_record
 from replylint.model import Edit, Finding
 
 # A config file's current text, its URI and, when open in the editor, its version.
@@ -174,8 +174,8 @@ def code_actions(
 def _ignore_here(
     request: ActionRequest, rule: str, group: list[Finding]
 ) -> tuple[str, Edit, list[Finding]] | None:
-    """Skip `rule` in this reply document, or in the JSON record of the first
-    finding: (title, edit, the findings it resolves)."""
+    """Skip `rule` in this reply document, or in the record of the first finding:
+    (title, edit, the findings it resolves)."""
     outcome = request.outcome
     if outcome.kind == REPLY:
         edit = ignore_rule_edit(outcome.text, rule)
@@ -183,7 +183,8 @@ def _ignore_here(
     at = group[0].start
     for start, end in outcome.records:
         if start <= at < end:
-            edit = ignore_rule_in_record(outcome.text, start, rule)
+            ignore = ignore_rule_in_yaml_record if outcome.kind == "yaml" else ignore_rule_in_record
+            edit = ignore(outcome.text, start, rule)
             if edit is None:
                 return None
             covered = [f for f in group if start <= f.start < end]

@@ -7,6 +7,7 @@ from typing import Any
 
 from replylint.documents import DocumentError, parse_document
 from replylint.engine import IGNORE_KEY
+from replylint.lsp.record_locations import yaml_value
 from replylint.model import Edit
 from replylint.record import RecordError
 
@@ -24,11 +25,13 @@ def _yaml_item(name: str) -> str:
     return f'"{escaped}"'
 
 
-def _flow_list(names: list[str]) -> str:
+def yaml_flow_list(names: list[str]) -> str:
+    """Rule names as a YAML flow sequence: `[brevity, \"odd name\"]`."""
     return "[" + ", ".join(_yaml_item(n) for n in names) + "]"
 
 
-def _newline(text: str) -> str:
+def line_break(text: str) -> str:
+    """The line break `text` uses (its first one), \\n by default."""
     first = text.find("\n")
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
@@ -50,8 +53,8 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
     already). Creates the front matter when there is none."""
     import yaml
 
-    eol = _newline(text)
-    line = f"{IGNORE_KEY}: {_flow_list([rule])}"
+    eol = line_break(text)
+    line = f"{IGNORE_KEY}: {yaml_flow_list([rule])}"
     match = _FRONT_MATTER.match(text)
     if match is None:
         at = 1 if text.startswith("\ufeff") else 0
@@ -72,7 +75,7 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
             for key, value in root.value:
                 if getattr(key, "value", None) != IGNORE_KEY:
                     continue
-                names = listed_rules(_construct(value))
+                names = listed_rules(yaml_value(value))
                 if names is None:
                     return None
                 if rule in names:
@@ -80,25 +83,13 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
                 start = yaml_start + key.start_mark.index
                 end = yaml_start + value.end_mark.index
                 end = start + len(text[start:end].rstrip())
-                edit = Edit(start, end, f"{IGNORE_KEY}: {_flow_list([*names, rule])}")
+                edit = Edit(start, end, f"{IGNORE_KEY}: {yaml_flow_list([*names, rule])}")
             if edit is None:
                 at = yaml_end - 1 if source.endswith("\r") else yaml_end
                 edit = Edit(at, at, f"{eol}{line}")
     if edit is None or not _ignores(_apply(text, edit), rule):
         return None
     return edit
-
-
-def _construct(node: Any) -> Any:
-    import yaml
-
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_document(node)
-    except (yaml.YAMLError, ValueError, TypeError):
-        return None
-    finally:
-        loader.dispose()
 
 
 def _apply(text: str, edit: Edit) -> str:

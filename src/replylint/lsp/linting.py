@@ -87,7 +87,7 @@ class LintOutcome:
     rule_errors: tuple[str, ...] = ()
     internal_errors: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()  # config / settings problems to show once
-    # JSON / JSONL collections: where each record's object starts and ends.
+    # Collections: where each record starts and ends.
     records: tuple[tuple[int, int], ...] = ()
 
 
@@ -276,5 +276,5 @@ def _lint_collection(
         tuple(problems),
         tuple(rule_errors),
         tuple(internal),
-        records=tuple((e.start, e.end) for e in entries) if kind in ("json", "jsonl") else (),
+        records=tuple((e.start, e.end) for e in entries),
     )

@@ -1,21 +1,27 @@
-"""Make one record of a JSON / JSONL collection skip a rule: its `replylint-ignore`.
+"""Make one record of a collection skip a rule: its `replylint-ignore`.
 
-The member is added as the record's first, in the layout of the member after it
-(on its own line in a pretty-printed array, inline in a JSON Lines record), or
-an existing list / comma-separated string is extended. The edited record is
-parsed again and the edit offered only when the engine would now skip the rule.
-YAML collections get no such edit: their layouts (block and flow mappings,
-anchors, comments) leave no single safe place.
+JSON / JSONL: the member is added as the record's first, in the layout of the
+member after it (on its own line in a pretty-printed array, inline in a JSON
+Lines record), or an existing list / comma-separated string is extended.
+
+YAML: a block mapping gets `replylint-ignore: [rule]` as its first key, at that
+key's indentation, or its existing entry is rewritten as a flow list (as in a
+document's front matter, `front_matter.py`). A flow mapping (`{id: 1, text: x}`)
+gets no edit.
+
+Every edit is checked by reading the result again; it is offered only when the
+engine would then skip the rule for that record, and nothing else changed shape.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from replylint.engine import IGNORE_KEY
-from replylint.lsp.front_matter import listed_rules
-from replylint.lsp.record_locations import json_object_members
+from replylint.lsp.front_matter import line_break, listed_rules, yaml_flow_list
+from replylint.lsp.record_locations import json_object_members, read_yaml, yaml_value
 from replylint.model import Edit
 
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -55,3 +61,60 @@ def ignore_rule_in_record(text: str, start: int, rule: str) -> Edit | None:
         return None
     names = listed_rules(data.get(IGNORE_KEY)) if isinstance(data, dict) else None
     return edit if names is not None and rule in names else None
+
+
+def ignore_rule_in_yaml_record(text: str, start: int, rule: str) -> Edit | None:
+    """The edit that makes the YAML record (a mapping) at `start` skip `rule`, or
+    None when it cannot be made safely (or the record skips it already)."""
+    import yaml
+
+    try:
+        roots = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return None
+    node = _mapping_at(roots, start)
+    if node is None or node.flow_style or not node.value:
+        return None
+    edit = None
+    for key, value in node.value:
+        if getattr(key, "value", None) != IGNORE_KEY:
+            continue
+        names = listed_rules(yaml_value(value))
+        if names is None or rule in names:
+            return None
+        first = key.start_mark.index
+        last = first + len(text[first : value.end_mark.index].rstrip())
+        edit = Edit(first, last, f"{IGNORE_KEY}: {yaml_flow_list([*names, rule])}")
+    if edit is None:
+        first_key = node.value[0][0]
+        at, indent = first_key.start_mark.index, " " * first_key.start_mark.column
+        line = f"{IGNORE_KEY}: {yaml_flow_list([rule])}"
+        edit = Edit(at, at, f"{line}{line_break(text)}{indent}")
+    return edit if _yaml_record_ignores(text, start, edit, rule) else None
+
+
+def _mapping_at(roots: list[Any], start: int) -> Any:
+    import yaml
+
+    pending = list(roots)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            if node.start_mark.index == start:
+                return node
+            pending.extend(value for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return None
+
+
+def _yaml_record_ignores(text: str, start: int, edit: Edit, rule: str) -> bool:
+    """Does the edited file read as the same records, with this one skipping `rule`?"""
+    before, _ = read_yaml(text)
+    after, errors = read_yaml(text[: edit.start] + edit.text + text[edit.end :])
+    starts = [entry.start for entry in before]
+    if errors or len(after) != len(before) or start not in starts:
+        return False
+    edited = after[starts.index(start)].data
+    names = listed_rules(edited.get(IGNORE_KEY)) if isinstance(edited, dict) else None
+    return names is not None and rule in names

@@ -468,7 +468,7 @@ def _yaml_records(source: str, root: Any) -> tuple[list[RecordEntry], list[Colle
     return entries, []
 
 
-def _construct(node: Any) -> Any:
+def yaml_value(node: Any) -> Any:
     """The Python value of a composed YAML node (None if it cannot be built)."""
     import yaml
 
@@ -484,7 +484,7 @@ def _construct(node: Any) -> Any:
 def _yaml_entry(source: str, node: Any, default_id: str) -> RecordEntry:
     import yaml
 
-    data = _construct(node)
+    data = yaml_value(node)
     start, end = node.start_mark.index, node.end_mark.index
     if isinstance(node, yaml.MappingNode):
         text_node = None
