@@ -192,25 +192,15 @@ def find_placeholders(
         for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):
             for m in pattern.finditer(text):
                 add(m.start(), m.end(), _slot_name(m.group().strip("{}$%- ")))
-        for m in _BRACES.finditer(text):
-            if _is_slot(m.group("inner"), words):
-                add(m.start(), m.end(), _slot_name(m.group("inner")))
-    if "[" in text:
-        for m in _SQUARE.finditer(text):
-            if _is_slot(m.group("inner"), words):
-                add(m.start(), m.end(), _slot_name(m.group("inner")))
-    if "<" in text:
-        for m in _ANGLE.finditer(text):
+    for delimiter, pattern in _BRACKETED:
+        if delimiter not in text:
+            continue
+        for m in pattern.finditer(text):
             inner = m.group("inner")
-            first = inner.split()[0].lower() if inner.split() else ""
-            if first in HTML_TAGS:
-                continue
+            if delimiter == "<" and inner.split() and inner.split()[0].lower() in HTML_TAGS:
+                continue  # <br>, <a href=...>: markup, not a slot
             if _is_slot(inner, words):
                 add(m.start(), m.end(), _slot_name(inner))
-    if "%" in text:
-        for m in _PERCENT.finditer(text):
-            if _is_slot(m.group("inner"), words):
-                add(m.start(), m.end(), _slot_name(m.group("inner")))
     if "XXX" in text:
         for m in _XXX.finditer(text):
             add(m.start(), m.end(), "xxx")
@@ -230,6 +220,11 @@ def find_placeholders(
         for m in handle.finditer(text):
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)
+
+
+# Bracketed text that is a slot when its words say so ("{first_name}", "[NAME]",
+# "<agent>", "%CUSTOMER%"), by delimiter, in the order they take precedence.
+_BRACKETED = (("{", _BRACES), ("[", _SQUARE), ("<", _ANGLE), ("%", _PERCENT))
 
 
 @lru_cache(maxsize=64)
