@@ -37,7 +37,9 @@ def test_large_reply_is_linted() -> None:
     assert any(f.rule == "brevity" for f in report.findings)
 
 
-@pytest.mark.parametrize("junk", ["(" * 20_000, "[{<" * 7_000, "https://x.example/" + "a/" * 10_000])
+@pytest.mark.parametrize(
+    "junk", ["(" * 20_000, "[{<" * 7_000, "https://x.example/" + "a/" * 10_000]
+)
 def test_long_runs_without_spaces_stay_fast(junk: str) -> None:
     """spaCy's affix splitting is quadratic on such runs (minutes for these);
     the engine hands it one opaque token instead, offsets unchanged."""
@@ -52,3 +54,29 @@ def test_text_longer_than_spacys_default_limit() -> None:
     report = replylint.lint(text, channel="email", language="en")
     assert not report.rule_errors
     assert any(f.rule == "brevity" for f in report.findings)
+
+
+UNSIGNED = "Thanks for waiting, your parcel left our warehouse today."
+
+
+@pytest.mark.parametrize(
+    ("ignored", "skipped"),
+    [
+        ("signature-present", True),
+        (" brevity ,signature-present,", True),  # comma-separated, spaces and all
+        (["signature-present"], True),
+        ("brevity", False),
+        (3, False),  # not a value the engine reads: nothing is skipped
+        (None, False),
+    ],
+)
+def test_a_record_skips_the_rules_it_names(ignored: object, skipped: bool) -> None:
+    from replylint.engine import IGNORE_KEY, Engine
+    from replylint.model import Reply
+
+    reply = Reply(UNSIGNED, channel="public", extra={IGNORE_KEY: ignored})
+    rules = {f.rule for f in Engine().lint(reply).findings}
+    assert "signature-present" in {
+        f.rule for f in Engine().lint(Reply(UNSIGNED, channel="public")).findings
+    }
+    assert ("signature-present" not in rules) is skipped

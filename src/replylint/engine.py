@@ -195,9 +195,16 @@ class Engine:
 
 
 def _ignored_rules(reply: Reply) -> frozenset[str]:
-    value = reply.extra.get(IGNORE_KEY)
+    return frozenset(ignored_rule_names(reply.extra.get(IGNORE_KEY)) or ())
+
+
+def ignored_rule_names(value: object) -> list[str] | None:
+    """A `replylint-ignore` value as the rule names it skips: a list, or a
+    comma-separated string; None (nothing skipped) for any other value."""
+    if value is None:
+        return []
     if isinstance(value, str):
-        return frozenset(v.strip() for v in value.split(","))
+        return [name.strip() for name in value.split(",") if name.strip()]
     if isinstance(value, list):
-        return frozenset(str(v) for v in value)
-    return frozenset()
+        return [str(name) for name in value]
+    return None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from replylint.documents import DocumentError, parse_document
-from replylint.engine import IGNORE_KEY
+from replylint.engine import IGNORE_KEY, ignored_rule_names
 from replylint.lsp.record_locations import yaml_value
 from replylint.model import Edit
 from replylint.record import RecordError
@@ -36,18 +35,6 @@ def line_break(text: str) -> str:
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
-def listed_rules(value: Any) -> list[str] | None:
-    """A `replylint-ignore` value as rule names (a list, or a comma-separated
-    string, as the engine reads it); None for any other value."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return None
-
-
 def ignore_rule_edit(text: str, rule: str) -> Edit | None:
     """The edit that makes this document skip `rule`, or None if it cannot (or does
     already). Creates the front matter when there is none."""
@@ -75,7 +62,7 @@ def ignore_rule_edit(text: str, rule: str) -> Edit | None:
             for key, value in root.value:
                 if getattr(key, "value", None) != IGNORE_KEY:
                     continue
-                names = listed_rules(yaml_value(value))
+                names = ignored_rule_names(yaml_value(value))
                 if names is None:
                     return None
                 if rule in names:
@@ -101,5 +88,5 @@ def _ignores(text: str, rule: str) -> bool:
         doc = parse_document(text)
     except (DocumentError, RecordError):
         return False
-    names = listed_rules(doc.front_matter.get(IGNORE_KEY))
+    names = ignored_rule_names(doc.front_matter.get(IGNORE_KEY))
     return names is not None and rule in names

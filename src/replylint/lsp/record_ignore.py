@@ -19,8 +19,8 @@ import json
 import re
 from typing import Any
 
-from replylint.engine import IGNORE_KEY
-from replylint.lsp.front_matter import line_break, listed_rules, yaml_flow_list
+from replylint.engine import IGNORE_KEY, ignored_rule_names
+from replylint.lsp.front_matter import line_break, yaml_flow_list
 from replylint.lsp.record_locations import json_object_members, read_yaml, yaml_value
 from replylint.model import Edit
 
@@ -47,7 +47,7 @@ def ignore_rule_in_record(text: str, start: int, rule: str) -> Edit | None:
             edit = Edit(gap.end(), gap.end(), f"{entry}, ")
     else:
         value_start, value_end, value = current
-        names = listed_rules(value)
+        names = ignored_rule_names(value)
         if names is None or rule in names:
             return None
         extended: list[str] | str = (
@@ -59,7 +59,7 @@ def ignore_rule_in_record(text: str, start: int, rule: str) -> Edit | None:
         data = json.loads(record)
     except ValueError:
         return None
-    names = listed_rules(data.get(IGNORE_KEY)) if isinstance(data, dict) else None
+    names = ignored_rule_names(data.get(IGNORE_KEY)) if isinstance(data, dict) else None
     return edit if names is not None and rule in names else None
 
 
@@ -79,7 +79,7 @@ def ignore_rule_in_yaml_record(text: str, start: int, rule: str) -> Edit | None:
     for key, value in node.value:
         if getattr(key, "value", None) != IGNORE_KEY:
             continue
-        names = listed_rules(yaml_value(value))
+        names = ignored_rule_names(yaml_value(value))
         if names is None or rule in names:
             return None
         first = key.start_mark.index
@@ -116,5 +116,5 @@ def _yaml_record_ignores(text: str, start: int, edit: Edit, rule: str) -> bool:
     if errors or len(after) != len(before) or start not in starts:
         return False
     edited = after[starts.index(start)].data
-    names = listed_rules(edited.get(IGNORE_KEY)) if isinstance(edited, dict) else None
+    names = ignored_rule_names(edited.get(IGNORE_KEY)) if isinstance(edited, dict) else None
     return names is not None and rule in names
