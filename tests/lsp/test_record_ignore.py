@@ -10,7 +10,7 @@ from replylint.lsp.record_ignore import ignore_rule_in_record
 
 
 def edited(text: str, start: int, rule: str = "brevity") -> str | None:
-    edit = ignore_rule_in_record(text, start, rule)
+    edit = ignore_rule_in_record(text, [(start, len(text))], 0, rule)
     return None if edit is None else text[: edit.start] + edit.text + text[edit.end :]
 
 
@@ -53,7 +53,7 @@ def test_existing_value_is_extended(value: str, extended: str) -> None:
     ],
 )
 def test_no_edit_when_nothing_to_do_or_unsafe(text: str) -> None:
-    assert ignore_rule_in_record(text, 0, "brevity") is None
+    assert ignore_rule_in_record(text, [(0, len(text))], 0, "brevity") is None
 
 
 def test_a_rule_name_needing_escapes() -> None:
@@ -66,8 +66,8 @@ def yaml_edited(text: str, record: int, rule: str = "brevity") -> str | None:
     from replylint.lsp.record_ignore import ignore_rule_in_yaml_record
     from replylint.lsp.record_locations import read_yaml
 
-    start = read_yaml(text)[0][record].start
-    edit = ignore_rule_in_yaml_record(text, start, rule)
+    records = [(entry.start, entry.end) for entry in read_yaml(text)[0]]
+    edit = ignore_rule_in_yaml_record(text, records, record, rule)
     return None if edit is None else text[: edit.start] + edit.text + text[edit.end :]
 
 

@@ -181,10 +181,10 @@ def _ignore_here(
         edit = ignore_rule_edit(outcome.text, rule)
         return None if edit is None else (f"Ignore {rule} in this document", edit, group)
     at = group[0].start
-    for start, end in outcome.records:
+    for index, (start, end) in enumerate(outcome.records):
         if start <= at < end:
             ignore = ignore_rule_in_yaml_record if outcome.kind == "yaml" else ignore_rule_in_record
-            edit = ignore(outcome.text, start, rule)
+            edit = ignore(outcome.text, outcome.records, index, rule)
             if edit is None:
                 return None
             covered = [f for f in group if start <= f.start < end]

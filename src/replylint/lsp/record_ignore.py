@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from replylint.engine import IGNORE_KEY, ignored_rule_names
@@ -27,9 +28,12 @@ from replylint.model import Edit
 _SPACE = re.compile(r"[ \t\r\n]*")
 
 
-def ignore_rule_in_record(text: str, start: int, rule: str) -> Edit | None:
-    """The edit that makes the JSON record at `start` skip `rule`, or None when it
-    cannot be made (or the record skips it already)."""
+def ignore_rule_in_record(
+    text: str, records: Sequence[tuple[int, int]], index: int, rule: str
+) -> Edit | None:
+    """The edit that makes JSON record `index` (of `records`, their spans in
+    `text`) skip `rule`, or None when it cannot be made (or it skips it already)."""
+    start = records[index][0]
     found = json_object_members(text, start)
     if found is None:
         return None
@@ -63,11 +67,15 @@ def ignore_rule_in_record(text: str, start: int, rule: str) -> Edit | None:
     return edit if names is not None and rule in names else None
 
 
-def ignore_rule_in_yaml_record(text: str, start: int, rule: str) -> Edit | None:
-    """The edit that makes the YAML record (a mapping) at `start` skip `rule`, or
-    None when it cannot be made safely (or the record skips it already)."""
+def ignore_rule_in_yaml_record(
+    text: str, records: Sequence[tuple[int, int]], index: int, rule: str
+) -> Edit | None:
+    """The edit that makes YAML record `index` (a mapping; `records` are the spans
+    `read_yaml` found in `text`) skip `rule`, or None when it cannot be made safely
+    (or the record skips it already)."""
     import yaml
 
+    start = records[index][0]
     try:
         roots = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError):
@@ -90,7 +98,7 @@ def ignore_rule_in_yaml_record(text: str, start: int, rule: str) -> Edit | None:
         at, indent = first_key.start_mark.index, " " * first_key.start_mark.column
         line = f"{IGNORE_KEY}: {yaml_flow_list([rule])}"
         edit = Edit(at, at, f"{line}{line_break(text)}{indent}")
-    return edit if _yaml_record_ignores(text, start, edit, rule) else None
+    return edit if _yaml_record_ignores(text, edit, len(records), index, rule) else None
 
 
 def _mapping_at(roots: list[Any], start: int) -> Any:
@@ -108,13 +116,11 @@ def _mapping_at(roots: list[Any], start: int) -> Any:
     return None
 
 
-def _yaml_record_ignores(text: str, start: int, edit: Edit, rule: str) -> bool:
-    """Does the edited file read as the same records, with this one skipping `rule`?"""
-    before, _ = read_yaml(text)
+def _yaml_record_ignores(text: str, edit: Edit, count: int, index: int, rule: str) -> bool:
+    """Does the edited file still read as `count` records, record `index` skipping `rule`?"""
     after, errors = read_yaml(text[: edit.start] + edit.text + text[edit.end :])
-    starts = [entry.start for entry in before]
-    if errors or len(after) != len(before) or start not in starts:
+    if errors or len(after) != count:
         return False
-    edited = after[starts.index(start)].data
+    edited = after[index].data
     names = ignored_rule_names(edited.get(IGNORE_KEY)) if isinstance(edited, dict) else None
     return names is not None and rule in names
