@@ -758,6 +758,7 @@ def install_peers(args: argparse.Namespace, cache: Path) -> dict[str, Install]:
 def print_report(
     rows: list[Row],
     targets: list[Target],
+    budget: list[str],
     *,
     args: argparse.Namespace,
     corpus: Path,
@@ -783,7 +784,6 @@ def print_report(
     for target in targets:
         print(f"  [{target.mark}] {target.text}: {target.value}")
     print()
-    budget = floor_budget(rows, {row.key: row.shape for row in rows})
     if budget:
         print("What spaCy alone leaves of each speed target (floor row):")
         for line in budget:
@@ -862,9 +862,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     shape_labels = {s.name: s.label for s in shapes}
     targets = evaluate_targets(rows, shape_labels)
+    budget = floor_budget(rows, shape_labels)
     print_report(
         rows,
         targets,
+        budget,
         args=args,
         corpus=corpus_path,
         distinct=len(records),
@@ -887,7 +889,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "shapes": [{"name": s.name, "label": s.label, "replies": s.replies} for s in shapes],
             "rows": [_row_json(row, rows) for row in rows],
             "targets": [{"target": t.text, "value": t.value, "passed": t.passed} for t in targets],
-            "floor_budget": floor_budget(rows, shape_labels),
+            "floor_budget": budget,
             "elapsed_s": elapsed,
             "load_average_at_start": load_at_start,
         }
