@@ -108,7 +108,7 @@ class Supervisor:
         self.workers[slot] = worker
         self.started_at[slot] = time.monotonic()
 
-    def _on_signal(self, signum: int, frame: object) -> None:
+    def _on_signal(self, signum: int, _frame: object) -> None:
         self.stopping = True
 
     def run(self) -> int:
