@@ -122,13 +122,13 @@ def startup() -> None:
 
     steps = []
     t = cpu()
-    from replylint.nlp import _import_spacy
+    from replylint.text.nlp import _import_spacy
 
     _import_spacy()
     steps.append(("import spacy (as replylint does)", cpu() - t))
     from replylint.engine import Engine
     from replylint.model import Reply
-    from replylint.nlp import pipeline
+    from replylint.text.nlp import pipeline
 
     t = cpu()
     engine = Engine()
@@ -160,11 +160,11 @@ def memory(path: Path, top: int) -> None:
         return "  ".join(f"{k} {v:>4} MB" for k, v in fields.items())
 
     tracemalloc.start()
-    from replylint.nlp import _import_spacy, pipeline
+    from replylint.text.nlp import _import_spacy, pipeline
 
     _import_spacy()
     print(f"{'import spacy':<28} {rss()}")
-    from replylint.checker import Checker
+    from replylint.check.checker import Checker
 
     checker = Checker()
     files = checker.prepare([str(path)])

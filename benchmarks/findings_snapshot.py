@@ -35,10 +35,10 @@ RECORD_FIELDS = {
 }
 
 
-def labeled_records() -> list[tuple[str, dict]]:
+def labeled_records(corpus: Path) -> list[tuple[str, dict]]:
     out = []
     for name in ("dev.jsonl", "dev2.jsonl"):
-        path = CORPUS / name
+        path = corpus / name
         if not path.is_file():
             continue
         for line in path.read_text("utf-8").splitlines():
@@ -58,8 +58,11 @@ def fixture_records() -> list[tuple[str, dict]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
-    for key, record in labeled_records() + fixture_records():
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the labeled corpus folder")
+    args = parser.parse_args()
+    if not (args.corpus / "dev.jsonl").is_file():
+        parser.error(f"no dev.jsonl in {args.corpus}")
+    for key, record in labeled_records(args.corpus) + fixture_records():
         fields = {k: v for k, v in record.items() if k in RECORD_FIELDS}
         report = lint_record(fields)
         line = {"key": key, **report.to_dict()}

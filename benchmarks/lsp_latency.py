@@ -265,8 +265,8 @@ def engine_reference(texts: list[str], workspace: Path) -> list[float]:
     if not texts:
         return []
     from replylint.config import load_config
-    from replylint.documents import parse_document
     from replylint.engine import Engine
+    from replylint.inputs.documents import parse_document
 
     engine = Engine(load_config(workspace))
     engine.lint(parse_document(texts[0]).reply)

@@ -2,7 +2,7 @@
 """The floor under any replylint run: spaCy's part of it, and nothing else.
 
 What every replylint process must do before a rule can run, done the way replylint
-does it (``replylint.nlp``: spaCy imported without its command line, the French
+does it (``replylint.text.nlp``: spaCy imported without its command line, the French
 tokenizer built the light way, lookup lemmas from the cache): import spaCy, build
 the English and French pipelines (the corpus holds both languages), read the
 input and tokenize every reply. No sentence starts or lemmas (the rules need
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__.strip().splitlines()[-3], file=sys.stderr)
         return 2
-    from replylint.nlp import pipeline
+    from replylint.text.nlp import pipeline
 
     english = pipeline("en")
     pipeline("fr")

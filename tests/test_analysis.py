@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.analysis import analyze
 from replylint.model import Reply
+from replylint.text.analysis import analyze
 
 
 def signoff_of(text: str, language: str = "en") -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from replylint.nlp import pipeline
+from replylint.text.nlp import pipeline
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TEXTS = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from replylint.derived import derived
+from replylint.text.derived import derived
 
 
 def test_computed_once_per_owner_and_key() -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.checker import Checker
+from replylint.check.checker import Checker
 from replylint.config import ConfigLayer
-from replylint.documents import DocumentError, parse_document
-from replylint.inputs import Item
+from replylint.inputs.documents import DocumentError, parse_document
+from replylint.inputs.files import Item
 from replylint.model import LineIndex
 
 DOC = """---

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from replylint.inputs import InputError, Item, expand_paths, read_items
+from replylint.inputs.files import InputError, Item, expand_paths, read_items
 
 
 def items(path: Path) -> list[Item | InputError]:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.detect import choose_language, detect_language
 from replylint.engine import Engine
 from replylint.model import Reply
+from replylint.text.detect import choose_language, detect_language
 
 LANGS = ("en", "fr")
 

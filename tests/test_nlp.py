@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from replylint.nlp import _lemma_table, pipeline, process
+from replylint.text.nlp import _lemma_table, pipeline, process
 
 TEXTS = {
     "en": [
-        "Hi... what?! Really?? Yes. (ok.) \"Quoted.\" Done",
+        'Hi... what?! Really?? Yes. (ok.) "Quoted." Done',
         "We apologise for the delay!!! Your children's order shipped. Thanks",
         "…",
         "?!",
@@ -23,7 +23,9 @@ TEXTS = {
 }
 
 
-@pytest.mark.parametrize(("language", "text"), [(lang, t) for lang, ts in TEXTS.items() for t in ts])
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, t) for lang, ts in TEXTS.items() for t in ts]
+)
 def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
     """Same sentence starts as spaCy's Sentencizer; lemmas from the lookup table,
     the lower-case form looked up first."""
@@ -45,7 +47,7 @@ def test_lemmas_widen_word_forms() -> None:
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_blank_pipeline_tokenizes_as_spacy_blank(language: str) -> None:
     """`_blank` skips `spacy.blank`'s config resolution: same tokenizer, same settings."""
-    from replylint.nlp import _blank, _light_french_import
+    from replylint.text.nlp import _blank, _light_french_import
 
     ours = _blank(language)
     with _light_french_import():

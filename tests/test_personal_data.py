@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.personal_data import find_personal_data
+from replylint.builtin.personal_data import find_personal_data
 
 
 def kinds(text: str, language: str = "en") -> list[tuple[str, str]]:
@@ -78,7 +78,7 @@ DIGIT_LED_TEXTS = [
 @pytest.mark.parametrize("text", DIGIT_LED_TEXTS)
 def test_digit_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
     """Patterns tried only at runs of digits find the same matches as `finditer`."""
-    from replylint import personal_data as pd
+    from replylint.builtin import personal_data as pd
 
     scan = pd._Scan(text)
     for pattern, back in [

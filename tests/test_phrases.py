@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from replylint.nlp import pipeline
-from replylint.phrases import phrase_list, phrase_table
+from replylint.text.nlp import pipeline
+from replylint.text.phrases import phrase_list, phrase_table
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_fast_word_shape_matches_spacy() -> None:
     """The word-shape getter installed on the pipelines gives spaCy's own result."""
     from spacy.lang.lex_attrs import word_shape
 
-    from replylint.nlp import _word_shape, pipeline
+    from replylint.text.nlp import _word_shape, pipeline
 
     samples = ["", "a", "Hello", "HELLO", "hello!!!!!!", "2026", "1234567", "ab12CD",
                "x" * 100, "\n\n\n\n\n\n", "Ünïcode", "aaaaAAAA", ".....", "ǅungla", "٣٣٣٣٣"]  # fmt: skip
@@ -85,7 +85,7 @@ def test_could_match_cannot_tell_for_lemma_tables() -> None:
 
 
 def test_lemma_lookup_finds_every_form_and_nothing_else() -> None:
-    from replylint.lemma_lookup import LemmaLookup
+    from replylint.text.lemma_lookup import LemmaLookup
 
     pairs = [("went", "go"), ("children", "child"), ("été", "être"), ("a\tb", "x"), ("", "y")]
     lookup = LemmaLookup.from_pairs(pairs)
@@ -101,7 +101,7 @@ def test_lemma_lookup_across_many_segments() -> None:
     first form, after the last, between two, and prefixes of real forms."""
     import random
 
-    from replylint.lemma_lookup import LemmaLookup
+    from replylint.text.lemma_lookup import LemmaLookup
 
     class Small(LemmaLookup):
         SEGMENT = 16
@@ -127,7 +127,7 @@ def test_lemma_lookup_across_many_segments() -> None:
 
 
 def test_lemma_cache_is_written_and_read_back(tmp_path: Path) -> None:
-    from replylint.lemma_lookup import load_lemma_lookup
+    from replylint.text.lemma_lookup import load_lemma_lookup
 
     first = load_lemma_lookup("en", tmp_path)
     assert list(tmp_path.glob("lemmas-en-*.tsv"))

@@ -24,7 +24,7 @@ import yaml
 
 from replylint.config import Config, ConfigLayer
 from replylint.engine import Engine
-from replylint.record import parse_record
+from replylint.inputs.record import parse_record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

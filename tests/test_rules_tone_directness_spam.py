@@ -9,8 +9,8 @@ import pytest
 
 from replylint.config import Config, ConfigLayer, RuleSettings
 from replylint.engine import Engine
+from replylint.inputs.record import parse_record
 from replylint.model import Report
-from replylint.record import parse_record
 
 _engines: dict[str, Engine] = {}
 

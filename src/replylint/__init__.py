@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
+from replylint.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "Edit",
     "Finding",
@@ -30,15 +30,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from replylint.api import lint, lint_record
-    from replylint.language_data import LanguageData
     from replylint.rule import Rule, RuleContext
+    from replylint.text.language_data import LanguageData
 
 _LAZY = {
     "lint": "replylint.api",
     "lint_record": "replylint.api",
     "Rule": "replylint.rule",
     "RuleContext": "replylint.rule",
-    "LanguageData": "replylint.language_data",
+    "LanguageData": "replylint.text.language_data",
 }
 
 

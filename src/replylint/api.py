@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from replylint.engine import Engine
+from replylint.inputs.record import parse_record
 from replylint.model import Reply, Report
-from replylint.record import parse_record
 
 _default_engine: Engine | None = None
 _lock = threading.Lock()

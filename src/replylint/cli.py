@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from replylint import __version__
 from replylint.config import ConfigError, ConfigLayer
 from replylint.formats import FORMATS
 from replylint.model import CHANNELS, Severity
+from replylint.version import __version__
 
 
 class ExitStatus(enum.IntEnum):
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except RuntimeError as exc:
-        from replylint.parallel import WorkerError
+        from replylint.check.parallel import WorkerError
 
         if not isinstance(exc, WorkerError):
             raise
@@ -157,13 +157,13 @@ def _fails(worst: Severity | None, fail_on: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> ExitStatus:
-    from replylint.baseline import Baseline, BaselineError, BaselineWriter, apply_baseline
-    from replylint.checker import Checker, Summary
+    from replylint.check.baseline import Baseline, BaselineError, BaselineWriter
+    from replylint.check.checker import Checker, Summary, apply_baseline
+    from replylint.check.parallel import estimate_replies, lint_units, plan_jobs
+    from replylint.check.progress import Progress, wanted
     from replylint.formats import ReportContext, renderer
-    from replylint.inputs import InputError
-    from replylint.library import LibraryCollector
-    from replylint.parallel import estimate_replies, lint_units, plan_jobs
-    from replylint.progress import Progress, wanted
+    from replylint.inputs.files import InputError
+    from replylint.inputs.library import LibraryCollector
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("replylint check: --jobs must be at least 1")
@@ -332,7 +332,7 @@ def cmd_explain(args: argparse.Namespace) -> ExitStatus:
 
 
 def cmd_eval(args: argparse.Namespace) -> ExitStatus:
-    from replylint.evaluate import evaluate, render_evaluation
+    from replylint.check.evaluate import evaluate, render_evaluation
 
     if not args.dataset.is_file():
         raise UsageError(f"replylint eval: no such file: {args.dataset}")

@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from replylint.analysis import analyze
+from replylint.builtin.phrase_rules import phrase_rule
 from replylint.config import Config, ConfigError, ConfigLayer
-from replylint.detect import choose_language
 from replylint.model import Finding, Reply, Report, Severity
-from replylint.phrase_rules import phrase_rule
 from replylint.plugins import PluginError, load_plugins
 from replylint.rule import Rule, RuleContext
+from replylint.text.analysis import analyze
+from replylint.text.detect import choose_language
+from replylint.text.language_data import LanguageData, language_data
 
 # Front-matter / record key listing rules to skip for this one reply.
 IGNORE_KEY = "replylint-ignore"
@@ -35,13 +36,19 @@ class Engine:
         config: Config | None = None,
         rules: Sequence[Rule] | None = None,
         *,
+        languages: Mapping[str, LanguageData] | None = None,
         validate: bool = True,
     ) -> None:
+        """`rules` and `languages` default to every installed plugin's; an engine
+        given its rules gets only the languages it is given (and the built-ins)."""
         self.config = config or Config()
         self.plugin_errors: tuple[PluginError, ...] = ()
         if rules is None:
             loaded = load_plugins()
             rules, self.plugin_errors = loaded.rules, loaded.errors
+            if languages is None:
+                languages = loaded.languages
+        self.plugin_languages: dict[str, LanguageData] = dict(languages or {})
         own = [phrase_rule(spec) for spec in self.config.phrases]
         by_name = {rule.name: rule for rule in rules}
         for rule in own:
@@ -100,6 +107,7 @@ class Engine:
         engine = Engine.__new__(Engine)
         engine.config = self.config.with_layer(layer)
         engine.plugin_errors = self.plugin_errors
+        engine.plugin_languages = self.plugin_languages
         engine.rules = dict(self.rules)
         for spec in layer.phrases:
             engine.rules[spec.name] = phrase_rule(spec)
@@ -149,7 +157,11 @@ class Engine:
     @functools.cached_property
     def languages(self) -> tuple[str, ...]:
         """Languages detection may answer: configured ones, then plugins' (fixed per engine)."""
-        return tuple(dict.fromkeys((*self.config.languages, *load_plugins().languages)))
+        return tuple(dict.fromkeys((*self.config.languages, *self.plugin_languages)))
+
+    def language_data(self, language: str) -> LanguageData:
+        """The word lists the analysis uses for `language` (built-in or a plugin's)."""
+        return language_data(language, self.plugin_languages)
 
     def detect_language(self, reply: Reply) -> str:
         languages = self.languages
@@ -182,7 +194,9 @@ class Engine:
         findings: list[Finding] = []
         errors: list[str] = []
         if plan and reply.text.strip():
-            analysis = analyze(reply, language, self.config.model_for(language))
+            analysis = analyze(
+                reply, language, self.config.model_for(language), self.language_data(language)
+            )
             for rule, ctx in plan:
                 if rule.name in skipped:
                     continue

@@ -113,7 +113,7 @@ def main(
 def _program(args: argparse.Namespace, stdin: TextIO) -> Report:
     from replylint.config import ConfigError, load_config
     from replylint.engine import Engine
-    from replylint.record import RecordError, parse_record
+    from replylint.inputs.record import RecordError, parse_record
 
     try:
         config = load_config(Path.cwd(), explicit=args.config)

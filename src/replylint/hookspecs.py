@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from replylint.language_data import LanguageData
     from replylint.rule import Rule
+    from replylint.text.language_data import LanguageData
 
 PROJECT_NAME = "replylint"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from replylint import hookspecs
+import replylint.hookspecs as hookspecs
 
 if TYPE_CHECKING:
-    from replylint.language_data import LanguageData
     from replylint.rule import Rule
+    from replylint.text.language_data import LanguageData
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from replylint.derived import derived
 from replylint.model import Finding, Fix, Severity
+from replylint.text.derived import derived
 from replylint.tomlcompat import tomllib
 
 if TYPE_CHECKING:
-    from replylint.analysis import Analysis
+    from replylint.text.analysis import Analysis
 
 DOCS_URL = "https://replylint.dev/rules/{rule}"
 DOC_SECTIONS = (

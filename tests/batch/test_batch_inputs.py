@@ -7,8 +7,8 @@ from pathlib import Path
 
 from batch_support import Runner, write_jsonl
 
-from replylint.helpdesk import html_to_text, is_canned_header, is_macro_export
-from replylint.inputs import InputError, Item, read_items
+from replylint.inputs.files import InputError, Item, read_items
+from replylint.inputs.helpdesk import html_to_text, is_canned_header, is_macro_export
 
 MACROS = {
     "count": 3,

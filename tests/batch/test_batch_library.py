@@ -6,7 +6,7 @@ import itertools
 import random
 import time
 
-from replylint.library import (
+from replylint.inputs.library import (
     LibraryCollector,
     LibraryEntry,
     jaccard,

@@ -202,9 +202,7 @@ def test_sarif_fixes_replace_regions_of_a_document(tmp_path: Path, run: Runner) 
         for r in results
         if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "doc.md"
     ]
-    expected = {
-        f["rule"]: f["fixes"] for f in json.loads(report.stdout)["results"][0]["findings"]
-    }
+    expected = {f["rule"]: f["fixes"] for f in json.loads(report.stdout)["results"][0]["findings"]}
     assert {r["ruleId"] for r in in_doc} == {"sensitive-in-private", "signature-present"}
     for result in in_doc:
         (fix,) = result["fixes"]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from batch_support import Runner, run_in_terminal, write_jsonl
 
-from replylint.inputs import InputError
-from replylint.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, plan_jobs
-from replylint.progress import wanted
+from replylint.check.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, plan_jobs
+from replylint.check.progress import wanted
+from replylint.inputs.files import InputError
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.jsonl"
 

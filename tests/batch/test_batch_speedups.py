@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from replylint.detect import _stop_word_language, detect_language
-from replylint.nlp import pipeline
+from replylint.text.detect import _stop_word_language, detect_language
+from replylint.text.nlp import pipeline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]

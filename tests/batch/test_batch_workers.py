@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from batch_support import Runner, run_in_terminal, write_jsonl
 
-from replylint.checker import Checker, Linted, Unit
-from replylint.inputs import InputError
-from replylint.parallel import START_METHOD_VARIABLE, WorkerError, lint_units, start_method
+from replylint.check.checker import Checker, Linted, Unit
+from replylint.check.parallel import START_METHOD_VARIABLE, WorkerError, lint_units, start_method
+from replylint.inputs.files import InputError
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 

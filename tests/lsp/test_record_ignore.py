@@ -63,8 +63,8 @@ def test_a_rule_name_needing_escapes() -> None:
 
 
 def yaml_edited(text: str, record: int, rule: str = "brevity") -> str | None:
+    from replylint.inputs.locations import read_yaml
     from replylint.lsp.record_ignore import ignore_rule_in_yaml_record
-    from replylint.lsp.record_locations import read_yaml
 
     records = [(entry.start, entry.end) for entry in read_yaml(text)[0]]
     edit = ignore_rule_in_yaml_record(text, records, record, rule)

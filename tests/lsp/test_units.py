@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types
 
+from replylint.inputs.locations import json_string_map, read_json, read_jsonl, read_yaml
 from replylint.lsp.config_edits import PYPROJECT_PREFIX, disable_rule_edit, new_config_text
 from replylint.lsp.front_matter import ignore_rule_edit
 from replylint.lsp.linting import document_kind
 from replylint.lsp.positions import UTF8, UTF16, UTF32, PositionIndex, choose_encoding
-from replylint.lsp.record_locations import json_string_map, read_json, read_jsonl, read_yaml
 from replylint.lsp.settings import ServerOptions, clean_settings
 from replylint.model import Edit
 from replylint.tomlcompat import tomllib

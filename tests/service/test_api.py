@@ -17,12 +17,12 @@ import httpx
 import pytest
 
 import replylint
-from replylint.analysis import Analysis
 from replylint.config import Config, ConfigLayer, PhraseRuleSpec
 from replylint.engine import Engine
 from replylint.model import Finding, Reply, Report, Severity
 from replylint.rule import Rule, RuleContext
 from replylint.service.app import create_app
+from replylint.text.analysis import Analysis
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.jsonl"
 
@@ -69,7 +69,7 @@ def test_lint_record_and_fix(engine: Engine) -> None:
 
 
 def test_lint_record_rejects_bad_records(engine: Engine) -> None:
-    from replylint.record import RecordError
+    from replylint.inputs.record import RecordError
 
     with pytest.raises(RecordError) as caught:
         replylint.lint_record({"text": "hi", "channel": "fax"}, engine=engine)

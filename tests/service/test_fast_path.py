@@ -11,13 +11,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from replylint.analysis import Analysis
 from replylint.config import Config
 from replylint.engine import Engine
 from replylint.model import Finding, Reply, Report, Severity
 from replylint.rule import Rule, RuleContext
 from replylint.service import app as service_app
 from replylint.service.app import INLINE_AFTER, INLINE_MAX_CHARS, create_app
+from replylint.text.analysis import Analysis
 
 
 def _shouty(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:

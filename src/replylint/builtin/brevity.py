@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext
+from replylint.text.analysis import Analysis
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
-from replylint.analysis import Analysis, content_lemmas, is_word
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
-from replylint.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.rule import Rule, RuleContext, data_words
-from replylint.token_arrays import token_lowers
+from replylint.text.analysis import Analysis, content_lemmas, is_word
+from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
+from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -357,7 +357,9 @@ def _is_full_sentence(reading: Reading, sentence: Sentence) -> bool:
     words, lowers = reading.analysis.word_flags, token_lowers(reading.doc)
     span = sentence.span
     full = (
-        i for i in range(span.start, span.end) if words[i] and lowers[i] not in reading.interjections
+        i
+        for i in range(span.start, span.end)
+        if words[i] and lowers[i] not in reading.interjections
     )
     return next(full, None) is not None and next(full, None) is not None
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from replylint.analysis import Analysis
-from replylint.derived import derived
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.phrases import phrase_list
 from replylint.rule import Rule, RuleContext, data_strings
-from replylint.token_arrays import token_lowers
+from replylint.text.analysis import Analysis
+from replylint.text.derived import derived
+from replylint.text.phrases import phrase_list
+from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

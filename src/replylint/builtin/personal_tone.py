@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from replylint.analysis import Analysis
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.phrases import PhraseMatch, data_phrase_list
 from replylint.rule import Rule, RuleContext
+from replylint.text.analysis import Analysis
+from replylint.text.phrases import PhraseMatch, data_phrase_list
 
 if TYPE_CHECKING:
     from spacy.tokens import Span

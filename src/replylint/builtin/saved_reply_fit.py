@@ -20,12 +20,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from replylint.analysis import Analysis, content_lemmas
+from replylint.builtin.placeholders import Placeholder, find_placeholders
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
-from replylint.nlp import pipeline, process
-from replylint.placeholders import Placeholder, find_placeholders
 from replylint.rule import Rule, RuleContext, data_strings
+from replylint.text.analysis import Analysis, content_lemmas
+from replylint.text.nlp import pipeline, process
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

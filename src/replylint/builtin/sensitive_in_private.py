@@ -8,7 +8,7 @@ or card security code. In the `public` channel also:
 - an incoming message that raises such a matter, or holds personal data, answered
   without offering a private channel (warning).
 
-Personal data is found by `replylint.personal_data`; everything about wording
+Personal data is found by `replylint.builtin.personal_data`; everything about wording
 (requests, private channels, billing and order words) is matched on the shared
 tokens with the phrase lists of `rules/sensitive-in-private.toml`.
 """
@@ -20,14 +20,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from replylint.analysis import Analysis
-from replylint.derived import derived
+from replylint.builtin.personal_data import PersonalData, find_card_numbers, find_personal_data
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix, Severity
-from replylint.personal_data import PersonalData, find_card_numbers, find_personal_data
-from replylint.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.rule import Rule, RuleContext, data_words
-from replylint.token_arrays import token_lowers
+from replylint.text.analysis import Analysis
+from replylint.text.derived import derived
+from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
+from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -95,7 +95,11 @@ class _Reader:
         found = self._found.get(exact)
         if found is None:
             table = data_phrase_table(
-                self.data, _EXACT if exact else _WIDENED, self.language, self.model, lemmas=not exact
+                self.data,
+                _EXACT if exact else _WIDENED,
+                self.language,
+                self.model,
+                lemmas=not exact,
             )
             found = self._found[exact] = table.find(self.doc)
         return found[key]

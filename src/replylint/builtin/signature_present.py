@@ -15,12 +15,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from replylint.analysis import Analysis, SignOff
 from replylint.hookspecs import hookimpl
-from replylint.language_data import language_data
 from replylint.model import Edit, Finding, Fix
-from replylint.nlp import pipeline
 from replylint.rule import Rule, RuleContext
+from replylint.text.analysis import Analysis, SignOff
+from replylint.text.language_data import LanguageData
+from replylint.text.nlp import pipeline
 
 # Between the parts of a sign-off: "Tom from Acme", "Julie, service client",
 # "Marie Dupont\nAcme Bank", "Marie | Acme".
@@ -79,14 +79,14 @@ def _segments(text: str, start: int, end: int) -> list[Segment]:
 
 
 @functools.lru_cache(maxsize=16)
-def _language_words(language: str, model: str | None) -> tuple[frozenset[str], frozenset[str]]:
+def _language_words(
+    language: str, model: str | None, lang: LanguageData
+) -> tuple[frozenset[str], frozenset[str]]:
     """The language's stop words, and its team words that are not stop words."""
     stop_words = frozenset(pipeline(language, model).Defaults.stop_words)
     # Function words ("the", "le") are in team_words for other rules; only the
     # content words say "team".
-    team_words = frozenset(
-        _fold(w) for w in language_data(language).team_words if _fold(w) not in stop_words
-    )
+    team_words = frozenset(_fold(w) for w in lang.team_words if _fold(w) not in stop_words)
     return stop_words, team_words
 
 
@@ -94,7 +94,9 @@ class _Vocabulary:
     """What the rule compares sign-off words against, for one reply."""
 
     def __init__(self, analysis: Analysis) -> None:
-        self.stop_words, self.team_words = _language_words(analysis.language, analysis.model)
+        self.stop_words, self.team_words = _language_words(
+            analysis.language, analysis.model, analysis.lang
+        )
         brand = analysis.reply.brand or ""
         self.brand_words = frozenset(_fold(w) for w in _words(brand) if len(w) > 1)
         self.brand_key = re.sub(r"\W", "", _fold(brand))

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from replylint.checker import Linted, Summary
-    from replylint.inputs import InputError
-    from replylint.library import LibraryReport
+    from replylint.check.checker import Linted, Summary
+    from replylint.inputs.files import InputError
+    from replylint.inputs.library import LibraryReport
     from replylint.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from replylint.baseline import normalize_path
+from replylint.check.baseline import normalize_path
 from replylint.formats import ReportContext
-from replylint.inputs import STDIN
+from replylint.inputs.files import STDIN
 
 if TYPE_CHECKING:
-    from replylint.checker import Linted, Summary
-    from replylint.inputs import InputError
-    from replylint.library import LibraryEntry, LibraryReport
+    from replylint.check.checker import Linted, Summary
+    from replylint.inputs.files import InputError
+    from replylint.inputs.library import LibraryEntry, LibraryReport
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from replylint.formats import ReportContext, indented_json
 
 if TYPE_CHECKING:
-    from replylint.checker import Linted, Summary
-    from replylint.inputs import InputError
-    from replylint.library import LibraryReport
+    from replylint.check.checker import Linted, Summary
+    from replylint.inputs.files import InputError
+    from replylint.inputs.library import LibraryReport
 
 EMPTY_LIBRARY: dict[str, Any] = {"near_duplicates": [], "missing_faq": []}
 

@@ -31,15 +31,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from replylint import __version__
-from replylint.baseline import normalize_path
+from replylint.check.baseline import normalize_path
 from replylint.formats import ReportContext, indented_json
-from replylint.inputs import STDIN
+from replylint.inputs.files import STDIN
+from replylint.version import __version__
 
 if TYPE_CHECKING:
-    from replylint.checker import Linted, Summary
-    from replylint.inputs import InputError
-    from replylint.library import LibraryEntry, LibraryReport
+    from replylint.check.checker import Linted, Summary
+    from replylint.inputs.files import InputError
+    from replylint.inputs.library import LibraryEntry, LibraryReport
     from replylint.rule import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -184,7 +184,7 @@ class Renderer:
     def _library_result(
         self, rule: str, entry: LibraryEntry, message: str, related: LibraryEntry | None
     ) -> None:
-        from replylint.baseline import fingerprint
+        from replylint.check.baseline import fingerprint
 
         location = _entry_location(entry)
         result: dict[str, Any] = {

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from replylint.formats import ReportContext
-from replylint.inputs import STDIN, InputError
+from replylint.inputs.files import STDIN, InputError
 
 if TYPE_CHECKING:
-    from replylint.checker import Linted, Summary
-    from replylint.library import LibraryEntry, LibraryReport
+    from replylint.check.checker import Linted, Summary
+    from replylint.inputs.library import LibraryEntry, LibraryReport
 
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from replylint.documents import DocumentError, parse_document
 from replylint.engine import IGNORE_KEY, ignored_rule_names
-from replylint.lsp.record_locations import yaml_value
+from replylint.inputs.documents import DocumentError, parse_document
+from replylint.inputs.locations import yaml_value
+from replylint.inputs.record import RecordError
 from replylint.model import Edit
-from replylint.record import RecordError
 
 # Same shape documents.parse_document accepts.
 _FRONT_MATTER = re.compile(

@@ -13,17 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from replylint.documents import DocumentError, parse_document
 from replylint.engine import IGNORE_KEY, Engine
-from replylint.lsp.record_locations import (
+from replylint.inputs.documents import DocumentError, parse_document
+from replylint.inputs.locations import (
     CollectionError,
     RecordEntry,
     read_json,
     read_jsonl,
     read_yaml,
 )
+from replylint.inputs.record import RecordError, parse_record
 from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
-from replylint.record import RecordError, parse_record
 
 REPLY = "reply"
 _SUFFIX_KINDS = {

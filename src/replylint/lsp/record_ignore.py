@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from replylint.engine import IGNORE_KEY, ignored_rule_names
+from replylint.inputs.locations import json_object_members, read_yaml, yaml_value
 from replylint.lsp.front_matter import line_break, yaml_flow_list
-from replylint.lsp.record_locations import json_object_members, read_yaml, yaml_value
 from replylint.model import Edit
 
 _SPACE = re.compile(r"[ \t\r\n]*")

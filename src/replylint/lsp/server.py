@@ -24,7 +24,6 @@ from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from replylint import __version__
 from replylint.lsp.code_actions import ActionRequest, EditSupport, code_actions
 from replylint.lsp.diagnostics import to_diagnostics
 from replylint.lsp.hover import hover_for
@@ -40,6 +39,7 @@ from replylint.lsp.settings import (
 )
 from replylint.lsp.workspace_config import EngineChoice, EngineProvider
 from replylint.model import Reply
+from replylint.version import __version__
 
 logger = logging.getLogger(__name__)
 

@@ -46,14 +46,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from replylint import __version__
 from replylint.config import ConfigError, ConfigLayer
 from replylint.engine import Engine
+from replylint.inputs.record import RecordError, parse_record
 from replylint.model import Reply, Report
 from replylint.plugins import load_plugins
-from replylint.record import RecordError, parse_record
 from replylint.service.audit import AuditError, AuditLog
 from replylint.service.openapi import SETTINGS_KEYS, openapi_document
+from replylint.version import __version__
 
 log = logging.getLogger("replylint.service")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from replylint import __version__
 from replylint.model import CHANNELS
 from replylint.rule import Rule
+from replylint.version import __version__
 
 # Request settings may change these only (see app.REQUEST_SETTINGS); `models`,
 # `languages` and `phrases` would make a request load pipelines or grow caches.

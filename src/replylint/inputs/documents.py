@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
+from replylint.inputs.record import RecordError, parse_record
 from replylint.model import OffsetMap, Reply
-from replylint.record import RecordError, parse_record
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".reply")
 _FRONT_MATTER = re.compile(

@@ -6,6 +6,7 @@ returning `LanguageData` from the `replylint_languages` hook.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,15 +42,14 @@ class LanguageData:
 
 @cache
 def builtin_language(code: str) -> LanguageData:
-    source = resources.files("replylint") / "languages" / f"{code}.toml"
+    source = resources.files("replylint.text") / "languages" / f"{code}.toml"
     return LanguageData.from_mapping(code, tomllib.loads(source.read_text("utf-8")))
 
 
-def language_data(code: str) -> LanguageData:
-    """Data for `code`; unknown languages get empty lists (rules then do less)."""
+def language_data(code: str, extra: Mapping[str, LanguageData] | None = None) -> LanguageData:
+    """Data for `code`: built-in, else from `extra` (the plugin languages the engine
+    loaded); unknown languages get empty lists (rules then do less)."""
     if code in BUILTIN_LANGUAGES:
         return builtin_language(code)
-    from replylint.plugins import plugin_languages
-
-    found = plugin_languages().get(code)
+    found = (extra or {}).get(code)
     return found if found is not None else LanguageData.from_mapping(code, {})

@@ -32,8 +32,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from replylint.derived import derived
-from replylint.lemma_lookup import LemmaLookup, load_lemma_lookup
+from replylint.text.derived import derived
+from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -127,10 +127,8 @@ class _Annotator:
         starts[start] = 1
         values = self._numpy.empty((size, 2), dtype=self._numpy.uint64)
         values[:, 0] = [row[0] for row in rows]
-        values[:, 1] = self._numpy.array(starts, dtype=self._numpy.int64).astype(
-            self._numpy.uint64
-        )
-        doc.from_array(self._targets, values)
+        values[:, 1] = self._numpy.array(starts, dtype=self._numpy.int64).astype(self._numpy.uint64)
+        doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
         return doc
 
 
@@ -301,7 +299,7 @@ def _fast_lexeme_attributes(nlp: Language) -> None:
     for every new word form (a third of the cost of a new word: replies bring many)."""
     from spacy.attrs import IS_ASCII, SHAPE
 
-    getters = nlp.vocab.lex_attr_getters
+    getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]  # set on the Cython Vocab, not in its stub
     if SHAPE in getters:
         getters[SHAPE] = _word_shape
     if IS_ASCII in getters:
@@ -338,4 +336,3 @@ def pipeline(lang: str, model: str | None = None) -> Language:
                 _fast_lexeme_attributes(nlp)
                 _pipelines[key] = nlp
     return nlp
-

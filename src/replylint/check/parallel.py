@@ -43,9 +43,9 @@ from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from replylint.checker import Checker, Linted, Unit
+from replylint.check.checker import Checker, Linted, Unit
 from replylint.config import ConfigError, ConfigLayer
-from replylint.inputs import STDIN, InputError, is_document
+from replylint.inputs.files import STDIN, InputError, is_document
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from replylint.documents import DOCUMENT_SUFFIXES, DocumentError, parse_document
+from replylint.inputs.documents import DOCUMENT_SUFFIXES, DocumentError, parse_document
+from replylint.inputs.record import RecordError, parse_record
 from replylint.model import OffsetMap, Reply
-from replylint.record import RecordError, parse_record
 
 COLLECTION_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".yaml", ".yml")
 STDIN = "-"
@@ -182,7 +182,7 @@ def _read_jsonl(
 def _read_csv(
     path: str, handle: Iterable[str], defaults: dict[str, Any]
 ) -> Iterator[Item | InputError]:
-    from replylint.helpdesk import canned_record, is_canned_header
+    from replylint.inputs.helpdesk import canned_record, is_canned_header
 
     reader = csv.DictReader(handle)
     if reader.fieldnames is None:
@@ -219,7 +219,7 @@ def _records_from_list(
     kind: str,
     lines: list[int] | None = None,
 ) -> Iterator[Item | InputError]:
-    from replylint.helpdesk import is_macro_export, macro_list
+    from replylint.inputs.helpdesk import is_macro_export, macro_list
 
     if is_macro_export(data):
         yield from _macros(path, macro_list(data), defaults, lines)
@@ -240,7 +240,7 @@ def _records_from_list(
 def _macros(
     path: str, macros: list[Any], defaults: dict[str, Any], lines: list[int] | None
 ) -> Iterator[Item | InputError]:
-    from replylint.helpdesk import macro_record
+    from replylint.inputs.helpdesk import macro_record
 
     for index, macro in enumerate(macros, start=1):
         line = lines[index - 1] if lines is not None and index <= len(lines) else None

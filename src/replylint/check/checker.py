@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from replylint.check.baseline import Baseline, BaselineWriter, fingerprint
 from replylint.config import Config, ConfigLayer, find_config_file, load_config, load_config_file
 from replylint.engine import Engine
-from replylint.inputs import STDIN, InputError, Item, expand_paths, is_document, read_items
-from replylint.library import LibraryEntry
+from replylint.inputs.files import STDIN, InputError, Item, expand_paths, is_document, read_items
+from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity
 
 # Records per unit of work, and document files per unit.
@@ -86,8 +87,6 @@ class Linted:
     def from_result(
         cls, result: Result, line: int | None = None, library: LibraryEntry | None = None
     ) -> Linted:
-        from replylint.baseline import fingerprint
-
         source = result.source
         index = LineIndex(source)
         details = []
@@ -142,9 +141,7 @@ class Linted:
         )
 
 
-def _utf16_region(
-    source: str, index: LineIndex, start: int, end: int
-) -> tuple[int, int, int, int]:
+def _utf16_region(source: str, index: LineIndex, start: int, end: int) -> tuple[int, int, int, int]:
     return (
         index.line_col(start)[0] + 1,
         _utf16_column(source, start),
@@ -355,3 +352,21 @@ class Checker:
             if not isinstance(path, InputError):
                 self.engine_for(path)
         return files
+
+
+def apply_baseline(
+    item: Linted, baseline: Baseline | None, writer: BaselineWriter | None
+) -> tuple[Linted, int]:
+    """`item` without its baselined findings, and how many were dropped.
+
+    With a `writer` (`--update-baseline`) every finding is recorded and dropped;
+    else the findings `baseline` holds are dropped.
+    """
+    if writer is not None:
+        for finding, detail in zip(item.findings, item.details, strict=True):
+            writer.add(detail.fingerprint, item.path, item.id, finding["rule"], detail.text)
+        return item.without(set(range(len(item.findings)))), len(item.findings)
+    if baseline is None:
+        return item, 0
+    dropped = {i for i, d in enumerate(item.details) if baseline.absorb(d.fingerprint)}
+    return (item.without(dropped), len(dropped)) if dropped else (item, 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from replylint.config import Config, ConfigLayer, load_config
 from replylint.engine import Engine
-from replylint.record import RecordError, parse_record
+from replylint.inputs.record import RecordError, parse_record
 
 
 @dataclass

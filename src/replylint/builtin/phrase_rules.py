@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from replylint.analysis import Analysis
 from replylint.config import PhraseRuleSpec
 from replylint.model import Edit, Finding, Fix
-from replylint.phrases import phrase_list
 from replylint.rule import Rule, RuleContext, RuleDocs
+from replylint.text.analysis import Analysis
+from replylint.text.phrases import phrase_list
 
 
 def phrase_rule(spec: PhraseRuleSpec) -> Rule:

@@ -10,8 +10,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from replylint.derived import derived
-from replylint.nlp import pipeline, process
+from replylint.text.derived import derived
+from replylint.text.nlp import pipeline, process
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -81,9 +81,7 @@ class PhraseTable:
         if self._lemma is not None:
             return True
         lower = text.lower()
-        return any(
-            first in lower for key in keys for first in self._first_tokens.get(key, ())
-        )
+        return any(first in lower for key in keys for first in self._first_tokens.get(key, ()))
 
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""
@@ -147,7 +145,9 @@ class PhraseList:
 
 
 _lists: dict[tuple[str, str | None, bool, tuple[str, ...]], PhraseList] = {}
-_tables: dict[tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...]], PhraseTable] = {}
+_tables: dict[
+    tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...]], PhraseTable
+] = {}
 _lock = threading.Lock()
 
 

@@ -22,10 +22,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from replylint.checker import Linted
+from typing import Any
 
 BASELINE_VERSION = 1
 
@@ -133,21 +130,3 @@ class BaselineWriter:
         ]
         document = {"version": BASELINE_VERSION, "tool": "replylint", "findings": findings}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def apply_baseline(
-    item: Linted, baseline: Baseline | None, writer: BaselineWriter | None
-) -> tuple[Linted, int]:
-    """`item` without its baselined findings, and how many were dropped.
-
-    With a `writer` (`--update-baseline`) every finding is recorded and dropped;
-    else the findings `baseline` holds are dropped.
-    """
-    if writer is not None:
-        for finding, detail in zip(item.findings, item.details, strict=True):
-            writer.add(detail.fingerprint, item.path, item.id, finding["rule"], detail.text)
-        return item.without(set(range(len(item.findings)))), len(item.findings)
-    if baseline is None:
-        return item, 0
-    dropped = {i for i, d in enumerate(item.details) if baseline.absorb(d.fingerprint)}
-    return (item.without(dropped), len(dropped)) if dropped else (item, 0)

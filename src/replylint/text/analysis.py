@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from replylint.language_data import LanguageData, language_data
 from replylint.model import Reply
-from replylint.nlp import pipeline, process
+from replylint.text.language_data import LanguageData, language_data
+from replylint.text.nlp import pipeline, process
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -85,8 +85,7 @@ def is_emoji(text: str) -> bool:
     if text.isascii():
         return False
     return bool(text) and all(
-        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f"
-        for ch in text
+        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f" for ch in text
     )
 
 
@@ -300,9 +299,30 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
     # "Hello, Jared!" / "Hi, Jenna.": a name after the comma, closed by its own
     # punctuation, still belongs to the salutation ("Hi, I can help" does not).
     if stripped[best : best + tail.end()].rstrip().endswith(","):
-        name = re.match(r"[ \t]*([A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?)[ \t]*[!.,]+", text[end:])
-        not_names = {"i", "thanks", "thank", "sorry", "please", "yes", "no", "ok", "okay", "great",
-                     "welcome", "merci", "désolé", "désolée", "oui", "non", "je", "nous", "vous"}
+        name = re.match(
+            r"[ \t]*([A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?)[ \t]*[!.,]+", text[end:]
+        )
+        not_names = {
+            "i",
+            "thanks",
+            "thank",
+            "sorry",
+            "please",
+            "yes",
+            "no",
+            "ok",
+            "okay",
+            "great",
+            "welcome",
+            "merci",
+            "désolé",
+            "désolée",
+            "oui",
+            "non",
+            "je",
+            "nous",
+            "vous",
+        }
         if name and not {w.lower() for w in name.group(1).split()} & (
             not_names | lang.closings | lang.salutations
         ):
@@ -437,12 +457,16 @@ def _looks_like_signoff_line(line: str) -> bool:
     return not (line.endswith(".") and sum(w[:1].islower() for w in words) >= 2)
 
 
-def analyze(reply: Reply, language: str, model: str | None = None) -> Analysis:
-    """Tokenize and split `reply` once; every rule reads the result."""
+def analyze(
+    reply: Reply, language: str, model: str | None = None, lang: LanguageData | None = None
+) -> Analysis:
+    """Tokenize and split `reply` once; every rule reads the result. `lang` is the
+    language's word lists (the engine passes plugin languages; built-ins by default)."""
     nlp = pipeline(language, model)
     text = reply.text
     doc = process(nlp, tokenizable(text))
-    lang = language_data(language)
+    if lang is None:
+        lang = language_data(language)
     mentions_end = _find_mentions_end(text)
     greeting = _find_greeting(text, mentions_end, lang)
     body_start = greeting[1] if greeting else mentions_end
