@@ -30,7 +30,8 @@ _TOP_KEYS = {
     "channels",
     "phrases",
 }
-_RULE_KEYS = {"enabled", "severity"}
+_RULE_KEYS = {"enabled", "severity", "checks"}
+_CHECK_KEYS = {"enabled", "severity"}
 _PHRASE_KEYS = {"name", "message", "severity", "language", "phrases", "swap", "channels"}
 
 
@@ -44,10 +45,19 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """One named sub-check of a rule: switched on or off, and its own severity."""
+
+    enabled: bool | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     enabled: bool | None = None
     severity: Severity | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    checks: Mapping[str, CheckSettings] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,7 @@ class Config:
         enabled: bool | None = None
         severity: Severity | None = None
         options: dict[str, Any] = {}
+        checks: dict[str, CheckSettings] = {}
         for layer in self.layers:
             for settings in (layer.rules.get(rule), layer.channels.get(channel, {}).get(rule)):
                 if settings is None:
@@ -161,7 +172,13 @@ class Config:
                 if settings.severity is not None:
                     severity = settings.severity
                 options.update(settings.options)
-        return RuleSettings(enabled, severity, options)
+                for name, check in settings.checks.items():
+                    before = checks.get(name, CheckSettings())
+                    checks[name] = CheckSettings(
+                        check.enabled if check.enabled is not None else before.enabled,
+                        check.severity if check.severity is not None else before.severity,
+                    )
+        return RuleSettings(enabled, severity, options, checks)
 
     def named_rules(self) -> Iterable[tuple[str, str]]:
         """(source, key) for every rule name the layers mention, for validation."""
@@ -254,11 +271,9 @@ def _parse_channel(value: Any, source: str, key: str) -> str:
     return channel
 
 
-def _parse_rule_settings(data: Any, source: str, key: str) -> RuleSettings:
-    if isinstance(data, bool):
-        return RuleSettings(enabled=data)
-    if not isinstance(data, Mapping):
-        raise ConfigError(source, key, "expected a table of rule settings")
+def _parse_switch_and_severity(
+    data: Mapping[str, Any], source: str, key: str
+) -> tuple[bool | None, Severity | None]:
     enabled = data.get("enabled")
     if enabled is not None and not isinstance(enabled, bool):
         raise ConfigError(source, f"{key}.enabled", "expected true or false")
@@ -268,8 +283,38 @@ def _parse_rule_settings(data: Any, source: str, key: str) -> RuleSettings:
             severity = Severity.parse(_expect_str(data["severity"], source, f"{key}.severity"))
         except ValueError as exc:
             raise ConfigError(source, f"{key}.severity", str(exc)) from None
+    return enabled, severity
+
+
+def _parse_check_settings(data: Any, source: str, key: str) -> CheckSettings:
+    """`checks.card-number = false`, or a table with `enabled` and `severity`."""
+    if isinstance(data, bool):
+        return CheckSettings(enabled=data)
+    if isinstance(data, str):  # a bare severity: `checks.card-number = "warning"`
+        return CheckSettings(*_parse_switch_and_severity({"severity": data}, source, key))
+    if not isinstance(data, Mapping):
+        raise ConfigError(source, key, "expected true/false, a severity, or a table")
+    unknown = set(data) - _CHECK_KEYS
+    if unknown:
+        raise ConfigError(source, f"{key}.{sorted(unknown)[0]}", "unknown setting")
+    return CheckSettings(*_parse_switch_and_severity(data, source, key))
+
+
+def _parse_rule_settings(data: Any, source: str, key: str) -> RuleSettings:
+    if isinstance(data, bool):
+        return RuleSettings(enabled=data)
+    if not isinstance(data, Mapping):
+        raise ConfigError(source, key, "expected a table of rule settings")
+    enabled, severity = _parse_switch_and_severity(data, source, key)
+    raw_checks = data.get("checks", {})
+    if not isinstance(raw_checks, Mapping):
+        raise ConfigError(source, f"{key}.checks", "expected a table of check = settings")
+    checks = {
+        name: _parse_check_settings(value, source, f"{key}.checks.{name}")
+        for name, value in raw_checks.items()
+    }
     options = {k: v for k, v in data.items() if k not in _RULE_KEYS}
-    return RuleSettings(enabled, severity, options)
+    return RuleSettings(enabled, severity, options, checks)
 
 
 def _parse_rules(data: Any, source: str, key: str) -> dict[str, RuleSettings]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from replylint.builtin.phrase_rules import phrase_rule
-from replylint.config import Config, ConfigError, ConfigLayer
+from replylint.config import Config, ConfigError, ConfigLayer, RuleSettings
 from replylint.model import Finding, Reply, Report, Severity
 from replylint.plugins import PluginError, load_plugins
 from replylint.rule import Rule, RuleContext
@@ -26,6 +26,8 @@ class ActiveRule:
     rule: Rule
     severity: Severity
     options: dict[str, object]
+    # The named sub-checks switched on, with their resolved severity.
+    check_severities: dict[str, Severity] = dataclasses.field(default_factory=dict)
 
 
 class Engine:
@@ -73,14 +75,21 @@ class Engine:
                 self._validate_options(
                     layer.source, f"rules.{name}", self.rules[name], settings.options
                 )
+                self._validate_checks(layer.source, f"rules.{name}", self.rules[name], settings)
             for channel, section in layer.channels.items():
                 for name, settings in section.items():
-                    self._validate_options(
-                        layer.source,
-                        f"channels.{channel}.rules.{name}",
-                        self.rules[name],
-                        settings.options,
-                    )
+                    key = f"channels.{channel}.rules.{name}"
+                    self._validate_options(layer.source, key, self.rules[name], settings.options)
+                    self._validate_checks(layer.source, key, self.rules[name], settings)
+
+    @staticmethod
+    def _validate_checks(source: str, key: str, rule: Rule, settings: RuleSettings) -> None:
+        for check in settings.checks:
+            if check not in rule.checks:
+                known = ", ".join(sorted(rule.checks)) or "none"
+                raise ConfigError(
+                    source, f"{key}.checks.{check}", f"unknown check (known: {known})"
+                )
 
     @staticmethod
     def _validate_options(source: str, key: str, rule: Rule, options: Mapping[str, Any]) -> None:
@@ -141,7 +150,7 @@ class Engine:
             options = dict(rule.options)
             options.update({k: v for k, v in defaults.items() if k != "enabled"})
             options.update(settings.options)
-            active.append(ActiveRule(rule, severity, options))
+            active.append(ActiveRule(rule, severity, options, _check_severities(rule, settings)))
         self._active[channel] = active
         return active
 
@@ -179,7 +188,10 @@ class Engine:
         plan = self._plans.get((channel, language))
         if plan is None:
             plan = [
-                (a.rule, RuleContext(a.rule, a.severity, a.options, language))
+                (
+                    a.rule,
+                    RuleContext(a.rule, a.severity, a.options, language, a.check_severities),
+                )
                 for a in self.active_rules(channel)
                 if a.rule.enabled_for(language)
             ]
@@ -201,11 +213,29 @@ class Engine:
                 if rule.name in skipped:
                     continue
                 try:
-                    findings.extend(rule.check(analysis, ctx))
+                    found = rule.check(analysis, ctx)
+                    if rule.checks:  # a switched-off check's findings never leave
+                        found = [f for f in found if f.check is None or ctx.enabled(f.check)]
+                    findings.extend(found)
                 except Exception as exc:  # a broken rule must not hide the others
                     errors.append(f"rule {rule.name!r} failed: {type(exc).__name__}: {exc}")
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return Report(reply, language, reply.channel, tuple(findings), tuple(errors))
+
+
+def _check_severities(rule: Rule, settings: RuleSettings) -> dict[str, Severity]:
+    """Each sub-check that is on, at its severity. An explicitly configured severity
+    always wins: the check's own, else the rule's (even when it equals a default)."""
+    resolved = {}
+    for name, spec in rule.checks.items():
+        own = settings.checks.get(name)
+        if own is not None and own.enabled is False:
+            continue
+        if own is not None and own.severity is not None:
+            resolved[name] = own.severity
+        else:
+            resolved[name] = settings.severity or spec.severity
+    return resolved
 
 
 def _ignored_rules(reply: Reply) -> frozenset[str]:

@@ -95,6 +95,7 @@ class Finding:
     end: int
     fixes: tuple[Fix, ...] = ()
     url: str | None = None
+    check: str | None = None  # the rule's named sub-check that found it, if it has several
 
     def shifted(self, mapping: OffsetMap) -> Finding:
         """The same finding with offsets translated by `mapping` (text -> file)."""
@@ -115,12 +116,15 @@ class Finding:
             mapping.to_file(self.end),
             fixes,
             self.url,
+            self.check,
         )
 
     def to_dict(self, index: LineIndex) -> dict[str, Any]:
         """The Finding JSON of DESIGN.md, with line/column taken from `index`."""
-        data: dict[str, Any] = {
-            "rule": self.rule,
+        data: dict[str, Any] = {"rule": self.rule}
+        if self.check:
+            data["check"] = self.check
+        data |= {
             "severity": str(self.severity),
             "message": self.message,
             "start": index.position(self.start),

@@ -31,6 +31,29 @@ DOC_SECTIONS = (
 
 CheckFunction = Callable[["Analysis", "RuleContext"], Iterable[Finding]]
 
+# How a word list in a rule's `[data.<lang>]` matches, declared in its `[lists]` table:
+# "form" matches the lower-case word forms only ("tracks" is not "track"), "lemma" also
+# matches every inflection through lemmas, "table" is a table of phrase = value.
+LIST_KINDS = ("form", "lemma", "table")
+
+
+class RuleDataError(ValueError):
+    """A rule's data file is malformed; the message names the file and the key."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
+        self.source = source
+        self.key = key
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A named sub-check of a rule: its own default severity and on/off switch."""
+
+    name: str
+    severity: Severity
+    summary: str = ""
+
 
 @dataclass(frozen=True)
 class RuleDocs:
@@ -67,17 +90,28 @@ class Rule:
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     data: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     url: str | None = None
+    checks: Mapping[str, CheckSpec] = field(default_factory=dict)
+    lists: Mapping[str, str] = field(default_factory=dict)  # list name -> LIST_KINDS
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], check: CheckFunction) -> Rule:
-        """A rule from the mapping of a `rules/<name>.toml` file."""
+    def from_data(
+        cls, data: Mapping[str, Any], check: CheckFunction, *, source: str | None = None
+    ) -> Rule:
+        """A rule from the mapping of a `rules/<name>.toml` file, validated: a
+        malformed file raises `RuleDataError` naming `source` and the key."""
         name = data["name"]
+        source = source or f"rules/{name}.toml"
         languages = data.get("languages")
+        lists = _validated_lists(data, source)
+        try:
+            severity = Severity.parse(data.get("severity", "warning"))
+        except ValueError as exc:
+            raise RuleDataError(source, "severity", str(exc)) from None
         return cls(
             name=name,
             check=check,
             summary=data.get("summary", ""),
-            default_severity=Severity.parse(data.get("severity", "warning")),
+            default_severity=severity,
             languages=frozenset(languages) if languages else None,
             docs=RuleDocs(**data.get("docs", {})),
             options=data.get("options", {}),
@@ -85,12 +119,14 @@ class Rule:
             messages=data.get("messages", {}),
             data=data.get("data", {}),
             url=data.get("url", DOCS_URL.format(rule=name)),
+            checks=_validated_checks(data, source, severity),
+            lists=lists,
         )
 
     @classmethod
     def builtin(cls, name: str, check: CheckFunction) -> Rule:
         """A built-in rule whose data lives in the shipped `rules/<name>.toml`."""
-        return cls.from_data(load_rule_data(name), check)
+        return cls.from_data(load_rule_data(name), check, source=str(rules_dir() / f"{name}.toml"))
 
     def enabled_for(self, language: str) -> bool:
         return self.languages is None or language in self.languages
@@ -113,6 +149,63 @@ def load_rule_data(name: str) -> Mapping[str, Any]:
     return data
 
 
+def _validated_lists(data: Mapping[str, Any], source: str) -> dict[str, str]:
+    """The `[lists]` declarations, checked against every `[data.<lang>]` section:
+    each list declared once with its kind, present in every language, of its type."""
+    declared = data.get("lists", {})
+    if not isinstance(declared, Mapping):
+        raise RuleDataError(source, "lists", "expected a table of list name = kind")
+    for key, kind in declared.items():
+        if kind not in LIST_KINDS:
+            raise RuleDataError(
+                source, f"lists.{key}", f"unknown kind {kind!r} (one of {', '.join(LIST_KINDS)})"
+            )
+    sections = data.get("data", {})
+    if not isinstance(sections, Mapping):
+        raise RuleDataError(source, "data", "expected a table of languages")
+    for language, section in sections.items():
+        where = f"data.{language}"
+        if not isinstance(section, Mapping):
+            raise RuleDataError(source, where, "expected a table of lists")
+        for key, value in section.items():
+            kind = declared.get(key)
+            if kind is None:
+                raise RuleDataError(
+                    source, f"{where}.{key}", "unknown list (declare it in [lists])"
+                )
+            if kind == "table":
+                if not isinstance(value, Mapping):
+                    raise RuleDataError(source, f"{where}.{key}", "expected a table")
+            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise RuleDataError(source, f"{where}.{key}", "expected a list of strings")
+        missing = sorted(set(declared) - set(section))
+        if missing:
+            raise RuleDataError(source, where, f"missing list {missing[0]!r}")
+    return dict(declared)
+
+
+def _validated_checks(
+    data: Mapping[str, Any], source: str, rule_severity: Severity
+) -> dict[str, CheckSpec]:
+    checks = data.get("checks", {})
+    if not isinstance(checks, Mapping):
+        raise RuleDataError(source, "checks", "expected a table of named checks")
+    out = {}
+    for name, spec in checks.items():
+        key = f"checks.{name}"
+        if not isinstance(spec, Mapping):
+            raise RuleDataError(source, key, "expected a table with severity and summary")
+        unknown = set(spec) - {"severity", "summary"}
+        if unknown:
+            raise RuleDataError(source, f"{key}.{sorted(unknown)[0]}", "unknown key")
+        try:
+            severity = Severity.parse(spec.get("severity", str(rule_severity)))
+        except ValueError as exc:
+            raise RuleDataError(source, f"{key}.severity", str(exc)) from None
+        out[name] = CheckSpec(name, severity, str(spec.get("summary", "")))
+    return out
+
+
 def data_strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """The list `key` of a rule's data table, as strings (empty if absent)."""
     return derived(data, ("strings", key), _strings, data, key)
@@ -124,6 +217,10 @@ def data_words(data: Mapping[str, Any], key: str) -> frozenset[str]:
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    if data and key not in data:
+        # Every declared list is in every language's data (checked on load), so a
+        # miss here is a misspelled name in the code: never silently an empty list.
+        raise KeyError(f"the rule data has no list {key!r}")
     values = data.get(key, ())
     return tuple(str(v) for v in values) if isinstance(values, list) else ()
 
@@ -134,12 +231,29 @@ def _words(data: Mapping[str, Any], key: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What one rule knows while checking one reply."""
+    """What one rule knows while checking one reply.
+
+    `check_severities` holds the resolved severity of each named sub-check that is
+    switched on; a check missing from it is off (`enabled()` says so, and the engine
+    drops its findings).
+    """
 
     rule: Rule
     severity: Severity
     options: Mapping[str, Any]
     language: str
+    check_severities: Mapping[str, Severity] = field(default_factory=dict)
+
+    def enabled(self, check: str) -> bool:
+        """Is the named sub-check on? Rules skip an off check's work."""
+        return check in self.check_severities or check not in self.rule.checks
+
+    def list_kind(self, key: str) -> str:
+        """How the data list `key` matches, as its `[lists]` declaration says."""
+        try:
+            return self.rule.lists[key]
+        except KeyError:
+            raise KeyError(f"rule {self.rule.name!r} declares no list {key!r}") from None
 
     @property
     def data(self) -> Mapping[str, Any]:
@@ -162,15 +276,21 @@ class RuleContext:
         *,
         fixes: Iterable[Fix] = (),
         severity: Severity | None = None,
+        check: str | None = None,
     ) -> Finding:
+        """A finding of this rule; with `check`, of that named sub-check and at its
+        resolved severity (an explicit `severity` still wins)."""
+        if severity is None:
+            severity = self.check_severities.get(check, self.severity) if check else self.severity
         return Finding(
             rule=self.rule.name,
-            severity=severity if severity is not None else self.severity,
+            severity=severity,
             message=message,
             start=start,
             end=end,
             fixes=tuple(fixes),
             url=self.rule.url,
+            check=check,
         )
 
     def option_for(self, key: str, *selectors: str, default: Any = None) -> Any:

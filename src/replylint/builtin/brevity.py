@@ -21,6 +21,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             first_over.idx,
             analysis.body_end,
             ctx.message("too_long", words=len(words), channel=channel, budget=budget),
+            check="reply-length",
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
     for sentence in analysis.sentences:
@@ -30,6 +31,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
                 sentence.start_char,
                 sentence.end_char,
                 ctx.message("long_sentence", words=count, limit=limit),
+                check="sentence-length",
             )
 
 

@@ -342,7 +342,9 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
                 start, end = _trimmed(
                     reading, courtesy[0].span.start_char, courtesy[-1].span.end_char
                 )
-                yield ctx.finding(start, end, ctx.message("preamble", count=len(courtesy)))
+                yield ctx.finding(
+                    start, end, ctx.message("preamble", count=len(courtesy)), check="preamble"
+                )
             return
 
 
@@ -381,7 +383,7 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     for sentence in sentences:
         if any(c.kind is Kind.REDIRECT for c in sentence.clauses):
             start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
-            yield ctx.finding(start, end, ctx.message("deflection"))
+            yield ctx.finding(start, end, ctx.message("deflection"), check="deflection")
             return
 
 
@@ -415,7 +417,9 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     if asked & said:
         return
     start, end = _trimmed(reading, analysis.body_start, analysis.body_end)
-    yield ctx.finding(start, end, ctx.message("unanswered", question=question))
+    yield ctx.finding(
+        start, end, ctx.message("unanswered", question=question), check="unanswered-question"
+    )
 
 
 def _stems(lemmas: frozenset[str], courtesy: frozenset[str]) -> set[str]:

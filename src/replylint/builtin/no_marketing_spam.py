@@ -66,6 +66,7 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             max(p.end for p in group),
             ctx.message("promo", phrase=phrase),
             fixes=fixes,
+            check="promotion",
         )
     yield from _campaign_links(analysis, ctx, flagged)
     if promos:
@@ -220,7 +221,9 @@ def _campaign_links(
             continue  # the whole promotional sentence is already flagged
         clean = _without_tracking(url)
         fixes = [Fix(ctx.message("fix_link"), (Edit(start, end, clean),))] if clean != url else []
-        yield ctx.finding(start, end, ctx.message("campaign_link"), fixes=fixes)
+        yield ctx.finding(
+            start, end, ctx.message("campaign_link"), fixes=fixes, check="campaign-link"
+        )
 
 
 def _without_tracking(url: str) -> str:
@@ -244,6 +247,7 @@ def _shouting(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         first.end(),
         ctx.message("shouting", count=len(runs)),
         fixes=[Fix(ctx.message("fix_shouting"), edits)],
+        check="shouting",
     )
 
 

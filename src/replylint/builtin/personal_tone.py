@@ -67,7 +67,7 @@ def _boilerplate(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         else:
             fix = _remove(analysis, ctx, match, start, end, phrase)
             message = ctx.message("boilerplate", phrase=phrase)
-        yield ctx.finding(start, end, message, fixes=[fix])
+        yield ctx.finding(start, end, message, fixes=[fix], check="boilerplate")
 
 
 def _personalize(replacement: str, analysis: Analysis) -> str:
@@ -133,7 +133,9 @@ def _impersonal(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         return
     if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis):
         return
-    yield ctx.finding(analysis.body_start, analysis.body_end, ctx.message("impersonal"))
+    yield ctx.finding(
+        analysis.body_start, analysis.body_end, ctx.message("impersonal"), check="impersonal"
+    )
 
 
 def _greets_by_name(analysis: Analysis) -> bool:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from replylint.builtin.placeholders import Placeholder, find_placeholders
 from replylint.hookspecs import hookimpl
-from replylint.model import Edit, Finding, Fix, Severity
+from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_strings
 from replylint.text.analysis import Analysis, content_lemmas
 from replylint.text.nlp import pipeline, process
@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 # with 4+ digits (orders, tickets), dates, and model names with digits ("PS4", "XPS13").
 _CODE = re.compile(r"\A#?[A-Za-z]*\d[\w-]*\Z")
 _DATE = re.compile(r"\A(?:\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})\Z")
-
-
-def _severity(ctx: RuleContext, default: Severity) -> Severity:
-    """Each check has its own level (RULES.md) unless the user set the rule's severity."""
-    return ctx.severity if ctx.severity != ctx.rule.default_severity else default
 
 
 def _norm(lemma: str) -> str:
@@ -118,7 +113,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
             placeholder.end,
             ctx.message("placeholder", placeholder=placeholder.text),
             fixes=fixes,
-            severity=_severity(ctx, Severity.ERROR),
+            check="placeholder",
         )
 
 
@@ -143,7 +138,6 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
     reply_lemmas = _lemmas(analysis.doc)
     reply_text = analysis.text.lower()
     start, end = analysis.body_span
-    severity = _severity(ctx, Severity.INFO)
     questions = _questions(doc)
     if len(questions) >= 2:
         for question in questions:
@@ -152,7 +146,7 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
                     start,
                     end,
                     ctx.message("untouched_question", question=question.text.strip()),
-                    severity=severity,
+                    check="unchanged",
                 )
                 return
     missed = [s for s in _specifics(doc) if s.lower().lstrip("#") not in reply_text]
@@ -161,7 +155,7 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
             start,
             end,
             ctx.message("untouched_specifics", specifics=", ".join(missed[:3])),
-            severity=severity,
+            check="unchanged",
         )
 
 
@@ -174,9 +168,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     doc = analysis.incoming_doc
     if doc is None:
         if not reply.faq:
-            yield ctx.finding(
-                start, end, ctx.message("no_faq"), severity=_severity(ctx, Severity.INFO)
-            )
+            yield ctx.finding(start, end, ctx.message("no_faq"), check="no-faq")
         return
     if reply.faq:
         incoming = _lemmas(doc)
@@ -186,9 +178,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             for q in reply.faq
         ]
         if max(scores) < threshold:
-            yield ctx.finding(
-                start, end, ctx.message("not_covered"), severity=_severity(ctx, Severity.WARNING)
-            )
+            yield ctx.finding(start, end, ctx.message("not_covered"), check="not-covered")
             return
     yield from _unchanged_findings(analysis, ctx, doc)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from replylint.builtin.personal_data import PersonalData, find_card_numbers, find_personal_data
 from replylint.hookspecs import hookimpl
-from replylint.model import Edit, Finding, Fix, Severity
+from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
@@ -42,11 +42,6 @@ _MARKER_WINDOW = 3
 _EXACT_FORMS = frozenset(
     ["billing_terms", "payment_terms", "order_terms", "account_terms", "compensation_terms"]
 )
-
-
-def _severity(ctx: RuleContext, default: Severity) -> Severity:
-    """Each check has its own level (RULES.md) unless the user set the rule's severity."""
-    return ctx.severity if ctx.severity != ctx.rule.default_severity else default
 
 
 # The phrase lists the rule looks up with `_Reader.find` (word lists use `words`).
@@ -162,7 +157,7 @@ def _card_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     for card in find_card_numbers(analysis.text):
         if any(s <= card.start < e for s, e in analysis.urls):
             continue
-        yield _data_finding(ctx, card, ctx.message("card"))
+        yield _data_finding(ctx, card, ctx.message("card"), "card-number")
 
 
 def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
@@ -206,7 +201,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
                 secret.start,
                 secret.end,
                 ctx.message("secret", secret=analysis.text[secret.start : secret.end].lower()),
-                severity=_severity(ctx, Severity.ERROR),
+                check="secret-request",
             )
             return
         if incoming_secret is None:
@@ -224,7 +219,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
                     ask.start,
                     pronoun.idx + len(pronoun.text),
                     ctx.message("secret", secret=incoming_secret),
-                    severity=_severity(ctx, Severity.ERROR),
+                    check="secret-request",
                 )
                 return
 
@@ -241,11 +236,9 @@ def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
 # --- public channel ---------------------------------------------------------------
 
 
-def _data_finding(ctx: RuleContext, item: PersonalData, message: str) -> Finding:
+def _data_finding(ctx: RuleContext, item: PersonalData, message: str, check: str) -> Finding:
     fix = Fix(ctx.message("fix_mask"), (Edit(item.start, item.end, item.masked()),))
-    return ctx.finding(
-        item.start, item.end, message, fixes=[fix], severity=_severity(ctx, Severity.ERROR)
-    )
+    return ctx.finding(item.start, item.end, message, fixes=[fix], check=check)
 
 
 def _phone_regions(analysis: Analysis, ctx: RuleContext) -> tuple[str, ...] | None:
@@ -336,7 +329,7 @@ def _public_asks(
             first.start,
             asked[-1].end,
             ctx.message("ask_public", what=analysis.text[first.start : asked[-1].end]),
-            severity=_severity(ctx, Severity.ERROR),
+            check="data-request",
         )
 
 
@@ -500,16 +493,18 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
-    yield from _card_findings(analysis, ctx)
-    yield from _secret_findings(analysis, ctx, reader)
+    if ctx.enabled("card-number"):
+        yield from _card_findings(analysis, ctx)
+    if ctx.enabled("secret-request"):
+        yield from _secret_findings(analysis, ctx, reader)
     if analysis.channel != "public":
         return
 
-    data = [d for d in _personal_data(analysis, ctx, analysis.text) if d.kind != "card"]
-    for item in data:
-        yield _data_finding(
-            ctx, item, ctx.message("personal_data", kind=ctx.message(f"kind_{item.kind}"))
-        )
+    if ctx.enabled("personal-data"):
+        data = [d for d in _personal_data(analysis, ctx, analysis.text) if d.kind != "card"]
+        for item in data:
+            kind = ctx.message(f"kind_{item.kind}")
+            yield _data_finding(ctx, item, ctx.message("personal_data", kind=kind), "personal-data")
 
     private = _offers_private_channel(reader, analysis)
     asks = list(_public_asks(analysis, ctx, reader, private))
@@ -524,7 +519,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             match.start,
             match.end,
             ctx.message("own_matter", topic=ctx.message(f"topic_{topic}")),
-            severity=_severity(ctx, Severity.WARNING),
+            check="own-matter",
         )
         return
 
@@ -536,7 +531,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         message = ctx.message("incoming_data")
     else:
         return
-    yield ctx.finding(start, end, message, severity=_severity(ctx, Severity.WARNING))
+    yield ctx.finding(start, end, message, check="incoming-matter")
 
 
 @hookimpl

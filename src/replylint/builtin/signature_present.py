@@ -233,6 +233,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
                 segment.end,
                 ctx.message("someone_else", name=segment.text, agent=agent),
                 fixes=[fix],
+                check="other-agent",
             )
         return
 
@@ -244,12 +245,14 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             fixes.append(
                 Fix(ctx.message("fix_sign", agent=agent), (Edit(start, end, f"{agent}, {team}"),))
             )
-        yield ctx.finding(start, end, ctx.message("team_only", team=team), fixes=fixes)
+        yield ctx.finding(
+            start, end, ctx.message("team_only", team=team), fixes=fixes, check="team-only"
+        )
         return
 
     start, end = _last_word(analysis.text)
     fixes = [_insert_fix(analysis, ctx, agent)] if agent else []
-    yield ctx.finding(start, end, ctx.message("missing"), fixes=fixes)
+    yield ctx.finding(start, end, ctx.message("missing"), fixes=fixes, check="missing")
 
 
 @hookimpl
