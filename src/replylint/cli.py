@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--show", type=int, default=0, metavar="N", help="show N misses and false alarms per rule"
     )
     evaluate.add_argument("--select", type=_csv_list)
+    evaluate.add_argument(
+        "--by", choices=("source",), help="also print the table per source of the records"
+    )
     evaluate.add_argument("--config", type=Path)
 
     for name, (_, help_text) in DELEGATED.items():
@@ -337,6 +340,10 @@ def cmd_eval(args: argparse.Namespace) -> ExitStatus:
     if not args.dataset.is_file():
         raise UsageError(f"replylint eval: no such file: {args.dataset}")
     evaluation = evaluate(args.dataset, select=args.select, config_path=args.config)
+    if args.by == "source":
+        from replylint.check.evaluate import render_by_source
+
+        sys.stdout.write(render_by_source(evaluation))
     sys.stdout.write(render_evaluation(evaluation, show=args.show))
     return ExitStatus.ERROR if evaluation.errors else ExitStatus.OK
 

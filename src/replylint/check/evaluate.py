@@ -2,7 +2,9 @@
 
 A record carries `"expected": [rule names]`; a rule counts as fired on a record
 when it reports at least one finding there. Optional `expected_language` is
-scored too.
+scored too. `--by source` repeats the table per source (the record's `source`
+repository, else its id prefix such as `en-twcs`), so a rule that only works on one
+brand's phrasing shows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Case:
     expected: frozenset[str]
     fired: frozenset[str]
     messages: dict[str, str]
+    source: str = ""
 
 
 @dataclass
@@ -39,6 +42,23 @@ class Evaluation:
         fp = sum(1 for c in self.cases if rule in c.fired and rule not in c.expected)
         fn = sum(1 for c in self.cases if rule not in c.fired and rule in c.expected)
         return tp, fp, fn
+
+    def by_source(self) -> dict[str, Evaluation]:
+        """One evaluation per source, in order of first appearance."""
+        groups: dict[str, Evaluation] = {}
+        for case in self.cases:
+            groups.setdefault(case.source, Evaluation(self.rules)).cases.append(case)
+        return groups
+
+
+def source_of(record: dict[str, object], record_id: str) -> str:
+    """Where a labeled record comes from: its `source` repository (before the ':' of
+    the file path), else its id's prefix ("en-twcs-52" -> "en-twcs")."""
+    source = record.get("source")
+    if isinstance(source, str) and source:
+        return source.split(":", 1)[0]
+    parts = record_id.split("-")
+    return "-".join(parts[:2]) if len(parts) > 2 else parts[0]
 
 
 def evaluate(
@@ -75,6 +95,7 @@ def evaluate(
                     frozenset(expected) & frozenset(rules),
                     frozenset(messages),
                     messages,
+                    source_of(data, reply.id or str(number)),
                 )
             )
             if data.get("expected_language"):
@@ -87,15 +108,34 @@ def _ratio(num: int, den: int) -> str:
     return f"{num / den:.2f}" if den else "  - "
 
 
-def render_evaluation(evaluation: Evaluation, show: int = 0) -> str:
+def _table(evaluation: Evaluation, *, skip_silent: bool = False) -> list[str]:
     lines = [
         f"{'rule':<22} {'precision':>9} {'recall':>7} {'support':>8} {'tp':>4} {'fp':>4} {'fn':>4}"
     ]
     for rule in evaluation.rules:
         tp, fp, fn = evaluation.counts(rule)
+        if skip_silent and not (tp or fp or fn):
+            continue
         lines.append(
             f"{rule:<22} {_ratio(tp, tp + fp):>9} {_ratio(tp, tp + fn):>7} {tp + fn:>8} {tp:>4} {fp:>4} {fn:>4}"
         )
+    return lines
+
+
+def render_by_source(evaluation: Evaluation) -> str:
+    """The precision/recall table per source (rules neither expected nor fired there
+    are left out)."""
+    parts = []
+    for source, group in evaluation.by_source().items():
+        count = len(group.cases)
+        parts.append(f"== {source} ({count} record{'' if count == 1 else 's'})")
+        parts.extend(_table(group, skip_silent=True))
+        parts.append("")
+    return "\n".join(parts)
+
+
+def render_evaluation(evaluation: Evaluation, show: int = 0) -> str:
+    lines = _table(evaluation)
     fired = Counter(rule for case in evaluation.cases for rule in case.fired)
     lines.append(
         f"records: {len(evaluation.cases)}; findings by rule: {dict(sorted(fired.items()))}"
