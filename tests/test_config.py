@@ -32,11 +32,12 @@ def test_found_upward_replylint_toml_first(tmp_path: Path) -> None:
 
 
 def test_pyproject_without_section_is_skipped(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
-    assert (
-        find_config_file(tmp_path) is None
-        or find_config_file(tmp_path) != tmp_path / "pyproject.toml"
-    )
+    write(tmp_path / "replylint.toml", "channel = 'chat'\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    write(project / "pyproject.toml", "[project]\nname = 'x'\n")
+    # The project's pyproject.toml has no [tool.replylint]: the search goes on upward.
+    assert find_config_file(project) == (tmp_path / "replylint.toml").resolve()
 
 
 def test_precedence_defaults_file_channel_editor_cli(tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.lookups import load_lookups
 
-from replylint.text.nlp import _lemma_table, pipeline, process
+from replylint.text.nlp import pipeline, process
 
 TEXTS = {
     "en": [
@@ -34,26 +35,23 @@ def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
     reference.add_pipe("sentencizer")
     expected = reference(text)
     assert [s.start for s in doc.sents] == [s.start for s in expected.sents]
-    table = _lemma_table(language)
-    lemmas = [(table.get(t.lower_) or table.get(t.text) or t.lower_).lower() for t in expected]
+    # The reference is spacy-lookups-data's own table, read by spaCy (French entries
+    # may be lists: the first is the lemma).
+    table = load_lookups(language, ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def lookup(form: str) -> str | None:
+        found = table.get(form)
+        return found[0] if isinstance(found, list) else found
+
+    lemmas = [(lookup(t.lower_) or lookup(t.text) or t.lower_).lower() for t in expected]
     assert [t.lemma_ for t in doc] == lemmas
 
 
-def test_lemmas_widen_word_forms() -> None:
-    doc = process(pipeline("en"), "Apologizing, the children went.")
-    assert [t.lemma_ for t in doc if t.is_alpha] == ["apologize", "the", "child", "go"]
-
-
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_blank_pipeline_tokenizes_as_spacy_blank(language: str) -> None:
-    """`_blank` skips `spacy.blank`'s config resolution: same tokenizer, same settings."""
-    from replylint.text.nlp import _blank, _light_french_import
-
-    ours = _blank(language)
-    with _light_french_import():
-        theirs = spacy.blank(language)
-    assert ours.lang == theirs.lang
-    assert ours.config["nlp"] == theirs.config["nlp"]
-    assert ours.tokenizer.to_bytes() == theirs.tokenizer.to_bytes()
-    text = "Bonjour l'équipe, peut-être demain ? Don't worry: order #123 ships 12/03. :)"
-    assert [t.text for t in ours.make_doc(text)] == [t.text for t in theirs.make_doc(text)]
+def test_lemmas_worked_out_by_hand() -> None:
+    doc = process(pipeline("en"), "The children's parcels shipped. We waited.")
+    lemmas = [t.lemma_ for t in doc]
+    assert lemmas[:2] + lemmas[3:] == ["the", "child", "parcel", "ship", ".", "we", "wait", "."]
+    doc = process(pipeline("fr"), "Désolés, on vous remercie.")
+    lemmas_by_form = {t.text: t.lemma_ for t in doc}
+    assert lemmas_by_form["Désolés"] == "désolé"
+    assert lemmas_by_form["remercie"] == "remercier"

@@ -70,10 +70,23 @@ def test_fixture(rule: str, case: dict[str, Any]) -> None:
         assert not relinted.findings, [f.message for f in relinted.findings]
 
 
-def test_every_builtin_rule_has_fixtures() -> None:
-    engine = Engine()
-    builtin = [
-        name for name, rule in engine.rules.items() if rule.url and "replylint.dev" in rule.url
+BUILTIN_RULES = (
+    "brevity",
+    "directness",
+    "no-marketing-spam",
+    "personal-tone",
+    "saved-reply-fit",
+    "sensitive-in-private",
+    "signature-present",
+)
+
+
+def test_every_builtin_rule_has_fixtures_in_both_languages() -> None:
+    assert set(BUILTIN_RULES) <= set(Engine().rules)
+    missing = [
+        f"{name}/{language}.yaml"
+        for name in BUILTIN_RULES
+        for language in ("en", "fr")
+        if not (FIXTURES / name / f"{language}.yaml").is_file()
     ]
-    missing = [name for name in builtin if not list((FIXTURES / name).glob("*.yaml"))]
     assert not missing, f"rules without fixtures: {missing}"

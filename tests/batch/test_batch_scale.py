@@ -13,27 +13,17 @@ from replylint.check.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimat
 from replylint.check.progress import wanted
 from replylint.inputs.files import InputError
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.jsonl"
+RECORD_FIELDS = ("text", "channel", "incoming", "language", "agent", "brand", "customer")
 
 
-def corpus_records(n: int) -> list[dict[str, object]]:
-    """`n` reply records: the labeled corpus (repeated) when present, else made up."""
-    base: list[dict[str, object]] = []
-    if CORPUS.is_file():
-        for line in CORPUS.read_text("utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                base.append({k: v for k, v in record.items() if k not in ("expected", "note")})
-    if not base:
-        base = [
-            {"text": f"Hi, your order {i} ships today, kindly check the link. – Marie"}
-            for i in range(50)
-        ]
+def corpus_records(corpus: list[dict], n: int) -> list[dict[str, object]]:
+    """`n` reply records: the labeled corpus's record fields, repeated."""
+    base = [{k: r[k] for k in RECORD_FIELDS if k in r} for r in corpus]
     return [{**base[i % len(base)], "id": f"r{i}"} for i in range(n)]
 
 
 @pytest.fixture
-def mixed(tmp_path: Path) -> Path:
+def mixed(tmp_path: Path, corpus: list[dict]) -> Path:
     """Documents, a JSONL of 320 records (several chunks), a bad line, a CSV."""
     (tmp_path / "docs").mkdir()
     for i in range(20):
@@ -41,7 +31,7 @@ def mixed(tmp_path: Path) -> Path:
             f"Hello, kindly note reply {i} 🙂 is here.\n– Marie\n", encoding="utf-8"
         )
     (tmp_path / "docs" / "bad.txt").write_bytes(b"\x00\x01")
-    records = corpus_records(320)
+    records = corpus_records(corpus, 320)
     path = write_jsonl(tmp_path / "big" / "export.jsonl", records)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{broken\n")

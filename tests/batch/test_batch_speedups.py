@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from replylint.text.detect import _stop_word_language, detect_language
@@ -14,7 +12,6 @@ from replylint.text.nlp import pipeline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl"
 
 
 def french_texts() -> list[str]:
@@ -23,12 +20,15 @@ def french_texts() -> list[str]:
         "Saint-Étienne, entr'ouvert, arrière-grand-père, qu'est-ce que c'est, l'anti-âge",
     ]
     for path in FIXTURES.glob("*/fr.yaml"):
-        data = yaml.safe_load(path.read_text("utf-8"))
-        cases = data if isinstance(data, list) else (data or {}).get("cases", [])
-        texts += [
-            c["text"] for c in cases if isinstance(c, dict) and isinstance(c.get("text"), str)
-        ]
+        texts += [case["record"]["text"] for case in yaml.safe_load(path.read_text("utf-8"))]
     return texts
+
+
+def test_french_texts_include_every_french_fixture() -> None:
+    fixture_files = list(FIXTURES.glob("*/fr.yaml"))
+    cases = sum(len(yaml.safe_load(p.read_text("utf-8"))) for p in fixture_files)
+    assert len(fixture_files) == 7
+    assert len(french_texts()) == 2 + cases
 
 
 def test_french_token_match_is_spacys() -> None:
@@ -65,11 +65,9 @@ def test_french_elisions_and_hyphens() -> None:
     assert "aujourd'hui" in tokens and "peut-être" in tokens
 
 
-@pytest.mark.skipif(not CORPUS.is_file(), reason="corpus not available")
-def test_stop_word_precheck_agrees_with_labels() -> None:
+def test_stop_word_precheck_agrees_with_labels(corpus: list[dict]) -> None:
     decided = agree = 0
-    for line in CORPUS.read_text("utf-8").splitlines():
-        record = json.loads(line)
+    for record in corpus:
         found = _stop_word_language(record["text"])
         if found is None or not record.get("expected_language"):
             continue
@@ -83,7 +81,8 @@ def test_precheck_defers_when_unsure() -> None:
     assert _stop_word_language("Thanks, we are on it and will reply") == "en"
     assert _stop_word_language("Merci, nous regardons cela pour vous") == "fr"
     # Other language sets do not use the en/fr word lists.
-    assert detect_language("Thanks, we are on it and will reply", ("en", "es")) is not None
+    found = detect_language("Thanks, we are on it and will reply", ("en", "es"))
+    assert found is not None and found[0] == "en"
 
 
 def test_pre_commit_hook_definition() -> None:

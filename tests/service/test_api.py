@@ -6,7 +6,6 @@ that takes too long (503), and a core bug reaching the last-resort 500 handler.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -23,8 +22,6 @@ from replylint.model import Finding, Reply, Report, Severity
 from replylint.rule import Rule, RuleContext
 from replylint.service.app import create_app
 from replylint.text.analysis import Analysis
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.jsonl"
 
 
 def _shouty(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -76,25 +73,22 @@ def test_lint_record_rejects_bad_records(engine: Engine) -> None:
     assert caught.value.field == "channel"
 
 
-def _texts() -> list[dict]:
+def _texts(corpus: list[dict]) -> list[dict]:
     samples = [
         {"text": "Hey guys, your ORDER shipped.", "channel": "public"},
         {"text": "Bonjour, votre colis est parti ce matin. – Marie", "language": "fr"},
         {"text": "Thanks for waiting, you guys are patient! 😀 – Sam", "channel": "chat"},
         {"text": "It ships TODAY, sorry for the wait.\n– Marie", "channel": "email"},
     ]
-    if CORPUS.is_file():
-        lines = CORPUS.read_text("utf-8").splitlines()[:60]
-        fields = ("text", "channel", "incoming", "brand", "agent")
-        for line in lines:
-            record = json.loads(line)
-            samples.append({k: record[k] for k in fields if k in record})
+    fields = ("text", "channel", "incoming", "brand", "agent")
+    for record in corpus[:60]:
+        samples.append({k: record[k] for k in fields if k in record})
     return samples
 
 
-def test_lint_is_thread_safe(engine: Engine) -> None:
+def test_lint_is_thread_safe(engine: Engine, corpus: list[dict]) -> None:
     """Eight threads linting at once give exactly the sequential results."""
-    records = _texts() * 3
+    records = _texts(corpus) * 3
     sequential = [replylint.lint_record(r, engine=engine).to_dict() for r in records]
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(
@@ -104,9 +98,9 @@ def test_lint_is_thread_safe(engine: Engine) -> None:
 
 
 @pytest.mark.builtin_rules
-def test_default_engine_is_shared_and_thread_safe() -> None:
+def test_default_engine_is_shared_and_thread_safe(corpus: list[dict]) -> None:
     """Real built-in rules through `replylint.lint()` without an engine."""
-    records = _texts() * 2
+    records = _texts(corpus) * 2
     sequential = [replylint.lint_record(r).to_dict() for r in records]
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda r: replylint.lint_record(r).to_dict(), records))
