@@ -15,8 +15,8 @@ import pytest
 
 from replylint.responsiveness.command import main
 
-from .test_inputs import LOG
 from .conftest import write_jsonl
+from .test_inputs import LOG
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -64,7 +64,7 @@ def test_generic_csv_with_mapped_columns(tmp_path: Path) -> None:
     for r in LOG:
         lines.append(
             f'{r["conversation"]},{r["id"]},{r["time"]},{r["role"]},"{r["text"]}",'
-            f'{r.get("agent", "")},{r["brand"]}'
+            f"{r.get('agent', '')},{r['brand']}"
         )
     path = tmp_path / "log.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -118,7 +118,7 @@ def facebook_thread(page: str) -> dict:
             {"sender_name": page, "timestamp_ms": 1714644240000,
              "content": "Merci, je regarde.\n– Marie"},
             {"sender_name": "Jean Dupont", "timestamp_ms": 1714644000000,
-             "content": "Ma commande est en retard".encode().decode("latin-1")},
+             "content": b"Ma commande est en retard".decode("latin-1")},
             {"sender_name": "Jean Dupont", "content": "no time"},
         ],
         "thread_path": "inbox/jeandupont_abc",
@@ -158,6 +158,7 @@ def test_facebook_export_needs_the_page_name(tmp_path: Path) -> None:
         ("empty.csv", b"", "empty export"),
         ("header.csv", b"conversation,id,time,role,text\n", "empty export"),
         ("latin1.jsonl", '{"text": "café"}\n'.encode("latin-1"), "not UTF-8 text"),
+        ("latin1.csv", TWCS.replace("hello", "héllo").encode("latin-1"), "not UTF-8 text"),
         ("notes.txt", b"hello", "not a conversation export"),
         ("other.csv", b"a,b\n1,2\n", "not a conversation log: expected the columns"),
         ("other.json", b'{"macros": []}', "not a Facebook messages export"),

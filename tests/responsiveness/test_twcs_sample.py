@@ -28,7 +28,7 @@ def independent_figures(path: Path) -> dict[str, Any]:
             if row and len(row) != len(header):
                 malformed.append(start)
             elif row:
-                record = dict(zip(header, row))
+                record = dict(zip(header, row, strict=True))
                 tweets[int(float(record["tweet_id"]))] = record
             start = reader.line_num + 1
 

@@ -110,9 +110,7 @@ class FieldNames:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def run(
-    connection: duckdb.DuckDBPyConnection, sql: str, parameters: object = None
-) -> None:
+def run(connection: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> None:
     """Run a statement to completion (DuckDB keeps a statement's result pending until
     it is read, and refuses the next one meanwhile)."""
     connection.execute(sql, parameters).fetchall()
@@ -173,15 +171,16 @@ def _load_one(
             ".json, .zip or a folder of a Facebook export)"
         )
     data = path.read_bytes()
-    text = _utf8(path, data)
-    if not text.strip():
+    if not data or data.isspace():
         raise ExportError(f"{path}: empty export: the file is empty")
     if suffix == ".csv":
-        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+        first_line = data[: data.find(b"\n")] if b"\n" in data else data
+        header = next(csv.reader(io.StringIO(_utf8(path, first_line))), [])
         if {"tweet_id", "author_id", "inbound", "created_at"} <= set(header):
+            # DuckDB checks the encoding as it reads: no Python copy of a big file.
             return _load_twcs(connection, path, data, header, number)
-        return _load_generic_csv(connection, path, text, header, names)
-    return _load_jsonl(connection, path, text, names)
+        return _load_generic_csv(connection, path, _utf8(path, data), header, names)
+    return _load_jsonl(connection, path, _utf8(path, data), names)
 
 
 def _utf8(path: Path | str, data: bytes) -> str:
@@ -205,11 +204,11 @@ def _load_twcs(
     number: int,
 ) -> list[SkippedRow]:
     columns = {
-        (name or f"unnamed_{i}"): TWCS_COLUMNS.get(name, "VARCHAR")
-        for i, name in enumerate(header)
+        (name or f"unnamed_{i}"): TWCS_COLUMNS.get(name, "VARCHAR") for i, name in enumerate(header)
     }
     rejects, scans, raw = f"twcs_rejects_{number}", f"twcs_scans_{number}", f"twcs_raw_{number}"
-    run(connection, 
+    run(
+        connection,
         f"""
         CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(
             $path, header = true, columns = $columns, timestampformat = $format,
@@ -230,15 +229,15 @@ def _load_twcs(
             for name, value in zip(
                 ("tweet_id", "author_id", "inbound", "created_at"),
                 (tweet_id, author, inbound, created),
+                strict=True,
             )
             if value is None
         ]
-        skipped.append(
-            SkippedRow(str(path), None, f"tweet {tweet_id}: no {', '.join(missing)}")
-        )
+        skipped.append(SkippedRow(str(path), None, f"tweet {tweet_id}: no {', '.join(missing)}"))
     # A reply's conversation is the customer it answers: the author of the tweet it
     # replies to. The Facebook definitions count per person and page, so do we.
-    run(connection, 
+    run(
+        connection,
         f"""
         INSERT INTO messages
         WITH tweets AS (
@@ -285,6 +284,8 @@ def _rejected_rows(
     for position, message, column, kind in rows:
         line += data.count(b"\n", counted_to, position)
         counted_to = position
+        if kind in ("INVALID UNICODE", "INVALID ENCODING"):
+            raise ExportError(f"{path}: not UTF-8 text (line {line}); re-export it as UTF-8")
         if kind == "MISSING COLUMNS" or kind == "TOO MANY COLUMNS":
             reason = f"wrong number of fields ({message})"
         else:
@@ -307,7 +308,7 @@ def _load_jsonl(
             continue
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             skipped.append(SkippedRow(str(path), number, f"not JSON: {exc.msg}"))
             continue
         if not isinstance(record, dict):
@@ -421,10 +422,11 @@ def _insert_generic(
 ) -> list[SkippedRow]:
     column_names = ["line", *names.columns()]
     run(connection, "DROP TABLE IF EXISTS generic_raw")
-    run(connection, 
+    run(
+        connection,
         "CREATE TEMP TABLE generic_raw ("
         + ", ".join(f'"{c}" {"BIGINT" if c == "line" else "VARCHAR"}' for c in column_names)
-        + ")"
+        + ")",
     )
     if rows:
         connection.executemany(
@@ -437,7 +439,8 @@ def _insert_generic(
     linked = connection.execute(
         "SELECT count(in_reply_to) > 0 FROM generic_checked WHERE problem IS NULL"
     ).fetchall()[0][0]
-    run(connection, 
+    run(
+        connection,
         """INSERT INTO messages
            SELECT $source, conversation, id, ts, role_name, coalesce(text, ''), agent, brand,
                   in_reply_to, [], $linked
@@ -539,4 +542,3 @@ def _facebook_row(message: Any, conversation: str, page: str, index: int) -> tup
     content = _fix_mojibake(str(message.get("content") or ""))
     message_id = f"{conversation}/{int(stamp)}/{index}"
     return (conversation, message_id, stamp / 1000, role, content, page)
-

@@ -14,11 +14,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-from replylint.responsiveness.hours import WEEKDAYS  # noqa: E402
+from replylint.responsiveness.hours import WEEKDAYS
 
 plt.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, searchable
 plt.rcParams["svg.hashsalt"] = "replylint"  # the same report gives the same SVG

@@ -65,21 +65,25 @@ def render_html(report: dict[str, Any], response_s: np.ndarray) -> str:
         f"{verdict} it.</p>",
         f'<table id="summary">{rows}</table>',
         "<h2>Availability advice</h2>",
-        f"<ul id=\"advice\">{advice or '<li>No hour falls short of the target.</li>'}</ul>",
+        f'<ul id="advice">{advice or "<li>No hour falls short of the target.</li>"}</ul>',
         _figure(
             "Response times",
             charts.histogram(response_s, policy["target_time_s"]),
             "histogram",
         ),
-        _figure("Share in time by weekday and hour", charts.week_grid(report["by_weekday_hour"]),
-                "week-grid"),  # fmt: skip
+        _figure(
+            "Share in time by weekday and hour",
+            charts.week_grid(report["by_weekday_hour"]),
+            "week-grid",
+        ),
         _figure(
             "Share in time per brand",
             charts.brand_shares(report["by_brand"], policy["target_share"]),
             "brands",
         ),
-        _figure("Daily trend", charts.daily_trend(report["by_day"], policy["target_share"]),
-                "daily"),  # fmt: skip
+        _figure(
+            "Daily trend", charts.daily_trend(report["by_day"], policy["target_share"]), "daily"
+        ),
     ]
     if any(entry.get("findings") for entry in report["by_agent"]):
         parts.append(

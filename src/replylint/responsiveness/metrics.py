@@ -62,13 +62,18 @@ mentioned AS (
                generate_subscripts(regexp_extract_all(lower(text), '@(\\w+)', 1), 1)
                    AS position
         FROM customers
+        WHERE brand IS NULL AND key NOT IN (SELECT key FROM answers WHERE reply IS NOT NULL)
     ) m JOIN brands b USING (handle)
     GROUP BY m.key
 ),
 absent AS (
     -- unanswered messages whose export names a reply it does not contain
     SELECT DISTINCT c.key
-    FROM (SELECT key, source, unnest(named_replies) AS named FROM customers) c
+    FROM (
+        SELECT key, source, unnest(named_replies) AS named FROM customers
+        WHERE len(named_replies) > 0
+          AND key NOT IN (SELECT key FROM answers WHERE reply IS NOT NULL)
+    ) c
     ANTI JOIN messages m ON m.source = c.source AND m.id = c.named
 )
 SELECT c.key, c.source, c.conversation, c.id, c.ts, c.text,
@@ -169,7 +174,9 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
         {
             "zone": settings.zone.key,
             "window": policy.window_days * 86400 if policy.window_days else math.inf,
-            **({"silence": policy.silence_hours * 3600} if policy.counts == "after-silence" else {}),
+            **(
+                {"silence": policy.silence_hours * 3600} if policy.counts == "after-silence" else {}
+            ),
         },
     )
     _score(connection, settings)
@@ -206,7 +213,9 @@ def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     found = agents_by_text(unsigned)
     if found:
-        texts, brands, names = (list(column) for column in zip(*((*k, v) for k, v in found.items())))
+        texts, brands, names = (
+            list(column) for column in zip(*((*k, v) for k, v in found.items()), strict=True)
+        )
         signed = {
             "text": np.array(texts, dtype=object),
             "brand": np.array(brands, dtype=object),
@@ -292,7 +301,9 @@ def _meets(policy: Policy, figures: dict[str, Any], statistic: float | None) -> 
     if policy.statistic == "share-within":
         return bool(figures["within_target"]["share_of_all"] >= policy.target_share)
     rate = figures["response_rate"] or 0.0
-    return statistic is not None and rate >= policy.target_share and statistic <= policy.target_time_s
+    return (
+        statistic is not None and rate >= policy.target_share and statistic <= policy.target_time_s
+    )
 
 
 def _empty(policy: Policy) -> dict[str, Any]:
@@ -304,8 +315,11 @@ def _hours_dict(hours: BusinessHours | None) -> dict[str, Any] | None:
         return None
     return {
         "openings": [
-            {"weekday": WEEKDAYS[day], "open": f"{start // 60:02d}:{start % 60:02d}",
-             "close": f"{end // 60:02d}:{end % 60:02d}"}
+            {
+                "weekday": WEEKDAYS[day],
+                "open": f"{start // 60:02d}:{start % 60:02d}",
+                "close": f"{end // 60:02d}:{end % 60:02d}",
+            }
             for day, start, end in hours.openings
         ],
         "timezone": hours.zone.key,

@@ -21,7 +21,10 @@ Key = tuple[str, str]  # (brand, agent)
 def _rules_found(texts: Sequence[tuple[str, str | None, str | None]]) -> list[frozenset[str]]:
     engine = default_engine()
     return [
-        frozenset(f.rule for f in engine.lint(Reply(text, channel="public", brand=brand, agent=agent)).findings)
+        frozenset(
+            f.rule
+            for f in engine.lint(Reply(text, channel="public", brand=brand, agent=agent)).findings
+        )
         for text, brand, agent in texts
     ]
 
@@ -43,15 +46,17 @@ def lint_replies(connection: duckdb.DuckDBPyConnection, jobs: int = 1) -> dict[s
         found = _rules_found(work)
     totals: Counter[Any] = Counter()
     hits: dict[Any, Counter[str]] = defaultdict(Counter)
-    for (text, brand, agent), rules in zip(work, found):
+    for (text, brand, agent), rules in zip(work, found, strict=True):
         who = agent or signed.get((text, brand), UNSIGNED)
         for key in (brand, (brand, who)):
             totals[key] += 1
             hits[key].update(rules)
     return {
         "replies": len(work),
-        "shares": {key: {rule: hits[key][rule] / totals[key] for rule in sorted(hits[key])}
-                   for key in totals},  # fmt: skip
+        "shares": {
+            key: {rule: hits[key][rule] / totals[key] for rule in sorted(hits[key])}
+            for key in totals
+        },
     }
 
 

@@ -54,11 +54,21 @@ def to_csv(report: dict[str, Any]) -> str:
         times, within = figures["response_time_s"], figures["within_target"]
         writer.writerow(
             [
-                scope, key, figures["customer_messages"], figures["answered"],
-                figures["unanswered"], figures["reply_not_in_export"], times["median"],
-                times["p90"], times["mean"], within["count"], within["share_of_all"],
-                within["share_of_answered"], figures["response_rate"], figures["meets_policy"],
-            ]  # fmt: skip
+                scope,
+                key,
+                figures["customer_messages"],
+                figures["answered"],
+                figures["unanswered"],
+                figures["reply_not_in_export"],
+                times["median"],
+                times["p90"],
+                times["mean"],
+                within["count"],
+                within["share_of_all"],
+                within["share_of_answered"],
+                figures["response_rate"],
+                figures["meets_policy"],
+            ]
         )
     return buffer.getvalue()
 
