@@ -34,6 +34,7 @@ DELEGATED = {
     "lsp": ("replylint.lsp", "run the language server (stdio)"),
     "serve": ("replylint.service", "run the HTTP pre-send service"),
     "hook": ("replylint.hook", "lint one reply from stdin; exit 1 to block it"),
+    "responsiveness": ("replylint.responsiveness.command", "how fast messages are answered"),
 }
 FAIL_ON = ("error", "warning", "info", "never")
 
