@@ -517,12 +517,10 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         if clause is None:
             continue
         start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
+        # Quoted from the words that send the customer to the end of their clause.
         trigger = reading.triggers.get(clause.start)
-        if trigger is None:
-            trigger = _trimmed(
-                reading, reading.tokens[clause.start].idx, _clause_end(reading, clause)
-            )
-        phrase = _quote(analysis.text[trigger[0] : trigger[1]], 60)
+        quote_start = trigger[0] if trigger else reading.tokens[clause.start].idx
+        phrase = _quote(analysis.text[quote_start : _clause_end(reading, clause)], 70)
         key = "deflection" if sent_to is Kind.REDIRECT else "deflection_ideas"
         yield ctx.finding(start, end, ctx.message(key, phrase=phrase), check="deflection")
         return
