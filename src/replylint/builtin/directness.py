@@ -311,14 +311,18 @@ class Reading:
             return None
         if self._states_negation(start, end):
             return None
-        for m in matches["contact_act"]:
-            if start <= m.token_start < end and self._sends_customer(start, m, asks):
-                return m.start, m.end
+        found: list[tuple[int, int]] = [
+            (m.start, m.end)
+            for m in matches["contact_act"]
+            if start <= m.token_start < end and self._sends_customer(start, m, asks)
+        ]
         for m in matches["go_to"]:
             if start <= m.token_start < end and self._sends_customer(start, m, asks):
                 place = self._elsewhere_after(m.token_end, end)
                 if place is not None:
-                    return m.start, place
+                    found.append((m.start, place))
+        if found:
+            return min(found)
         if not asks:
             for m in matches["handoff"]:
                 if start <= m.token_start < end and self._hands_off(start, m):
@@ -366,7 +370,8 @@ class Reading:
         last = next((i for i in range(at - 1, start - 1, -1) if i in directive), None)
         if last is None:
             return False
-        return not self._has("first_person", last + 1, at)
+        # Right before the act a first-person word is its object ("nous contacter").
+        return not self._has("first_person", last + 1, at - 1)
 
     def _hands_off(self, clause_start: int, match: PhraseMatch) -> bool:
         """Someone else "will be able to help you", with a link or number to reach them."""
@@ -557,7 +562,7 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         return
     if _has_answer_like_token(reading, sentences):
         return
-    asked = _stems(content_lemmas(list(incoming)), courtesy)
+    asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
         return
@@ -567,6 +572,14 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     yield ctx.finding(
         start, end, ctx.message("unanswered", question=quoted), check="unanswered-question"
     )
+
+
+def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[Token]:
+    """The customer's words without the frame of an indirect question ("I'd like to
+    know", "je voudrais savoir"): "je ne sais pas" shares no content with the question."""
+    indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
+    frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
+    return [t for t in incoming if t.i not in frame]
 
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
