@@ -214,10 +214,12 @@ class Reading:
             return Kind.IDEAS
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
-        if self._only_contact_details(words):
-            return Kind.FILLER  # "0800 028 0202 or e-mail", after the redirect it completes
-        if any(t.like_num and not _is_phone(t) for t in words):
-            return Kind.CONTENT
+        numbers = [t for t in words if t.like_num]
+        if numbers:
+            if self._only_contact_details(words):
+                return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
+            if not all(map(_is_phone, numbers)):
+                return Kind.CONTENT
         if self._is_courtesy(words):
             return Kind.COURTESY
         if self._has("feedback", start, end):
@@ -434,7 +436,8 @@ def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _is_phone(token: Token) -> bool:
     """A number long enough to be a phone line ("0800", "028" count with their run)."""
-    return sum(ch.isdigit() for ch in token.text) >= _PHONE_DIGITS
+    text = token.text
+    return not text.isalpha() and sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
