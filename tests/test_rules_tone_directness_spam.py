@@ -196,6 +196,24 @@ def test_sorry_we_dont_carries_the_answer() -> None:
     assert report.findings == ()
 
 
+def test_deflection_message_quotes_the_redirect() -> None:
+    report = lint(
+        "directness",
+        language="en",
+        text="@ana Please reach our billing team on 0800 555 0100, thanks. ^RJ",
+    )
+    assert len(report.findings) == 1
+    assert '"reach our billing team on 0800 555 0100"' in report.findings[0].message
+
+
+def test_feedback_link_counts_only_when_a_question_was_asked() -> None:
+    text = "@sam Please post your idea on our ideas board: https://example.com/ideas ^LK"
+    asked = lint("directness", language="en", incoming="Can I sort playlists by date?", text=text)
+    told = lint("directness", language="en", incoming="Sorting by date would be nice.", text=text)
+    assert [f.check for f in asked.findings] == ["deflection"]
+    assert told.findings == ()
+
+
 # --- performance -------------------------------------------------------------
 
 

@@ -12,25 +12,22 @@ import enum
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas, is_word
+from replylint.text.derived import derived
 from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-# Tokens that end a clause inside a sentence; contrast words also start a new one.
+# Tokens that end a clause inside a sentence; the rule's `contrast` words also start one.
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
-_CONTRAST = frozenset(
-    {"but", "however", "although", "though", "mais", "cependant", "toutefois", "pourtant"}
-)
-_CLAUSE_BREAKS = _CLAUSE_PUNCT | _CONTRAST
 # "&amp;" in tweets: the entity name is not a word.
 _ENTITIES = frozenset({"amp", "lt", "gt", "quot"})
 # Courtesy must start the clause: at most this many words before the keyword
@@ -43,27 +40,24 @@ _STEM = 5
 _QUESTION_CONTENT_WORDS = 2
 
 _LISTS = (
-    "apology", "thanks", "empathy", "greeting", "holding", "refusal", "redirect", "reason",
-    "specific_link", "negation", "conditional", "yes_no", "first_person", "second_person",
-    "indirect_question", "purpose", "instruction",
+    "apology", "thanks", "empathy", "greeting", "holding", "refusal", "contact_act", "go_to",
+    "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
+    "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
+    "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
+    "indirect_question", "purpose", "instruction", "contrast",
 )  # fmt: skip
-# Lists matched on their exact words, not lemmas: the lookup lemma of "as" is "a", and
-# "Thanks for contacting us" is no "contact us"; these lists name exact forms.
-_EXACT = frozenset(
-    {
-        "reason", "conditional", "negation", "yes_no", "first_person", "second_person",
-        "instruction", "purpose", "redirect",
-    }
-)  # fmt: skip
-# Words before a redirect phrase that tell who is to act: "then we can reach out to the
-# store" is the agent's own step; "we suggest that you contact" sends the customer.
-_SUBJECT_WINDOW = 4
+# How far the place or line may follow the act of going: "give our support team a call".
+_GO_TO_REACH = 7
+# A number this long is a phone line, not a fact ("0800 028 0202").
+_PHONE_DIGITS = 6
 
 
 class Kind(enum.Enum):
     COURTESY = "courtesy"  # greeting / thanks / apology / empathy: counts for the preamble
     FILLER = "filler"  # an offer to help, a generic purpose, an interjection, a name
     REDIRECT = "redirect"  # go elsewhere to start over
+    IDEAS = "ideas"  # post your idea / feedback on the ideas page
+    FEEDBACK = "feedback"  # we'll pass your feedback on, we're keeping an eye on it
     HOLDING = "holding"  # one moment, I'm checking
     CONTENT = "content"  # anything else: a fact, an answer, an instruction
 
@@ -72,7 +66,8 @@ class Kind(enum.Enum):
     __hash__ = object.__hash__
 
 
-_SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER})
+_SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER, Kind.FEEDBACK, Kind.IDEAS})
+_COURTESY_KINDS = frozenset({Kind.COURTESY, Kind.FILLER})
 
 
 @dataclass(frozen=True)
@@ -94,12 +89,17 @@ class Sentence:
     @property
     def is_courtesy(self) -> bool:
         """Only greeting / thanks / apology / empathy (with fillers beside it)."""
-        return Kind.COURTESY in self.kinds and self.kinds <= _SAYS_NOTHING
+        return Kind.COURTESY in self.kinds and self.kinds <= _COURTESY_KINDS
 
     @property
     def is_empty(self) -> bool:
         """Says nothing: no content, redirect or holding clause."""
         return self.kinds <= _SAYS_NOTHING
+
+    @property
+    def acknowledges_feedback(self) -> bool:
+        """Thanks for, forwards or files the customer's feedback (its link is no answer)."""
+        return bool(self.kinds & {Kind.FEEDBACK, Kind.IDEAS})
 
 
 class Reading:
@@ -112,18 +112,18 @@ class Reading:
         self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
-        # All lists in one matcher pass; some lists only count in their exact form
-        # (compared on the joined text, so "Rendez-vous" matches however it splits).
-        table = data_phrase_table(data, _LISTS, lang, model)
+        # Each list matches as its [lists] declaration says: word forms only, or
+        # every inflection through lemmas. One matcher pass per kind.
+        lemma_keys, form_keys = derived(data, "directness list kinds", _keys_by_kind, ctx)
         self.matches: dict[str, list[PhraseMatch]] = {}
+        self.matches.update(data_phrase_table(data, lemma_keys, lang, model).find(self.doc))
+        forms = data_phrase_table(data, form_keys, lang, model, lemmas=False)
+        self.matches.update(forms.find(self.doc))
         # Token index -> the list names whose matches start there (and their end);
         # list name -> the token indices its matches cover.
         self._starts: dict[int, dict[str, int]] = {}
         self._covered: dict[str, set[int]] = {}
-        for key, found in table.find(self.doc).items():
-            if key in _EXACT and found:
-                found = [m for m in found if same_form(analysis.text, m)]
-            self.matches[key] = found
+        for key, found in self.matches.items():
             if not found:
                 continue
             covered = self._covered[key] = set()
@@ -131,7 +131,11 @@ class Reading:
                 ends = self._starts.setdefault(m.token_start, {})
                 ends[key] = max(ends.get(key, 0), m.token_end)
                 covered.update(range(m.token_start, m.token_end))
+        # Clause start -> the words that make it a redirect (quoted in the message).
+        self.triggers: dict[int, tuple[int, int]] = {}
+        self._contact_given: bool | None = None
         self.filler_words = data_words(data, "filler_words")
+        self.contrast = data_words(data, "contrast")
         self.interjections = data_words(data, "interjections")
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
@@ -167,8 +171,14 @@ class Reading:
             words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
             for i in range(start, sentence_end)
         ]
+        contrast = self.contrast
         for i in range(start, sentence_end):
-            if lowers[i] in _CLAUSE_BREAKS or (lowers[i] == "-" and _spaced_dash(tokens, i)):
+            lower = lowers[i]
+            if (
+                lower in _CLAUSE_PUNCT
+                or lower in contrast
+                or (lower == "-" and _spaced_dash(tokens, i))
+            ):
                 if i > start:
                     yield from self._clause(start, i, sentence_end)
                 start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
@@ -195,23 +205,35 @@ class Reading:
     def _classify(self, start: int, end: int, words: list[Token], sentence_end: int) -> Kind:
         if self._has("holding", start, end):
             return Kind.HOLDING
-        # A question is answer-like (a clarifying question), even "can you contact us?".
         asks = self._asks(start, sentence_end)
-        if not asks and self._is_redirect(start, end, words):
+        trigger = self._redirect(start, end, asks)
+        if trigger is not None:
+            self.triggers[start] = trigger
             return Kind.REDIRECT
+        if self._sends_ideas(start, end):
+            return Kind.IDEAS
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
-        if any(t.like_num for t in words):
-            return Kind.CONTENT
+        numbers = [t for t in words if t.like_num]
+        if numbers:
+            if self._only_contact_details(words):
+                return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
+            if not all(map(_is_phone, numbers)):
+                return Kind.CONTENT
         if self._is_courtesy(words):
             return Kind.COURTESY
+        if self._has("feedback", start, end):
+            return Kind.FEEDBACK
+        # A question is answer-like (a clarifying question).
         if asks:
             return Kind.CONTENT
         if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
             return Kind.FILLER
+        if self._is_filler(words) or self._is_idle_condition(words):
+            return Kind.FILLER
         if self._has("instruction", start, end) or self._has("negation", start, end):
             return Kind.CONTENT
-        return Kind.FILLER if self._is_filler(words) else Kind.CONTENT
+        return Kind.CONTENT
 
     def _is_courtesy(self, words: list[Token]) -> bool:
         lead = next(
@@ -229,8 +251,12 @@ class Reading:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
-            after = lead.i + 1, words[-1].i + 1
-            return not (self._has("negation", *after) and self._has("first_person", *after))
+            # (A negation inside an empathy phrase is no answer: "we never want to ...".)
+            after = range(lead.i + 1, words[-1].i + 1)
+            negation = self._covered.get("negation", set())
+            empathy = self._covered.get("empathy", set())
+            states = any(i in negation and i not in empathy for i in after)
+            return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
             return all(
@@ -250,34 +276,139 @@ class Reading:
             return False
         return any(w in self.offer_words for w in lowers)
 
-    def _is_redirect(self, start: int, end: int, words: list[Token]) -> bool:
-        sends = self._mentions_other(start, end) or any(
-            start <= m.token_start < end and self._sends_customer(start, m.token_start)
-            for m in self.matches["redirect"]
-        )
-        if not sends:
+    def _only_contact_details(self, words: list[Token]) -> bool:
+        """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
+        if not any(_is_phone(t) for t in words):
             return False
-        # A reason, a condition, a negation or a specific resource makes it an answer.
-        return not any(
-            self._has(key, start, end)
-            for key in ("reason", "conditional", "negation", "specific_link")
-        )
+        acts = self._covered.get("contact_act", set())
+        return all(_is_phone(t) or t.is_stop or t.i in acts for t in words)
 
-    def _sends_customer(self, clause_start: int, at: int) -> bool:
-        """Is the customer the one told to go ("please contact", "you can reach")?"""
-        before = self._words(clause_start, at)[-_SUBJECT_WINDOW:]
+    def _is_idle_condition(self, words: list[Token]) -> bool:
+        """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
+        if not self._leads("conditional", words[:1]):
+            return False
+        return all(t.is_stop or t.lower_ in self.filler_words for t in words[1:])
+
+    def _redirect(self, start: int, end: int, asks: bool) -> tuple[int, int] | None:
+        """The words that send the customer elsewhere in tokens[start:end], if this
+        clause does only that (character offsets, for the message)."""
+        matches = self.matches
+        if not (
+            matches["contact_act"] or matches["go_to"] or matches["handoff"] or self._other_handles
+        ):
+            return None  # most clauses of most replies: nothing to look at
+        if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
+            return None  # "for now, no: ..." answers before it redirects
+        if not asks:
+            handle = self._mentions_other(start, end)
+            if handle is not None:  # another company's account, even by DM
+                token = self.tokens[handle]
+                return token.idx, token.idx + len(token.text)
+        sentence = self.tokens[start].sent
+        # The team's own private channel, a closing offer for later needs, a reason,
+        # a fact or a specific resource: not a bare redirect.
+        if self._has("private_channel", sentence.start, sentence.end):
+            return None
+        if any(self._has(k, start, end) for k in ("further_need", "reason", "specific_link")):
+            return None
+        if self._states_negation(start, end):
+            return None
+        found: list[tuple[int, int]] = [
+            (m.start, m.end)
+            for m in matches["contact_act"]
+            if start <= m.token_start < end and self._sends_customer(start, m, asks)
+        ]
+        for m in matches["go_to"]:
+            if start <= m.token_start < end and self._sends_customer(start, m, asks):
+                place = self._elsewhere_after(m.token_end, end)
+                if place is not None:
+                    found.append((m.start, place))
+        if found:
+            return min(found)
+        if not asks:
+            for m in matches["handoff"]:
+                if start <= m.token_start < end and self._hands_off(start, m):
+                    return m.start, m.end
+        return None
+
+    def _states_negation(self, start: int, end: int) -> bool:
+        """A negated statement ("we can't see accounts here"), not "don't hesitate"."""
+        negation = self._covered.get("negation")
+        if not negation:
+            return False
+        directive = self._covered.get("directive", set())
+        return any(i in negation and i not in directive for i in range(start, end))
+
+    def _elsewhere_after(self, at: int, end: int) -> int | None:
+        """The end (a character offset) of a place or line starting soon after `at`."""
+        for m in self.matches["elsewhere"]:
+            if at <= m.token_start <= at + _GO_TO_REACH and m.token_start < end:
+                return m.end
+        return None
+
+    def _sends_customer(self, clause_start: int, match: PhraseMatch, asks: bool) -> bool:
+        """Is the customer the one told to go ("please contact", "you can reach",
+        "have you tried calling")? Not "thanks for contacting us", "we'll call you"."""
+        at = match.token_start
+        if self._has("thanks", clause_start, at):
+            return False
+        after = match.token_end
+        if after < len(self.tokens) and "reader_object" in self._starts.get(after, {}):
+            return False
+        before = self._words(clause_start, at)
+        if asks:  # only a suggestion in question form: "have you tried calling us?"
+            return bool(before) and self._has("suggestion_question", before[0].i, at)
         if not before:
             return True  # imperative: "Contact us by phone"
-        start = before[0].i
-        if self._has("second_person", start, at):
-            return True
-        # The agent's own step: "then we can reach out to the store team".
-        return not self._has("first_person", start, at)
+        return self._directs(before[0].i, at)
 
-    def _mentions_other(self, start: int, end: int) -> bool:
+    def _directs(self, start: int, at: int) -> bool:
+        """Is the act at `at` told to the customer by a directive before it ("please use
+        this link to contact us", "we'd recommend reaching out"), with no first-person
+        subject after that directive ("please DM us and we'll contact the store")?"""
+        directive = self._covered.get("directive")
+        if not directive:
+            return False
+        last = next((i for i in range(at - 1, start - 1, -1) if i in directive), None)
+        if last is None:
+            return False
+        # Right before the act a first-person word is its object ("nous contacter").
+        return not self._has("first_person", last + 1, at - 1)
+
+    def _hands_off(self, clause_start: int, match: PhraseMatch) -> bool:
+        """Someone else "will be able to help you", with a link or number to reach them."""
+        if self._has("first_person", clause_start, match.token_start):
+            return False
+        return self._gives_contact()
+
+    def _gives_contact(self) -> bool:
+        """Does the reply carry a link or a phone number?"""
+        if self._contact_given is None:
+            self._contact_given = bool(self.analysis.urls) or any(map(_is_phone, self.tokens))
+        return self._contact_given
+
+    def _sends_ideas(self, start: int, end: int) -> bool:
+        """ "Submit your idea here", "vote for the suggestion on our ideas page"."""
+        for m in self.matches["feedback_submit"]:
+            if not start <= m.token_start < end:
+                continue
+            reach = m.token_end + _GO_TO_REACH
+            if any(
+                m.token_end <= o.token_start <= reach and o.token_start < end
+                for o in self.matches["feedback_object"]
+            ):
+                before = self._words(start, m.token_start)
+                return not before or self._directs(before[0].i, m.token_start)
+        return False
+
+    def _mentions_other(self, start: int, end: int) -> int | None:
         """An @handle in the body that is not the brand: "DM our friends at @XboxSupport"."""
         i = bisect_left(self._other_handles, start)
-        return i < len(self._other_handles) and self._other_handles[i] < end
+        if i < len(self._other_handles) and self._other_handles[i] < end:
+            handle = self._other_handles[i]
+            # "**@username** Please ..." addresses someone; "DM our friends at @X" sends.
+            return handle if self._words(start, handle) else None
+        return None
 
     def _find_other_handles(self) -> list[int]:
         """Token indices of @handles after the leading mentions that are not the brand."""
@@ -296,18 +427,17 @@ class Reading:
         ]
 
 
-def same_form(text: str, match: PhraseMatch) -> bool:
-    """Did `match` hit the phrase's own words (not only their lemmas)?
+def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The lists the rule reads, split by how they match: (lemma lists, form lists)."""
+    lemma = tuple(k for k in _LISTS if ctx.list_kind(k) == "lemma")
+    form = tuple(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return lemma, form
 
-    `text` is the doc's text (`Doc.text` rebuilds the string on every access)."""
-    found = "".join(text[match.start : match.end].lower().split())
-    return found == _joined(match.phrase)
 
-
-@lru_cache(maxsize=4096)
-def _joined(phrase: str) -> str:
-    """The phrase lower-cased, without its spaces."""
-    return "".join(phrase.lower().split())
+def _is_phone(token: Token) -> bool:
+    """A number long enough to be a phone line ("0800", "028" count with their run)."""
+    text = token.text
+    return not text.isalpha() and sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
@@ -318,18 +448,21 @@ def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reading = Reading(analysis, ctx)
     if reading.matches["holding"]:
-        return  # a holding turn: the answer follows in the next turn
+        return  # a holding turn, in any channel: the answer follows in the next turn
     checks = set(ctx.options.get("checks", ("preamble", "unanswered", "deflection")))
-    if "preamble" in checks:
+    if "preamble" in checks and ctx.enabled("preamble"):
         yield from _preamble(reading, ctx)
-    deflection = list(_deflection(reading, ctx)) if "deflection" in checks else []
+    deflection = []
+    if "deflection" in checks and ctx.enabled("deflection"):
+        deflection = list(_deflection(reading, ctx))
     yield from deflection
-    if "unanswered" in checks and not deflection:
+    if "unanswered" in checks and ctx.enabled("unanswered-question") and not deflection:
         yield from _unanswered(reading, ctx)
 
 
 def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
-    """Two or more courtesy sentences before the first sentence with content."""
+    """Two or more courtesy sentences before the first sentence with content. A reply
+    with no content sentence at all (thanks answering praise) has no preamble."""
     limit = int(ctx.options.get("preamble_sentences", 2))
     courtesy: list[Sentence] = []
     for sentence in reading.iter_sentences():
@@ -342,9 +475,9 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
                 start, end = _trimmed(
                     reading, courtesy[0].span.start_char, courtesy[-1].span.end_char
                 )
-                yield ctx.finding(
-                    start, end, ctx.message("preamble", count=len(courtesy)), check="preamble"
-                )
+                first = _quote(reading.analysis.text[start : courtesy[0].span.end_char], 60)
+                message = ctx.message("preamble", count=len(courtesy), first=first)
+                yield ctx.finding(start, end, message, check="preamble")
             return
 
 
@@ -367,29 +500,49 @@ def _is_full_sentence(reading: Reading, sentence: Sentence) -> bool:
 
 
 def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
-    """The only content is "contact someone else / start over there"."""
+    """The only content is "contact someone else / start over there"; or, when the
+    customer asked a question, "post your idea on the ideas page"."""
     kinds: set[Kind] = set()
     for sentence in reading.iter_sentences():
         kinds.update(c.kind for c in sentence.clauses)
         if Kind.CONTENT in kinds or Kind.HOLDING in kinds:
             return  # an answer (or a holding turn) beside the redirect
-    if Kind.REDIRECT not in kinds:
+    if not kinds & {Kind.REDIRECT, Kind.IDEAS}:
         return
-    sentences = list(reading.iter_sentences())
     analysis = reading.analysis
     incoming = analysis.incoming_doc
-    if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
-        return  # "do you have a phone number?": the contact is the answer
-    for sentence in sentences:
-        if any(c.kind is Kind.REDIRECT for c in sentence.clauses):
-            start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
-            yield ctx.finding(start, end, ctx.message("deflection"), check="deflection")
-            return
+    questions = list(_questions(incoming, analysis, ctx)) if incoming is not None else []
+    if Kind.REDIRECT in kinds:
+        sent_to = Kind.REDIRECT
+        if any(_asks_for_contact(sent, ctx, analysis) for sent in questions):
+            return  # "do you have a phone number?": the contact is the answer
+    elif questions:
+        sent_to = Kind.IDEAS  # a question answered with "post it as an idea"
+    else:
+        return  # feedback filed where feedback goes: nothing was asked
+    for sentence in reading.iter_sentences():
+        clause = next((c for c in sentence.clauses if c.kind is sent_to), None)
+        if clause is None:
+            continue
+        start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
+        # Quoted from the words that send the customer to the end of their clause.
+        trigger = reading.triggers.get(clause.start)
+        quote_start = trigger[0] if trigger else reading.tokens[clause.start].idx
+        phrase = _quote(analysis.text[quote_start : _clause_end(reading, clause)], 70)
+        key = "deflection" if sent_to is Kind.REDIRECT else "deflection_ideas"
+        yield ctx.finding(start, end, ctx.message(key, phrase=phrase), check="deflection")
+        return
 
 
-def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
+def _clause_end(reading: Reading, clause: Clause) -> int:
+    last = reading.tokens[clause.end - 1]
+    return last.idx + len(last.text)
+
+
+def _asks_for_contact(sentence: Span, ctx: RuleContext, analysis: Analysis) -> bool:
+    """Does this question of the customer's ask how to reach someone?"""
     contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
-    return bool(contact.find(incoming))
+    return any(sentence.start <= m.token_start < sentence.end for m in contact.find(sentence.doc))
 
 
 def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
@@ -400,41 +553,72 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
-    if not all(s.is_empty for s in reading.iter_sentences()):
+    sentences = list(reading.iter_sentences())
+    if not all(s.is_empty for s in sentences):
         return
     incoming = analysis.incoming_doc
     if incoming is None:
         return
     courtesy = data_words(ctx.data, "courtesy_words")
-    question = _question(incoming, analysis, ctx, courtesy)
+    question = next(_questions(incoming, analysis, ctx, courtesy), None)
     if question is None:
         return
-    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
-    if body is None or any(t.like_num or t.like_url or t.text == "?" for t in body):
+    if _has_answer_like_token(reading, sentences):
         return
-    asked = _stems(content_lemmas(list(incoming)), courtesy)
+    asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
         return
     start, end = _trimmed(reading, analysis.body_start, analysis.body_end)
+    words = [t for t in question if is_word(t)]
+    quoted = _quote(incoming.text[words[0].idx : question.end_char])
     yield ctx.finding(
-        start, end, ctx.message("unanswered", question=question), check="unanswered-question"
+        start, end, ctx.message("unanswered", question=quoted), check="unanswered-question"
     )
+
+
+def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[Token]:
+    """The customer's words without the frame of an indirect question ("I'd like to
+    know", "je voudrais savoir"): "je ne sais pas" shares no content with the question."""
+    indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
+    frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
+    return [t for t in incoming if t.i not in frame]
+
+
+def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
+    """A number, a link or a question mark in the body; a link given with feedback
+    ("post your idea here: <link>") is no answer."""
+    analysis = reading.analysis
+    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
+    if body is None:
+        return False
+    feedback = [s.span for s in sentences if s.acknowledges_feedback]
+    for t in body:
+        if t.text == "?" or t.like_num:
+            return True
+        if t.like_url and not any(s.start <= t.i < s.end for s in feedback):
+            return True
+    return False
 
 
 def _stems(lemmas: frozenset[str], courtesy: frozenset[str]) -> set[str]:
     return {lemma[:_STEM] for lemma in lemmas if lemma not in courtesy}
 
 
-def _question(
-    incoming: Doc, analysis: Analysis, ctx: RuleContext, courtesy: frozenset[str]
-) -> str | None:
-    """The first question in the customer's message, as they wrote it.
+def _questions(
+    incoming: Doc,
+    analysis: Analysis,
+    ctx: RuleContext,
+    courtesy: frozenset[str] | None = None,
+) -> Iterator[Span]:
+    """The questions in the customer's message, as they wrote them.
 
     A question needs two content words to be judged at all ("Where is my order?"
     needs one): "Why?", "wtf is this??" or "isn't it?" depend on context the reply
     may well have.
     """
+    if courtesy is None:
+        courtesy = data_words(ctx.data, "courtesy_words")
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
     indirect_starts = {m.token_start for m in indirect.find(incoming)}
     salutations = analysis.lang.salutations
@@ -449,11 +633,9 @@ def _question(
         first = words[0].lower_
         pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
         joined = first + words[1].lower_ if len(words) > 1 else first
-        if asks or first in question_words or pair in question_words or joined in question_words:
-            return _quote(incoming.text[words[0].idx : sent.end_char])
-        if any(t.i in indirect_starts for t in sent):
-            return _quote(incoming.text[words[0].idx : sent.end_char])
-    return None
+        opens = first in question_words or pair in question_words or joined in question_words
+        if asks or opens or any(t.i in indirect_starts for t in sent):
+            yield sent
 
 
 def _quote(text: str, limit: int = 80) -> str:

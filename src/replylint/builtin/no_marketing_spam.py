@@ -1,9 +1,12 @@
 """`no-marketing-spam`: a reply is not an ad.
 
 Flags promotional phrases (calls to buy, offers, newsletter / follow pitches,
-upsell), discounts ("20% off", "-20 %"), promo codes ("use code SAVE20"), campaign
-links (`utm_` parameters) and "!!" runs beside them, unless the incoming message
-asked about prices, promotions, codes or offers.
+upsell), invitations next to offer words ("check out the promos"), sign-up and upgrade
+pitches, discounts ("20% off", "-20 %"), promo codes ("use code SAVE20"), campaign
+links (`utm_` parameters) and "!!" runs beside them. An offer is not flagged when the
+incoming message (or a saved reply's `faq`) asked about prices, promotions, codes or
+offers (a complaint about a charge is no such question), nor a code given as goodwill
+for the customer's problem.
 """
 
 from __future__ import annotations
@@ -19,13 +22,25 @@ from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_strings
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
-from replylint.text.phrases import phrase_list
-from replylint.text.token_arrays import token_lowers
+from replylint.text.nlp import pipeline, process
+from replylint.text.phrases import PhraseMatch, data_phrase_table
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _PHRASE_LISTS = ("buy", "offer", "subscribe", "upsell")
+# A first word and the second it needs within `_PAIR_REACH` tokens after it
+# ("signing up for our Click 'N Save emails").
+_PAIRS = (
+    ("pitch_verb", "offer_noun"),
+    ("signup_verb", "signup_object"),
+    ("upgrade_verb", "paid_tier"),
+)
+_PAIR_REACH = 7
+_CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill")
+_LISTS = (*_PHRASE_LISTS, *(k for pair in _PAIRS for k in pair), *_CONTEXT_LISTS)
+# Kinds of promotion that an offer question or a goodwill gesture can explain.
+_OFFER_KINDS = frozenset({"offer", "upsell", "pair", "discount", "code", "buy"})
 _SHOUTING = re.compile(r"!{2,}")
 _SIGNS = "-−–+"
 # How far a discount word may stand from the percentage: "20 % de réduction", "save up to 30%".
@@ -38,21 +53,19 @@ class Promo:
     start: int  # character offsets of the promotional words
     end: int
     token: int  # a token inside, to find its sentence
+    kind: str  # the list or detector that found it
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    findings = list(_findings(analysis, ctx))
-    if not findings:
-        return  # most replies: the customer's message need not be read
-    incoming = analysis.incoming_doc
-    if incoming is not None and _asked_about_offers(incoming, analysis, ctx.data):
-        return  # the customer asked: a price, a code or an offer is the answer
-    yield from findings
+    yield from _findings(analysis, ctx)
 
 
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     data = ctx.data
-    promos = sorted(_promos(analysis, data), key=lambda p: p.start)
+    matches = _matches(analysis, ctx)
+    promos = sorted(_promos(analysis, data, matches), key=lambda p: p.start)
+    if promos:
+        promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
     for sentence, group in _by_sentence(analysis.doc, promos):
         start, end = _clip(analysis, sentence)
@@ -73,38 +86,108 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         yield from _shouting(analysis, ctx)
 
 
-def _asked_about_offers(incoming: Doc, analysis: Analysis, data: Mapping[str, object]) -> bool:
-    asked = phrase_list(data_strings(data, "asked"), analysis.language, analysis.model)
-    return bool(asked.find(incoming))
+def _matches(analysis: Analysis, ctx: RuleContext) -> dict[str, list[PhraseMatch]]:
+    """Every list the rule reads, matched as its [lists] declaration says."""
+    data, lang, model = ctx.data, analysis.language, analysis.model
+    lemma_keys, form_keys = derived(data, "spam list kinds", _keys_by_kind, ctx)
+    found = dict(data_phrase_table(data, lemma_keys, lang, model).find(analysis.doc))
+    found.update(data_phrase_table(data, form_keys, lang, model, lemmas=False).find(analysis.doc))
+    return found
 
 
-def _promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
-    """The promotional phrase lists as one tuple, made once per data table."""
-    return derived(data, "promo phrases", _joined_promo_phrases, data)
+def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lemma = tuple(k for k in _LISTS if ctx.list_kind(k) == "lemma")
+    form = tuple(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return lemma, form
 
 
-def _joined_promo_phrases(data: Mapping[str, object]) -> tuple[str, ...]:
-    return tuple(p for key in _PHRASE_LISTS for p in data_strings(data, key))
-
-
-def _promos(analysis: Analysis, data: Mapping[str, object]) -> Iterator[Promo]:
+def _unexplained(
+    analysis: Analysis,
+    ctx: RuleContext,
+    matches: Mapping[str, list[PhraseMatch]],
+    promos: list[Promo],
+) -> list[Promo]:
+    """The promotions that are not explained by the customer's question, a goodwill
+    gesture, a private message or the customer's own things."""
     doc = analysis.doc
-    phrases = _promo_phrases(data)
-    matches = phrase_list(phrases, analysis.language, analysis.model).find(doc)
-    lowers = token_lowers(doc) if matches else []
-    for match in matches:
-        # Exact words only: "you followed us on Twitter" is no "follow us on".
-        if "".join(lowers[match.token_start : match.token_end]) == "".join(
-            match.phrase.lower().split()
-        ):
-            yield Promo(match.start, match.end, match.token_start)
+    tokens = analysis.tokens
+
+    def in_sentence(key: str, promo: Promo) -> bool:
+        sent = tokens[promo.token].sent
+        return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
+
+    own_starts = {m.token_start for m in matches.get("own_matter", ())}
+    kept = []
+    for promo in promos:
+        if promo.kind == "subscribe":
+            if in_sentence("private_channel", promo):
+                continue  # "follow us so we can DM you"
+            end = doc.char_span(promo.start, promo.end, alignment_mode="expand")
+            if end is not None and own_starts & set(range(end.end, end.end + 2)):
+                continue  # "so you don't miss out on your saved playlists"
+        elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", promo):
+            continue  # a code for this customer's trouble: compensation
+        kept.append(promo)
+    if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
+        kept = [p for p in kept if p.kind not in _OFFER_KINDS]
+    return kept
+
+
+def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Did the customer's message (or, for a saved reply without one, its `faq`) ask
+    about prices, promotions, codes or offers, other than in a complaint about a charge?"""
+    docs: list[Doc] = []
+    if analysis.incoming_doc is not None:
+        docs.append(analysis.incoming_doc)
+    elif analysis.reply.faq:
+        nlp = pipeline(analysis.language, analysis.model)
+        docs.extend(process(nlp, question) for question in analysis.reply.faq)
+    data, lang, model = ctx.data, analysis.language, analysis.model
+    table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
+    for doc in docs:
+        found = table.find(doc)
+        complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
+        if any(doc[m.token_start].sent.start not in complaints for m in found["asked"]):
+            return True
+    return False
+
+
+def _promos(
+    analysis: Analysis, data: Mapping[str, object], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[Promo]:
+    tokens = analysis.tokens
+    for key in _PHRASE_LISTS:
+        for m in matches.get(key, ()):
+            # A call to buy opens its clause: "Pre-order now", not "your pre-order".
+            if key == "buy" and not _opens_clause(tokens, m.token_start):
+                continue
+            yield Promo(m.start, m.end, m.token_start, key)
+    for first, second in _PAIRS:
+        seconds = matches.get(second, ())
+        for m in matches.get(first, ()):
+            reach = m.token_end + _PAIR_REACH
+            other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
+            if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
+                yield Promo(m.start, other.end, m.token_start, "pair")
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
     lower = analysis.text.lower()
     if _may_contain(lower, data_strings(data, "percent_words")):
-        yield from _discounts(analysis.tokens, data)
+        yield from _discounts(tokens, data)
     if _may_contain(lower, data_strings(data, "code_words")):
-        yield from _codes(analysis.tokens, data)
+        yield from _codes(tokens, data)
+
+
+def _opens_clause(tokens: Sequence[Token], i: int) -> bool:
+    """Does token `i` start its sentence or follow punctuation or an @mention?"""
+    if i == 0 or tokens[i].is_sent_start:
+        return True
+    before = tokens[i - 1]
+    return before.is_punct or before.text[:1] in "@＠"
+
+
+def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
+    return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
 def _may_contain(lower_text: str, phrases: Sequence[str]) -> bool:
@@ -141,7 +224,7 @@ def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Pro
         if signed and token.text[0] not in _SIGNS and not before:
             first = doc[token.i - 1]
         last = after_word[0] if after_word else doc[after - 1]
-        yield Promo(first.idx, last.idx + len(last.text), token.i)
+        yield Promo(first.idx, last.idx + len(last.text), token.i, "discount")
 
 
 def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) -> int | None:
@@ -164,7 +247,7 @@ def _codes(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
         before = doc[max(token.i - 2, 0) : token.i]
         verb = next((t for t in before if t.lower_ in verbs), None)
         if verb is not None and _looks_like_code(code):
-            yield Promo(verb.idx, code.idx + len(code.text), token.i)
+            yield Promo(verb.idx, code.idx + len(code.text), token.i, "code")
 
 
 def _looks_like_code(token: Token) -> bool:
