@@ -237,8 +237,7 @@ class LineIndex:
     def utf16_column(self, offset: int) -> int:
         """The 1-based column of `offset` in UTF-16 code units."""
         offset = max(0, min(offset, self._length))
-        line, col = self.line_col(offset)
-        start = self._starts[line]
+        start = self._starts[self.line_col(offset)[0]]
         return utf16_length(self._source[start:offset]) + 1
 
     def position(self, offset: int) -> dict[str, int]:

@@ -285,7 +285,9 @@ class Checker:
     def record_defaults(self, path: str) -> Reading:
         """How to read the records of `path`: flags, its configured channel, and the
         languages its engine supports."""
-        return Reading(self.defaults, self.config_for(path).channel, self.engine_for(path).languages)
+        return Reading(
+            self.defaults, self.config_for(path).channel, self.engine_for(path).languages
+        )
 
     def lint_item(self, engine: Engine, item: Item) -> Result:
         report = engine.lint(item.reply)

@@ -30,7 +30,7 @@ _TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
 
 
 def kind_for_name(name: str) -> str | None:
-    """"reply", "json", "jsonl", "yaml", "csv", or None (not a file replylint reads)."""
+    """ "reply", "json", "jsonl", "yaml", "csv", or None (not a file replylint reads)."""
     lowered = name.lower()
     dot = lowered.rfind(".")
     return SUFFIX_KINDS.get(lowered[dot:]) if dot != -1 else None

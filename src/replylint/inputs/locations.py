@@ -35,7 +35,6 @@ from replylint.inputs.helpdesk import (
     canned_record,
     is_canned_header,
     is_macro_export,
-    macro_list,
     macro_record,
     macro_text_action,
 )
@@ -619,7 +618,9 @@ def _csv_cells(raw: str) -> list[tuple[int, int, bool]]:
         i += 1
 
 
-def _csv_map(raw: str, start: int, end: int, quoted: bool, base: int, value: str) -> OffsetMap | None:
+def _csv_map(
+    raw: str, start: int, end: int, quoted: bool, base: int, value: str
+) -> OffsetMap | None:
     builder = _Segments(value, base + start)
     if quoted:
         builder.copy(raw, start, end, '""', lambda _: ('"', 2))

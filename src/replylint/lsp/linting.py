@@ -229,15 +229,7 @@ def _lint_collection(
     engine: Engine, text: str, kind: str, cache: ReportCache, is_stale: Callable[[], bool]
 ) -> LintOutcome:
     entries, errors = _READERS[kind](text)
-    problems = [
-        Problem(
-            INVALID_RECORD if e.record_id is not None else INVALID_DOCUMENT,
-            f"record {e.record_id}: {e.message}" if e.record_id is not None else e.message,
-            e.start,
-            max(e.end, e.start + 1),
-        )
-        for e in errors
-    ]
+    problems = [Problem(INVALID_DOCUMENT, e.message, e.start, max(e.end, e.start)) for e in errors]
     findings: list[Finding] = []
     rule_errors: list[str] = []
     internal: list[str] = []
