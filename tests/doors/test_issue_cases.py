@@ -100,7 +100,9 @@ def test_1_a_door_without_its_package_names_the_extra(
 # --- 2. the hook never reads broken JSON as text -------------------------------------
 
 
-def test_2_hook_refuses_malformed_json_with_its_position(capsys: pytest.CaptureFixture[str]) -> None:
+def test_2_hook_refuses_malformed_json_with_its_position(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out = run_hook('{"text": "Hi", "channel": \n')
     assert code == 2 and out == ""
     # The value is missing after `"channel": ` and the newline: line 2, column 1.
@@ -147,7 +149,9 @@ def test_3_api_and_http_refuse_unknown_fields_but_keep_meta() -> None:
     engine = Engine()
     with pytest.raises(RecordError, match="did you mean 'channel'"):
         lint_record(PRIVATE_ORDER, engine=engine)
-    kept = lint_record({"text": "Thanks, it shipped. – Marie", "meta": {"ticket": 7}}, engine=engine)
+    kept = lint_record(
+        {"text": "Thanks, it shipped. – Marie", "meta": {"ticket": 7}}, engine=engine
+    )
     assert kept.reply.extra["meta"] == {"ticket": 7}
     with InProcess(create_app(engine, warm_up=False)) as client:
         answer = client.post("/v1/check", json=PRIVATE_ORDER)
