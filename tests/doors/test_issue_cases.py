@@ -196,6 +196,7 @@ def test_6_empty_replies_are_input_errors(
     (tmp_path / "library.yaml").write_text("- text: ''\n- text: Fine, thanks!\n", encoding="utf-8")
     code, out, err = run_check(monkeypatch, capsys, str(tmp_path), "--format", "json")
     assert code == 2
+    assert err.count("nothing to send") == 2
     report = json.loads(out)
     assert sorted(Path(r["path"]).name for r in report["results"]) == [
         "library.yaml",
@@ -257,6 +258,7 @@ def test_8_github_summary_is_plural_correct(
 ) -> None:
     (tmp_path / "a.txt").write_text("Thanks Sam, it left today. – Marie\n", encoding="utf-8")
     code, out, _ = run_check(monkeypatch, capsys, str(tmp_path / "a.txt"), "--format", "github")
+    assert code == 0
     assert "replylint: 1 reply checked: " in out
 
 
@@ -270,6 +272,7 @@ def test_8_zip_files_are_skipped_with_an_input_error(
     (tmp_path / "report.txt").write_bytes((tmp_path / "report.docx").read_bytes())
     code, out, err = run_check(monkeypatch, capsys, str(tmp_path / "report.txt"))
     assert code == 2
+    assert out.strip() == "0 replies checked: no findings; 1 input error"
     assert "report.txt: input error: not a text file (a DOCX file): skipped" in err
 
 
