@@ -11,8 +11,6 @@ from replylint.model import Report
 @pytest.mark.parametrize(
     "text",
     [
-        "",
-        "   \n\t ",
         "Hello \ud800 there, your order ships today. – Marie",  # lone surrogate
         "bin\x00ary\x00junk \x01\x02",
         "😀" * 500,
@@ -28,6 +26,14 @@ def test_odd_text_is_linted(text: str) -> None:
         assert not report.rule_errors, report.rule_errors
         for finding in report.findings:
             assert 0 <= finding.start <= finding.end <= len(text)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_text_is_nothing_to_send(text: str) -> None:
+    from replylint.inputs.record import RecordError
+
+    with pytest.raises(RecordError, match="nothing to send"):
+        replylint.lint(text, channel="chat")
 
 
 def test_large_reply_is_linted() -> None:

@@ -36,7 +36,7 @@ def default_engine() -> Engine:
 def lint(
     text: str,
     *,
-    channel: str = "private",
+    channel: str | None = None,
     incoming: str | None = None,
     language: str | None = None,
     agent: str | None = None,
@@ -48,7 +48,7 @@ def lint(
 ) -> Report:
     """Lint one reply. `Report.verdict` is "pass", "warn" or "block".
 
-    The keyword arguments are the reply-record fields of DESIGN.md; `engine`
+    The keyword arguments are the reply-record fields (docs/record-fields.md); `engine`
     defaults to `default_engine()`. Raises `RecordError` for an unknown channel or
     a malformed field. Thread-safe: the engine and its caches are shared, nothing
     else is.
@@ -68,7 +68,14 @@ def lint(
 
 
 def lint_record(record: Mapping[str, Any], *, engine: Engine | None = None) -> Report:
-    """Lint one reply record (DESIGN.md fields); raises `RecordError` if malformed."""
+    """Lint one reply record (fields in docs/record-fields.md).
+
+    Raises `RecordError` if it is malformed: an unknown field (its message names the
+    closest known one; put your own data under `meta`), an empty `text`, a language
+    the engine does not support, a wrong type.
+    """
     engine = engine or default_engine()
-    reply: Reply = parse_record(record, default_channel=engine.config.channel)
+    reply: Reply = parse_record(
+        record, default_channel=engine.config.channel, strict=True, languages=engine.languages
+    )
     return engine.lint(reply)

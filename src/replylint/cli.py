@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import enum
 import importlib
 import os
 import sys
@@ -19,15 +18,8 @@ from typing import Any, TextIO
 
 from replylint.config import ConfigError, ConfigLayer
 from replylint.formats import FORMATS
-from replylint.model import CHANNELS, Severity
+from replylint.model import CHANNELS, FAIL_ON, ExitStatus, fails
 from replylint.version import __version__
-
-
-class ExitStatus(enum.IntEnum):
-    OK = 0
-    FINDINGS = 1  # findings at or above --fail-on
-    ERROR = 2  # usage, configuration or input error
-
 
 # Subcommands implemented in their own packages: name -> (module, help).
 DELEGATED = {
@@ -36,7 +28,13 @@ DELEGATED = {
     "hook": ("replylint.hook", "lint one reply from stdin; exit 1 to block it"),
     "responsiveness": ("replylint.responsiveness.command", "how fast messages are answered"),
 }
-FAIL_ON = ("error", "warning", "info", "never")
+
+
+def missing_package_message(command: str, package: str | None) -> str:
+    """What to install when a door's optional package is missing."""
+    extra = {"lsp": "lsp", "serve": "serve"}.get(command)
+    how = f"pip install 'replylint[{extra}]'" if extra else "reinstall replylint"
+    return f"replylint {command}: the package {package!r} is not installed; run: {how}"
 
 
 class UsageError(Exception):
@@ -125,7 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in DELEGATED:
-        module = importlib.import_module(DELEGATED[args_list[0]][0])
+        try:
+            module = importlib.import_module(DELEGATED[args_list[0]][0])
+        except ModuleNotFoundError as exc:
+            print(missing_package_message(args_list[0], exc.name), file=sys.stderr)
+            return ExitStatus.ERROR
         return int(module.main(args_list[1:]))
     try:
         args = build_parser().parse_args(args_list)
@@ -154,18 +156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.OK
 
 
-def _fails(worst: Severity | None, fail_on: str) -> bool:
-    if fail_on == "never" or worst is None:
-        return False
-    return worst >= Severity.parse(fail_on)
-
-
 def cmd_check(args: argparse.Namespace) -> ExitStatus:
     from replylint.check.baseline import Baseline, BaselineError, BaselineWriter
     from replylint.check.checker import Checker, Summary, apply_baseline
     from replylint.check.parallel import estimate_replies, lint_units, plan_jobs
     from replylint.check.progress import Progress, wanted
     from replylint.formats import ReportContext, renderer
+    from replylint.formats.text import input_error_line
     from replylint.inputs.files import InputError
     from replylint.inputs.library import LibraryCollector
 
@@ -173,6 +170,11 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         raise UsageError("replylint check: --jobs must be at least 1")
     if args.update_baseline and args.baseline is None:
         raise UsageError("replylint check: --update-baseline needs --baseline FILE")
+    if not args.paths and sys.stdin.isatty():
+        raise UsageError(
+            "replylint check: no PATH given and stdin is a terminal: name files or folders,"
+            " or - to read a reply from stdin"
+        )
     paths = args.paths or ["-"]
     if paths.count("-") > 1:
         raise UsageError("replylint check: stdin (-) can be read once")
@@ -200,6 +202,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     stdin_text = sys.stdin.read() if "-" in paths else None
     # Every config is loaded (and a bad one reported) before anything is written.
     files = checker.prepare(paths)
+    if args.language is not None:
+        defaults["language"] = _supported_language(args.language, checker)
     estimated = estimate_replies(files, stdin_text)
     workers = plan_jobs(args.jobs, estimated)
     rules: dict[str, Any] = {}
@@ -226,6 +230,7 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
                 for item in batch:
                     if isinstance(item, InputError):
                         errors.append(item)
+                        print(f"replylint: {input_error_line(item)}", file=sys.stderr)
                         continue
                     for problem in item.rule_errors:
                         print(f"replylint: {item.path}: {problem}", file=sys.stderr)
@@ -246,7 +251,20 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     _report_plugin_errors()
     if errors:
         return ExitStatus.ERROR
-    return ExitStatus.FINDINGS if _fails(summary.worst, args.fail_on) else ExitStatus.OK
+    return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
+
+
+def _supported_language(code: str, checker: Any) -> str:
+    """`--language` checked against every engine the run uses (usage error if not
+    supported by one)."""
+    from replylint.inputs.record import RecordError, check_language
+
+    try:
+        for engine in checker.engines:
+            code = check_language(code, engine.languages, "--language")
+    except RecordError as exc:
+        raise UsageError(f"replylint check: {exc}") from None
+    return code
 
 
 def _report_plugin_errors() -> None:

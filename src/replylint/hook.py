@@ -1,32 +1,28 @@
 """`replylint hook`: lint one reply from stdin and exit non-zero to block sending.
 
-Stdin is a reply record (a JSON object, DESIGN.md fields) or, when it is not a JSON
-object, the reply's plain text. Flags fill the fields the record does not set. The
-report (`Report.to_dict()`) goes to stdout; the exit status says what to do:
-0 send, 1 block (findings at or above `--fail-on`), 2 bad input or configuration
-(message on stderr, nothing on stdout).
+Stdin holds exactly one format (`--input`): a reply record as a JSON object
+(docs/record-fields.md; an unknown field is an error), or the reply's plain text.
+`auto` (the default) reads input whose first non-blank character is `{` as JSON,
+and malformed JSON is an error with the parser's position, never a plain-text
+reply. Flags fill the fields the record does not set. The report
+(`Report.to_dict()`) goes to stdout; the exit status says what to do: 0 send,
+1 block (findings at or above `--fail-on`), 2 bad input or configuration (message
+on stderr, nothing on stdout).
 """
 
 from __future__ import annotations
 
 import argparse
-import enum
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from replylint.cli import FAIL_ON, add_record_arguments
-from replylint.model import Report, Severity
+from replylint.cli import add_record_arguments
+from replylint.model import FAIL_ON, ExitStatus, Report, fails
 
-
-class ExitStatus(enum.IntEnum):
-    """The hook's exit codes (DESIGN.md "Exit codes")."""
-
-    OK = 0
-    FINDINGS = 1
-    ERROR = 2
+INPUT_FORMATS = ("auto", "json", "text")
 
 
 class InputError(Exception):
@@ -42,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     add_record_arguments(parser)
+    parser.add_argument(
+        "--input",
+        choices=INPUT_FORMATS,
+        default="auto",
+        help="what stdin holds: a JSON reply record, plain text, or auto (JSON when it"
+        " starts with '{'; default)",
+    )
     parser.add_argument("--config", type=Path, help="a replylint.toml or pyproject.toml to use")
     parser.add_argument(
         "--fail-on",
@@ -52,31 +55,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_record(stream: TextIO) -> dict[str, Any]:
-    """The reply record on `stream`: a JSON object as is, anything else as the text."""
+def read_record(stream: TextIO, input_format: str = "auto") -> dict[str, Any]:
+    """The reply record on `stream`: a JSON object, or the plain text as `text`."""
     buffer = getattr(stream, "buffer", None)
     try:
         # Read bytes where we can: UTF-8 whatever the locale says.
         raw = buffer.read().decode("utf-8-sig") if buffer is not None else stream.read()
-    except UnicodeDecodeError:
-        raise InputError("stdin is not valid UTF-8") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"stdin is not valid UTF-8 (byte {exc.start})") from None
     if not raw.strip():
-        raise InputError("no reply on stdin")
-    if raw.lstrip().startswith("{"):
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            return data
-    return {"text": raw.rstrip("\r\n")}
-
-
-def fails(report: Report, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    threshold = Severity.parse(fail_on)
-    return any(finding.severity >= threshold for finding in report.findings)
+        raise InputError("no reply on stdin: nothing to send")
+    if input_format == "text" or (input_format == "auto" and not raw.lstrip().startswith("{")):
+        return {"text": raw.rstrip("\r\n")}
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"malformed JSON on stdin: {exc.msg} (line {exc.lineno}, column {exc.colno});"
+            " use --input text to send it as plain text"
+        ) from None
+    except RecursionError:
+        raise InputError("malformed JSON on stdin: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f"stdin must hold one JSON object (a reply record), not {type(data).__name__}"
+        )
+    return data
 
 
 def main(
@@ -107,13 +111,13 @@ def main(
     else:
         stdout.write(output)
         stdout.flush()
-    return ExitStatus.FINDINGS if fails(report, args.fail_on) else ExitStatus.OK
+    return ExitStatus.FINDINGS if fails(report.worst, args.fail_on) else ExitStatus.OK
 
 
 def _program(args: argparse.Namespace, stdin: TextIO) -> Report:
     from replylint.config import ConfigError, load_config
     from replylint.engine import Engine
-    from replylint.inputs.record import RecordError, parse_record
+    from replylint.inputs.record import RecordError, check_language, parse_record
 
     try:
         config = load_config(Path.cwd(), explicit=args.config)
@@ -122,13 +126,25 @@ def _program(args: argparse.Namespace, stdin: TextIO) -> Report:
         raise InputError(str(exc)) from None
     for plugin_error in engine.plugin_errors:
         print(f"replylint hook: warning: {plugin_error}", file=sys.stderr)
-    record = read_record(stdin)
-    for name in ("channel", "incoming", "agent", "brand", "language"):
-        value = getattr(args, name)
-        if value is not None and record.get(name) in (None, ""):
-            record[name] = value
+    flags = {
+        name: getattr(args, name)
+        for name in ("channel", "incoming", "agent", "brand", "language")
+        if getattr(args, name) is not None
+    }
+    if "language" in flags:
+        try:
+            flags["language"] = check_language(flags["language"], engine.languages, "--language")
+        except RecordError as exc:
+            raise InputError(str(exc)) from None
     try:
-        reply = parse_record(record, default_channel=engine.config.channel)
+        record = read_record(stdin, args.input)
+        reply = parse_record(
+            record,
+            defaults=flags,
+            default_channel=engine.config.channel,
+            strict=True,
+            languages=engine.languages,
+        )
     except RecordError as exc:
         raise InputError(f"bad reply record: {exc}") from None
     return engine.lint(reply)

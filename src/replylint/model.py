@@ -8,11 +8,38 @@ name says otherwise.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 CHANNELS: tuple[str, ...] = ("public", "private", "chat", "email")
+# `--fail-on` values: a severity, or never fail.
+FAIL_ON: tuple[str, ...] = ("error", "warning", "info", "never")
+
+
+class ExitStatus(enum.IntEnum):
+    """Exit codes of every command (see docs/record-fields.md)."""
+
+    OK = 0
+    FINDINGS = 1  # findings at or above --fail-on: do not send
+    ERROR = 2  # usage, configuration or input error
+
+
+def fails(worst: Severity | None, fail_on: str) -> bool:
+    """Whether a worst severity of `worst` (None: no findings) fails `--fail-on`."""
+    if fail_on == "never" or worst is None:
+        return False
+    return worst >= Severity.parse(fail_on)
+
+
+def verdict_of(severities: Iterable[Severity]) -> str:
+    """`block` if any error, `warn` if any warning, else `pass`."""
+    worst = max(severities, default=None)
+    if worst is Severity.ERROR:
+        return "block"
+    if worst is Severity.WARNING:
+        return "warn"
+    return "pass"
 
 
 class Severity(enum.IntEnum):
@@ -53,6 +80,9 @@ class Reply:
     saved_reply: bool | str = False
     faq: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Context the record did not state: field -> where the value came from
+    # ("default" for channel; language is "detected" unless the record gives it).
+    assumed: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_saved_reply(self) -> bool:
@@ -149,6 +179,10 @@ class OffsetMap:
     def __init__(self, segments: list[tuple[int, int, int]]) -> None:
         self._segments = segments
 
+    @property
+    def segments(self) -> list[tuple[int, int, int]]:
+        return list(self._segments)
+
     @classmethod
     def identity(cls) -> OffsetMap:
         return cls([])
@@ -166,12 +200,24 @@ class OffsetMap:
         return file_start + min(max(offset - text_start, 0), length)
 
 
+def utf16_length(text: str) -> int:
+    """Length of `text` in UTF-16 code units (what LSP and SARIF count by default).
+
+    A character outside the BMP (most emoji) is two units; a lone surrogate (possible
+    after a JSON "\\ud800" escape) is one, as in an editor.
+    """
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
 class LineIndex:
     """1-based line/column lookups for offsets into one source text."""
 
-    __slots__ = ("_length", "_starts")
+    __slots__ = ("_length", "_source", "_starts")
 
     def __init__(self, source: str) -> None:
+        self._source = source
         starts = [0]
         pos = source.find("\n")
         while pos != -1:
@@ -187,6 +233,12 @@ class LineIndex:
         offset = max(0, min(offset, self._length))
         line = bisect.bisect_right(self._starts, offset) - 1
         return line, offset - self._starts[line]
+
+    def utf16_column(self, offset: int) -> int:
+        """The 1-based column of `offset` in UTF-16 code units."""
+        offset = max(0, min(offset, self._length))
+        start = self._starts[self.line_col(offset)[0]]
+        return utf16_length(self._source[start:offset]) + 1
 
     def position(self, offset: int) -> dict[str, int]:
         line, col = self.line_col(offset)
@@ -205,13 +257,22 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        """`block` if any error, `warn` if any warning, else `pass` (RULES.md)."""
-        worst = max((f.severity for f in self.findings), default=None)
-        if worst is Severity.ERROR:
-            return "block"
-        if worst is Severity.WARNING:
-            return "warn"
-        return "pass"
+        """`block` if any error, `warn` if any warning, else `pass`."""
+        return verdict_of(f.severity for f in self.findings)
+
+    @property
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def verdict_without(self, rules: Iterable[str]) -> str:
+        """The verdict once the findings of `rules` no longer count (an override)."""
+        overridden = frozenset(rules)
+        return verdict_of(f.severity for f in self.findings if f.rule not in overridden)
+
+    @property
+    def assumed(self) -> dict[str, str]:
+        """Context the reply did not state, and where it came from."""
+        return assumed_context(self.reply)
 
     def to_dict(self, source: str | None = None) -> dict[str, Any]:
         index = LineIndex(self.reply.text if source is None else source)
@@ -219,6 +280,15 @@ class Report:
             "id": self.reply.id,
             "language": self.language,
             "channel": self.channel,
+            "assumed": self.assumed,
             "verdict": self.verdict,
             "findings": [f.to_dict(index) for f in self.findings],
         }
+
+
+def assumed_context(reply: Reply) -> dict[str, str]:
+    """`{"channel": "default", "language": "detected"}` for what the reply left open."""
+    assumed = dict(reply.assumed)
+    if reply.language is None:
+        assumed["language"] = "detected"
+    return assumed

@@ -199,11 +199,12 @@ def test_malformed_inputs_are_reported_and_the_rest_linted(team: Path, run: Runn
         ("bad.csv", "1"),
         ("macros.json", "101"),
     } <= linted
-    # The text report names the file and the row too.
+    # Input errors go to stderr, naming the file and the row; the report only counts them.
     text = run("check", ".", cwd=team)
     assert text.returncode == 2
-    assert "bad.csv:3: input error: row has more cells than the header" in text.stdout
-    assert "bad.jsonl:2: input error: invalid JSON" in text.stdout
+    assert "replylint: bad.csv:3: input error: row has more cells than the header" in text.stderr
+    assert "replylint: bad.jsonl:2: input error: invalid JSON" in text.stderr
+    assert "input error:" not in text.stdout
 
 
 def test_record_lines_for_reports(tmp_path: Path) -> None:

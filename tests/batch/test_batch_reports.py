@@ -147,9 +147,7 @@ def test_text_summary_table_and_library_lines(tree: Path, run: Runner) -> None:
         proc.stdout
     )
     assert "templates/one.md: library missing-faq: saved reply 'One' declares no `faq`" in out
-    assert out[-1] == (
-        "6 replies checked: 4 error; 1 near-duplicate saved replies; 1 input error(s)"
-    )
+    assert out[-1] == ("6 replies checked: 4 errors; 1 near-duplicate saved reply; 1 input error")
     single = run("check", "emoji.txt", cwd=tree)
     assert "findings" not in single.stdout  # one reply: no table
 

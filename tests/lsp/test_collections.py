@@ -103,3 +103,56 @@ async def test_json_collection_untitled(client: LanguageClient) -> None:
     [guys] = by_code(await published(client, uri, version=1), "test-guys")
     assert range_text(text, guys.range) == "hey guys"
     assert guys.range.start.line == 5
+
+
+# A CSV collection: the finding in a quoted cell (with a "" escape and an emoji before
+# it) and in a plain cell; a row with a mistyped field is an error at that row.
+CSV_LIBRARY = (
+    "id,text,notes,channel\n"
+    'q1,"Hi ""Zoé"" 😀, hey guys, it left today.",x,chat\n'
+    "p2,Thanks! hey guys welcome,,public\n"
+    "bad,Fine,,moon\n"
+)
+
+
+async def test_csv_collection(client: LanguageClient) -> None:
+    uri = open_doc(client, "library.csv", CSV_LIBRARY, language_id="csv")
+    diagnostics = await published(client, uri, version=1)
+    guys = by_code(diagnostics, "test-guys")
+    assert sorted((d.range.start.line, range_text(CSV_LIBRARY, d.range)) for d in guys) == [
+        (1, "hey guys"),
+        (2, "hey guys"),
+    ]
+    # Line 1: `q1,"Hi ""Zoé"" 😀, ` is 19 UTF-16 units (the emoji counts two).
+    quoted = next(d for d in guys if d.range.start.line == 1)
+    assert quoted.range.start.character == 19
+    [bad] = by_code(diagnostics, "invalid-record")
+    assert bad.range.start.line == 3 and "channel" in bad.message
+
+
+# A Zendesk macro export: the reply is the comment action's value, a JSON string
+# with escapes; a macro that only sets ticket fields is not a reply.
+MACRO_EXPORT = """{
+  "macros": [
+    {"id": 11, "title": "Tags only", "actions": [{"field": "status", "value": "solved"}]},
+    {
+      "id": 12,
+      "title": "Shipping",
+      "actions": [
+        {"field": "status", "value": "pending"},
+        {"field": "comment_value", "value": "Hi {{ticket.requester.first_name}} \\u2014 hey guys, it shipped."}
+      ]
+    }
+  ]
+}
+"""
+
+
+async def test_macro_export(client: LanguageClient) -> None:
+    uri = open_doc(client, "macros.json", MACRO_EXPORT, language_id="json")
+    diagnostics = await published(client, uri, version=1)
+    [guys] = by_code(diagnostics, "test-guys")
+    line = MACRO_EXPORT.splitlines()[8]
+    assert guys.range.start.line == 8
+    assert range_text(MACRO_EXPORT, guys.range) == "hey guys"
+    assert guys.range.start.character == line.index("hey guys")

@@ -157,7 +157,14 @@ async def test_internal_error_is_json_and_leaks_nothing(
         async with _client(create_app(broken, warm_up=False)) as client:
             response = await client.post("/v1/check", json={"text": secret})
     assert response.status_code == 500
-    assert response.json() == {"error": {"message": "internal error", "field": None}}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "internal error",
+        "field": None,
+        "error": {"message": "internal error", "field": None},
+    }
     assert secret not in response.text
     assert "internal error: RuntimeError" in caplog.text
     assert secret not in caplog.text

@@ -28,11 +28,13 @@ def assert_error(
 ) -> dict:
     statuses = status if isinstance(status, tuple) else (status,)
     assert response.status_code in statuses, response.text
-    assert response.headers["content-type"].startswith("application/json")
+    # An RFC 9457 problem body, with the `error` object earlier clients read.
+    assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert set(body) == {"error"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert body["error"]["field"] == field
+    assert set(body) == {"type", "title", "status", "detail", "field", "error"}
+    assert body["status"] == response.status_code
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert body["error"] == {"message": body["detail"], "field": field}
     return body["error"]
 
 

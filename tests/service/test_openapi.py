@@ -55,7 +55,8 @@ def test_responses_match_the_document(openapi: dict, client: httpx.Client) -> No
 
     def check(path: str, method: str, response: httpx.Response) -> None:
         spec = openapi["paths"][path][method]["responses"][str(response.status_code)]
-        schema = spec["content"]["application/json"]["schema"]
+        media = response.headers["content-type"].split(";")[0]
+        schema = spec["content"][media]["schema"]
         resolver = {"components": openapi["components"], **schema}
         jsonschema.Draft202012Validator(resolver).validate(response.json())
 

@@ -21,9 +21,17 @@ from typing import Any, NamedTuple
 from replylint.check.baseline import Baseline, BaselineWriter, fingerprint
 from replylint.config import Config, ConfigLayer, find_config_file, load_config, load_config_file
 from replylint.engine import Engine
-from replylint.inputs.files import STDIN, InputError, Item, expand_paths, is_document, read_items
+from replylint.inputs.files import (
+    STDIN,
+    InputError,
+    Item,
+    Reading,
+    expand_paths,
+    is_document,
+    read_items,
+)
 from replylint.inputs.library import LibraryEntry
-from replylint.model import Finding, LineIndex, Severity
+from replylint.model import Finding, LineIndex, Severity, assumed_context
 
 # Records per unit of work, and document files per unit.
 RECORDS_PER_UNIT = 128
@@ -42,6 +50,7 @@ class Result:
     source: str
     rule_errors: tuple[str, ...] = ()
     is_document: bool = False  # one reply per file: positions are file positions
+    assumed: dict[str, str] = field(default_factory=dict)  # context the reply left open
 
     def to_dict(self) -> dict[str, Any]:
         index = LineIndex(self.source)
@@ -50,6 +59,7 @@ class Result:
             "id": self.id,
             "language": self.language,
             "channel": self.channel,
+            "assumed": self.assumed,
             "findings": [f.to_dict(index) for f in self.findings],
         }
 
@@ -82,10 +92,16 @@ class Linted:
     line: int | None = None  # collections: the line where the record starts
     rule_errors: tuple[str, ...] = ()
     library: LibraryEntry | None = None
+    assumed: dict[str, str] = field(default_factory=dict)  # context the reply left open
+    ignored: tuple[str, ...] = ()  # foreign fields of the record, kept and ignored
 
     @classmethod
     def from_result(
-        cls, result: Result, line: int | None = None, library: LibraryEntry | None = None
+        cls,
+        result: Result,
+        line: int | None = None,
+        library: LibraryEntry | None = None,
+        ignored: tuple[str, ...] = (),
     ) -> Linted:
         source = result.source
         index = LineIndex(source)
@@ -94,7 +110,7 @@ class Linted:
             text = source[f.start : f.end]
             fix_regions = (
                 tuple(
-                    tuple(_utf16_region(source, index, e.start, e.end) for e in fix.edits)
+                    tuple(_utf16_region(index, e.start, e.end) for e in fix.edits)
                     for fix in f.fixes
                 )
                 if result.is_document
@@ -104,8 +120,8 @@ class Linted:
                 FindingDetail(
                     fingerprint(result.path, result.id, f.rule, text),
                     text,
-                    _utf16_column(source, f.start),
-                    _utf16_column(source, f.end),
+                    index.utf16_column(f.start),
+                    index.utf16_column(f.end),
                     fix_regions,
                 )
             )
@@ -120,6 +136,8 @@ class Linted:
             line,
             result.rule_errors,
             library,
+            result.assumed,
+            ignored,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,6 +146,7 @@ class Linted:
             "id": self.id,
             "language": self.language,
             "channel": self.channel,
+            "assumed": self.assumed,
             "findings": list(self.findings),
         }
 
@@ -141,20 +160,13 @@ class Linted:
         )
 
 
-def _utf16_region(source: str, index: LineIndex, start: int, end: int) -> tuple[int, int, int, int]:
+def _utf16_region(index: LineIndex, start: int, end: int) -> tuple[int, int, int, int]:
     return (
         index.line_col(start)[0] + 1,
-        _utf16_column(source, start),
+        index.utf16_column(start),
         index.line_col(end)[0] + 1,
-        _utf16_column(source, end),
+        index.utf16_column(end),
     )
-
-
-def _utf16_column(source: str, offset: int) -> int:
-    offset = max(0, min(offset, len(source)))
-    line_start = source.rfind("\n", 0, offset) + 1
-    prefix = source[line_start:offset]
-    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF) + 1
 
 
 @dataclass
@@ -165,9 +177,12 @@ class Summary:
     by_severity: Counter[str] = field(default_factory=Counter)
     worst: Severity | None = None
     baselined: int | None = None  # set when a baseline is in use
+    ignored_fields: set[str] = field(default_factory=set)  # foreign record fields seen
 
     def add(self, result: Result | Linted) -> None:
         self.replies += 1
+        if isinstance(result, Linted):
+            self.ignored_fields.update(result.ignored)
         self.findings += len(result.findings)
         for finding in result.findings:
             if isinstance(finding, dict):
@@ -188,6 +203,8 @@ class Summary:
         }
         if self.baselined is not None:
             data["baselined"] = self.baselined
+        if self.ignored_fields:
+            data["ignored_fields"] = sorted(self.ignored_fields)
         return data
 
 
@@ -265,11 +282,12 @@ class Checker:
     def engines(self) -> list[Engine]:
         return list(self._engines.values())
 
-    def record_defaults(self, path: str) -> dict[str, Any]:
-        defaults = dict(self.defaults)
-        if "channel" not in defaults:
-            defaults["channel"] = self.config_for(path).channel
-        return defaults
+    def record_defaults(self, path: str) -> Reading:
+        """How to read the records of `path`: flags, its configured channel, and the
+        languages its engine supports."""
+        return Reading(
+            self.defaults, self.config_for(path).channel, self.engine_for(path).languages
+        )
 
     def lint_item(self, engine: Engine, item: Item) -> Result:
         report = engine.lint(item.reply)
@@ -287,6 +305,7 @@ class Checker:
             source,
             report.rule_errors,
             is_document=item.offsets is not None,
+            assumed=assumed_context(item.reply),
         )
 
     def lint_compact(self, item: Item) -> Linted:
@@ -294,7 +313,7 @@ class Checker:
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
         )
-        return Linted.from_result(result, item.line, entry)
+        return Linted.from_result(result, item.line, entry, item.ignored)
 
     # --- units of work (see parallel.py) ------------------------------------------
 

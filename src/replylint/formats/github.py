@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from replylint.check.baseline import normalize_path
 from replylint.formats import ReportContext
+from replylint.formats.text import summary_line
 from replylint.inputs.files import STDIN
 
 if TYPE_CHECKING:
@@ -116,12 +117,7 @@ class Renderer:
                 out.write(
                     _entry_notice(entry, "library:missing-faq", "saved reply declares no `faq`")
                 )
-        counts = (
-            ", ".join(f"{n} {s}" for s, n in sorted(summary.by_severity.items())) or "no findings"
-        )
-        extra = f"; {summary.baselined} baselined" if summary.baselined else ""
-        extra += f"; {len(errors)} input error(s)" if errors else ""
-        out.write(f"replylint: {summary.replies} replies checked: {counts}{extra}\n")
+        out.write(f"replylint: {summary_line(summary, len(errors))}\n")
 
 
 def _where(entry: LibraryEntry) -> str:

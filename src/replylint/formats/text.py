@@ -27,6 +27,54 @@ def location(result: Linted | LibraryEntry) -> str:
     return name if result.is_document or result.id is None else f"{name}#{result.id}"
 
 
+def input_error_line(error: InputError) -> str:
+    """`path:line: input error: message` (or `path#id` for a record without a line)."""
+    where = "<stdin>" if error.path == STDIN else error.path
+    if error.id is not None and error.line is None:
+        where = f"{where}#{error.id}"
+    elif error.line is not None:
+        where = f"{where}:{error.line}"
+    return f"{where}: input error: {error.message}"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`1 reply`, `2 replies`: the number with the word that agrees with it."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+# Severities as counted nouns in the summary ("info" does not take a plural).
+_SEVERITY_NOUNS = {"error": ("error", "errors"), "warning": ("warning", "warnings")}
+
+
+def severity_counts(by_severity: dict[str, int]) -> str:
+    """`2 errors, 1 warning, 3 info`, worst first, or `no findings`."""
+    order = ("error", "warning", "info")
+    parts = []
+    for severity in sorted(by_severity, key=lambda s: order.index(s) if s in order else 9):
+        singular, plural = _SEVERITY_NOUNS.get(severity, (severity, severity))
+        parts.append(counted(by_severity[severity], singular, plural))
+    return ", ".join(parts) or "no findings"
+
+
+def summary_line(summary: Summary, errors: int, near_duplicates: int = 0) -> str:
+    """`3 replies checked: 2 errors, 1 warning; 1 input error`."""
+    extra = ""
+    if summary.baselined:
+        extra += f"; {summary.baselined} baselined"
+    if near_duplicates:
+        extra += f"; {counted(near_duplicates, 'near-duplicate saved reply', 'near-duplicate saved replies')}"
+    if errors:
+        extra += f"; {counted(errors, 'input error')}"
+    if summary.ignored_fields:
+        extra += f"; ignored {counted(len(summary.ignored_fields), 'field')}: " + ", ".join(
+            sorted(summary.ignored_fields)
+        )
+    return (
+        f"{counted(summary.replies, 'reply', 'replies')} checked: "
+        f"{severity_counts(dict(summary.by_severity))}{extra}"
+    )
+
+
 class Renderer:
     def __init__(self, out: TextIO, context: ReportContext | None = None) -> None:
         self.out = out
@@ -54,13 +102,7 @@ class Renderer:
         self, errors: Sequence[InputError], summary: Summary, library: LibraryReport | None
     ) -> None:
         lines: list[str] = []
-        for error in errors:
-            where = "<stdin>" if error.path == STDIN else error.path
-            if error.id is not None and error.line is None:
-                where = f"{where}#{error.id}"
-            elif error.line is not None:
-                where = f"{where}:{error.line}"
-            lines.append(f"{where}: input error: {error.message}")
+        # Input errors go to stderr as they come (see cli.py); the summary counts them.
         if library is not None:
             for pair in library.near_duplicates:
                 lines.append(
@@ -79,20 +121,8 @@ class Renderer:
             for rule, count in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"{rule:<{width}}  {count:>8}")
             lines.append("")
-        counts = (
-            ", ".join(f"{n} {s}" for s, n in sorted(summary.by_severity.items())) or "no findings"
-        )
-        extra = ""
-        if summary.baselined:
-            extra += f"; {summary.baselined} baselined"
-        if library is not None and library.near_duplicates:
-            extra += f"; {len(library.near_duplicates)} near-duplicate saved replies"
-        if errors:
-            extra += f"; {len(errors)} input error(s)"
-        lines.append(
-            f"{summary.replies} {'reply' if summary.replies == 1 else 'replies'} checked: {counts}"
-            + extra
-        )
+        duplicates = len(library.near_duplicates) if library is not None else 0
+        lines.append(summary_line(summary, len(errors), duplicates))
         self.out.write("\n".join(lines) + "\n")
 
 

@@ -15,6 +15,7 @@ position always points at the file the user sees.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,6 @@ import yaml
 from replylint.inputs.record import RecordError, parse_record
 from replylint.model import OffsetMap, Reply
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".reply")
 _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL
 )
@@ -63,12 +63,18 @@ def _parse_front_matter(source: str) -> tuple[dict[str, Any], int]:
 
 
 def parse_document(
-    source: str, *, defaults: dict[str, Any] | None = None, default_id: str | None = None
+    source: str,
+    *,
+    defaults: dict[str, Any] | None = None,
+    default_id: str | None = None,
+    default_channel: str | None = None,
+    languages: Collection[str] | None = None,
 ) -> ReplyDocument:
     """Split a document into front matter, quoted incoming text and the reply.
 
-    `defaults` (e.g. CLI flags) fill record fields the document does not set.
-    Raises `DocumentError` or `RecordError` when it cannot be linted.
+    `defaults` (e.g. CLI flags) fill record fields the document does not set; the
+    front matter follows a collection's field rules (see `record.py`). Raises
+    `DocumentError` when it cannot be linted.
     """
     front, start = _parse_front_matter(source)
     segments: list[tuple[int, int, int]] = []
@@ -86,13 +92,21 @@ def parse_document(
             text_len += len(line)
         pos += len(line)
 
-    record: dict[str, Any] = dict(defaults or {})
-    record.update(front)
+    record: dict[str, Any] = dict(front)
     if quoted and not front.get("incoming"):
         record["incoming"] = "\n".join(quoted).strip()
     record["text"] = "".join(reply_parts)
+    if not record["text"].strip():
+        raise DocumentError("the reply is empty: nothing to send", None)
     try:
-        reply = parse_record(record, default_id=default_id)
+        reply = parse_record(
+            record,
+            default_id=default_id,
+            defaults=defaults,
+            default_channel=default_channel or (defaults or {}).get("channel"),
+            languages=languages,
+        )
     except RecordError as exc:
-        raise DocumentError(f"front matter: {exc}", 2 if exc.field in front else None) from None
+        in_front = exc.field is not None and exc.field in front
+        raise DocumentError(f"front matter: {exc}", 2 if in_front else None) from None
     return ReplyDocument(reply, OffsetMap(segments), front, start)

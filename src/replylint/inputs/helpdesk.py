@@ -70,6 +70,23 @@ def _action_text(value: Any) -> str | None:
     return None
 
 
+def macro_text_action(macro: Mapping[str, Any]) -> tuple[int, str] | None:
+    """Where a macro's reply text is: the index in `actions` and the field of the
+    action it comes from (the plain comment first, else the HTML one); None when no
+    comment action holds text."""
+    actions = macro.get("actions")
+    if not isinstance(actions, list):
+        return None
+    first: dict[str, int] = {}
+    for index, action in enumerate(actions):
+        if isinstance(action, Mapping) and action.get("field") in COMMENT_FIELDS:
+            first.setdefault(str(action["field"]), index)
+    for field in COMMENT_FIELDS:
+        if field in first and _action_text(actions[first[field]].get("value")) is not None:
+            return first[field], field
+    return None
+
+
 def macro_record(macro: Any) -> dict[str, Any] | None:
     """The reply record of one macro; None when it sets no comment (not a reply).
 
@@ -80,20 +97,16 @@ def macro_record(macro: Any) -> dict[str, Any] | None:
     actions = macro.get("actions")
     if not isinstance(actions, list):
         raise ValueError("macro has no 'actions' list")
-    comments: dict[str, Any] = {}
-    for action in actions:
-        if isinstance(action, Mapping) and action.get("field") in COMMENT_FIELDS:
-            comments.setdefault(str(action["field"]), action.get("value"))
-    if not comments:
+    if not any(isinstance(a, Mapping) and a.get("field") in COMMENT_FIELDS for a in actions):
         return None
-    text: str | None = None
-    if "comment_value" in comments:
-        text = _action_text(comments["comment_value"])
-    if text is None and "comment_value_html" in comments:
-        markup = _action_text(comments["comment_value_html"])
-        text = html_to_text(markup) if markup is not None else None
-    if text is None:
+    found = macro_text_action(macro)
+    if found is None:
         raise ValueError("macro comment must be text or a [channel, text] pair")
+    index, field = found
+    text = _action_text(actions[index].get("value"))
+    assert text is not None  # macro_text_action checked it
+    if field == "comment_value_html":
+        text = html_to_text(text)
     record: dict[str, Any] = {
         key: value for key, value in macro.items() if key not in ("actions", "title")
     }

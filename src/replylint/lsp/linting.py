@@ -15,9 +15,11 @@ from typing import Any
 
 from replylint.engine import IGNORE_KEY, Engine
 from replylint.inputs.documents import DocumentError, parse_document
+from replylint.inputs.kinds import REPLY, binary_message, kind_for_name
 from replylint.inputs.locations import (
     CollectionError,
     RecordEntry,
+    read_csv,
     read_json,
     read_jsonl,
     read_yaml,
@@ -25,18 +27,6 @@ from replylint.inputs.locations import (
 from replylint.inputs.record import RecordError, parse_record
 from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
 
-REPLY = "reply"
-_SUFFIX_KINDS = {
-    ".reply": REPLY,
-    ".txt": REPLY,
-    ".md": REPLY,
-    ".markdown": REPLY,
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-}
 _LANGUAGE_KINDS = {
     "reply": REPLY,
     "plaintext": REPLY,
@@ -45,6 +35,7 @@ _LANGUAGE_KINDS = {
     "jsonc": "json",
     "jsonl": "jsonl",
     "yaml": "yaml",
+    "csv": "csv",
 }
 
 # Codes of diagnostics that are not rule findings.
@@ -60,11 +51,7 @@ def document_kind(name: str, language_id: str) -> str | None:
     The file name decides first (a `.jsonl` file is a collection whatever the editor
     calls it); untitled documents go by their language id.
     """
-    lowered = name.lower()
-    for suffix, kind in _SUFFIX_KINDS.items():
-        if lowered.endswith(suffix):
-            return kind
-    return _LANGUAGE_KINDS.get(language_id)
+    return kind_for_name(name) or _LANGUAGE_KINDS.get(language_id)
 
 
 @dataclass(frozen=True)
@@ -164,12 +151,14 @@ def lint_text(
 
 def _lint_reply_document(engine: Engine, text: str, cache: ReportCache) -> LintOutcome:
     if "\x00" in text:
-        message = "binary content (NUL bytes): not linted as a reply"
+        message = binary_message("binary")
         return LintOutcome(
             text, REPLY, problems=(Problem(SKIPPED, message, 0, _line_end(text, 0), Severity.INFO),)
         )
     try:
-        doc = parse_document(text, defaults={"channel": engine.config.channel})
+        doc = parse_document(
+            text, default_channel=engine.config.channel, languages=engine.languages
+        )
     except DocumentError as exc:
         start = 0
         if exc.line:
@@ -203,6 +192,7 @@ _READERS: dict[str, Callable[[str], tuple[list[RecordEntry], list[CollectionErro
     "json": read_json,
     "jsonl": read_jsonl,
     "yaml": read_yaml,
+    "csv": read_csv,
 }
 
 
@@ -248,7 +238,12 @@ def _lint_collection(
         if is_stale():
             raise Stale
         try:
-            reply = parse_record(entry.data, default_id=entry.default_id, default_channel=channel)
+            reply = parse_record(
+                entry.data,
+                default_id=entry.default_id,
+                default_channel=channel,
+                languages=engine.languages,
+            )
         except RecordError as exc:
             end = _line_end(text, entry.start)
             problems.append(

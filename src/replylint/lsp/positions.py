@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
+from replylint.model import utf16_length
+
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
 UTF32 = types.PositionEncodingKind.Utf32
@@ -40,8 +42,7 @@ def _units(text: str, encoding: str) -> int:
     if encoding == UTF32 or text.isascii():
         return len(text)
     if encoding == UTF16:
-        # Lone surrogates (possible after JSON "\\ud800") count one unit, as in the editor.
-        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+        return utf16_length(text)
     return len(text.encode("utf-8", "surrogatepass"))
 
 

@@ -9,7 +9,6 @@ from the options passed in the environment (see `workers.py`).
 from __future__ import annotations
 
 import argparse
-import enum
 import ipaddress
 import json
 import os
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from replylint.model import ExitStatus
 from replylint.service.app import (
     DEFAULT_LINT_TIMEOUT,
     DEFAULT_MAX_BATCH,
@@ -30,11 +30,6 @@ __all__ = ["ExitStatus", "app_from_environment", "create_app", "main"]
 TOKEN_ENV = "REPLYLINT_TOKEN"
 # Options handed to worker processes (never the token: that stays in TOKEN_ENV).
 _OPTIONS_ENV = "REPLYLINT_SERVE_OPTIONS"
-
-
-class ExitStatus(enum.IntEnum):
-    OK = 0
-    ERROR = 2
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -5,9 +5,9 @@ Kept thin the way blackd is: each handler reads a bounded JSON body, turns it in
 time limit, and answers with the report's JSON. Nothing the client sent is ever
 logged: a request's log line holds its method, path, status, duration and verdict.
 
-`POST /v1/check` is the hot path (a helpdesk calls it before every reply), so it is
-served as a plain ASGI endpoint in front of Starlette's routing and middleware, with
-the same answers. A short reply is linted on the event loop itself once the service
+`POST /v1/check` is the hot path (a helpdesk calls it before every reply), so its
+route is a plain ASGI endpoint (no request object, no response class). Every error
+is an RFC 9457 problem body (`application/problem+json`). A short reply is linted on the event loop itself once the service
 has warmed every language and recent lints were quick (a lint takes about a
 millisecond; handing it to a thread costs a good part of that again); a long reply,
 per-request settings, a cold service or a slow lint send lints back to the worker
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import hmac
 import inspect
@@ -31,6 +30,7 @@ import traceback
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -71,6 +71,9 @@ INLINE_MAX_CHARS = 4000
 INLINE_AFTER = 16
 INLINE_SLOW_S = 0.05
 _JSON_HEADERS = ((b"content-type", b"application/json"),)
+PROBLEM_TYPE = "application/problem+json"
+# The door's own keys beside the record fields.
+REQUEST_KEYS = ("override", "settings")
 # A lone surrogate can only reach a string through a JSON escape (raw UTF-8 cannot
 # encode one), so a body without such an escape needs no scan for them.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -158,13 +161,32 @@ def _time_limit(seconds: float) -> contextlib.AbstractAsyncContextManager[Any]:
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, Any]:
+    """A batch item's error (inside a 200 answer)."""
     return {"error": {"message": message, "field": field}}
+
+
+def problem_body(status: int, message: str, field: str | None = None) -> dict[str, Any]:
+    """An RFC 9457 problem; `error` keeps the shape earlier versions answered with."""
+    return {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": message,
+        "field": field,
+        **error_body(message, field),
+    }
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_TYPE
 
 
 def error_response(
     status: int, message: str, field: str | None = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(error_body(message, field), status_code=status, headers=headers)
+    return ProblemResponse(
+        problem_body(status, message, field), status_code=status, headers=headers
+    )
 
 
 @dataclass(frozen=True)
@@ -227,7 +249,16 @@ class Service:
         return self.parse_json(await self.read_body(request.scope, request.receive))
 
     async def read_body(self, scope: Scope, receive: Receive) -> bytes:
-        """The request body, bounded by `max_body` (Content-Length and bytes read)."""
+        """The request body, bounded by `max_body` (Content-Length and bytes read);
+        415 for a body declared as anything but JSON."""
+        for name, value in scope["headers"]:
+            if name == b"content-type" and not _is_json_type(value):
+                raise ApiError(
+                    415,
+                    "the body must be application/json, not "
+                    f"{value.decode('latin-1').split(';')[0].strip() or 'empty'}",
+                    headers={"Accept-Post": "application/json"},
+                )
         for name, value in scope["headers"]:
             if name == b"content-length":
                 if not value.strip().isdigit():
@@ -319,16 +350,15 @@ class Service:
     def parse_item(self, data: Any, engine: Engine) -> tuple[Reply, Override | None]:
         """A record (with optional override) to a `Reply`, or `ApiError` naming the field."""
         try:
-            reply = parse_record(data, default_channel=engine.config.channel)
+            reply = parse_record(
+                data,
+                default_channel=engine.config.channel,
+                strict=True,
+                allowed=REQUEST_KEYS,
+                languages=self.languages,
+            )
         except RecordError as exc:
             raise ApiError(422, str(exc), exc.field) from None
-        if reply.language is not None and reply.language not in self.languages:
-            raise ApiError(
-                422,
-                f"field 'language' must be one of {', '.join(self.languages)}, "
-                f"not {reply.language!r}",
-                "language",
-            )
         override = data.get("override")
         return reply, (None if override is None else parse_override(override, engine))
 
@@ -400,8 +430,7 @@ class Service:
         for finding, item in zip(report.findings, data["findings"], strict=True):
             if finding.rule in overridden:
                 item["overridden"] = True
-        kept = tuple(f for f in report.findings if f.rule not in overridden)
-        data["verdict"] = dataclasses.replace(report, findings=kept).verdict
+        data["verdict"] = report.verdict_without(overridden)
         data["override"] = {
             "rules": list(override.rules),
             "reason": override.reason,
@@ -444,12 +473,9 @@ class Service:
         scope[_VERDICT_KEY] = result["verdict"]
         return result
 
-    async def handle_check(self, request: Request) -> Response:
-        return JSONResponse(await self.check_request(request.scope, request.receive))
-
     async def check_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """POST /v1/check as a plain ASGI app: `handle_check` without Starlette's
-        routing, request object and middleware (ServiceGuard still wraps it)."""
+        """POST /v1/check as a plain ASGI endpoint of its route: no request object,
+        no response class, the body encoded once."""
         try:
             body = _json_bytes(await self.check_request(scope, receive))
         except ApiError as exc:
@@ -574,6 +600,25 @@ def _unpaired_surrogate(data: Any) -> str | None:
     return None
 
 
+class _AsgiEndpoint:
+    """A route endpoint Starlette calls as an ASGI app (it wraps plain functions and
+    methods in a request/response adapter)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+def _is_json_type(value: bytes) -> bool:
+    """`application/json`, a `+json` type, or no type at all (curl --data-binary)."""
+    media = value.split(b";", 1)[0].strip().lower()
+    return media in (b"", b"application/json") or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
+
+
 def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
     if value is None:
@@ -609,11 +654,9 @@ class ServiceGuard:
     request. This layer swallows it after logging only the exception type and frames.
     """
 
-    def __init__(self, app: ASGIApp, token: str | None, check: ASGIApp | None = None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
         self.token = token.encode("utf-8") if token else None
-        # POST /v1/check goes straight to this endpoint when set (the hot path).
-        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -641,8 +684,6 @@ class ServiceGuard:
                     401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
                 )
                 await response(scope, receive, send_with_headers)
-            elif self.check is not None and path == "/v1/check" and scope["method"] == "POST":
-                await self.check(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         except Exception as exc:
@@ -694,10 +735,9 @@ class ServiceApp(Starlette):
     """Starlette with `ServiceGuard` outside everything, even the error middleware."""
 
     guard_token: str | None = None
-    guard_check: ASGIApp | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        return ServiceGuard(super().build_middleware_stack(), self.guard_token, self.guard_check)
+        return ServiceGuard(super().build_middleware_stack(), self.guard_token)
 
 
 def create_app(
@@ -755,7 +795,8 @@ def create_app(
     }
     app = ServiceApp(
         routes=[
-            Route("/v1/check", service.handle_check, methods=["POST"]),
+            # An ASGI endpoint (not a function), so Starlette hands it scope/receive/send.
+            Route("/v1/check", _AsgiEndpoint(service.check_endpoint), methods=["POST"]),
             Route("/v1/check/batch", service.handle_batch, methods=["POST"]),
             Route("/v1/rules", service.handle_rules, methods=["GET"]),
             Route("/healthz", service.handle_health, methods=["GET"]),
@@ -767,6 +808,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.guard_token = service.token
-    app.guard_check = service.check_endpoint
     app.state.service = service
     return app

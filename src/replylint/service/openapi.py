@@ -77,7 +77,7 @@ def _rule_settings_schema(rule: Rule) -> dict[str, Any]:
 def _error_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {"application/json": {"schema": _ref("ErrorBody")}},
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
     }
 
 
@@ -101,6 +101,7 @@ def openapi_document(
     rule_name: dict[str, Any] = {"type": "string", "enum": names} if names else {"type": "string"}
     errors_in = {
         "400": _error_response("Malformed JSON, or a body that is not a JSON object."),
+        "415": _error_response("The body is not `application/json`."),
         "401": _error_response("Missing or wrong bearer token."),
         "408": _error_response("The request body did not arrive in time."),
         "413": _error_response("The request body is larger than the server accepts."),
@@ -120,12 +121,18 @@ def openapi_document(
         "ReplyRecord": {
             "type": "object",
             "description": (
-                "One reply as it would be sent (DESIGN.md reply record). Unknown fields "
-                "are kept and ignored; empty strings count as absent."
+                "One reply as it would be sent (docs/record-fields.md). An unknown field "
+                "is an error (422) naming the closest known one; free-form data goes "
+                "under `meta`. Empty strings count as absent, except for `text`, which "
+                "must hold more than whitespace."
             ),
             "required": ["text"],
             "properties": {
-                "text": {"type": "string", "description": "The reply as it would be sent."},
+                "text": {
+                    "type": "string",
+                    "pattern": "\\S",
+                    "description": "The reply as it would be sent (not blank).",
+                },
                 "id": {"type": ["string", "integer", "null"]},
                 "channel": {
                     "enum": [*CHANNELS, "", None],
@@ -147,8 +154,20 @@ def openapi_document(
                         {"type": "null"},
                     ]
                 },
+                "meta": {
+                    "type": ["object", "null"],
+                    "description": "Free-form data of your own; kept and ignored.",
+                },
+                "replylint-ignore": {
+                    "anyOf": [
+                        {"type": "array", "items": {"type": "string"}},
+                        {"type": "string"},
+                        {"type": "null"},
+                    ],
+                    "description": "Rules to skip for this reply.",
+                },
             },
-            "additionalProperties": True,
+            "additionalProperties": False,
         },
         "Override": {
             "type": "object",
@@ -350,6 +369,23 @@ def openapi_document(
                         },
                     },
                 }
+            },
+        },
+        "Problem": {
+            "type": "object",
+            "description": (
+                "An RFC 9457 problem body (`application/problem+json`). `field` names the "
+                "offending field (dotted path), if any; `error` repeats `detail` and "
+                "`field` in the shape earlier versions returned."
+            ),
+            "required": ["type", "title", "status", "detail", "field", "error"],
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+                "error": {"$ref": "#/components/schemas/ErrorBody/properties/error"},
             },
         },
     }

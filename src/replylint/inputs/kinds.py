@@ -1,0 +1,53 @@
+"""What a file is, by its name or its first bytes: one table for every door.
+
+A reply document holds one reply; a collection holds reply records. `check` walks
+folders for these suffixes and the editor lints the same files the same way.
+"""
+
+from __future__ import annotations
+
+import filetype
+
+REPLY = "reply"
+SUFFIX_KINDS: dict[str, str] = {
+    ".reply": REPLY,
+    ".txt": REPLY,
+    ".md": REPLY,
+    ".markdown": REPLY,
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+COLLECTION_KINDS = ("json", "jsonl", "yaml", "csv")
+# How much of a file `binary_kind` looks at.
+SNIFF_BYTES = 512
+# Archives and documents whose signature is enough (text does not start this way).
+_ALWAYS_BINARY = frozenset(("zip", "pdf", "gz", "7z", "rar", "bz2", "xz", "zst", "tar"))
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+
+
+def kind_for_name(name: str) -> str | None:
+    """ "reply", "json", "jsonl", "yaml", "csv", or None (not a file replylint reads)."""
+    lowered = name.lower()
+    dot = lowered.rfind(".")
+    return SUFFIX_KINDS.get(lowered[dot:]) if dot != -1 else None
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file is when its first bytes say it is not text ("zip", "pdf", "png",
+    "binary" for NUL bytes...), else None."""
+    guess = filetype.guess(head) if head else None
+    controls = any(byte < 0x20 and byte not in _TEXT_CONTROLS for byte in head)
+    if guess is not None and (guess.extension in _ALWAYS_BINARY or controls):
+        return str(guess.extension)
+    if b"\x00" in head:
+        return "binary"
+    return None
+
+
+def binary_message(kind: str) -> str:
+    what = "binary data (NUL bytes)" if kind == "binary" else f"a {kind.upper()} file"
+    return f"not a text file ({what}): skipped"
