@@ -22,6 +22,8 @@ from replylint.check.distributed import (
     Partition,
     connect,
     count_lines,
+    lint_bag,
+    lint_dataframe,
     lint_on_cluster,
     number_lines,
     partitions,
@@ -184,3 +186,49 @@ def test_cli_dask_prints_the_same_report_as_a_local_run(labeled_jsonl: Path) -> 
     assert remote.returncode == local.returncode == 2  # the malformed line is an input error
     assert remote.stdout == local.stdout
     assert "Dask dashboard at http" in remote.stderr
+
+
+def test_lint_bag_returns_reports_in_order(cluster_client: Any) -> None:
+    import dask.bag as db
+
+    records = [
+        {"id": "1", "text": "Dear valued customer, it shipped.", "channel": "chat"},
+        {"id": "2", "text": "Hi Sam, it ships today.", "channel": "chat"},
+        {"id": "3", "text": "Hi", "channel": "fax"},  # an unknown channel: an error entry
+    ]
+    reports = lint_bag(db.from_sequence(records, npartitions=2)).compute()
+    assert [r["id"] for r in reports] == ["1", "2", "3"]
+    assert reports[0]["verdict"] == "warn"
+    assert [f["rule"] for f in reports[0]["findings"]] == ["personal-tone"]
+    assert reports[1]["verdict"] == "pass" and reports[1]["findings"] == []
+    assert "channel" in reports[2]["error"]
+
+
+def test_lint_dataframe_returns_finding_rows(cluster_client: Any) -> None:
+    import dask.dataframe as dd
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2"],
+            "text": ["Dear valued customer, it shipped.", "Hi Sam, it ships today."],
+            "channel": ["chat", "chat"],
+        }
+    )
+    rows = lint_dataframe(dd.from_pandas(frame, npartitions=2)).compute()
+    replies = rows[rows["kind"] == "reply"].set_index("id")
+    assert replies.loc["1", "verdict"] == "warn" and replies.loc["2", "verdict"] == "pass"
+    findings = rows[rows["kind"] == "finding"]
+    assert list(findings["rule"]) == ["personal-tone"] and list(findings["id"]) == ["1"]
+
+
+def test_partition_size_keeps_every_worker_busy(tmp_path: Path) -> None:
+    from replylint.check.distributed import MIN_PARTITION_BYTES, PARTITION_BYTES, partition_size
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"x" * 8_000_000)
+    # 8 MB on 2 workers, 4 partitions each: 1 MB per partition.
+    assert partition_size([str(path)], 2) == 1_000_000
+    assert partition_size([str(path)], 1000) == MIN_PARTITION_BYTES
+    # No worker count known: one partition for the whole (under the 32 MiB cap).
+    assert partition_size([str(path)], 0) == 8_000_000 < PARTITION_BYTES

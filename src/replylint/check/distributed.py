@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replylint.check.checker import Checker, Linted, Unit
+from replylint.check.findings_table import COLUMN_TYPES, COLUMNS
 from replylint.inputs.files import (
     STDIN,
     InputError,
@@ -40,8 +41,12 @@ if TYPE_CHECKING:
     from distributed import Client
 
 MISSING_DASK = "--dask needs the dask extra: pip install 'replylint[dask]'"
-# Bytes of JSONL per partition: about 100,000 short replies, a minute of one core.
+# Bytes of JSONL per partition: at most about 100,000 short replies (a minute of one
+# core), at least a few hundred; in between, enough partitions to keep every worker
+# busy to the end (PARTITIONS_PER_WORKER each).
 PARTITION_BYTES = 32 * 1024 * 1024
+MIN_PARTITION_BYTES = 256 * 1024
+PARTITIONS_PER_WORKER = 4
 DOCUMENTS_PER_PARTITION = 256
 
 
@@ -254,10 +259,22 @@ def write_partition(
 # --- the client side ---------------------------------------------------------------
 
 
+def partition_size(files: Sequence[str | InputError], workers: int) -> int:
+    """Bytes per partition for this input on `workers` workers."""
+    total = sum(
+        os.path.getsize(f) for f in files if isinstance(f, str) and f != STDIN and os.path.isfile(f)
+    )
+    wanted = total // max(1, workers * PARTITIONS_PER_WORKER)
+    return max(MIN_PARTITION_BYTES, min(PARTITION_BYTES, wanted))
+
+
 def plan(
-    client: Client, files: Sequence[str | InputError], partition_bytes: int = PARTITION_BYTES
+    client: Client, files: Sequence[str | InputError], partition_bytes: int | None = None
 ) -> list[Partition | InputError]:
     """The partitions of `files`, JSONL ranges numbered by a first pass on the cluster."""
+    if partition_bytes is None:
+        workers = sum(client.nthreads().values()) or 1
+        partition_bytes = partition_size(files, workers)
     parts = partitions(files, partition_bytes)
     ranges = {i: p for i, p in enumerate(parts) if isinstance(p, Partition) and p.kind == "jsonl"}
     counts = client.gather(client.map(count_lines, list(ranges.values()), pure=False))
@@ -268,7 +285,7 @@ def lint_on_cluster(
     client: Client,
     checker: Checker,
     files: Sequence[str | InputError],
-    partition_bytes: int = PARTITION_BYTES,
+    partition_bytes: int | None = None,
 ) -> Iterator[list[Linted | InputError]]:
     """Each partition's results, in input order, linted on the cluster."""
     from distributed import as_completed
@@ -321,3 +338,60 @@ def write_on_cluster(
     for future in as_completed(futures):
         yield future.result()
         future.release()
+
+
+# --- the API for data teams ---------------------------------------------------------
+
+
+def _settings_of(checker: Checker | None) -> bytes:
+    return pickle.dumps((checker or Checker()).settings())
+
+
+def lint_records(records: Sequence[Any], settings: bytes) -> list[dict[str, Any]]:
+    """Lint reply records (dicts) with the worker's checker: each one's report as a
+    dict (`id`, `language`, `channel`, `verdict`, `findings`), or `{"id", "error"}`
+    for a malformed record, in order."""
+    from replylint.inputs.record import RecordError, parse_record
+
+    checker = worker_checker(settings)
+    out: list[dict[str, Any]] = []
+    for record in records:
+        fields = {**checker.defaults, **record} if isinstance(record, dict) else record
+        try:
+            reply = parse_record(fields, default_channel=checker.config_for(STDIN).channel)
+        except RecordError as exc:
+            record_id = record.get("id") if isinstance(record, dict) else None
+            out.append({"id": record_id if record_id is not None else None, "error": str(exc)})
+            continue
+        report = checker.engine_for(STDIN).lint(reply)
+        out.append(report.to_dict())
+    return out
+
+
+def lint_bag(bag: Any, checker: Checker | None = None) -> Any:
+    """A `dask.bag.Bag` of reply records -> a bag of reports (see `lint_records`), in
+    the same order and partitions. `checker` carries the configuration (default:
+    built-in settings); each worker builds its engine once."""
+    return bag.map_partitions(lint_records, _settings_of(checker))
+
+
+def _finding_rows(frame: Any, settings: bytes) -> Any:
+    import pandas as pd
+
+    from replylint.check.findings_table import report_rows
+
+    records = [
+        {k: v for k, v in row.items() if v is not None and v == v}  # drop nulls and NaN
+        for row in frame.to_dict(orient="records")
+    ]
+    return pd.DataFrame(report_rows(lint_records(records, settings)), columns=COLUMNS)
+
+
+def lint_dataframe(frame: Any, checker: Checker | None = None) -> Any:
+    """A `dask.dataframe.DataFrame` with the record columns (`text`, `id`, `channel`,
+    ...) -> a DataFrame of finding rows: one per reply (`kind = "reply"`, its verdict)
+    and one per finding, the columns of `check --output FILE.parquet`."""
+    import pandas as pd
+
+    meta = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in COLUMN_TYPES.items()})
+    return frame.map_partitions(_finding_rows, _settings_of(checker), meta=meta)

@@ -32,16 +32,24 @@ def _pyarrow() -> Any:
     return pa, pq
 
 
+# The table's columns and their pandas dtypes (text, or nullable integers).
+COLUMN_TYPES = {
+    "kind": "object", "path": "object", "id": "object", "line": "Int64", "language": "object",
+    "channel": "object", "verdict": "object", "findings": "Int64", "rule": "object",
+    "check": "object", "severity": "object", "message": "object", "start_line": "Int64",
+    "start_column": "Int64", "start_offset": "Int64", "end_line": "Int64",
+    "end_column": "Int64", "end_offset": "Int64",
+}  # fmt: skip
+COLUMNS = tuple(COLUMN_TYPES)
+
+
 def _schema(pa: Any) -> Any:
-    text, number = pa.string(), pa.int64()
-    fields = [
-        ("kind", text), ("path", text), ("id", text), ("line", number), ("language", text),
-        ("channel", text), ("verdict", text), ("findings", number), ("rule", text),
-        ("check", text), ("severity", text), ("message", text), ("start_line", number),
-        ("start_column", number), ("start_offset", number), ("end_line", number),
-        ("end_column", number), ("end_offset", number),
-    ]  # fmt: skip
-    return pa.schema(fields)
+    return pa.schema(
+        [
+            (name, pa.int64() if kind == "Int64" else pa.string())
+            for name, kind in COLUMN_TYPES.items()
+        ]
+    )
 
 
 def verdict(item: Linted) -> str:
@@ -67,24 +75,48 @@ def rows(items: Iterable[Linted]) -> list[dict[str, Any]]:
         out.append(
             {**base, "kind": "reply", "verdict": verdict(item), "findings": len(item.findings)}
         )
-        for finding in item.findings:
-            start, end = finding["start"], finding["end"]
-            out.append(
-                {
-                    **base,
-                    "kind": "finding",
-                    "rule": finding["rule"],
-                    "check": finding.get("check"),
-                    "severity": finding["severity"],
-                    "message": finding["message"],
-                    "start_line": start["line"],
-                    "start_column": start["column"],
-                    "start_offset": start["offset"],
-                    "end_line": end["line"],
-                    "end_column": end["column"],
-                    "end_offset": end["offset"],
-                }
-            )
+        out.extend(_finding_rows(base, item.findings))
+    return out
+
+
+def report_rows(reports: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table rows of reply reports (`Report.to_dict()`, or `{"id", "error"}` for a
+    malformed record, which gets a reply row of kind "error")."""
+    out: list[dict[str, Any]] = []
+    for report in reports:
+        base = {"id": report.get("id")}
+        if "error" in report:
+            out.append({**base, "kind": "error", "message": report["error"]})
+            continue
+        base |= {"language": report["language"], "channel": report["channel"]}
+        findings = report["findings"]
+        out.append(
+            {**base, "kind": "reply", "verdict": report["verdict"], "findings": len(findings)}
+        )
+        out.extend(_finding_rows(base, findings))
+    return out
+
+
+def _finding_rows(base: dict[str, Any], findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for finding in findings:
+        start, end = finding["start"], finding["end"]
+        out.append(
+            {
+                **base,
+                "kind": "finding",
+                "rule": finding["rule"],
+                "check": finding.get("check"),
+                "severity": finding["severity"],
+                "message": finding["message"],
+                "start_line": start["line"],
+                "start_column": start["column"],
+                "start_offset": start["offset"],
+                "end_line": end["line"],
+                "end_column": end["column"],
+                "end_offset": end["offset"],
+            }
+        )
     return out
 
 
