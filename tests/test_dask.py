@@ -28,8 +28,8 @@ from replylint.check.distributed import (
     number_lines,
     partitions,
 )
-from replylint.check.findings_table import lint_to_parquet
 from replylint.check.parallel import lint_units
+from replylint.check.parquet_output import lint_to_parquet
 from replylint.cli import main
 from replylint.inputs.files import InputError
 

@@ -290,7 +290,7 @@ def _check_to_parquet(
     args: argparse.Namespace, checker: Any, files: list[Any], stdin_text: str | None, jobs: int
 ) -> ExitStatus:
     """`check --output FILE.parquet`: findings as table rows, the summary on stdout."""
-    from replylint.check.findings_table import lint_to_parquet
+    from replylint.check.parquet_output import lint_to_parquet
     from replylint.inputs.parquet import ParquetUnavailable
 
     client = _dask_client(args.dask) if args.dask is not None else None
