@@ -311,7 +311,7 @@ def _check_to_parquet(
     _report_plugin_errors()
     if errors:
         return ExitStatus.ERROR
-    return ExitStatus.FINDINGS if _fails(summary.worst, args.fail_on) else ExitStatus.OK
+    return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
 
 
 def _dask_client(address: str) -> Any:

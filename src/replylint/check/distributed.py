@@ -35,7 +35,8 @@ from replylint.inputs.files import (
     read_jsonl_lines,
     read_parquet_items,
 )
-from replylint.inputs.parquet import PARQUET_SUFFIXES, ParquetUnavailable, row_group_rows
+from replylint.inputs.kinds import kind_for_name
+from replylint.inputs.parquet import ParquetUnavailable, row_group_rows
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -113,10 +114,10 @@ def partitions(
                 flush()
             continue
         flush()
-        suffix = Path(path).suffix.lower()
-        if suffix in (".jsonl", ".ndjson"):
+        kind = kind_for_name(Path(path).name)
+        if kind == "jsonl":
             out.extend(_byte_ranges(path, partition_bytes))
-        elif suffix in PARQUET_SUFFIXES:
+        elif kind == "parquet":
             out.extend(_row_group_ranges(path, partition_bytes))
         else:  # CSV (quoted cells may span lines), JSON and YAML lists: whole files
             out.append(Partition(path, "file"))
@@ -216,7 +217,7 @@ def worker_checker(settings: bytes) -> Checker:
 
 def read_partition(checker: Checker, part: Partition) -> Iterator[Any]:
     """The items (and input errors) of a collection partition, in order."""
-    defaults = checker.record_defaults(part.path)
+    reading = checker.record_defaults(part.path)
     if part.kind == "jsonl":
         with open(part.path, "rb") as handle:
             handle.seek(part.start)
@@ -227,12 +228,12 @@ def read_partition(checker: Checker, part: Partition) -> Iterator[Any]:
             yield InputError(part.path, f"not UTF-8 text (byte {part.start + exc.start})")
             return
         lines = text.splitlines(keepends=True)
-        yield from read_jsonl_lines(part.path, lines, defaults, part.first_line)
+        yield from read_jsonl_lines(part.path, lines, reading, part.first_line)
     elif part.kind == "parquet":
         groups = list(range(part.start, part.end))
-        yield from read_parquet_items(part.path, defaults, groups, part.first_line)
+        yield from read_parquet_items(part.path, reading, groups, part.first_line)
     else:
-        yield from read_items(part.path, defaults)
+        yield from read_items(part.path, reading)
 
 
 def lint_partition(settings: bytes, part: Partition) -> list[Linted | InputError]:
@@ -350,21 +351,19 @@ def _settings_of(checker: Checker | None) -> bytes:
 def lint_records(records: Sequence[Any], settings: bytes) -> list[dict[str, Any]]:
     """Lint reply records (dicts) with the worker's checker: each one's report as a
     dict (`id`, `language`, `channel`, `verdict`, `findings`), or `{"id", "error"}`
-    for a malformed record, in order."""
-    from replylint.inputs.record import RecordError, parse_record
+    for a malformed record, in order. Records are read as a collection's are."""
+    from replylint.inputs.files import record_item
 
     checker = worker_checker(settings)
+    reading = checker.record_defaults(STDIN)
+    engine = checker.engine_for(STDIN)
     out: list[dict[str, Any]] = []
     for record in records:
-        fields = {**checker.defaults, **record} if isinstance(record, dict) else record
-        try:
-            reply = parse_record(fields, default_channel=checker.config_for(STDIN).channel)
-        except RecordError as exc:
-            record_id = record.get("id") if isinstance(record, dict) else None
-            out.append({"id": record_id if record_id is not None else None, "error": str(exc)})
-            continue
-        report = checker.engine_for(STDIN).lint(reply)
-        out.append(report.to_dict())
+        item = record_item("<records>", record, reading, None, None)
+        if isinstance(item, InputError):
+            out.append({"id": item.id, "error": item.message})
+        else:
+            out.append(engine.lint(item.reply).to_dict())
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-PARQUET_SUFFIXES = (".parquet", ".pq")
 MISSING_PYARROW = "reading Parquet needs pyarrow: pip install 'replylint[parquet]'"
 
 
