@@ -232,3 +232,21 @@ def test_partition_size_keeps_every_worker_busy(tmp_path: Path) -> None:
     assert partition_size([str(path)], 1000) == MIN_PARTITION_BYTES
     # No worker count known: one partition for the whole (under the 32 MiB cap).
     assert partition_size([str(path)], 0) == 8_000_000 < PARTITION_BYTES
+
+
+def test_cli_output_parquet_prints_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "replies.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": "Dear valued customer, it shipped.", "channel": "chat"})
+        + "\n",
+        "utf-8",
+    )
+    target = tmp_path / "out.parquet"
+    # personal-tone is a warning: below the default --fail-on error, so exit 0.
+    assert main(["check", str(source), "--output", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"1 reply, 1 finding -> {target}\n")
+    assert "personal-tone: 1" in out
+    assert [r["kind"] for r in pq.read_table(target).to_pylist()] == ["reply", "finding"]

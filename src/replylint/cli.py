@@ -304,7 +304,10 @@ def _check_to_parquet(
     for error in errors:
         print(f"replylint: {error.path}: {error.to_dict()['message']}", file=sys.stderr)
     counts = summary.to_dict()
-    print(f"{counts['replies']} replies, {counts['findings']} findings -> {args.output}")
+    from replylint.formats.text import counted
+
+    replies = counted(counts["replies"], "reply", "replies")
+    print(f"{replies}, {counted(counts['findings'], 'finding')} -> {args.output}")
     for label in ("by_rule", "by_severity"):
         for name, count in counts[label].items():
             print(f"  {name}: {count}")
