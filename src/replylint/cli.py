@@ -82,7 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to lint with (default: the number of cores for 1,000 replies or"
         " more, else one, which is as fast below that; with N, one below 200 replies)",
     )
-    check.add_argument("--output", type=Path, help="write the report to FILE (atomically)")
+    check.add_argument(
+        "--output",
+        type=Path,
+        help="write the report to FILE (atomically); FILE.parquet: findings as table rows",
+    )
+    check.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="lint on a Dask cluster: a scheduler (tcp://host:8786) or 'local'",
+    )
     check.add_argument(
         "--baseline",
         type=Path,
@@ -219,10 +228,18 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     show_progress = wanted(
         estimated=estimated, to_file=args.output is not None, disabled=args.no_progress
     )
+    if args.output is not None and args.output.suffix.lower() == ".parquet":
+        return _check_to_parquet(args, checker, files, stdin_text, workers)
     if args.output is not None:
         _check_writable(args.output)  # reported before any lint work starts
-    # Workers start here, before the progress bar's thread and any output (see parallel.py).
-    batches = lint_units(checker, checker.units(files, stdin_text), workers)
+    client = _dask_client(args.dask) if args.dask is not None else None
+    if client is not None:
+        from replylint.check.distributed import lint_on_cluster
+
+        batches: Iterator[list[Any]] = lint_on_cluster(client, checker, files)
+    else:
+        # Workers start here, before the progress bar's thread and any output (see parallel.py).
+        batches = lint_units(checker, checker.units(files, stdin_text), workers)
     try:
         with _report_stream(args.output) as out, Progress(estimated, show_progress) as bar:
             render = renderer(args.output_format, out, context)
@@ -246,6 +263,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         close = getattr(batches, "close", None)
         if close is not None:
             close()  # the workers stop even when the report could not be opened
+        if client is not None:
+            _close_dask(client)
     if writer is not None:
         _write_atomically(args.baseline, writer.render())
     _report_plugin_errors()
@@ -265,6 +284,59 @@ def _supported_language(code: str, checker: Any) -> str:
     except RecordError as exc:
         raise UsageError(f"replylint check: {exc}") from None
     return code
+
+
+def _check_to_parquet(
+    args: argparse.Namespace, checker: Any, files: list[Any], stdin_text: str | None, jobs: int
+) -> ExitStatus:
+    """`check --output FILE.parquet`: findings as table rows, the summary on stdout."""
+    from replylint.check.parquet_output import lint_to_parquet
+    from replylint.inputs.parquet import ParquetUnavailable
+
+    client = _dask_client(args.dask) if args.dask is not None else None
+    try:
+        summary, errors = lint_to_parquet(checker, files, stdin_text, jobs, args.output, client)
+    except ParquetUnavailable as exc:
+        raise UsageError(f"replylint check: {exc}") from None
+    finally:
+        if client is not None:
+            _close_dask(client)
+    for error in errors:
+        print(f"replylint: {error.path}: {error.to_dict()['message']}", file=sys.stderr)
+    counts = summary.to_dict()
+    from replylint.formats.text import counted
+
+    replies = counted(counts["replies"], "reply", "replies")
+    print(f"{replies}, {counted(counts['findings'], 'finding')} -> {args.output}")
+    for label in ("by_rule", "by_severity"):
+        for name, count in counts[label].items():
+            print(f"  {name}: {count}")
+    _report_plugin_errors()
+    if errors:
+        return ExitStatus.ERROR
+    return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
+
+
+def _dask_client(address: str) -> Any:
+    from replylint.check.distributed import DaskUnavailable, connect
+
+    try:
+        client = connect(address)
+    except DaskUnavailable as exc:
+        raise UsageError(f"replylint check: {exc}") from None
+    except OSError as exc:
+        raise UsageError(
+            f"replylint check: cannot reach the Dask scheduler {address}: {exc}"
+        ) from None
+    print(f"replylint: Dask dashboard at {client.dashboard_link}", file=sys.stderr)
+    return client
+
+
+def _close_dask(client: Any) -> None:
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _report_plugin_errors() -> None:

@@ -10,6 +10,7 @@ text (a zip, a PDF, an image) is skipped with an input error.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -36,6 +37,7 @@ from replylint.inputs.locations import (
     read_yaml,
     split_lines,
 )
+from replylint.inputs.parquet import ParquetUnavailable, read_parquet
 from replylint.inputs.record import RecordError, foreign_fields, parse_record
 from replylint.model import OffsetMap, Reply
 
@@ -100,6 +102,11 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
             yield from sorted(found)
         elif path.is_file():
             yield str(path)
+        elif glob.has_magic(raw):  # a quoted glob: "archive/*.jsonl"
+            matches = sorted(glob.glob(raw, recursive=True))
+            yield from (m for m in matches if is_lintable(Path(m)) and Path(m).is_file())
+            if not matches:
+                yield InputError(raw, "no file matches this pattern")
         else:
             yield InputError(str(path), "no such file or directory")
 
@@ -119,12 +126,15 @@ def read_items(
         if path == STDIN:
             yield from _read_stdin(stdin_text if stdin_text is not None else "", reading)
             return
+        suffix_kind = kind_for_name(Path(path).name) or REPLY
+        if suffix_kind == "parquet":  # a binary format: pyarrow checks it
+            yield from read_parquet_items(path, reading)
+            return
         with open(path, "rb") as probe:
             kind = binary_kind(probe.read(SNIFF_BYTES))
         if kind is not None:
             yield InputError(path, binary_message(kind))
             return
-        suffix_kind = kind_for_name(Path(path).name) or REPLY
         if suffix_kind == "jsonl":
             with open(path, encoding="utf-8", newline="") as handle:
                 yield from _entries(path, iter_jsonl(handle, positions=False), reading)
@@ -171,6 +181,31 @@ def record_item(
             path, str(exc), str(record_id) if record_id is not None else default_id, line
         )
     return Item(path, reply, line=line, ignored=tuple(foreign_fields(data)))
+
+
+def read_parquet_items(
+    path: str, reading: Reading, row_groups: list[int] | None = None, first_row: int = 1
+) -> Iterator[Item | InputError]:
+    """The records of a Parquet file (or of some of its row groups), a row each."""
+    try:
+        yield from read_parquet(
+            path,
+            lambda data, row: record_item(path, data, reading, str(row), row),
+            row_groups,
+            first_row,
+        )
+    except ParquetUnavailable as exc:
+        yield InputError(path, str(exc))
+    except Exception as exc:  # pyarrow's errors for a damaged or foreign file
+        yield InputError(path, f"not a readable Parquet file: {exc}")
+
+
+def read_jsonl_lines(
+    path: str, lines: Iterable[str], reading: Reading, first_line: int = 1
+) -> Iterator[Item | InputError]:
+    """The records of JSONL `lines`, the first being line `first_line` of `path`
+    (a part of a large file read elsewhere)."""
+    return _entries(path, iter_jsonl(lines, positions=False, first_line=first_line), reading)
 
 
 def _entries(

@@ -20,8 +20,10 @@ SUFFIX_KINDS: dict[str, str] = {
     ".csv": "csv",
     ".yaml": "yaml",
     ".yml": "yaml",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
-COLLECTION_KINDS = ("json", "jsonl", "yaml", "csv")
+COLLECTION_KINDS = ("json", "jsonl", "yaml", "csv", "parquet")
 # How much of a file `binary_kind` looks at.
 SNIFF_BYTES = 512
 # Archives and documents whose signature is enough (text does not start this way).

@@ -510,12 +510,13 @@ def split_lines(source: str) -> Iterator[str]:
 
 
 def iter_jsonl(
-    lines: Iterable[str], *, positions: bool = True
+    lines: Iterable[str], *, positions: bool = True, first_line: int = 1
 ) -> Iterator[RecordEntry | CollectionError]:
     """The records of a JSON Lines file, one line at a time (memory stays flat).
-    Offsets are file offsets; `positions=False` skips the text maps."""
+    Offsets are file offsets; `positions=False` skips the text maps. `first_line`
+    numbers the lines of a part of a file read elsewhere (offsets then start at 0)."""
     offset = 0
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(lines, start=first_line):
         line_start, body = offset, raw.rstrip("\r\n")
         offset += len(raw)
         if number == 1 and body.startswith("\ufeff"):
