@@ -7,10 +7,11 @@ that takes too long (503), and a core bug reaching the last-resort 500 handler.
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -113,9 +114,19 @@ def test_default_engine_is_shared_and_thread_safe(corpus: list[dict]) -> None:
 # --- the app in-process --------------------------------------------------------------------------
 
 
-class SlowEngine(Engine):
+class GatedEngine(Engine):
+    """`lint()` waits until the test opens the gate; `inside` counts lints waiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.inside = threading.Semaphore(0)
+        self.finished = 0
+
     def lint(self, reply: Reply) -> Report:
-        time.sleep(2)
+        self.inside.release()
+        self.gate.wait(timeout=60)  # a safety net: the test opens it
+        self.finished += 1
         return super().lint(reply)
 
 
@@ -137,12 +148,14 @@ async def test_in_process_verdicts(engine: Engine) -> None:
 
 
 async def test_slow_lint_gets_503(engine: Engine) -> None:
-    slow = SlowEngine(engine.config, rules=[SHOUTY])
-    app = create_app(slow, lint_timeout=0.2, warm_up=False)
-    async with _client(app) as client:
-        started = time.monotonic()
-        response = await client.post("/v1/check", json={"text": "hello"})
-        assert time.monotonic() - started < 1.5  # answered before the lint finished
+    gated = GatedEngine(engine.config, rules=[SHOUTY])
+    app = create_app(gated, lint_timeout=0.2, warm_up=False)
+    try:
+        async with _client(app) as client:
+            response = await client.post("/v1/check", json={"text": "hello"})
+            assert gated.finished == 0  # answered while the lint was still held
+    finally:
+        gated.gate.set()
     assert response.status_code == 503
     assert response.json()["error"]["message"].startswith("linting took longer")
     assert response.headers["retry-after"] == "1"
@@ -189,25 +202,27 @@ async def test_concurrent_requests_do_not_block_the_loop(engine: Engine) -> None
     """Lint runs in worker threads: /healthz answers while slow lints are running."""
     import anyio
 
-    slow = SlowEngine(engine.config, rules=[SHOUTY])
-    app = create_app(slow, warm_up=False)
-    async with _client(app) as client:
-        timings: dict[str, float] = {}
+    gated = GatedEngine(engine.config, rules=[SHOUTY])
+    app = create_app(gated, warm_up=False)
+    verdicts: list[str] = []
+    try:
+        async with _client(app) as client:
 
-        async def lint() -> None:
-            await client.post("/v1/check", json={"text": "hello"})
+            async def lint() -> None:
+                response = await client.post("/v1/check", json={"text": "hello"})
+                verdicts.append(response.json()["verdict"])
 
-        async def health() -> None:
-            await anyio.sleep(0.2)
-            started = time.monotonic()
-            await client.get("/healthz")
-            timings["health"] = time.monotonic() - started
-
-        async with anyio.create_task_group() as group:
-            for _ in range(3):
-                group.start_soon(lint)
-            group.start_soon(health)
-    assert timings["health"] < 1.0
+            async with anyio.create_task_group() as group:
+                for _ in range(3):
+                    group.start_soon(lint)
+                for _ in range(3):  # all three lints are inside the engine, held
+                    await anyio.to_thread.run_sync(gated.inside.acquire)
+                health = await client.get("/healthz")
+                assert health.status_code == 200 and gated.finished == 0
+                gated.gate.set()
+    finally:
+        gated.gate.set()
+    assert verdicts == ["pass", "pass", "pass"]
 
 
 @pytest.mark.builtin_rules
