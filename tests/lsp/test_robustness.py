@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sys
+from pathlib import Path
 
 import pytest
 from lsp_support import (
@@ -60,13 +61,41 @@ async def test_one_megabyte_document_is_skipped(client: LanguageClient) -> None:
     await still_answers(client)
 
 
-async def test_requests_answered_while_a_long_lint_runs(client: LanguageClient) -> None:
-    paragraph = "Hi Sam, we checked your order and it ships today. "
-    text = paragraph * (60_000 // len(paragraph)) + "hey guys\n"  # under maxDocumentSize
+# The server with its engine's lint held, for a text holding "HOLD", until the file
+# named by REPLYLINT_TEST_GATE exists: a lint that is certainly still running.
+GATED_SERVER = [
+    sys.executable,
+    "-c",
+    "import os, pathlib, time\n"
+    "from replylint.engine import Engine\n"
+    "lint = Engine.lint\n"
+    "def held(self, reply):\n"
+    "    gate = pathlib.Path(os.environ['REPLYLINT_TEST_GATE'])\n"
+    "    while 'HOLD' in reply.text and not gate.exists():\n"
+    "        time.sleep(0.01)\n"
+    "    return lint(self, reply)\n"
+    "Engine.lint = held\n"
+    "from replylint.cli import main\n"
+    "raise SystemExit(main(['lsp']))\n",
+]
+
+
+@pytest.fixture
+def gate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path_factory.mktemp("gate") / "open"
+    monkeypatch.setenv("REPLYLINT_TEST_GATE", str(path))
+    return path
+
+
+@pytest.mark.parametrize("client", [{"server": GATED_SERVER}], indirect=True)
+async def test_requests_answered_while_a_long_lint_runs(gate: Path, client: LanguageClient) -> None:
+    text = "Hi Sam, we checked your order and it ships today. HOLD hey guys\n"
     uri = open_doc(client, "big.reply", text)
-    # The big lint runs in a worker thread; other documents and requests are served
-    # whether or not it has finished.
+    # The held lint runs in a worker thread: other documents and requests are served
+    # while it certainly has not finished.
     await still_answers(client)
+    assert not [p for p in client.received if p.uri == uri]  # type: ignore[attr-defined]
+    gate.touch()
     diagnostics = await published(client, uri, version=1)
     [guys] = by_code(diagnostics, "test-guys")
     assert guys.range.start.character == len(text) - len("hey guys\n")
