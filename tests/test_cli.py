@@ -110,8 +110,12 @@ def test_usage_errors() -> None:
 
 def test_output_file_written(tmp_path: Path, collection: Path) -> None:
     out = tmp_path / "out" / "report.json"
-    run("check", str(collection), "--format", "json", "--output", str(out))
-    assert json.loads(out.read_text("utf-8"))["version"] == 1
+    proc = run("check", str(collection), "--format", "json", "--output", str(out))
+    # Three malformed records are input errors (exit 2); the report is written whole.
+    assert proc.returncode == 2, proc.stderr
+    report = json.loads(out.read_text("utf-8"))
+    assert report["version"] == 1
+    assert (len(report["results"]), len(report["errors"])) == (3, 3)
     assert not list(out.parent.glob(".*.tmp"))
 
 
