@@ -53,3 +53,38 @@ def test_readme_starts_with_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
     assert "pip install -e ." in blocks[0] and "replylint check examples/" in blocks[0]
     assert "pytest" in blocks[1]
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_rule_page_in_docs_is_what_explain_prints(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from replylint.cli import main
+
+    assert main(["explain", name]) == 0
+    page = (DOCS / "rules" / f"{name}.md").read_text("utf-8")
+    assert capsys.readouterr().out == page, "run: python -m replylint.rule_docs docs/rules"
+    assert "## Must not flag" in page
+
+
+def test_rules_index_lists_every_builtin_rule() -> None:
+    from replylint.rule_docs import builtin_rules, index_page
+
+    assert [r.name for r in builtin_rules()] == BUILTIN
+    assert (DOCS / "rules" / "README.md").read_text("utf-8") == index_page(builtin_rules())
+
+
+def test_configuration_example_is_a_valid_config() -> None:
+    from replylint.config import Config, ConfigLayer
+    from replylint.tomlcompat import tomllib
+
+    text = (DOCS / "configuration.md").read_text("utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert example is not None
+    layer = ConfigLayer.from_mapping(tomllib.loads(example.group(1)), "docs/configuration.md")
+    engine = Engine(Config((layer,)))  # rule, option and check names are validated here
+    settings = engine.config.rule_settings("sensitive-in-private", "public")
+    assert settings.checks["own-matter"].enabled is False

@@ -24,9 +24,11 @@ DOCS_URL = "https://replylint.dev/rules/{rule}"
 DOC_SECTIONS = (
     ("what", "What it does"),
     ("why", "Why it matters"),
+    ("must_not", "Must not flag"),
     ("example", "Example"),
     ("use_instead", "Use instead"),
     ("options", "Options"),
+    ("checks", "Checks"),
 )
 
 CheckFunction = Callable[["Analysis", "RuleContext"], Iterable[Finding]]
@@ -59,9 +61,11 @@ class CheckSpec:
 class RuleDocs:
     what: str = ""
     why: str = ""
+    must_not: str = ""
     example: str = ""
     use_instead: str = ""
     options: str = ""
+    checks: str = ""  # made from the rule's [checks] table, not written by hand
 
     def markdown(self, name: str, summary: str = "") -> str:
         """The rule's documentation, same sections every time (ruff-style)."""
@@ -107,19 +111,20 @@ class Rule:
             severity = Severity.parse(data.get("severity", "warning"))
         except ValueError as exc:
             raise RuleDataError(source, "severity", str(exc)) from None
+        checks = _validated_checks(data, source, severity)
         return cls(
             name=name,
             check=check,
             summary=data.get("summary", ""),
             default_severity=severity,
             languages=frozenset(languages) if languages else None,
-            docs=RuleDocs(**data.get("docs", {})),
+            docs=RuleDocs(**data.get("docs", {}), checks=_checks_markdown(name, checks)),
             options=data.get("options", {}),
             channels=data.get("channels", {}),
             messages=data.get("messages", {}),
             data=data.get("data", {}),
             url=data.get("url", DOCS_URL.format(rule=name)),
-            checks=_validated_checks(data, source, severity),
+            checks=checks,
             lists=lists,
         )
 
@@ -204,6 +209,20 @@ def _validated_checks(
             raise RuleDataError(source, f"{key}.severity", str(exc)) from None
         out[name] = CheckSpec(name, severity, str(spec.get("summary", "")))
     return out
+
+
+def _checks_markdown(rule: str, checks: Mapping[str, CheckSpec]) -> str:
+    """The Checks section: each named sub-check, its default severity and what it
+    flags, and how to configure one."""
+    if not checks:
+        return ""
+    rows = [f"- `{c.name}` ({c.severity}): {c.summary}" for c in checks.values()]
+    example = next(iter(checks))
+    rows.append(
+        f"\nEach can be switched off or given its own severity, e.g. "
+        f'`[rules.{rule}.checks.{example}]` with `enabled = false` or `severity = "info"`.'
+    )
+    return "\n".join(rows)
 
 
 def data_strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
