@@ -131,13 +131,13 @@ def right(record: Record, answer: tuple[str | None, bool], unsupported_set: bool
 
 def measure(detect: Detector, records: list[Record], unsupported_set: bool, repeat: int):  # type: ignore[no-untyped-def]
     answers = [detect(r) for r in records]  # also the warm-up pass
-    correct = sum(right(r, a, unsupported_set) for r, a in zip(records, answers))
+    correct = sum(right(r, a, unsupported_set) for r, a in zip(records, answers, strict=True))
     start = time.perf_counter()
     for _ in range(repeat):
         for record in records:
             detect(record)
     micros = (time.perf_counter() - start) / (repeat * len(records)) * 1e6
-    wrong = [r for r, a in zip(records, answers) if not right(r, a, unsupported_set)]
+    wrong = [r for r, a in zip(records, answers, strict=True) if not right(r, a, unsupported_set)]
     return correct, micros, wrong
 
 

@@ -100,9 +100,12 @@ def detect_language(
         found = _wide(cleaned, known, min_confidence=WIDE_CLEAR)
         # On a text of a few words the wide detector's guesses are loose: an
         # unsupported language counts only when some of its own words are there.
-        if found is not None and not found.supported:
-            if letters >= WIDE_MIN_LETTERS or found.language in words.others:
-                return found
+        if (
+            found is not None
+            and not found.supported
+            and (letters >= WIDE_MIN_LETTERS or found.language in words.others)
+        ):
+            return found
     if words is not None and (decided := words.language(single=True)) is not None:
         return Detection(decided, 1.0)
     unsigned = _SIGN_OFF_NAME.sub("", cleaned)

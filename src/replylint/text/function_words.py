@@ -83,7 +83,7 @@ class FunctionWords(NamedTuple):
     others: frozenset[str] = frozenset()
 
     def language(self, *, single: bool = False) -> str | None:
-        """"en" or "fr" when the function words leave no doubt, else None.
+        """English ("en") or French ("fr") when the function words leave no doubt, else None.
 
         With `single`, one function word of one language and none of the other is
         enough: in a reply of a few words ("Je regarde.", "On it now!") that word
