@@ -8,7 +8,8 @@ Sets (each record carries `expected_language`):
 - `corpus<60ch`: labeled replies of `dev.jsonl` and `dev2.jsonl` under 60 characters;
 - `corpus<60letters`: labeled replies with fewer than 60 letters (handles, links,
   numbers and initials do not count);
-- `short`: `tests/data/short_replies.jsonl`, short replies written for the tests;
+- `short`: `tests/data/short_replies.jsonl`, short replies written for the tests
+  (`short,default=fr`: the same with French as the configured default);
 - `corpus-all`: every labeled reply (to see that long replies lose nothing);
 - `unsupported`: `tests/data/unsupported_replies.jsonl`; right means the reply's own
   language was named and reported as unsupported.
@@ -68,6 +69,10 @@ def sets(corpus: Path) -> dict[str, list[Record]]:
         "corpus<60ch": [r for r in labeled if len(str(r["text"])) < 60],
         "corpus<60letters": [r for r in labeled if _letters(str(r["text"])) < 60],
         "short": load(REPO / "tests" / "data" / "short_replies.jsonl"),
+        # The same with French as the configured default: how much the default carries.
+        "short,default=fr": [
+            {**r, "default": "fr"} for r in load(REPO / "tests" / "data" / "short_replies.jsonl")
+        ],
         "corpus-all": labeled,
         "unsupported": load(REPO / "tests" / "data" / "unsupported_replies.jsonl"),
     }
@@ -113,7 +118,7 @@ def with_cues(scorer: Callable[[str, Sequence[str]], list[tuple[str, float]]] | 
             str(record["text"]),
             explicit=None,
             incoming=record.get("incoming"),  # type: ignore[arg-type]
-            default=DEFAULT,
+            default=str(record.get("default", DEFAULT)),
             languages=LANGUAGES,
             scorer=scorer,
         )

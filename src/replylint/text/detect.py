@@ -88,11 +88,11 @@ def detect_language(
     if letters == 0:
         return None
     known = tuple(dict.fromkeys(languages))
-    if len(known) == 1:
-        return Detection(known[0], 1.0)
     latin = len(_LATIN.findall(cleaned))
     if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
         return _wide(cleaned, known, min_confidence=0.0)
+    if len(known) == 1:
+        return Detection(known[0], 1.0)
     words = count_function_words(cleaned) if {"en", "fr"} <= set(known) else None
     if words is not None and (decided := words.language()) is not None:
         return Detection(decided, 1.0)
