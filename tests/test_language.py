@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from replylint import hook
-from replylint.config import Config, ConfigLayer
+from replylint.config import load_config
 from replylint.engine import Engine
 from replylint.model import Reply, Severity
 from replylint.text import statistical
@@ -22,21 +21,12 @@ from replylint.text.detect import choose_language, detect_language
 
 LANGS = ("en", "fr")
 DATA = Path(__file__).resolve().parent / "data"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def labeled_corpus() -> list[dict]:
-    """The labeled replies of dev.jsonl and dev2.jsonl; missing fails under CI."""
-    records = []
-    for name in ("dev.jsonl", "dev2.jsonl"):
-        path = CORPUS / name
-        if not path.is_file():
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"corpus not found at {path}")
-            pytest.skip(f"corpus not found at {path}")
-        lines = path.read_text("utf-8").splitlines()
-        records += [json.loads(line) for line in lines if line.strip()]
-    return [r for r in records if r.get("expected_language")]
+@pytest.fixture(scope="module")
+def labeled(corpus: list[dict], corpus2: list[dict]) -> list[dict]:
+    """The labeled replies of dev.jsonl and dev2.jsonl."""
+    return [r for r in corpus + corpus2 if r.get("expected_language")]
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -57,8 +47,7 @@ def engine() -> Engine:
 # --------------------------------------------------------------- accuracy
 
 
-def test_every_labeled_reply_gets_its_language(engine: Engine) -> None:
-    labeled = labeled_corpus()
+def test_every_labeled_reply_gets_its_language(engine: Engine, labeled: list[dict]) -> None:
     wrong = [
         r["id"]
         for r in labeled
@@ -69,8 +58,10 @@ def test_every_labeled_reply_gets_its_language(engine: Engine) -> None:
     assert len(wrong) <= len(labeled) // 100, wrong
 
 
-def test_labeled_replies_under_60_characters_get_their_language(engine: Engine) -> None:
-    short = [r for r in labeled_corpus() if len(r["text"]) < 60]
+def test_labeled_replies_under_60_characters_get_their_language(
+    engine: Engine, labeled: list[dict]
+) -> None:
+    short = [r for r in labeled if len(r["text"]) < 60]
     wrong = [
         r["id"]
         for r in short
@@ -241,10 +232,16 @@ def test_the_unsupported_language_message_is_french_in_a_french_context(
     )
 
 
-def test_the_language_rule_can_be_ignored_or_made_a_warning() -> None:
+def test_the_language_rule_can_be_ignored_or_made_a_warning(tmp_path: Path) -> None:
+    """The two settings docs/language.md shows, read from a real replylint.toml."""
     text = "Hallo Sam, das Paket ist heute unterwegs. Viele Grüße, Marie"
-    ignoring = Engine(Config().with_layer(ConfigLayer("test", ignore=("language",))))
-    assert language_findings(ignoring, Reply(text)) == []
+    ignoring = tmp_path / "ignoring.toml"
+    ignoring.write_text('ignore = ["language"]\n', encoding="utf-8")
+    assert language_findings(Engine(load_config(explicit=ignoring)), Reply(text)) == []
+    warning = tmp_path / "warning.toml"
+    warning.write_text('[rules.language]\nseverity = "warning"\n', encoding="utf-8")
+    [finding] = language_findings(Engine(load_config(explicit=warning)), Reply(text))
+    assert finding.severity is Severity.WARNING
     record_ignore = Reply(text, extra={"replylint-ignore": "language"})
     assert language_findings(Engine(), record_ignore) == []
 
