@@ -10,11 +10,12 @@ from typing import Any
 
 from replylint.builtin.phrase_rules import phrase_rule
 from replylint.config import Config, ConfigError, ConfigLayer, RuleSettings
+from replylint.language_rule import LANGUAGE_RULE, unsupported_language_finding
 from replylint.model import Finding, Reply, Report, Severity
 from replylint.plugins import PluginError, load_plugins
 from replylint.rule import Rule, RuleContext
 from replylint.text.analysis import analyze
-from replylint.text.detect import choose_language
+from replylint.text.detect import LanguageChoice, choose_language
 from replylint.text.language_data import LanguageData, language_data
 
 # Front-matter / record key listing rules to skip for this one reply.
@@ -52,7 +53,7 @@ class Engine:
                 languages = loaded.languages
         self.plugin_languages: dict[str, LanguageData] = dict(languages or {})
         own = [phrase_rule(spec) for spec in self.config.phrases]
-        by_name = {rule.name: rule for rule in rules}
+        by_name = {LANGUAGE_RULE.name: LANGUAGE_RULE, **{rule.name: rule for rule in rules}}
         for rule in own:
             if rule.name in by_name:
                 raise ConfigError(
@@ -173,13 +174,17 @@ class Engine:
         return language_data(language, self.plugin_languages)
 
     def detect_language(self, reply: Reply) -> str:
-        languages = self.languages
+        return self.language_choice(reply).language
+
+    def language_choice(self, reply: Reply) -> LanguageChoice:
+        """The reply's language, where it came from, and whether it is supported."""
         return choose_language(
             reply.text,
             explicit=reply.language,
             incoming=reply.incoming,
             default=self.config.language,
-            languages=languages,
+            languages=self.languages,
+            extra=self.plugin_languages,
         )
 
     def _plan(self, channel: str, language: str) -> list[tuple[Rule, RuleContext]]:
@@ -193,18 +198,21 @@ class Engine:
                     RuleContext(a.rule, a.severity, a.options, language, a.check_severities),
                 )
                 for a in self.active_rules(channel)
-                if a.rule.enabled_for(language)
+                if a.rule.enabled_for(language) and a.rule is not LANGUAGE_RULE
             ]
             self._plans[(channel, language)] = plan
         return plan
 
     def lint(self, reply: Reply) -> Report:
         reply = self.prepare(reply)
-        language = self.detect_language(reply)
+        choice = self.language_choice(reply)
+        language = choice.language
         plan = self._plan(reply.channel, language)
         skipped = _ignored_rules(reply)
         findings: list[Finding] = []
         errors: list[str] = []
+        if not choice.supported and LANGUAGE_RULE.name not in skipped:
+            findings += self._unsupported_language(reply, choice)
         if plan and reply.text.strip():
             analysis = analyze(
                 reply, language, self.config.model_for(language), self.language_data(language)
@@ -221,6 +229,18 @@ class Engine:
                     errors.append(f"rule {rule.name!r} failed: {type(exc).__name__}: {exc}")
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return Report(reply, language, reply.channel, tuple(findings), tuple(errors))
+
+    def _unsupported_language(self, reply: Reply, choice: LanguageChoice) -> list[Finding]:
+        """The `language` finding, if that rule is on in the reply's channel."""
+        for active in self.active_rules(reply.channel):
+            if active.rule is LANGUAGE_RULE:
+                message_language = choice.fallback or self.config.language
+                return [
+                    unsupported_language_finding(
+                        choice.language, message_language, active.severity, reply.text
+                    )
+                ]
+        return []
 
 
 def _check_severities(rule: Rule, settings: RuleSettings) -> dict[str, Severity]:

@@ -36,8 +36,8 @@ def replylint_rules() -> list[Rule]:
 def replylint_languages() -> list[LanguageData]:
     """Return core word lists for languages replylint does not ship.
 
-    Adding a language makes language detection consider it (when langdetect has a
-    profile for it) and lets the analysis find salutations and sign-offs in it.
+    Adding a language makes language detection consider it (when lingua knows it;
+    see docs/language.md) and lets the analysis find salutations and sign-offs in it.
 
     :return: a list of `replylint.LanguageData` objects.
     """

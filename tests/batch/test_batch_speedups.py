@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from replylint.text.detect import _stop_word_language, detect_language
+from replylint.text.detect import detect_language
+from replylint.text.function_words import count_function_words
 from replylint.text.nlp import pipeline
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -68,7 +69,7 @@ def test_french_elisions_and_hyphens() -> None:
 def test_stop_word_precheck_agrees_with_labels(corpus: list[dict]) -> None:
     decided = agree = 0
     for record in corpus:
-        found = _stop_word_language(record["text"])
+        found = count_function_words(record["text"]).language()
         if found is None or not record.get("expected_language"):
             continue
         decided += 1
@@ -77,12 +78,12 @@ def test_stop_word_precheck_agrees_with_labels(corpus: list[dict]) -> None:
 
 
 def test_precheck_defers_when_unsure() -> None:
-    assert _stop_word_language("Merci for the message") is None
-    assert _stop_word_language("Thanks, we are on it and will reply") == "en"
-    assert _stop_word_language("Merci, nous regardons cela pour vous") == "fr"
+    assert count_function_words("Merci for the message").language() is None
+    assert count_function_words("Thanks, we are on it and will reply").language() == "en"
+    assert count_function_words("Merci, nous regardons cela pour vous").language() == "fr"
     # Other language sets do not use the en/fr word lists.
     found = detect_language("Thanks, we are on it and will reply", ("en", "es"))
-    assert found is not None and found[0] == "en"
+    assert found is not None and found.language == "en"
 
 
 def test_pre_commit_hook_definition() -> None:

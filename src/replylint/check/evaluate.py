@@ -17,6 +17,7 @@ from pathlib import Path
 from replylint.config import Config, ConfigLayer, load_config
 from replylint.engine import Engine
 from replylint.inputs.record import RecordError, parse_record
+from replylint.language_rule import NAME as LANGUAGE_RULE
 
 
 @dataclass
@@ -101,6 +102,9 @@ def evaluate(
             if data.get("expected_language"):
                 evaluation.language_total += 1
                 evaluation.language_correct += report.language == data["expected_language"]
+    # The engine's own `language` rule is scored only when the dataset labels it.
+    if not any(LANGUAGE_RULE in case.expected for case in evaluation.cases):
+        evaluation.rules = [rule for rule in evaluation.rules if rule != LANGUAGE_RULE]
     return evaluation
 
 

@@ -9,7 +9,7 @@ Workers are started by `lint_units` itself, before the CLI starts the progress b
 or writes a byte, in one of two ways (`start_method`):
 
 - fork (Linux): the main process lints the first unit (which builds the spaCy
-  pipelines of the languages seen, the phrase tables, langdetect's profiles),
+  pipelines of the languages seen, the phrase tables, the language detector's models),
   collects and freezes its objects (`gc.freeze`: no collector ever writes to them,
   so their pages stay shared) and forks. A worker lints from its first instant,
   instead of spending ~1 s of CPU importing spaCy and building pipelines, and no
@@ -289,7 +289,7 @@ class _Pool:
     itself, so all processes finish together however large the window was.
 
     fork: the main process lints the first unit (building the pipelines for the
-    languages seen, the phrase tables, langdetect's profiles), freezes the objects
+    languages seen, the phrase tables, the language detector's models), freezes the objects
     it has (`gc.freeze`: the collector of either process never writes to them, so
     their pages stay shared) and forks; a worker lints from its first instant.
     spawn: the workers are started first, so their start-up overlaps the main

@@ -24,7 +24,7 @@ def signed_agent(text: str, brand: str | None = None) -> str | None:
     """The agent a reply is signed by, or None when it names no person."""
     language = choose_language(
         text, explicit=None, incoming=None, default="en", languages=LANGUAGES
-    )
+    ).language
     analysis = analyze(Reply(text=text, brand=brand), language)
     signoff = analysis.signoff
     if signoff is None or signoff.kind == "closing":

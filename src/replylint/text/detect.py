@@ -1,117 +1,128 @@
-"""Language detection: langdetect, seeded and restricted to languages with rule data."""
+"""A reply's language: from its text where that is clear, else from its context.
+
+The order (docs/language.md): an explicit `language` always wins; else the text's
+language where it is clear; else the incoming message's; else the reply's greeting
+and sign-off words; else the configured default.
+
+The text is read in up to three steps, cheapest first:
+
+1. function words (`function_words.py`): decides nine replies in ten of the labeled
+   corpus in a few microseconds;
+2. a text long enough to tell that is not decided there may be in a language
+   replylint does not support: the wide statistical detector, which knows a few such
+   languages, is asked, and a clear answer in one of them is returned as such;
+3. the narrow statistical detector (supported languages only), whose answer counts
+   when its confidence reaches `CLEAR`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import cache
-from importlib import resources
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
-# Handles, links and sign-off initials carry no language and skew short texts.
+from replylint.text import statistical
+from replylint.text.cues import cue_language
+from replylint.text.function_words import count_function_words
+from replylint.text.language_data import LanguageData, language_data
+
+# Handles, links, sign-off initials and numbers carry no language and skew short texts.
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+")
-_MIN_LETTERS = 12
-_MIN_WORDS = 3
+# "– Marie" at the end: a name says nothing of the language and sways short texts.
+_SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
-# A cheap, decisive first look for the built-in pair (en, fr): function words that
-# are common in one language and not words of the other. A text with at least two
-# of one side and none of the other (or four times as many, from four on) is
-# decided without langdetect, which costs ~0.4 ms a reply and is the slower half
-# of a short reply's lint. On the labeled corpus and the rule fixtures this decides
-# 9 texts in 10 and agrees with langdetect on all of them but one, where langdetect
-# was wrong ("Have your friend message us." -> fr). Anything else goes to langdetect.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# The narrow detector's confidence from which its answer is taken as clear.
+CLEAR = 0.8
+# Fewer letters than this (sign-off name aside) are too few for statistics: "OK".
+MIN_LETTERS = 5
+# A text with this many letters that the function words leave undecided is checked
+# for an unsupported language even without a witness word (a text with one is
+# checked whatever its length).
+WIDE_MIN_LETTERS = 50
+# The wide detector's confidence from which an unsupported language is reported.
+WIDE_CLEAR = 0.6
 
-
-def _word_set(*lines: str) -> frozenset[str]:
-    return frozenset(" ".join(lines).split())
-
-
-_STOP_WORDS = {
-    "en": _word_set(
-        "the and you your we our to is are it for with this that have has be can will",
-        "please thanks thank of in on at if my me i us what how when there here hi hello",
-        "sorry any know let just get do does not from they was would could been about",
-    ),
-    "fr": _word_set(
-        "le la les des du et vous votre vos nous notre est pour pas une un que qui dans sur",
-        "avec merci bonjour je il ce cette sont mais au aux ne se sa son ses mon ma mes tout",
-        "très bien peut être avez pouvez suis c'est j'ai n'hésitez cordialement madame",
-        "monsieur oui non aussi même comme ou elle ils",
-    ),
-}
-_FR_ELISIONS = frozenset(("l", "d", "j", "qu", "n", "c", "s"))
-_PAIR = ("en", "fr")
+Source = Literal["explicit", "text", "incoming", "cues", "default"]
+# (text, languages) -> [(code, confidence)], most likely first: the narrow detector.
+Scorer = Callable[[str, Sequence[str]], list[tuple[str, float]]]
 
 
-@cache
-def _factory(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    """A langdetect factory that knows only `languages`.
+@dataclass(frozen=True)
+class Detection:
+    """The language of a text, and whether replylint supports it."""
 
-    Loading two profiles instead of 55 is faster to start and to run, and means
-    the answer is always one we have rule data for.
+    language: str
+    confidence: float
+    supported: bool = True
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """The language a reply is linted in, and where it came from.
+
+    For a reply written in a language replylint does not support, `language` is that
+    language (so only the language-independent rules run), `supported` is False and
+    `fallback` is the language the context suggests (incoming message, greeting and
+    sign-off, default), the one to write messages about the reply in.
     """
-    from langdetect.detector_factory import DetectorFactory
 
-    profiles = resources.files("langdetect") / "profiles"
-    factory = DetectorFactory()
-    factory.load_json_profile([(profiles / code).read_text("utf-8") for code in languages])
-    factory.set_seed(0)
-    return factory
+    language: str
+    source: Source
+    supported: bool = True
+    fallback: str | None = None
 
 
-def _clean(text: str) -> str:
-    return _NOISE.sub(" ", text)
+def detect_language(
+    text: str, languages: Sequence[str], *, scorer: Scorer | None = None
+) -> Detection | None:
+    """The language of `text` where it is clear, else None.
 
-
-def detect_language(text: str, languages: Sequence[str]) -> tuple[str, float] | None:
-    """The most likely of `languages` with its probability, or None if too short."""
-    cleaned = _clean(text)
-    # Counted on a prefix first: most texts have enough letters in their first line.
-    letters = sum(map(str.isalpha, cleaned[:64]))
-    if letters < _MIN_LETTERS:
-        letters = sum(map(str.isalpha, cleaned))
-    if letters < _MIN_LETTERS or len(cleaned.split()) < _MIN_WORDS:
+    `languages` are the supported ones; the answer is one of them, or a language
+    replylint does not support with `supported=False`. `scorer` replaces the narrow
+    statistical detector (the benchmark compares detectors with it).
+    """
+    cleaned = _NOISE.sub(" ", text)
+    letters = sum(map(str.isalpha, cleaned))
+    if letters == 0:
         return None
-    known = tuple(sorted(set(languages)))
+    known = tuple(dict.fromkeys(languages))
+    latin = len(_LATIN.findall(cleaned))
+    if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
+        return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
-        return known[0], 1.0
-    if known == _PAIR:
-        decided = _stop_word_language(cleaned)
-        if decided is not None:
-            return decided, 1.0
-    from langdetect.lang_detect_exception import LangDetectException
-
-    factory = _factory(known)
-    try:
-        # Each detector has its own generator, seeded from the factory: thread-safe
-        # and repeatable.
-        detector = factory.create()
-        detector.append(cleaned)
-        best = detector.get_probabilities()[0]
-    except LangDetectException:
+        return Detection(known[0], 1.0)
+    words = count_function_words(cleaned) if {"en", "fr"} <= set(known) else None
+    if words is not None and (decided := words.language()) is not None:
+        return Detection(decided, 1.0)
+    if words is not None and (words.other or letters >= WIDE_MIN_LETTERS):
+        found = _wide(cleaned, known, min_confidence=WIDE_CLEAR)
+        # On a text of a few words the wide detector's guesses are loose: an
+        # unsupported language counts only when some of its own words are there.
+        if (
+            found is not None
+            and not found.supported
+            and (letters >= WIDE_MIN_LETTERS or found.language in words.others)
+        ):
+            return found
+    if words is not None and (decided := words.language(single=True)) is not None:
+        return Detection(decided, 1.0)
+    unsigned = _SIGN_OFF_NAME.sub("", cleaned)
+    if sum(map(str.isalpha, unsigned)) < MIN_LETTERS:
         return None
-    return best.lang, best.prob
-
-
-def _stop_word_language(text: str) -> str | None:
-    """The language ("en" or "fr") when the function words leave no doubt, else None."""
-    english = french = 0
-    en_words, fr_words = _STOP_WORDS["en"], _STOP_WORDS["fr"]
-    # Lower-casing the whole text first gives the same words, except where a capital's
-    # lower case is not a letter: "İ" becomes "i" and a combining dot.
-    lowered = "\u0130" not in text
-    words = _WORD.findall(text.lower()) if lowered else [w.lower() for w in _WORD.findall(text)]
-    for word in words:
-        word = word.replace("’", "'")
-        if word in en_words:
-            english += 1
-        elif word in fr_words or ("'" in word and word.split("'", 1)[0] in _FR_ELISIONS):
-            french += 1
-    if (english >= 2 and french == 0) or (english >= 4 and english >= 4 * french):
-        return "en"
-    if (french >= 2 and english == 0) or (french >= 4 and french >= 4 * english):
-        return "fr"
+    scores = (scorer or statistical.confidences)(unsigned, known)
+    if scores and scores[0][1] >= CLEAR:
+        return Detection(scores[0][0], scores[0][1])
     return None
+
+
+def _wide(text: str, known: Sequence[str], min_confidence: float) -> Detection | None:
+    scores = statistical.wide_confidences(text, known)
+    if not scores or scores[0][1] == 0.0 or scores[0][1] < min_confidence:
+        return None
+    code, confidence = scores[0]
+    return Detection(code, confidence, supported=code in known)
 
 
 def choose_language(
@@ -121,13 +132,38 @@ def choose_language(
     incoming: str | None,
     default: str,
     languages: Sequence[str],
-) -> str:
-    """Explicit wins; else the text's language; else the incoming message's; else default."""
+    extra: Mapping[str, LanguageData] | None = None,
+    scorer: Scorer | None = None,
+) -> LanguageChoice:
+    """The language to lint `text` in, in the order of the module docstring.
+
+    `extra` is the plugin language data (for the greeting and sign-off words of
+    plugin languages); `scorer` as for `detect_language`.
+    """
     if explicit:
-        return explicit
-    for candidate in (text, incoming):
-        if candidate:
-            found = detect_language(candidate, languages)
-            if found is not None:
-                return found[0]
-    return default
+        return LanguageChoice(explicit, "explicit")
+    found = detect_language(text, languages, scorer=scorer)
+    if found is not None and found.supported:
+        return LanguageChoice(found.language, "text")
+    context = _from_context(text, incoming, default, languages, extra, scorer)
+    if found is not None:
+        return LanguageChoice(found.language, "text", supported=False, fallback=context.language)
+    return context
+
+
+def _from_context(
+    text: str,
+    incoming: str | None,
+    default: str,
+    languages: Sequence[str],
+    extra: Mapping[str, LanguageData] | None,
+    scorer: Scorer | None,
+) -> LanguageChoice:
+    if incoming:
+        found = detect_language(incoming, languages, scorer=scorer)
+        if found is not None and found.supported:
+            return LanguageChoice(found.language, "incoming")
+    cue = cue_language(text, [language_data(code, extra) for code in dict.fromkeys(languages)])
+    if cue is not None:
+        return LanguageChoice(cue, "cues")
+    return LanguageChoice(default, "default")

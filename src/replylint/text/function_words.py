@@ -1,0 +1,120 @@
+"""The cheap exact pass of language detection: English or French by function words.
+
+Function words ("the", "your", "vous", "est") are common in one language and not
+words of the other. A text with at least two of one side and none of the other (or
+four times as many, from four on) is decided here, in a few microseconds, without
+the statistical detector; that is nine replies in ten of the labeled corpus.
+
+Words of this list also occur in other languages ("la", "que" in Spanish, "je" in
+Dutch, "il" in Italian), so a text that also has one frequent word of a language
+replylint does not support is left to the statistical detectors, which know those
+languages. The witness words below are frequent function words of the languages a
+support team writing English and French most often meets, and are not English or
+French words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _word_set(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+_ENGLISH = _word_set(
+    "the and you your we our to is are it for with this that have has be can will",
+    "please thanks thank of in at if my i us what how when there here hi hello",
+    "sorry any know let just get do does not from they was would could been about",
+)
+_FRENCH = _word_set(
+    "le la les des du et vous votre vos nous notre est pour pas une un que qui dans sur",
+    "avec merci bonjour je il ce cette sont mais au aux ne se sa son ses mon ma mes tout",
+    "très bien peut être avez pouvez suis c'est j'ai n'hésitez cordialement madame",
+    "monsieur oui non aussi même comme ou elle ils",
+)
+# "on" and "me" are common in both languages and count for neither.
+_FRENCH_ELISIONS = frozenset(("l", "d", "j", "qu", "n", "c", "s"))
+
+# Frequent words of German, Spanish, Italian, Portuguese and Dutch that are not
+# English or French words (nor "OS", "van", "con", "per", "tu", "je", "il", ...).
+_WITNESSES = {
+    "de": _word_set(
+        "und der das den dem des ist nicht ich sie wir ihr ihre ihnen mit für auf bitte",
+        "danke wird haben sind eine einen einem bei noch schon auch aber wie gerne leider",
+        "uns unser unsere hallo grüße vielen dank heute kann können dass oder zum zur vom",
+    ),
+    "es": _word_set(
+        "el los las del por para está están estamos gracias muy pero hola lo una unos",
+        "nuestro nuestra usted ustedes puedes podemos pedido hemos ya día días saludos",
+        "ayuda cuenta favor ahora sí qué cómo también",
+    ),
+    "it": _word_set(
+        "della degli dei delle che sono grazie gli tuo tua ciao è stato abbiamo ho hai",
+        "puoi possiamo ordine di uno questo questa anche molto sul nel alla allo dal",
+        "buongiorno purtroppo subito saluti",
+    ),
+    "pt": _word_set(
+        "não obrigado obrigada você sua seu uma olá pode já muito nós vocês encomenda está",
+        "também ainda então isso essa esse agora bom dia cumprimentos",
+    ),
+    "nl": _word_set(
+        "het een ik niet wat maar ook zijn bedankt jouw hebben dat deze dit voor naar",
+        "kunnen kun kan heb bent wordt graag alvast groeten hoi bestelling helaas onze",
+        "ons jullie uw met nog geen mee",
+    ),
+}
+_WITNESS_LANGUAGES: dict[str, frozenset[str]] = {}
+for _code, _words in _WITNESSES.items():
+    for _word in _words - _ENGLISH - _FRENCH:
+        _WITNESS_LANGUAGES[_word] = _WITNESS_LANGUAGES.get(_word, frozenset()) | {_code}
+
+
+class FunctionWords(NamedTuple):
+    """How many function words of English, French and the witnesses a text has."""
+
+    english: int
+    french: int
+    other: int
+    # The languages the witness words belong to.
+    others: frozenset[str] = frozenset()
+
+    def language(self, *, single: bool = False) -> str | None:
+        """English ("en") or French ("fr") when the function words leave no doubt, else None.
+
+        With `single`, one function word of one language and none of the other is
+        enough: in a reply of a few words ("Je regarde.", "On it now!") that word
+        says more than character statistics thrown off by the names around it."""
+        english, french = self.english, self.french
+        if self.other:  # maybe Spanish, Italian, ...: the statistical detectors can tell
+            return None
+        if (english >= 2 and french == 0) or (english >= 4 and english >= 4 * french):
+            return "en"
+        if (french >= 2 and english == 0) or (french >= 4 and french >= 4 * english):
+            return "fr"
+        if single and (english == 0) != (french == 0):
+            return "en" if english else "fr"
+        return None
+
+
+def count_function_words(text: str) -> FunctionWords:
+    """The function words of `text`, counted."""
+    english = french = other = 0
+    others: set[str] = set()
+    # Lower-casing the whole text first gives the same words, except where a capital's
+    # lower case is not a letter: "İ" becomes "i" and a combining dot.
+    lowered = "\u0130" not in text
+    words = _WORD.findall(text.lower()) if lowered else [w.lower() for w in _WORD.findall(text)]
+    for word in words:
+        word = word.replace("’", "'")
+        if word in _ENGLISH:
+            english += 1
+        elif word in _WITNESS_LANGUAGES:
+            other += 1
+            others |= _WITNESS_LANGUAGES[word]
+        elif word in _FRENCH or ("'" in word and word.split("'", 1)[0] in _FRENCH_ELISIONS):
+            french += 1
+    return FunctionWords(english, french, other, frozenset(others))
