@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from spacy.matcher import Matcher
     from spacy.tokens import Doc
 
+# A variant's anchors: (attribute, word hashes) for each of its rarest tokens.
+Condition = tuple[tuple[str, frozenset[int]], ...]
+
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
 
 
@@ -60,17 +63,92 @@ class TokenPatterns:
         self._lists = lists
         self._parts = parts
         self._lemma_cache: dict[str, str] = {}
-        self.matcher: Matcher = Matcher(self._nlp.vocab)
-        self._names: dict[int, str] = {}
+        # One matcher per pattern: a sentence runs only the patterns whose anchors
+        # it holds (the matcher's cost grows with the patterns it carries).
+        self._matchers: dict[str, Matcher] = {}
         strings = self._nlp.vocab.strings
+        # A variant can only match where its two rarest required tokens are (see
+        # `_anchors`). attribute -> anchor word -> (anchors, pattern) it may open.
+        self._by_word: dict[str, dict[int, set[tuple[Condition, str]]]] = {
+            "LEMMA": {},
+            "LOWER": {},
+        }
+        self._unanchored: list[str] = []  # patterns with a variant without anchors
         for pattern in dict.fromkeys(patterns):
             variants = [self._token_specs(pattern, items) for items in self._expand(pattern)]
-            self.matcher.add(pattern, variants, greedy="LONGEST")
-            self._names[strings.add(pattern)] = pattern
+            for specs in variants:
+                anchors = tuple(
+                    (attr, frozenset(strings.add(w) for w in words))
+                    for attr, words in self._anchors(specs)
+                )
+                if not anchors:
+                    self._unanchored.append(pattern)
+                    continue
+                attr, words = anchors[0]
+                for word in words:
+                    self._by_word[attr].setdefault(word, set()).add((anchors, pattern))
+            matcher = Matcher(self._nlp.vocab)
+            matcher.add(pattern, variants, greedy="LONGEST")
+            self._matchers[pattern] = matcher
+        self._lemma_keys = frozenset(self._by_word["LEMMA"])
+        self._lower_keys = frozenset(self._by_word["LOWER"])
+
+    def _anchors(self, specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+        """The two required tokens of a variant whose words are rarest: those with
+        the fewest stop words, then the fewest words ("inconvenience" before "for")."""
+        stop_words = self._nlp.Defaults.stop_words
+        ranked: list[tuple[int, int, str, list[str]]] = []
+        for spec in specs:
+            op = str(spec.get("OP", ""))
+            if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
+                continue
+            for attr in ("LEMMA", "LOWER"):
+                value = spec.get(attr)
+                if isinstance(value, str) or (isinstance(value, dict) and "IN" in value):
+                    words = [value] if isinstance(value, str) else list(value["IN"])
+                    ranked.append((sum(w in stop_words for w in words), len(words), attr, words))
+        ranked.sort(key=lambda r: r[:2])
+        return [(attr, words) for _, _, attr, words in ranked[:2]]
+
+    def _windows(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
+        """The sentences (token ranges) where all the anchors of some variant are,
+        with the patterns to run there. Formulas stay inside a sentence."""
+        from spacy.attrs import LEMMA, LOWER, SENT_START
+
+        size = len(doc)
+        if not size:
+            return []
+        unanchored = [(0, size, set(self._unanchored))] if self._unanchored else []
+        array = doc.to_array([LEMMA, LOWER, SENT_START])
+        lemmas, lowers = array[:, 0].tolist(), array[:, 1].tolist()
+        # First over the whole doc (set operations in C): most replies stop here.
+        in_doc = {"LEMMA": set(lemmas), "LOWER": set(lowers)}
+        candidates = {
+            candidate
+            for attr, keys in (("LEMMA", self._lemma_keys), ("LOWER", self._lower_keys))
+            for word in keys.intersection(in_doc[attr])
+            for candidate in self._by_word[attr][word]
+        }
+        candidates = {c for c in candidates if _holds(c[0], in_doc)}
+        if not candidates:
+            return unanchored
+        starts = [i for i, flag in enumerate(array[:, 2].tolist()) if flag == 1] or [0]
+        windows: list[tuple[int, int, set[str]]] = []
+        for start, end in zip(starts, [*starts[1:], size], strict=True):
+            present = {"LEMMA": set(lemmas[start:end]), "LOWER": set(lowers[start:end])}
+            ready = {pattern for condition, pattern in candidates if _holds(condition, present)}
+            if ready:
+                windows.append((start, end, ready))
+        return unanchored + windows
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
         """Longest non-overlapping matches, in text order (`phrase` is the pattern)."""
-        found = self.matcher(doc)
+        found = [
+            (pattern, begin + offset, end + offset)
+            for offset, stop, patterns in self._windows(doc)
+            for pattern in sorted(patterns)
+            for _, begin, end in self._matchers[pattern](doc[offset:stop])
+        ]
         if not found:
             return []
         chosen: list[PhraseMatch] = []
@@ -80,9 +158,7 @@ class TokenPatterns:
                 continue
             taken.update(range(start, end))
             last = doc[end - 1]
-            chosen.append(
-                PhraseMatch(doc[start].idx, last.idx + len(last), self._names[label], start, end)
-            )
+            chosen.append(PhraseMatch(doc[start].idx, last.idx + len(last), label, start, end))
         chosen.sort()
         return chosen
 
@@ -120,10 +196,10 @@ class TokenPatterns:
                 specs.append(_with_op({"LOWER": {"REGEX": body[1:]}}, op))
             elif body.startswith("="):
                 forms = [w.lower() for w in body[1:].split("|")]
-                specs.append(_with_op({"LOWER": {"IN": forms}}, op))
+                specs.append(_with_op({"LOWER": _one_of(forms)}, op))
             else:
                 lemmas = sorted({self._lemma(w) for w in body.split("|")})
-                specs.append(_with_op({"LEMMA": {"IN": lemmas}}, op))
+                specs.append(_with_op({"LEMMA": _one_of(lemmas)}, op))
         return specs
 
     def _list_spec(self, pattern: str, name: str) -> dict[str, Any]:
@@ -131,8 +207,8 @@ class TokenPatterns:
             raise PatternError(f"pattern {pattern!r}: unknown list <{name}>")
         kind, words = self._lists[name]
         if kind == "form":
-            return {"LOWER": {"IN": sorted({w.lower() for w in words})}}
-        return {"LEMMA": {"IN": sorted({self._lemma(w) for w in words})}}
+            return {"LOWER": _one_of(sorted({w.lower() for w in words}))}
+        return {"LEMMA": _one_of(sorted({self._lemma(w) for w in words}))}
 
     def _lemma(self, word: str) -> str:
         """The lemma a token of this form gets in a text (the word is one token: "d'"
@@ -153,3 +229,13 @@ class TokenPatterns:
 
 def _with_op(spec: dict[str, Any], op: str | None) -> dict[str, Any]:
     return {**spec, "OP": op} if op else spec
+
+
+def _one_of(words: list[str]) -> str | dict[str, list[str]]:
+    """A token value: one word is an equality test (in C), several a set test."""
+    return words[0] if len(words) == 1 else {"IN": words}
+
+
+def _holds(condition: Condition, present: dict[str, set[int]]) -> bool:
+    """Are all of a variant's anchors among the words present?"""
+    return all(not words.isdisjoint(present[attr]) for attr, words in condition)
