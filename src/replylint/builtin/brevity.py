@@ -28,8 +28,10 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
     text = analysis.text
+    paragraphs = _BLANK_LINE.search(text) is not None
     for sentence in analysis.sentences:
-        for start, end in _paragraph_pieces(text, sentence.start_char, sentence.end_char):
+        span = (sentence.start_char, sentence.end_char)
+        for start, end in _paragraph_pieces(text, *span) if paragraphs else (span,):
             count = analysis.word_count(start, end)
             if count > limit:
                 yield ctx.finding(
