@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext
 from replylint.text.analysis import Analysis
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -24,15 +27,30 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             check="reply-length",
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
+    text = analysis.text
+    paragraphs = _BLANK_LINE.search(text) is not None
     for sentence in analysis.sentences:
-        count = analysis.word_count(sentence.start_char, sentence.end_char)
-        if count > limit:
-            yield ctx.finding(
-                sentence.start_char,
-                sentence.end_char,
-                ctx.message("long_sentence", words=count, limit=limit),
-                check="sentence-length",
-            )
+        span = (sentence.start_char, sentence.end_char)
+        for start, end in _paragraph_pieces(text, *span) if paragraphs else (span,):
+            count = analysis.word_count(start, end)
+            if count > limit:
+                yield ctx.finding(
+                    start,
+                    end,
+                    ctx.message("long_sentence", words=count, limit=limit),
+                    check="sentence-length",
+                )
+
+
+def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence never runs past a blank line: a line without a full stop before
+    it ("… look here XXX" and then a new paragraph) still ends there."""
+    pieces = []
+    for match in _BLANK_LINE.finditer(text, start, end):
+        pieces.append((start, len(text[: match.start()].rstrip())))
+        start = match.end()
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if e > s]
 
 
 @hookimpl

@@ -1,8 +1,11 @@
 """`personal-tone`: sound like a person, not a machine.
 
-Two checks (RULES.md): form-letter boilerplate from the rule's phrase lists, with a
-plainer rewording as the fix; and a reply of `min_words` or more that never speaks
-to the reader (no you/vous, no name, no leading @mention).
+Two checks (docs/rules): form-letter formulas, matched as token patterns per family
+(apology, salutation, acknowledgement, ...) so that their variants count (tense,
+"any"/"the", word order, the hedged "for any inconvenience this may have caused"),
+with a plainer rewording as the fix; and a reply of `min_words` or more that never
+speaks to the reader (no you/vous, no name, no leading @mention, no request made to
+them such as "Please update…" or "Veuillez…").
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from typing import TYPE_CHECKING
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
-from replylint.text.phrases import PhraseMatch, data_phrase_list
+from replylint.text.derived import derived
+from replylint.text.nlp import pipeline, process
+from replylint.text.phrases import PhraseMatch
+from replylint.text.token_patterns import TokenPatterns
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 # Quoted customer text is theirs, not the agent's: "> ..." lines and text in quotes.
 _QUOTED = re.compile(r"(?m)^[ \t]*>.*$|\"[^\"\n]{1,400}\"|“[^”]{1,400}”|«[^»]{1,400}»")
@@ -27,27 +33,57 @@ _LEADING_MENTION = re.compile(r"\A[\s*_~>]*[@＠]\w")
 _SENTENCE_END = ".!?…\n"
 _PUNCT = ".!?…:;, \t\n"
 _WORD = re.compile(r"[\w'’-]+")
-# Greeting words that are not a name: "Hi there," does not address anyone by name.
-_NOT_NAMES = frozenset(
-    {"there", "all", "everyone", "team", "folks", "customer", "client", "sir", "madam", "valued"}
-)
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    yield from _boilerplate(analysis, ctx)
-    yield from _impersonal(analysis, ctx)
+    if ctx.enabled("boilerplate"):
+        yield from _boilerplate(analysis, ctx)
+    if ctx.enabled("impersonal"):
+        yield from _impersonal(analysis, ctx)
+
+
+class _Formulas:
+    """Every formula family of one language, compiled into one matcher."""
+
+    def __init__(self, ctx: RuleContext, language: str, model: str | None) -> None:
+        data = ctx.data
+        families: Mapping[str, Mapping[str, str]] = data.get("formulas", {})
+        # pattern -> (family, rewording); a pattern listed twice keeps its first family
+        self.meaning: dict[str, tuple[str, str]] = {}
+        for family, table in families.items():
+            for pattern, rewording in table.items():
+                self.meaning.setdefault(pattern, (family, str(rewording)))
+        lists = {
+            key: (kind, tuple(str(w) for w in data.get(key, ())))
+            for key, kind in ctx.rule.lists.items()
+            if kind in ("form", "lemma")
+        }
+        parts = data.get("pattern_parts", {})
+        self.patterns = TokenPatterns(tuple(self.meaning), lists, parts, language, model)
+        requests = tuple(str(p) for p in data.get("requests", ()))
+        self.requests = TokenPatterns(requests, lists, parts, language, model)
+        self.to_sentence_end = frozenset(str(p) for p in data.get("to_sentence_end", ()))
+
+
+def _formulas(ctx: RuleContext, analysis: Analysis) -> _Formulas:
+    return derived(
+        ctx.data,
+        ("formulas", analysis.language, analysis.model),
+        _Formulas,
+        ctx,
+        analysis.language,
+        analysis.model,
+    )
 
 
 def _boilerplate(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    swaps: Mapping[str, str] = ctx.data.get("boilerplate", {})
-    if not swaps:
+    if not ctx.data.get("formulas"):
         return
-    boilerplate = data_phrase_list(ctx.data, "boilerplate", analysis.language, analysis.model)
-    matches = boilerplate.find(analysis.doc)
+    formulas = _formulas(ctx, analysis)
+    matches = formulas.patterns.find(analysis.doc)
     if not matches:
         return
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(analysis.text)]
-    to_end = frozenset(ctx.data.get("to_sentence_end", ()))
     covered = 0  # end of the last finding: "Madame, Monsieur" inside "Veuillez agréer, ..."
     for match in matches:
         if match.start < covered:
@@ -55,19 +91,28 @@ def _boilerplate(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         if any(q_start <= match.start and match.end <= q_end for q_start, q_end in quoted):
             continue
         start, end = match.start, match.end
-        if match.phrase in to_end:
+        if match.phrase in formulas.to_sentence_end:
             sentence_end = _sentence_of(analysis, match).end_char
             end = max(end, len(analysis.text[:sentence_end].rstrip(_PUNCT)))
         covered = end
         phrase = analysis.text[start:end]
-        replacement = _personalize(swaps[match.phrase], analysis)
+        family_key, rewording = formulas.meaning[match.phrase]
+        family = ctx.message(f"family_{family_key}")
+        family = family[:1].upper() + family[1:]
+        replacement = _personalize(rewording, analysis)
+        fixes: list[Fix] = []
         if replacement:
-            fix = _replace(analysis, ctx, start, end, replacement)
-            message = ctx.message("boilerplate_fix", phrase=phrase, replacement=replacement)
+            message = ctx.message(
+                "boilerplate_fix", family=family, phrase=phrase, replacement=replacement
+            )
+            # A rewording written as a sentence ("Sorry about this") replaces a formula
+            # that opens its sentence; in the middle of one it would not read.
+            if replacement[:1].islower() or _at_sentence_start(analysis, start):
+                fixes.append(_replace(analysis, ctx, start, end, replacement))
         else:
-            fix = _remove(analysis, ctx, match, start, end, phrase)
-            message = ctx.message("boilerplate", phrase=phrase)
-        yield ctx.finding(start, end, message, fixes=[fix], check="boilerplate")
+            message = ctx.message("boilerplate", family=family, phrase=phrase)
+            fixes.append(_remove(analysis, ctx, match, start, end, phrase))
+        yield ctx.finding(start, end, message, fixes=fixes, check="boilerplate")
 
 
 def _personalize(replacement: str, analysis: Analysis) -> str:
@@ -80,7 +125,8 @@ def _personalize(replacement: str, analysis: Analysis) -> str:
 
 def _at_sentence_start(analysis: Analysis, start: int) -> bool:
     before = analysis.text[:start].rstrip(" \t")
-    if not before.strip() or start <= analysis.mentions_end:
+    # Nothing but emoji or marks before it ("😀 Dear valued customer") opens the text too.
+    if not any(ch.isalnum() for ch in before) or start <= analysis.mentions_end:
         return True
     return before[-1] in _SENTENCE_END
 
@@ -127,18 +173,75 @@ def _sentence_of(analysis: Analysis, match: PhraseMatch) -> Span:
 
 
 def _impersonal(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    """A long reply with no "you", no name and no @mention of the customer."""
+    """A long reply with no "you", no name, no @mention and no request to the reader."""
     min_words = int(ctx.option_for("min_words", analysis.channel, default=20))
-    if len(analysis.body_words) < min_words or analysis.addresses_reader:
+    words = len(analysis.body_words)
+    if words < min_words or analysis.addresses_reader:
         return
-    if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis):
+    if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis, ctx):
+        return
+    if _requests_of_reader(analysis, ctx):
         return
     yield ctx.finding(
-        analysis.body_start, analysis.body_end, ctx.message("impersonal"), check="impersonal"
+        analysis.body_start,
+        analysis.body_end,
+        ctx.message("impersonal", words=words),
+        check="impersonal",
     )
 
 
-def _greets_by_name(analysis: Analysis) -> bool:
+def _requests_of_reader(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Does the reply ask the reader to do something? A request marker ("please",
+    "feel free", "veuillez"), an instruction verb opening a sentence in its base form
+    ("Update to…", "Try again…"), or a verb in the reader's person ("vérifiez")."""
+    data = ctx.data
+    if _formulas(ctx, analysis).requests.find(analysis.doc):
+        return True
+    endings = tuple(data_words(data, "reader_verb_endings"))
+    if endings:
+        for token in analysis.body_words:
+            lower = token.lower_
+            if lower.endswith(endings) and token.lemma_ != lower:
+                return True
+    verbs = _instruction_lemmas(ctx, analysis)
+    if not verbs:
+        return False
+    openers = data_words(data, "sentence_openers")
+    for sentence in analysis.sentences:
+        first = _first_word(sentence, openers)
+        if first is not None and first.lemma_ in verbs and first.lower_ == first.lemma_:
+            following = first.nbor(1) if first.i + 1 < len(first.doc) else None
+            if following is None or following.text not in (":", "-", "–"):
+                return True
+    return False
+
+
+def _first_word(sentence: Span, openers: frozenset[str]) -> Token | None:
+    """The sentence's first word after openers such as "please" or "then"."""
+    for token in sentence:
+        if token.is_punct or token.is_space or token.lower_ in openers:
+            continue
+        return token
+    return None
+
+
+def _instruction_lemmas(ctx: RuleContext, analysis: Analysis) -> frozenset[str]:
+    return derived(
+        ctx.data,
+        ("instruction-lemmas", analysis.language, analysis.model),
+        _lemmas_of,
+        tuple(str(w) for w in ctx.data.get("instruction_verbs", ())),
+        analysis.language,
+        analysis.model,
+    )
+
+
+def _lemmas_of(words: tuple[str, ...], language: str, model: str | None) -> frozenset[str]:
+    nlp = pipeline(language, model)
+    return frozenset(t.lemma_ or t.lower_ for w in words for t in process(nlp, w)[:1])
+
+
+def _greets_by_name(analysis: Analysis, ctx: RuleContext) -> bool:
     """A greeting with a name ("Hi Keelin,") speaks to the reader, configured or not."""
     if analysis.greeting is None:
         return False
@@ -147,7 +250,8 @@ def _greets_by_name(analysis: Analysis) -> bool:
         (s for s in analysis.lang.salutations if greeting.startswith(s)), key=len, default=""
     )
     words = _WORD.findall(greeting[len(opener) :])
-    return any(w not in _NOT_NAMES for w in words)
+    not_names = data_words(ctx.data, "not_names")
+    return any(w not in not_names for w in words)
 
 
 @hookimpl

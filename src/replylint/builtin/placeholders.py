@@ -1,9 +1,11 @@
 """Unfilled template placeholders in a reply, across the common template syntaxes.
 
 Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
-`${name}`, `{name}`, `[NAME]`, `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`,
-`%CUSTOMER%`, `XXX` / `#XXXXX`, `____` blanks, a literal `@username`, and list items
-left as "1. ..." in a template. Not placeholders: `:)`, `[sic]`, markdown links
+`${name}`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
+`[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
+`#NUMBER`, a capitals slot in a link (`github.com/acme/REPONAME`), `____` blanks, a
+literal `@username` or `@maintainer`, and list items left as "1. ..." in a template.
+Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not placeholders: `:)`, `[sic]`, markdown links
 `[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
 
 Bracketed text counts only when it reads like a slot: written as an identifier
@@ -42,6 +44,9 @@ _FENCED = re.compile(
 )
 _INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)[^)]*\)")
+_BARE_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.-]{0,40}\Z")
+_HASH_CAPITALS = re.compile(r"(?<![\w#])#(?P<word>[A-Z][A-Z_]{2,30})(?![\w])")
+_URL_CAPITALS = re.compile(r"(?<=/)(?P<word>[A-Z][A-Z_]{2,30})(?=[/?#.]|\Z|[^\w])")
 _IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
 _CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
 
@@ -126,14 +131,26 @@ def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -
     return 0 < len(words) <= 4 and any(w in slot_words for w in words)
 
 
-def _protected(text: str, urls: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+def _names_slot(word: str, slot_words: frozenset[str]) -> bool:
+    """Does a capitals word name a slot: "NUMBER", "REPONAME" (ends in "name"),
+    "ISSUE_ID" (a part is "id")? "ISSUE_TEMPLATE", a real path, does not."""
+    lower = word.lower()
+    parts = [p for p in lower.split("_") if p]
+    return any(p in slot_words for p in parts) or any(
+        len(w) >= 4 and (lower.endswith(w) or lower.startswith(w)) for w in slot_words
+    )
+
+
+def _protected(
+    text: str, urls: Iterable[tuple[int, int]], *, links: bool = True
+) -> tuple[list[int], list[int]]:
     """Spans where placeholders are not looked for (code, links and URLs), merged into
     disjoint intervals: their starts and their ends, both sorted."""
     spans: list[tuple[int, int]] = []
     if "`" in text or "~~~" in text:
         spans += [(m.start(), m.end()) for m in _FENCED.finditer(text)]
         spans += [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
-    if "](" in text:
+    if links and "](" in text:
         spans += [
             (m.start("target"), m.end("target")) for m in _MARKDOWN_LINK_TARGET.finditer(text)
         ]
@@ -169,14 +186,15 @@ def find_placeholders(
     """
     words = _lower_words(tuple(slot_words))
     protected = _protected(text, urls)
+    code_only = _protected(text, (), links=False)  # a link's own slots are looked for
     found: list[Placeholder] = []
 
     # Patterns run in priority order; a later one never takes text an earlier one took.
     taken_starts: list[int] = []
     taken_ends: list[int] = []
 
-    def add(start: int, end: int, name: str) -> None:
-        if _inside(protected, start, end):
+    def add(start: int, end: int, name: str, *, in_url: bool = False) -> None:
+        if _inside(protected if not in_url else code_only, start, end):
             return
         i = bisect_left(taken_starts, end)  # found spans that start before `end`
         if i > 0 and taken_ends[i - 1] > start:
@@ -199,8 +217,20 @@ def find_placeholders(
             inner = m.group("inner")
             if delimiter == "<" and inner.split() and inner.split()[0].lower() in HTML_TAGS:
                 continue  # <br>, <a href=...>: markup, not a slot
-            if _is_slot(inner, words):
+            # "{place}", "{code}": one bare identifier in single braces is a template
+            # variable in prose (JSON and code sit in code spans, which are skipped).
+            if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
+    if "#" in text:
+        # "#NUMBER", "#ISSUE_ID": a capitals word naming a slot where a number goes.
+        for m in _HASH_CAPITALS.finditer(text):
+            if _names_slot(m.group("word"), words):
+                add(m.start(), m.end(), _slot_name(m.group("word")))
+    for url_start, url_end in urls:
+        # "github.com/acme/REPONAME/issues": a capitals path segment naming a slot.
+        for m in _URL_CAPITALS.finditer(text, url_start, url_end):
+            if _names_slot(m.group("word"), words):
+                add(m.start("word"), m.end("word"), _slot_name(m.group("word")), in_url=True)
     if "XXX" in text:
         for m in _XXX.finditer(text):
             add(m.start(), m.end(), "xxx")

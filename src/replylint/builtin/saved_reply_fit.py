@@ -37,24 +37,11 @@ _DATE = re.compile(r"\A(?:\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2}
 
 
 def _norm(lemma: str) -> str:
-    """The lemma, folded and lightly stemmed, so that forms a lookup table may miss
-    still meet: "questions" / "question", "opening" / "open", "livrée" / "livré"."""
-    word = "".join(
+    """The lemma without accents, so that a missing accent still meets its word
+    ("reçu" / "recu"): inflections are already folded by the pipeline's lemmas."""
+    return "".join(
         ch for ch in unicodedata.normalize("NFKD", lemma.lower()) if not unicodedata.combining(ch)
     )
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"  # "deliveries" -> "delivery"
-    elif len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            if word[-1] == word[-2] and word[-1] not in "aeiouls":
-                word = word[:-1]  # "shipping" -> "ship"
-            break
-    while len(word) > 4 and word.endswith("e"):
-        word = word[:-1]  # "livrée", "livré" -> "livr"
-    return word
 
 
 def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:

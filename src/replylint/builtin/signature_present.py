@@ -17,22 +17,14 @@ from dataclasses import dataclass
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext
+from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis, SignOff
+from replylint.text.derived import derived
 from replylint.text.language_data import LanguageData
 from replylint.text.nlp import pipeline
 
-# Between the parts of a sign-off: "Tom from Acme", "Julie, service client",
-# "Marie Dupont\nAcme Bank", "Marie | Acme".
-_SEGMENT_SEPARATOR = re.compile(
-    r"\s*(?:[,\n|/]|\s[-–—·]\s|\s(?:from|of|at|de|du|chez|pour)\s)\s*", re.IGNORECASE
-)
 # Leading marks and trailing punctuation around a name: "– Marie.", "~Jules!".
 _EDGE_PUNCT = "\"'“”‘’«»()[]*^~-–—.,!:;"
-# Name particles that stay lower-case inside a name: "Anne de la Tour", "Tom van Dijk".
-_PARTICLES = frozenset(
-    {"de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "d'", "y"}
-)
 _INITIALS_MARK = re.compile(r"\A[\^*/~\-–—]\s?")
 
 
@@ -62,11 +54,19 @@ def _words(text: str) -> list[str]:
     return [w.strip(_EDGE_PUNCT) for w in re.split(r"[\s'’]+", text) if w.strip(_EDGE_PUNCT)]
 
 
-def _segments(text: str, start: int, end: int) -> list[Segment]:
+def _separator(affiliations: tuple[str, ...]) -> re.Pattern[str]:
+    """Between the parts of a sign-off: "Tom from Acme", "Julie, service client",
+    "Marie Dupont\nAcme Bank", "Marie | Acme" (the linking words come from the data)."""
+    words = "|".join(re.escape(w) for w in affiliations)
+    linking = rf"|\s(?:{words})\s" if words else ""
+    return re.compile(rf"\s*(?:[,\n|/]|\s[-–—·]\s{linking})\s*", re.IGNORECASE)
+
+
+def _segments(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[Segment]:
     """The parts of the sign-off text[start:end], trimmed of marks and punctuation."""
     result = []
     pos = start
-    for match in [*_SEGMENT_SEPARATOR.finditer(text, start, end), None]:
+    for match in [*separator.finditer(text, start, end), None]:
         piece_end = match.start() if match else end
         piece = text[pos:piece_end]
         stripped = piece.strip().strip(_EDGE_PUNCT).strip()
@@ -93,7 +93,12 @@ def _language_words(
 class _Vocabulary:
     """What the rule compares sign-off words against, for one reply."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
+        # Name particles that stay lower-case inside a name: "Anne de la Tour".
+        self.particles = data_words(ctx.data, "name_particles")
+        self.separator = derived(
+            ctx.data, "separator", _separator, data_strings(ctx.data, "affiliation_words")
+        )
         self.stop_words, self.team_words = _language_words(
             analysis.language, analysis.model, analysis.lang
         )
@@ -130,7 +135,7 @@ class _Vocabulary:
             return True  # the configured agent, whatever their name looks like
         for index, word in enumerate(words):
             folded = _fold(word)
-            if folded in _PARTICLES and 0 < index < len(words) - 1:
+            if folded in self.particles and 0 < index < len(words) - 1:
                 continue
             if not word[:1].isupper() or (strict and folded in self.stop_words):
                 return False
@@ -150,7 +155,7 @@ def _read_signature(analysis: Analysis, signoff: SignOff, vocab: _Vocabulary) ->
     # Introduced by a dash or a closing ("– Will", "Thanks,\nMay"), a word is a name.
     strict = signoff.kind == "line" and signoff.name_start == signoff.start
     personal, team = [], []
-    for segment in _segments(text, signoff.name_start, signoff.name_end):
+    for segment in _segments(text, signoff.name_start, signoff.name_end, vocab.separator):
         if vocab.is_person(segment.text, strict=strict):
             personal.append(segment)
         elif vocab.is_team(segment.text):
@@ -158,15 +163,17 @@ def _read_signature(analysis: Analysis, signoff: SignOff, vocab: _Vocabulary) ->
     return Signature(tuple(personal), tuple(team))
 
 
-def _agent_keys(agent: str) -> tuple[frozenset[str], str, str]:
+def _agent_keys(agent: str, particles: frozenset[str]) -> tuple[frozenset[str], str, str]:
     """The agent's name words, initials and whole name (folded)."""
     words = [_fold(w) for w in _words(agent)]
-    initials = "".join(w[0] for w in words if w not in _PARTICLES)
+    initials = "".join(w[0] for w in words if w not in particles)
     return frozenset(words), initials, "".join(words)
 
 
-def _names_agent(segment: Segment, agent: str, initials_style: bool) -> bool:
-    words, initials, whole = _agent_keys(agent)
+def _names_agent(
+    segment: Segment, agent: str, initials_style: bool, particles: frozenset[str]
+) -> bool:
+    words, initials, whole = _agent_keys(agent, particles)
     signed = [_fold(w) for w in _words(segment.text)]
     joined = "".join(signed)
     if joined in (whole, initials) or any(w in words for w in signed):
@@ -202,10 +209,12 @@ def _insert_fix(analysis: Analysis, ctx: RuleContext, agent: str) -> Fix:
     return Fix(ctx.message("fix_sign", agent=agent), (Edit(end, end, insert),))
 
 
-def _replacement_for(segment: Segment, agent: str, initials_style: bool) -> str:
+def _replacement_for(
+    segment: Segment, agent: str, initials_style: bool, particles: frozenset[str]
+) -> str:
     if initials_style:
         if segment.text.isupper() and len(segment.text) <= 4:
-            return "".join(w[0] for w in _words(agent) if _fold(w) not in _PARTICLES).upper()
+            return "".join(w[0] for w in _words(agent) if _fold(w) not in particles).upper()
         return _words(agent)[0]
     return agent
 
@@ -214,16 +223,19 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     agent = (analysis.reply.agent or "").strip()
     signoff = analysis.signoff
     signature = (
-        _read_signature(analysis, signoff, _Vocabulary(analysis))
+        _read_signature(analysis, signoff, _Vocabulary(analysis, ctx))
         if signoff is not None and signoff.kind != "closing"
         else Signature((), ())
     )
     initials_style = signoff is not None and signoff.kind == "initials"
 
     if signature.personal:
-        if agent and not any(_names_agent(s, agent, initials_style) for s in signature.personal):
+        particles = data_words(ctx.data, "name_particles")
+        if agent and not any(
+            _names_agent(s, agent, initials_style, particles) for s in signature.personal
+        ):
             segment = signature.personal[0]
-            replacement = _replacement_for(segment, agent, initials_style)
+            replacement = _replacement_for(segment, agent, initials_style, particles)
             fix = Fix(
                 ctx.message("fix_sign", agent=agent),
                 (Edit(segment.start, segment.end, replacement),),

@@ -28,8 +28,8 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
     r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?"
-    r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]+)?)"
-    r"\s*\Z"
+    r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
+    r"[.!]?\s*\Z"
 )
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
@@ -39,7 +39,11 @@ _DASH_NAME_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
     r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?)\s*\Z"
 )
+# A word of a bare sign-off after the last sentence: "Julien", "Rob B.", "GA".
+_NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+\.?|[A-Z]{2,4}|[A-Z]\.")
 _MAX_SIGNOFF_LINE_WORDS = 6
+# A sentence ending inside a line: "Thanks for the note. Rob" is a sentence and a name.
+_SENTENCE_BREAK = re.compile(r"[a-zà-ÿ][.!?…]+\s")
 _MAX_SIGNOFF_LINE_CHARS = 60
 
 
@@ -302,29 +306,8 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
         name = re.match(
             r"[ \t]*([A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?)[ \t]*[!.,]+", text[end:]
         )
-        not_names = {
-            "i",
-            "thanks",
-            "thank",
-            "sorry",
-            "please",
-            "yes",
-            "no",
-            "ok",
-            "okay",
-            "great",
-            "welcome",
-            "merci",
-            "désolé",
-            "désolée",
-            "oui",
-            "non",
-            "je",
-            "nous",
-            "vous",
-        }
         if name and not {w.lower() for w in name.group(1).split()} & (
-            not_names | lang.closings | lang.salutations
+            lang.not_names | lang.closings | lang.salutations
         ):
             end += name.end()
     return offset, end
@@ -369,7 +352,7 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
         line_start = last_nl + 1
         line = region[line_start:].strip()
         line_start = region.index(line, line_start) if line else line_start
-        if _looks_like_signoff_line(line):
+        if _looks_like_signoff_line(line) and not _SENTENCE_BREAK.search(line):
             block_start = line_start
             closing_len = _closing_prefix(line, lang)
             name_start = line_start + closing_len
@@ -397,18 +380,37 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                 kind = "line"
             return SignOff(block_start, end, name_start, end, kind, region[name_start:end])
 
-    # "... anything else. Thanks, Tom" on the same line as the body.
-    sentence_break = max(region.rfind(p, body_start) for p in (". ", "! ", "? "))
-    if sentence_break != -1:
-        tail_start = sentence_break + 2
-        tail = region[tail_start:]
-        closing_len = _closing_prefix(tail, lang)
-        if closing_len and closing_len < len(tail):
-            name = tail[closing_len:].strip()
-            if 0 < len(name.split()) <= 3 and name[:1].isupper() and not name.endswith("?"):
-                name_start = tail_start + closing_len
-                return SignOff(tail_start, end, name_start, end, "line", name)
-    return None
+    return _signoff_after_last_sentence(region, body_start, end, lang)
+
+
+def _signoff_after_last_sentence(
+    region: str, body_start: int, end: int, lang: LanguageData
+) -> SignOff | None:
+    """A sign-off on the same line as the last sentence: "…anything else. Thanks, Tom",
+    "…today? Julien", "…the inconvenience. GA", "…add on.Thanks-Mi"."""
+    line_start = max(region.rfind("\n", body_start), body_start - 1) + 1
+    core = region[line_start:].rstrip(" .")  # "Rob B." keeps its closing period
+    cut = max(core.rfind(ch) for ch in ".!?…")
+    if cut == -1:
+        return None
+    tail_start = line_start + cut + 1
+    tail_start += _leading_space(region, tail_start)
+    tail = region[tail_start:]
+    if not tail:
+        return None
+    closing_len = _closing_prefix(tail, lang)
+    if closing_len:
+        name = tail[closing_len:].strip()
+        if 0 < len(name.split()) <= 3 and name[:1].isupper() and not name.endswith("?"):
+            return SignOff(tail_start, end, tail_start + closing_len, end, "line", name)
+        return None
+    # A bare name or initials: one or two words, each a capitalised name or capitals.
+    words = tail.split()
+    if not 1 <= len(words) <= 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    if words[0].rstrip(".").lower() in lang.not_names | lang.closings | lang.salutations:
+        return None
+    return SignOff(tail_start, end, tail_start, end, "line", tail)
 
 
 def _last_chunks_start(text: str, floor: int, chunks: int) -> int:

@@ -24,6 +24,8 @@ class LanguageData:
     reader_words: frozenset[str]
     team_words: frozenset[str]
     question_words: frozenset[str]
+    # Capitalised words that open a sentence, never a name ("Thanks", "Merci", "Yes").
+    not_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_mapping(cls, code: str, data: dict[str, list[str]]) -> LanguageData:
@@ -37,6 +39,7 @@ class LanguageData:
             reader_words=words("reader_words"),
             team_words=words("team_words"),
             question_words=words("question_words"),
+            not_names=words("not_names"),
         )
 
 
