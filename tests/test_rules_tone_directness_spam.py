@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -217,7 +216,10 @@ def test_feedback_link_counts_only_when_a_question_was_asked() -> None:
 # --- performance -------------------------------------------------------------
 
 
-def test_three_rules_stay_fast_on_long_replies() -> None:
+def test_every_formula_in_a_long_reply_is_flagged() -> None:
+    """200 sentences, each with the hedged apology formula: 200 boilerplate findings,
+    and nothing else (the content answers the incoming question). Speed on long
+    replies is measured in benchmarks/, not here."""
     engine = Engine(
         Config((ConfigLayer("test", select=("personal-tone", "directness", "no-marketing-spam")),))
     )
@@ -230,8 +232,6 @@ def test_three_rules_stay_fast_on_long_replies() -> None:
         "language": "en",
         "channel": "email",
     }
-    engine.lint(parse_record(record))  # warm the phrase matchers
-    started = time.perf_counter()
     report = engine.lint(parse_record(record))
-    assert time.perf_counter() - started < 2.0
-    assert report.findings
+    found = [(f.rule, f.check) for f in report.findings]
+    assert found == [("personal-tone", "boilerplate")] * 200
