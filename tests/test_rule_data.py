@@ -161,3 +161,15 @@ async def test_sub_check_settings_from_an_http_request() -> None:
     cards = [f for f in response.json()["findings"] if f.get("check") == "card-number"]
     assert [(f["rule"], f["severity"]) for f in cards] == [("sensitive-in-private", "warning")]
     assert response.json()["verdict"] == "warn"
+
+
+def test_wording_rules_leave_an_unsupported_language_to_the_language_note() -> None:
+    # German, public, unsigned: the sign-off, tone, directness and spam rules read
+    # English and French wording only, so they stay silent; the engine says why.
+    reply = Reply(
+        text="Sehr geehrte Damen und Herren, Ihre Bestellung wurde heute versandt "
+        "und kommt morgen an. Viele Grüße",
+        channel="public",
+    )
+    report = Engine().lint(reply)
+    assert [(f.rule, f.severity) for f in report.findings] == [("language", Severity.INFO)]
