@@ -16,6 +16,7 @@ text and expects that rule to be satisfied.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,28 @@ def test_every_builtin_rule_has_fixtures_in_both_languages() -> None:
         if not (FIXTURES / name / f"{language}.yaml").is_file()
     ]
     assert not missing, f"rules without fixtures: {missing}"
+
+
+SHINGLE_WORDS = 8
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def test_fixtures_are_our_own_texts_not_copies_of_the_labeled_sets(
+    corpus: list[dict], corpus2: list[dict]
+) -> None:
+    """The labeled sets measure the rules; fixtures specify them. A fixture sharing
+    a run of eight words with a labeled reply (or its incoming message) is a copy."""
+    labeled: set[tuple[str, ...]] = set()
+    for record in corpus + corpus2:
+        labeled |= _shingles(record["text"]) | _shingles(record.get("incoming") or "")
+    copies = [
+        f"{path.parent.name}/{path.name}: {case['name']}"
+        for path in sorted(FIXTURES.glob("*/*.yaml"))
+        for case in yaml.safe_load(path.read_text("utf-8"))
+        if _shingles(case["record"]["text"]) & labeled
+    ]
+    assert not copies, copies
