@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-progress", action="store_true", help="never show the progress bar on stderr"
     )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep linted replies in DIR (default: the"
+        " user cache folder), so unchanged replies are not linted again",
+    )
+    check.add_argument("--no-cache", action="store_true", help="lint every reply afresh")
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -208,6 +216,10 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         except BaselineError as exc:
             raise UsageError(f"replylint check: {exc}") from None
     checker = Checker(cli_layer=cli_layer, explicit_config=args.config, defaults=defaults)
+    if not args.no_cache:
+        from replylint.check.cache import ResultCache, default_cache_dir
+
+        checker.result_cache = ResultCache(args.cache_dir or default_cache_dir())
     stdin_text = sys.stdin.read() if "-" in paths else None
     # Every config is loaded (and a bad one reported) before anything is written.
     files = checker.prepare(paths)
@@ -265,6 +277,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
             close()  # the workers stop even when the report could not be opened
         if client is not None:
             _close_dask(client)
+    if checker.result_cache is not None:
+        checker.result_cache.close()
     if writer is not None:
         _write_atomically(args.baseline, writer.render())
     _report_plugin_errors()

@@ -238,6 +238,7 @@ class Checker:
         self._configs: dict[Path | None, Config] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
+        self.result_cache: Any = None
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
         """What a worker process needs to build the same checker."""
@@ -309,6 +310,11 @@ class Checker:
         )
 
     def lint_compact(self, item: Item) -> Linted:
+        if self.result_cache is not None:  # a `check.cache.ResultCache`, set by `check`
+            return self.result_cache.lint(self.config_for(item.path), item, self._lint_fresh)
+        return self._lint_fresh(item)
+
+    def _lint_fresh(self, item: Item) -> Linted:
         result = self.lint_item(self.engine_for(item.path), item)
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
