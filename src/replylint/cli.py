@@ -415,27 +415,27 @@ def cmd_rules(args: argparse.Namespace) -> ExitStatus:
     from rich.console import Console
     from rich.table import Table
 
-    from replylint.engine import Engine
+    from replylint.catalog import catalog
 
-    engine = Engine()
+    listing = catalog()
     table = Table("rule", "severity", "languages", "summary", box=None, show_edge=False)
-    for name, rule in engine.rules.items():
-        languages = ", ".join(sorted(rule.languages)) if rule.languages else "all"
-        table.add_row(name, str(rule.default_severity), languages, rule.summary)
+    for rule in listing.rules:
+        table.add_row(rule.name, rule.severity, ", ".join(rule.languages) or "all", rule.summary)
     Console(soft_wrap=not sys.stdout.isatty()).print(table)
-    _report_plugin_errors()
+    for error in listing.errors:
+        print(f"replylint: {error}", file=sys.stderr)
     return ExitStatus.OK
 
 
 def cmd_explain(args: argparse.Namespace) -> ExitStatus:
-    from replylint.engine import Engine
+    from replylint.catalog import catalog
 
-    engine = Engine()
-    rule = engine.rules.get(args.rule)
+    listing = catalog()
+    rule = listing.get(args.rule)
     if rule is None:
-        known = ", ".join(engine.rules)
+        known = ", ".join(r.name for r in listing.rules)
         raise UsageError(f"replylint explain: unknown rule {args.rule!r} (known: {known})")
-    sys.stdout.write(rule.docs.markdown(rule.name, rule.summary))
+    sys.stdout.write(rule.markdown)
     return ExitStatus.OK
 
 

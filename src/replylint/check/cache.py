@@ -25,19 +25,16 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import fields
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from replylint.catalog import rule_set_digest, user_cache_dir
 from replylint.check.checker import FindingDetail, Linted
 from replylint.config import Config
-from replylint.hookspecs import PROJECT_NAME
 from replylint.inputs.files import Item
 from replylint.inputs.library import LibraryEntry
-from replylint.rule import rules_dir
-from replylint.version import __version__
 
 # Bumped when the entry format changes, so old entries are never misread.
 FORMAT = 1
@@ -47,41 +44,7 @@ _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later writ
 
 def default_cache_dir() -> Path:
     """The user's cache folder for replylint (`platformdirs`), results under it."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(PROJECT_NAME)) / "results"
-
-
-def rule_set_digest() -> str:
-    """What every entry depends on besides its reply and configuration."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"format {FORMAT}\nreplylint {__version__}\n".encode())
-    for path in sorted(rules_dir().glob("*.toml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for line in sorted(_plugin_versions()):
-        digest.update(line.encode() + b"\n")
-    for line in _source_stamps(Path(__file__).resolve().parents[1]):
-        digest.update(line.encode() + b"\n")
-    return digest.hexdigest()
-
-
-def _plugin_versions() -> Iterable[str]:
-    """Each plugin entry point with its distribution's version, read from metadata
-    (no plugin is imported)."""
-    for ep in entry_points(group=PROJECT_NAME):
-        dist = ep.dist
-        version = dist.version if dist is not None else "?"
-        name = dist.name if dist is not None else "?"
-        yield f"{ep.name}={ep.value} {name} {version}"
-
-
-def _source_stamps(package: Path) -> Iterable[str]:
-    for folder, dirs, files in os.walk(package):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith((".py", ".toml")):
-                stat = os.stat(os.path.join(folder, name))
-                yield f"{folder}/{name} {stat.st_size} {stat.st_mtime_ns}"
+    return user_cache_dir() / "results"
 
 
 class ResultCache:
@@ -90,7 +53,7 @@ class ResultCache:
     def __init__(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root
         self.max_bytes = max_bytes
-        self._salt = rule_set_digest()
+        self._salt = f"{FORMAT}:{rule_set_digest()}"
         self._config_digests: dict[int, tuple[Config, str]] = {}
         self.hits = 0
         self.writes = 0

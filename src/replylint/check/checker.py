@@ -12,6 +12,7 @@ spaCy objects, small to keep and cheap to send between processes.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -238,6 +239,7 @@ class Checker:
         self._configs: dict[Path | None, Config] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
+        self._config_for_folder: dict[str, Path | None] = {}
         self.result_cache: Any = None
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
@@ -251,10 +253,18 @@ class Checker:
         # Asked once per record: resolving the path each time costs system calls.
         if path in self._config_for_path:
             return self._config_for_path[path]
+        # Files of one folder share their config, so the folder is resolved once (a
+        # symlinked file is resolved itself: its config is where its target is).
+        folder = os.path.dirname(path) if path != STDIN and not os.path.islink(path) else None
+        if folder is not None and folder in self._config_for_folder:
+            key = self._config_for_path[path] = self._config_for_folder[folder]
+            return key
         start = Path.cwd() if path == STDIN else Path(path).resolve().parent
         if start not in self._config_for_dir:
             self._config_for_dir[start] = find_config_file(start)
         key = self._config_for_path[path] = self._config_for_dir[start]
+        if folder is not None:
+            self._config_for_folder[folder] = key
         return key
 
     def config_for(self, path: str) -> Config:
