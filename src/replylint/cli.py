@@ -222,7 +222,10 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         checker.result_cache = ResultCache(args.cache_dir or default_cache_dir())
     stdin_text = sys.stdin.read() if "-" in paths else None
     # Every config is loaded (and a bad one reported) before anything is written.
-    files = checker.prepare(paths)
+    # SARIF lists the rules and --language is checked against the engines: both need
+    # every engine now, even when the result cache could answer without them.
+    need_engines = args.output_format == "sarif" or args.language is not None
+    files = checker.prepare(paths, engines=need_engines)
     if args.language is not None:
         defaults["language"] = _supported_language(args.language, checker)
     estimated = estimate_replies(files, stdin_text)
@@ -281,7 +284,7 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         checker.result_cache.close()
     if writer is not None:
         _write_atomically(args.baseline, writer.render())
-    _report_plugin_errors()
+    _report_plugin_errors(checker.engines)
     if errors:
         return ExitStatus.ERROR
     return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
@@ -325,7 +328,7 @@ def _check_to_parquet(
     for label in ("by_rule", "by_severity"):
         for name, count in counts[label].items():
             print(f"  {name}: {count}")
-    _report_plugin_errors()
+    _report_plugin_errors(checker.engines)
     if errors:
         return ExitStatus.ERROR
     return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
@@ -353,10 +356,9 @@ def _close_dask(client: Any) -> None:
         cluster.close()
 
 
-def _report_plugin_errors() -> None:
-    from replylint.plugins import load_plugins
-
-    for error in load_plugins().errors:
+def _report_plugin_errors(engines: Sequence[Any]) -> None:
+    """The plugins that failed to load, once (every engine loads the same ones)."""
+    for error in dict.fromkeys(error for engine in engines for error in engine.plugin_errors):
         print(f"replylint: {error}", file=sys.stderr)
 
 

@@ -28,13 +28,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replylint.catalog import rule_set_digest, user_cache_dir
 from replylint.check.checker import FindingDetail, Linted
 from replylint.config import Config
 from replylint.inputs.files import Item
 from replylint.inputs.library import LibraryEntry
+
+if TYPE_CHECKING:
+    from replylint.engine import Engine
 
 # Bumped when the entry format changes, so old entries are never misread.
 FORMAT = 1
@@ -55,8 +58,13 @@ class ResultCache:
         self.max_bytes = max_bytes
         self._salt = f"{FORMAT}:{rule_set_digest()}"
         self._config_digests: dict[int, tuple[Config, str]] = {}
+        self._validated: dict[int, Config] = {}
         self.hits = 0
         self.writes = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The memos are keyed by id(): meaningless in another process (Dask, spawn).
+        return {**self.__dict__, "_config_digests": {}, "_validated": {}}
 
     # --- keys -----------------------------------------------------------------------
 
@@ -85,6 +93,34 @@ class ResultCache:
         ]
         text = json.dumps(described, default=repr, ensure_ascii=False, sort_keys=True)
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    # --- configurations ----------------------------------------------------------------
+
+    def validated(self, config: Config) -> bool:
+        """Whether `config` was validated against this rule set before (by any run)."""
+        if id(config) in self._validated:
+            return True
+        if self._marker(config).exists():
+            self._validated[id(config)] = config
+            return True
+        return False
+
+    def mark_validated(self, config: Config, engine: Engine) -> None:
+        """`engine` was built for `config` without error: later runs may skip that,
+        unless a plugin failed to load (its error must be shown every time)."""
+        if id(config) in self._validated or engine.plugin_errors:
+            return
+        self._validated[id(config)] = config
+        marker = self._marker(config)
+        with contextlib.suppress(OSError):
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+
+    def _marker(self, config: Config) -> Path:
+        name = hashlib.blake2b(
+            f"{self._salt}:{self._config_digest(config)}".encode(), digest_size=20
+        ).hexdigest()
+        return self.root / "validated" / name
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / key[2:]
@@ -145,7 +181,7 @@ def evict(root: Path, max_bytes: int) -> int:
     entries: list[tuple[float, int, str]] = []
     total = 0
     for shard in os.scandir(root):
-        if not shard.is_dir(follow_symlinks=False):
+        if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
             continue
         for entry in os.scandir(shard.path):
             try:

@@ -17,11 +17,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.check.baseline import Baseline, BaselineWriter, fingerprint
 from replylint.config import Config, ConfigLayer, find_config_file, load_config, load_config_file
-from replylint.engine import Engine
 from replylint.inputs.files import (
     STDIN,
     InputError,
@@ -33,6 +32,9 @@ from replylint.inputs.files import (
 )
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
+
+if TYPE_CHECKING:
+    from replylint.engine import Engine  # imported on first use: a cached run needs none
 
 # Records per unit of work, and document files per unit.
 RECORDS_PER_UNIT = 128
@@ -286,6 +288,8 @@ class Checker:
         key = self.config_key(path)
         engine = self._engines.get(key)
         if engine is None:
+            from replylint.engine import Engine
+
             engine = self._engines[key] = Engine(self.config_for(path))
         return engine
 
@@ -379,13 +383,20 @@ class Checker:
                     pending.clear()
         yield from flush_documents()
 
-    def prepare(self, paths: Iterable[str]) -> list[str | InputError]:
+    def prepare(self, paths: Iterable[str], *, engines: bool = True) -> list[str | InputError]:
         """The files to lint, with every config they need loaded and validated now,
-        so that a configuration error stops the run before anything is written."""
+        so that a configuration error stops the run before anything is written.
+
+        Unless `engines` is set, a config the result cache saw validated against the
+        same rule set gets its engine (plugins, rule data) only once a reply misses."""
         files = list(expand_paths(paths))
+        cache = self.result_cache
         for path in files:
             if not isinstance(path, InputError):
-                self.engine_for(path)
+                if cache is None:
+                    self.engine_for(path)
+                elif engines or not cache.validated(self.config_for(path)):
+                    cache.mark_validated(self.config_for(path), self.engine_for(path))
         return files
 
 
