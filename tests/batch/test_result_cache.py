@@ -155,3 +155,31 @@ def test_eviction_removes_the_least_recently_used_entries_first(tmp_path: Path) 
     assert cache_module.evict(root, 250) == 1
     assert sorted(p.name for p in entries(root)) == ["middle", "new"]
     assert cache_module.evict(root, 250) == 0  # under the bound: nothing more goes
+
+
+def test_an_entry_reads_back_equal_with_every_field_set() -> None:
+    from dataclasses import fields
+
+    from replylint.check.checker import FindingDetail, Linted
+    from replylint.inputs.library import LibraryEntry
+
+    finding = {"rule": "acme-words", "start": {"line": 1}, "fixes": [{"edits": []}]}
+    linted = Linted(
+        path="a.jsonl",
+        id="r1",
+        language="fr",
+        channel="email",
+        findings=(finding,),
+        details=(FindingDetail("f1", "kindly", 3, 9, (((1, 3, 1, 9),),)),),
+        is_document=True,
+        line=7,
+        rule_errors=("rule 'x' failed",),
+        library=LibraryEntry("a.jsonl", "r1", "refund", True, False, (4, 9), True, 7),
+        assumed={"language": "detected"},
+        ignored=("ticket_url",),
+    )
+    defaults = Linted("p", None, "en", "private", ())
+    # Every field differs from its default, so a field the format forgot would show.
+    assert all(getattr(linted, f.name) != getattr(defaults, f.name) for f in fields(Linted))
+    stored = json.loads(json.dumps(cache_module._to_json(linted)))
+    assert cache_module._from_json(stored) == linted

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from replylint.engine import Engine
 
 # Bumped when the entry format changes, so old entries are never misread.
-FORMAT = 1
+FORMAT = 2
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
 
@@ -207,49 +207,26 @@ def evict(root: Path, max_bytes: int) -> int:
 
 
 def _to_json(linted: Linted) -> dict[str, Any]:
+    """Every field of `linted` (new fields come along: see `_from_json`)."""
+    data = {f.name: getattr(linted, f.name) for f in fields(Linted)}
     library = linted.library
-    return {
-        "path": linted.path,
-        "id": linted.id,
-        "language": linted.language,
-        "channel": linted.channel,
-        "findings": list(linted.findings),
-        "details": [list(detail) for detail in linted.details],
-        "is_document": linted.is_document,
-        "line": linted.line,
-        "rule_errors": list(linted.rule_errors),
-        "library": None
-        if library is None
-        else [getattr(library, f.name) for f in fields(LibraryEntry)],
-    }
+    if library is not None:
+        data["library"] = [getattr(library, f.name) for f in fields(LibraryEntry)]
+    return data
 
 
 def _from_json(data: dict[str, Any]) -> Linted:
-    library = data["library"]
-    if library is not None:
-        path, id_, name, has_faq, has_incoming, shingles, is_document, line = library
-        library = LibraryEntry(
-            path, id_, name, has_faq, has_incoming, tuple(shingles), is_document, line
-        )
-    details = tuple(
-        FindingDetail(
-            fingerprint,
-            text,
-            start,
-            end,
-            tuple(tuple(tuple(region) for region in fix) for fix in fixes),
-        )
-        for fingerprint, text, start, end, fixes in data["details"]
-    )
-    return Linted(
-        data["path"],
-        data["id"],
-        data["language"],
-        data["channel"],
-        tuple(data["findings"]),
-        details,
-        data["is_document"],
-        data["line"],
-        tuple(data["rule_errors"]),
-        library,
-    )
+    """The `Linted` that `_to_json` wrote: JSON arrays become tuples again (every
+    sequence field of `Linted`, `FindingDetail` and `LibraryEntry` is a tuple)."""
+    values = {f.name: _tuples(data[f.name]) for f in fields(Linted)}
+    values["details"] = tuple(FindingDetail(*detail) for detail in values["details"])
+    if values["library"] is not None:
+        values["library"] = LibraryEntry(*values["library"])
+    values["findings"] = tuple(data["findings"])  # Finding JSON: its lists stay lists
+    return Linted(**values)
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    return value
