@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from replylint.hookspecs import hookimpl
-from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
 from replylint.version import __version__
 
 __all__ = [
@@ -30,10 +28,16 @@ __all__ = [
 
 if TYPE_CHECKING:
     from replylint.api import lint, lint_record
+    from replylint.hookspecs import hookimpl
+    from replylint.model import Edit, Finding, Fix, Reply, Report, Severity
     from replylint.rule import Rule, RuleContext
     from replylint.text.language_data import LanguageData
 
+# Loaded on first use: `replylint --version` and the other doors import this package
+# before anything else, and need none of it (pluggy alone costs ~15 ms).
 _LAZY = {
+    "hookimpl": "replylint.hookspecs",
+    **dict.fromkeys(("Edit", "Finding", "Fix", "Reply", "Report", "Severity"), "replylint.model"),
     "lint": "replylint.api",
     "lint_record": "replylint.api",
     "Rule": "replylint.rule",

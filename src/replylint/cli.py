@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-progress", action="store_true", help="never show the progress bar on stderr"
     )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep linted replies in DIR (default: the"
+        " user cache folder), so unchanged replies are not linted again",
+    )
+    check.add_argument("--no-cache", action="store_true", help="lint every reply afresh")
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -208,9 +216,16 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         except BaselineError as exc:
             raise UsageError(f"replylint check: {exc}") from None
     checker = Checker(cli_layer=cli_layer, explicit_config=args.config, defaults=defaults)
+    if not args.no_cache:
+        from replylint.check.cache import ResultCache, default_cache_dir
+
+        checker.result_cache = ResultCache(args.cache_dir or default_cache_dir())
     stdin_text = sys.stdin.read() if "-" in paths else None
     # Every config is loaded (and a bad one reported) before anything is written.
-    files = checker.prepare(paths)
+    # SARIF lists the rules and --language is checked against the engines: both need
+    # every engine now, even when the result cache could answer without them.
+    need_engines = args.output_format == "sarif" or args.language is not None
+    files = checker.prepare(paths, engines=need_engines)
     if args.language is not None:
         defaults["language"] = _supported_language(args.language, checker)
     estimated = estimate_replies(files, stdin_text)
@@ -265,9 +280,11 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
             close()  # the workers stop even when the report could not be opened
         if client is not None:
             _close_dask(client)
+    if checker.result_cache is not None:
+        checker.result_cache.close()
     if writer is not None:
         _write_atomically(args.baseline, writer.render())
-    _report_plugin_errors()
+    _report_plugin_errors(checker.engines)
     if errors:
         return ExitStatus.ERROR
     return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
@@ -311,7 +328,7 @@ def _check_to_parquet(
     for label in ("by_rule", "by_severity"):
         for name, count in counts[label].items():
             print(f"  {name}: {count}")
-    _report_plugin_errors()
+    _report_plugin_errors(checker.engines)
     if errors:
         return ExitStatus.ERROR
     return ExitStatus.FINDINGS if fails(summary.worst, args.fail_on) else ExitStatus.OK
@@ -339,10 +356,9 @@ def _close_dask(client: Any) -> None:
         cluster.close()
 
 
-def _report_plugin_errors() -> None:
-    from replylint.plugins import load_plugins
-
-    for error in load_plugins().errors:
+def _report_plugin_errors(engines: Sequence[Any]) -> None:
+    """The plugins that failed to load, once (every engine loads the same ones)."""
+    for error in dict.fromkeys(error for engine in engines for error in engine.plugin_errors):
         print(f"replylint: {error}", file=sys.stderr)
 
 
@@ -401,27 +417,27 @@ def cmd_rules(args: argparse.Namespace) -> ExitStatus:
     from rich.console import Console
     from rich.table import Table
 
-    from replylint.engine import Engine
+    from replylint.catalog import catalog
 
-    engine = Engine()
+    listing = catalog()
     table = Table("rule", "severity", "languages", "summary", box=None, show_edge=False)
-    for name, rule in engine.rules.items():
-        languages = ", ".join(sorted(rule.languages)) if rule.languages else "all"
-        table.add_row(name, str(rule.default_severity), languages, rule.summary)
+    for rule in listing.rules:
+        table.add_row(rule.name, rule.severity, ", ".join(rule.languages) or "all", rule.summary)
     Console(soft_wrap=not sys.stdout.isatty()).print(table)
-    _report_plugin_errors()
+    for error in listing.errors:
+        print(f"replylint: {error}", file=sys.stderr)
     return ExitStatus.OK
 
 
 def cmd_explain(args: argparse.Namespace) -> ExitStatus:
-    from replylint.engine import Engine
+    from replylint.catalog import catalog
 
-    engine = Engine()
-    rule = engine.rules.get(args.rule)
+    listing = catalog()
+    rule = listing.get(args.rule)
     if rule is None:
-        known = ", ".join(engine.rules)
+        known = ", ".join(r.name for r in listing.rules)
         raise UsageError(f"replylint explain: unknown rule {args.rule!r} (known: {known})")
-    sys.stdout.write(rule.docs.markdown(rule.name, rule.summary))
+    sys.stdout.write(rule.markdown)
     return ExitStatus.OK
 
 

@@ -275,3 +275,33 @@ def test_fixes_in_collections_are_escaped_for_their_syntax() -> None:
     assert yaml_source[: edit.start] + edit.text + yaml_source[edit.end :] == (
         "- text: hey guys, it left\n- text: 'hey \"folks\"'\n"
     )
+
+
+def test_adaptive_debounce_lints_at_once_after_a_pause_and_coalesces_bursts() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from replylint.lsp.open_documents import DocumentStore
+    from replylint.lsp.scheduler import LintScheduler
+
+    scheduler = LintScheduler(
+        DocumentStore(),
+        ThreadPoolExecutor(1),
+        lambda *a: None,
+        lambda *a: None,
+        print,  # type: ignore[arg-type, return-value]
+    )
+    delays: list[tuple[str, float]] = []
+    scheduler.schedule = lambda uri, delay: delays.append((uri, delay))  # type: ignore[method-assign]
+    now = [100.0]
+    scheduler.clock = lambda: now[0]
+    for step, uri in [(0, "a"), (0.04, "a"), (0.04, "a"), (0.01, "b"), (0.5, "a"), (0.149, "a")]:
+        now[0] += step
+        scheduler.edited(uri, 0.15)
+    # a: first edit at once; two edits 40 ms apart wait for 150 ms of quiet; after a
+    # 510 ms pause at once again, then 149 ms later (under 150 ms) coalesced. b is
+    # another document: its first edit is linted at once whatever a does.
+    assert delays == [("a", 0), ("a", 0.15), ("a", 0.15), ("b", 0), ("a", 0), ("a", 0.15)]
+    scheduler.close("a")
+    now[0] += 0.01
+    scheduler.edited("a", 0.15)  # reopened: no burst carried over from before
+    assert delays[-1] == ("a", 0)

@@ -12,15 +12,15 @@ spaCy objects, small to keep and cheap to send between processes.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.check.baseline import Baseline, BaselineWriter, fingerprint
 from replylint.config import Config, ConfigLayer, find_config_file, load_config, load_config_file
-from replylint.engine import Engine
 from replylint.inputs.files import (
     STDIN,
     InputError,
@@ -32,6 +32,9 @@ from replylint.inputs.files import (
 )
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
+
+if TYPE_CHECKING:
+    from replylint.engine import Engine  # imported on first use: a cached run needs none
 
 # Records per unit of work, and document files per unit.
 RECORDS_PER_UNIT = 128
@@ -238,6 +241,8 @@ class Checker:
         self._configs: dict[Path | None, Config] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
+        self._config_for_folder: dict[str, Path | None] = {}
+        self.result_cache: Any = None
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
         """What a worker process needs to build the same checker."""
@@ -250,10 +255,18 @@ class Checker:
         # Asked once per record: resolving the path each time costs system calls.
         if path in self._config_for_path:
             return self._config_for_path[path]
+        # Files of one folder share their config, so the folder is resolved once (a
+        # symlinked file is resolved itself: its config is where its target is).
+        folder = os.path.dirname(path) if path != STDIN and not os.path.islink(path) else None
+        if folder is not None and folder in self._config_for_folder:
+            key = self._config_for_path[path] = self._config_for_folder[folder]
+            return key
         start = Path.cwd() if path == STDIN else Path(path).resolve().parent
         if start not in self._config_for_dir:
             self._config_for_dir[start] = find_config_file(start)
         key = self._config_for_path[path] = self._config_for_dir[start]
+        if folder is not None:
+            self._config_for_folder[folder] = key
         return key
 
     def config_for(self, path: str) -> Config:
@@ -275,6 +288,8 @@ class Checker:
         key = self.config_key(path)
         engine = self._engines.get(key)
         if engine is None:
+            from replylint.engine import Engine
+
             engine = self._engines[key] = Engine(self.config_for(path))
         return engine
 
@@ -309,6 +324,11 @@ class Checker:
         )
 
     def lint_compact(self, item: Item) -> Linted:
+        if self.result_cache is not None:  # a `check.cache.ResultCache`, set by `check`
+            return self.result_cache.lint(self.config_for(item.path), item, self._lint_fresh)
+        return self._lint_fresh(item)
+
+    def _lint_fresh(self, item: Item) -> Linted:
         result = self.lint_item(self.engine_for(item.path), item)
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
@@ -363,13 +383,20 @@ class Checker:
                     pending.clear()
         yield from flush_documents()
 
-    def prepare(self, paths: Iterable[str]) -> list[str | InputError]:
+    def prepare(self, paths: Iterable[str], *, engines: bool = True) -> list[str | InputError]:
         """The files to lint, with every config they need loaded and validated now,
-        so that a configuration error stops the run before anything is written."""
+        so that a configuration error stops the run before anything is written.
+
+        Unless `engines` is set, a config the result cache saw validated against the
+        same rule set gets its engine (plugins, rule data) only once a reply misses."""
         files = list(expand_paths(paths))
+        cache = self.result_cache
         for path in files:
             if not isinstance(path, InputError):
-                self.engine_for(path)
+                if cache is None:
+                    self.engine_for(path)
+                elif engines or not cache.validated(self.config_for(path)):
+                    cache.mark_validated(self.config_for(path), self.engine_for(path))
         return files
 
 

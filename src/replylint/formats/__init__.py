@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+import orjson
+
 if TYPE_CHECKING:
     from replylint.check.checker import Linted, Summary
     from replylint.inputs.files import InputError
@@ -50,5 +52,9 @@ def renderer(fmt: str, out: TextIO, context: ReportContext | None = None) -> Ren
 def indented_json(value: Any, level: int) -> str:
     """`json.dumps(value, indent=2)` as it appears nested `level` deep in a document
     dumped with `indent=2` (its first line not indented)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    try:
+        # The same text as the json module's, which has no C encoder for indented output.
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    except (TypeError, orjson.JSONEncodeError):  # lone surrogates, huge ints, other keys
+        text = json.dumps(value, ensure_ascii=False, indent=2)
     return text.replace("\n", "\n" + "  " * level)

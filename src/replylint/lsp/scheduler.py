@@ -1,4 +1,10 @@
-"""When to lint: debounced on edits, off the event loop, never publishing stale results.
+"""When to lint: at once after a pause, coalesced in bursts, never publishing stale results.
+
+Adaptive debounce: an edit that arrives `debounce` or more after the previous one
+(the writer paused) is linted at once, so a hint follows a typed word by the lint's
+own time only. An edit that arrives sooner is part of a burst (fast typing, a
+paste, a multi-cursor change): its lint waits until `debounce` has passed without
+another edit, so a burst costs one lint, not one per keystroke.
 
 A result is identified by (document version, settings generation). Edits bump the
 version; config or settings changes bump the generation. A result whose key is
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -67,6 +74,8 @@ class LintScheduler:
         self._results: dict[str, Result] = {}
         self._inflight: dict[str, tuple[Key, asyncio.Future[LintOutcome]]] = {}
         self._published: dict[str, Key] = {}
+        self._last_edit: dict[str, float] = {}
+        self.clock: Callable[[], float] = time.monotonic
 
     # --- keys ----------------------------------------------------------------
 
@@ -82,6 +91,14 @@ class LintScheduler:
         self.generation += 1
 
     # --- scheduling ----------------------------------------------------------
+
+    def edited(self, uri: str, debounce: float) -> None:
+        """`uri` changed: lint at once after a pause, after `debounce` of quiet in a burst."""
+        now = self.clock()
+        last = self._last_edit.get(uri)
+        self._last_edit[uri] = now
+        in_burst = last is not None and now - last < debounce
+        self.schedule(uri, debounce if in_burst else 0)
 
     def schedule(self, uri: str, delay: float) -> None:
         """Lint `uri` after `delay` seconds of quiet, then publish if still current."""
@@ -178,6 +195,7 @@ class LintScheduler:
             pending.cancel()
         self._results.pop(uri, None)
         self._published.pop(uri, None)
+        self._last_edit.pop(uri, None)
 
     def cancel_all(self) -> None:
         for task in list(self._pending.values()):

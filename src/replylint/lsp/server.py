@@ -402,7 +402,7 @@ def create_server() -> ReplylintServer:
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         doc = server.documents.change(params, server.encoding)
         if doc is not None:
-            server.scheduler.schedule(doc.uri, server.options.debounce_ms / 1000)
+            server.scheduler.edited(doc.uri, server.options.debounce_ms / 1000)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(server)

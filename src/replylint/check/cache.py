@@ -1,0 +1,232 @@
+"""The result cache of `replylint check`: a reply linted before is not linted again.
+
+An entry is one linted reply (`Linted`), stored as JSON in its own file named by a
+hash of everything its findings depend on:
+
+- the reply as read: text, record fields and front matter, where it came from (path,
+  line, the file text and offsets of a document), since findings carry positions
+  and fingerprints;
+- the effective configuration for its file (every layer, the command line's included);
+- the rule set: the rule data files, each installed plugin's name and version, and
+  replylint's version plus its own source files' sizes and times (so an edited
+  checkout never serves results of the code it had before).
+
+Entries are written to a temporary file and renamed, so concurrent runs (or
+`--jobs` workers) never see half an entry. An unreadable or corrupt entry counts as
+a miss and is rewritten. The folder is kept under `max_bytes`: after a run that
+wrote entries, the least recently used ones go first (a hit touches its file).
+Every failure of the cache itself is silent: it can only make a run slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from replylint.catalog import rule_set_digest, user_cache_dir
+from replylint.check.checker import FindingDetail, Linted
+from replylint.config import Config
+from replylint.inputs.files import Item
+from replylint.inputs.library import LibraryEntry
+
+if TYPE_CHECKING:
+    from replylint.engine import Engine
+
+# Bumped when the entry format changes, so old entries are never misread.
+FORMAT = 2
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+_EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for replylint (`platformdirs`), results under it."""
+    return user_cache_dir() / "results"
+
+
+class ResultCache:
+    """Linted replies on disk, keyed by content (see the module docs)."""
+
+    def __init__(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+        self._salt = f"{FORMAT}:{rule_set_digest()}"
+        self._config_digests: dict[int, tuple[Config, str]] = {}
+        self._validated: dict[int, Config] = {}
+        self.hits = 0
+        self.writes = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The memos are keyed by id(): meaningless in another process (Dask, spawn).
+        return {**self.__dict__, "_config_digests": {}, "_validated": {}}
+
+    # --- keys -----------------------------------------------------------------------
+
+    def _config_digest(self, config: Config) -> str:
+        # Kept with the config itself, so its id() cannot be reused by another.
+        known = self._config_digests.get(id(config))
+        if known is None:
+            text = repr(config.layers).encode()
+            known = self._config_digests[id(config)] = (
+                config,
+                hashlib.blake2b(text, digest_size=16).hexdigest(),
+            )
+        return known[1]
+
+    def key(self, config: Config, item: Item) -> str:
+        """The entry name for `item` linted under `config`."""
+        reply = item.reply
+        described = [
+            self._salt,
+            self._config_digest(config),
+            item.path,
+            item.line,
+            item.source,
+            item.offsets._segments if item.offsets is not None else None,
+            [getattr(reply, f.name) for f in fields(reply)],
+        ]
+        text = json.dumps(described, default=repr, ensure_ascii=False, sort_keys=True)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    # --- configurations ----------------------------------------------------------------
+
+    def validated(self, config: Config) -> bool:
+        """Whether `config` was validated against this rule set before (by any run)."""
+        if id(config) in self._validated:
+            return True
+        if self._marker(config).exists():
+            self._validated[id(config)] = config
+            return True
+        return False
+
+    def mark_validated(self, config: Config, engine: Engine) -> None:
+        """`engine` was built for `config` without error: later runs may skip that,
+        unless a plugin failed to load (its error must be shown every time)."""
+        if id(config) in self._validated or engine.plugin_errors:
+            return
+        self._validated[id(config)] = config
+        marker = self._marker(config)
+        with contextlib.suppress(OSError):
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+
+    def _marker(self, config: Config) -> Path:
+        name = hashlib.blake2b(
+            f"{self._salt}:{self._config_digest(config)}".encode(), digest_size=20
+        ).hexdigest()
+        return self.root / "validated" / name
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key[2:]
+
+    # --- entries --------------------------------------------------------------------
+
+    def get(self, key: str) -> Linted | None:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_bytes())
+            linted = _from_json(data)
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt, truncated, or from another format: a miss
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: evicted last
+        self.hits += 1
+        return linted
+
+    def put(self, key: str, linted: Linted) -> None:
+        path = self._path(key)
+        data = json.dumps(_to_json(linted), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return  # a read-only or full disk: lint without storing
+        self.writes += 1
+
+    def lint(self, config: Config, item: Item, fresh: Callable[[Item], Linted]) -> Linted:
+        """`item`'s linted reply from the cache, else from `fresh` (then stored)."""
+        key = self.key(config, item)
+        linted = self.get(key)
+        if linted is None:
+            linted = fresh(item)
+            self.put(key, linted)
+        return linted
+
+    def close(self) -> None:
+        """Evict the least recently used entries if this run made the cache too big."""
+        if self.writes:
+            with contextlib.suppress(OSError):
+                evict(self.root, self.max_bytes)
+
+
+def evict(root: Path, max_bytes: int) -> int:
+    """Delete the least recently used entries under `root` until it holds at most
+    `_EVICT_TO` of `max_bytes` (when it holds more than `max_bytes`); how many went."""
+    entries: list[tuple[float, int, str]] = []
+    total = 0
+    for shard in os.scandir(root):
+        if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
+            continue
+        for entry in os.scandir(shard.path):
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # removed by a concurrent run
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+            total += stat.st_size
+    if total <= max_bytes:
+        return 0
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total <= max_bytes * _EVICT_TO:
+            break
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            removed += 1
+        total -= size
+    return removed
+
+
+# --- the entry format -------------------------------------------------------------------
+
+
+def _to_json(linted: Linted) -> dict[str, Any]:
+    """Every field of `linted` (new fields come along: see `_from_json`)."""
+    data = {f.name: getattr(linted, f.name) for f in fields(Linted)}
+    library = linted.library
+    if library is not None:
+        data["library"] = [getattr(library, f.name) for f in fields(LibraryEntry)]
+    return data
+
+
+def _from_json(data: dict[str, Any]) -> Linted:
+    """The `Linted` that `_to_json` wrote: JSON arrays become tuples again (every
+    sequence field of `Linted`, `FindingDetail` and `LibraryEntry` is a tuple)."""
+    values = {f.name: _tuples(data[f.name]) for f in fields(Linted)}
+    values["details"] = tuple(FindingDetail(*detail) for detail in values["details"])
+    if values["library"] is not None:
+        values["library"] = LibraryEntry(*values["library"])
+    values["findings"] = tuple(data["findings"])  # Finding JSON: its lists stay lists
+    return Linted(**values)
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    return value

@@ -1,0 +1,185 @@
+"""The result cache of `replylint check` (check/cache.py), in-process.
+
+What each test counts is how many replies were linted afresh (`Checker._lint_fresh`
+calls), so "served from the cache" is observed, not timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from replylint.check import cache as cache_module
+from replylint.check.checker import Checker
+from replylint.cli import main
+
+REPLIES = {
+    "late.txt": "Hi Jo, kindly wait for the courier, per our policy.\n\nBest,\nMia\n",
+    "fine.md": "---\nchannel: public\n---\nHi Jo, the parcel left today.\n\nBest,\nMia\n",
+    "batch.jsonl": '{"id": "r1", "text": "Kindly send it back."}\n'
+    '{"id": "r2", "text": "Thanks, all sorted."}\n',
+}
+TEAM_CONFIG = """\
+[[phrases]]
+name = "acme-words"
+message = "Avoid '{phrase}'."
+phrases = ["kindly", "per our policy"]
+severity = "error"
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "replies"
+    root.mkdir()
+    (root / "replylint.toml").write_text(TEAM_CONFIG, encoding="utf-8")
+    for name, text in REPLIES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def fresh_lints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the replies linted afresh, in order."""
+    seen: list[str] = []
+    real = Checker._lint_fresh
+
+    def counting(self: Checker, item):  # type: ignore[no-untyped-def]
+        seen.append(Path(item.path).name)
+        return real(self, item)
+
+    monkeypatch.setattr(Checker, "_lint_fresh", counting)
+    return seen
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    main(["check", "--fail-on", "never", "--jobs", "1", *args])
+    return capsys.readouterr().out
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted(p for p in cache_dir.glob("??/*") if p.is_file())
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "github"])
+def test_cached_report_is_byte_identical_to_a_fresh_one(
+    fmt: str, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_lints: list[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    fresh = check(capsys, "--format", fmt, "--no-cache", str(tree))
+    first = check(capsys, "--format", fmt, "--cache-dir", str(cache_dir), str(tree))
+    fresh_lints.clear()
+    second = check(capsys, "--format", fmt, "--cache-dir", str(cache_dir), str(tree))
+    assert fresh_lints == []  # four replies (two files, two records), all from the cache
+    assert second == first == fresh
+    assert "kindly" in fresh.lower()  # the reports do hold findings
+
+
+def test_no_cache_writes_nothing(tree: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    cache_dir = tmp_path / "cache"
+    check(capsys, "--no-cache", "--cache-dir", str(cache_dir), str(tree))
+    assert not cache_dir.exists()
+
+
+def test_only_changed_replies_and_changed_configs_are_linted_again(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_lints: list[str]
+) -> None:
+    cache_dir = str(tmp_path / "cache")
+    check(capsys, "--cache-dir", cache_dir, str(tree))
+    assert sorted(fresh_lints) == ["batch.jsonl", "batch.jsonl", "fine.md", "late.txt"]
+
+    fresh_lints.clear()
+    (tree / "late.txt").write_text("Hi Jo, the courier comes Monday.\n", encoding="utf-8")
+    check(capsys, "--cache-dir", cache_dir, str(tree))
+    assert fresh_lints == ["late.txt"]
+
+    fresh_lints.clear()
+    check(capsys, "--cache-dir", cache_dir, "--channel", "public", str(tree / "late.txt"))
+    assert fresh_lints == ["late.txt"]  # the command line changed the reply's context
+
+    fresh_lints.clear()
+    (tree / "replylint.toml").write_text('ignore = ["brevity"]\n' + TEAM_CONFIG, "utf-8")
+    check(capsys, "--cache-dir", cache_dir, str(tree))
+    assert sorted(fresh_lints) == ["batch.jsonl", "batch.jsonl", "fine.md", "late.txt"]
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_lints: list[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
+    stored = entries(cache_dir)
+    assert len(stored) == 4
+    stored[0].write_bytes(b'{"path": "trunc')
+    stored[1].write_bytes(b"\x00\xff not json")
+    stored[2].write_text('{"format": "from another version"}', encoding="utf-8")
+    fresh_lints.clear()
+    again = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
+    assert again == expected
+    assert len(fresh_lints) == 3
+    for path in entries(cache_dir):
+        assert json.loads(path.read_bytes())["findings"] is not None  # rewritten whole
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be", encoding="utf-8")
+    expected = check(capsys, "--format", "json", "--no-cache", str(tree))
+    assert check(capsys, "--format", "json", "--cache-dir", str(blocker), str(tree)) == expected
+
+
+def test_entries_are_written_whole_with_no_temporary_file_left(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    check(capsys, "--cache-dir", str(cache_dir), str(tree))
+    assert [p for p in cache_dir.rglob("*") if p.name.endswith(".tmp")] == []
+    for path in entries(cache_dir):
+        json.loads(path.read_bytes())
+
+
+def test_eviction_removes_the_least_recently_used_entries_first(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    for age, name in enumerate(["aa/new", "bb/middle", "cc/old"]):
+        path = root / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x" * 100)
+        stamp = 1_700_000_000 - age * 1000
+        os.utime(path, (stamp, stamp))
+    # 300 bytes held, 250 allowed: down to 80% of 250 (200 bytes) means one goes.
+    assert cache_module.evict(root, 250) == 1
+    assert sorted(p.name for p in entries(root)) == ["middle", "new"]
+    assert cache_module.evict(root, 250) == 0  # under the bound: nothing more goes
+
+
+def test_an_entry_reads_back_equal_with_every_field_set() -> None:
+    from dataclasses import fields
+
+    from replylint.check.checker import FindingDetail, Linted
+    from replylint.inputs.library import LibraryEntry
+
+    finding = {"rule": "acme-words", "start": {"line": 1}, "fixes": [{"edits": []}]}
+    linted = Linted(
+        path="a.jsonl",
+        id="r1",
+        language="fr",
+        channel="email",
+        findings=(finding,),
+        details=(FindingDetail("f1", "kindly", 3, 9, (((1, 3, 1, 9),),)),),
+        is_document=True,
+        line=7,
+        rule_errors=("rule 'x' failed",),
+        library=LibraryEntry("a.jsonl", "r1", "refund", True, False, (4, 9), True, 7),
+        assumed={"language": "detected"},
+        ignored=("ticket_url",),
+    )
+    defaults = Linted("p", None, "en", "private", ())
+    # Every field differs from its default, so a field the format forgot would show.
+    assert all(getattr(linted, f.name) != getattr(defaults, f.name) for f in fields(Linted))
+    stored = json.loads(json.dumps(cache_module._to_json(linted)))
+    assert cache_module._from_json(stored) == linted
