@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every replylint run of the suite, in-process or a subprocess, keeps its caches (lemma
+# tables, rule catalogue, results) in one folder of its own, never the user's.
+os.environ.setdefault("REPLYLINT_CACHE_DIR", tempfile.mkdtemp(prefix="replylint-tests-"))
 
 CORPUS_DIR = Path(
     os.environ.get("REPLYLINT_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus"

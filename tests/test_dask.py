@@ -4,6 +4,7 @@ for JSONL and Parquet input; a worker killed mid-run loses and repeats nothing;
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -36,8 +37,19 @@ from replylint.inputs.files import InputError
 RECORD_FIELDS = ("text", "id", "channel", "incoming", "language", "agent", "brand")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def main_thread_event_loop() -> Iterator[None]:
+    """Dask's synchronous Client and LocalCluster look up the main thread's event
+    loop; an async test run earlier (pytest-asyncio) leaves none set."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
 @pytest.fixture(scope="module")
-def cluster_client() -> Iterator[Any]:
+def cluster_client(main_thread_event_loop: None) -> Iterator[Any]:
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )

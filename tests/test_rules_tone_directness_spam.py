@@ -131,11 +131,11 @@ def test_min_words_option() -> None:
     assert lint("personal-tone", language="en", text=short.text).findings == ()
 
 
-def test_directness_checks_option_turns_checks_off() -> None:
-    settings = RuleSettings(options={"checks": ["unanswered", "deflection"]})
-    engine = Engine(
-        Config((ConfigLayer("test", select=("directness",), rules={"directness": settings}),))
+def test_directness_preamble_check_can_be_switched_off() -> None:
+    layer = ConfigLayer.from_mapping(
+        {"select": ["directness"], "rules": {"directness": {"checks": {"preamble": False}}}}, "test"
     )
+    engine = Engine(Config((layer,)))
     text = "Thanks for your message. Sorry for the wait. Your order ships today."
     assert len(lint("directness", language="en", text=text).findings) == 1
     assert engine.lint(parse_record({"text": text, "language": "en"})).findings == ()

@@ -50,6 +50,11 @@ class Catalog:
 
 
 def user_cache_dir() -> Path:
+    """`REPLYLINT_CACHE_DIR` when set (the lemma tables use it too), else the
+    platform's user cache folder."""
+    configured = os.environ.get("REPLYLINT_CACHE_DIR")
+    if configured:
+        return Path(configured)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(PROJECT_NAME))

@@ -449,14 +449,13 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reading = Reading(analysis, ctx)
     if reading.matches["holding"]:
         return  # a holding turn, in any channel: the answer follows in the next turn
-    checks = set(ctx.options.get("checks", ("preamble", "unanswered", "deflection")))
-    if "preamble" in checks and ctx.enabled("preamble"):
+    if ctx.enabled("preamble"):
         yield from _preamble(reading, ctx)
     deflection = []
-    if "deflection" in checks and ctx.enabled("deflection"):
+    if ctx.enabled("deflection"):
         deflection = list(_deflection(reading, ctx))
     yield from deflection
-    if "unanswered" in checks and ctx.enabled("unanswered-question") and not deflection:
+    if ctx.enabled("unanswered-question") and not deflection:
         yield from _unanswered(reading, ctx)
 
 
