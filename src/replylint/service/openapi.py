@@ -66,6 +66,27 @@ def _rule_settings_schema(rule: Rule) -> dict[str, Any]:
     }
     for option, default in rule.options.items():
         properties[option] = _option_schema(default)
+    if rule.checks:
+        check = {
+            "anyOf": [
+                {"type": "boolean", "description": "Shorthand for `enabled`."},
+                _ref("Severity"),
+                {
+                    "type": "object",
+                    "properties": {
+                        "enabled": {"type": ["boolean", "null"]},
+                        "severity": _nullable(_ref("Severity")),
+                    },
+                    "additionalProperties": False,
+                },
+            ]
+        }
+        properties["checks"] = {
+            "type": "object",
+            "description": "The rule's named sub-checks: each switched or given a severity.",
+            "properties": {name: check for name in rule.checks},
+            "additionalProperties": False,
+        }
     return {
         "anyOf": [
             {"type": "boolean", "description": "Shorthand for `enabled`."},
