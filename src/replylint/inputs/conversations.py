@@ -241,27 +241,30 @@ def _load_twcs(
         f"""
         INSERT INTO messages
         WITH tweets AS (
-            SELECT CAST(CAST(tweet_id AS BIGINT) AS VARCHAR) AS id, author_id, inbound,
+            -- ids joined as numbers, written as text once
+            SELECT CAST(tweet_id AS BIGINT) AS number, author_id, inbound,
                    epoch(created_at) AS ts, text,
-                   CAST(CAST(in_response_to_tweet_id AS BIGINT) AS VARCHAR) AS in_reply_to,
-                   list_transform(
-                       list_filter(string_split(coalesce(response_tweet_id, ''), ','),
+                   CAST(in_response_to_tweet_id AS BIGINT) AS parent_number,
+                   CASE WHEN response_tweet_id IS NULL THEN [] ELSE list_transform(
+                       list_filter(string_split(response_tweet_id, ','),
                                    lambda x: trim(x) <> ''),
                        lambda x: CAST(CAST(CAST(trim(x) AS DOUBLE) AS BIGINT) AS VARCHAR)
-                   ) AS named_replies
+                   ) END AS named_replies
             FROM {raw}
             WHERE tweet_id IS NOT NULL AND author_id IS NOT NULL AND inbound IS NOT NULL
               AND created_at IS NOT NULL
         )
         SELECT $source,
                CASE WHEN t.inbound THEN t.author_id
-                    ELSE coalesce(parent.author_id, 'tweet ' || t.id) END,
-               t.id, t.ts,
+                    ELSE coalesce(parent.author_id, 'tweet ' || CAST(t.number AS VARCHAR)) END,
+               CAST(t.number AS VARCHAR), t.ts,
                CASE WHEN t.inbound THEN 'customer' ELSE 'agent' END,
                t.text, NULL,
                CASE WHEN t.inbound THEN NULL ELSE t.author_id END,
-               t.in_reply_to, t.named_replies, true
-        FROM tweets t LEFT JOIN tweets parent ON parent.id = t.in_reply_to
+               CAST(t.parent_number AS VARCHAR), t.named_replies, true
+        FROM tweets t
+        LEFT JOIN (SELECT number, author_id FROM tweets) parent
+            ON parent.number = t.parent_number
         """,
         {"source": str(path)},
     )
