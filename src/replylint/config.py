@@ -29,10 +29,14 @@ _TOP_KEYS = {
     "rules",
     "channels",
     "phrases",
+    "responsiveness",
 }
 _RULE_KEYS = {"enabled", "severity", "checks"}
 _CHECK_KEYS = {"enabled", "severity"}
 _PHRASE_KEYS = {"name", "message", "severity", "language", "phrases", "swap", "channels"}
+# `replylint responsiveness` settings; each policy's own keys are checked by
+# responsiveness/policies.py (`policies_from_config`), which knows them.
+_RESPONSIVENESS_KEYS = {"policy", "policies"}
 
 
 class ConfigError(ValueError):
@@ -89,6 +93,8 @@ class ConfigLayer:
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     channels: Mapping[str, Mapping[str, RuleSettings]] = field(default_factory=dict)
     phrases: tuple[PhraseRuleSpec, ...] = ()
+    # [responsiveness]: `policy` (the default's name) and `policies` ({name: table})
+    responsiveness: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Any, source: str) -> ConfigLayer:
@@ -405,4 +411,27 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
         values["phrases"] = tuple(
             _parse_phrase(p, source, f"phrases[{i}]") for i, p in enumerate(phrases)
         )
+    if data.get("responsiveness") is not None:
+        values["responsiveness"] = _parse_responsiveness(data["responsiveness"], source)
     return ConfigLayer(source=source, **values)
+
+
+def _parse_responsiveness(data: Any, source: str) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ConfigError(source, "responsiveness", "expected a table ([responsiveness])")
+    unknown = set(data) - _RESPONSIVENESS_KEYS
+    if unknown:
+        raise ConfigError(source, f"responsiveness.{sorted(unknown)[0]}", "unknown setting")
+    if data.get("policy") is not None:
+        _expect_str(data["policy"], source, "responsiveness.policy")
+    policies = data.get("policies", {})
+    if not isinstance(policies, Mapping):
+        raise ConfigError(
+            source,
+            "responsiveness.policies",
+            "expected a table of policies ([responsiveness.policies.NAME])",
+        )
+    for name, table in policies.items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(source, f"responsiveness.policies.{name}", "expected a table")
+    return dict(data)

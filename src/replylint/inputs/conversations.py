@@ -170,15 +170,17 @@ def _load_one(
             f"{path}: not a conversation export (expected .csv, .jsonl, .parquet, "
             ".json, .zip or a folder of a Facebook export)"
         )
+    if suffix == ".csv":
+        with path.open("rb") as handle:
+            first_line = handle.readline().rstrip(b"\r\n")
+        header = next(csv.reader(io.StringIO(_utf8(path, first_line))), [])
+        if {"tweet_id", "author_id", "inbound", "created_at"} <= set(header):
+            # DuckDB reads it and checks the encoding: no Python copy of a big file.
+            return _load_twcs(connection, path, header, number)
     data = path.read_bytes()
     if not data or data.isspace():
         raise ExportError(f"{path}: empty export: the file is empty")
     if suffix == ".csv":
-        first_line = data[: data.find(b"\n")] if b"\n" in data else data
-        header = next(csv.reader(io.StringIO(_utf8(path, first_line))), [])
-        if {"tweet_id", "author_id", "inbound", "created_at"} <= set(header):
-            # DuckDB checks the encoding as it reads: no Python copy of a big file.
-            return _load_twcs(connection, path, data, header, number)
         return _load_generic_csv(connection, path, _utf8(path, data), header, names)
     return _load_jsonl(connection, path, _utf8(path, data), names)
 
@@ -199,7 +201,6 @@ def _utf8(path: Path | str, data: bytes) -> str:
 def _load_twcs(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
-    data: bytes,
     header: list[str],
     number: int,
 ) -> list[SkippedRow]:
@@ -217,7 +218,7 @@ def _load_twcs(
         """,
         {"path": str(path), "columns": columns, "format": TWCS_TIME_FORMAT},
     )
-    skipped = _rejected_rows(connection, rejects, path, data)
+    skipped = _rejected_rows(connection, rejects, path)
     incomplete = connection.execute(
         f"""SELECT tweet_id, author_id, inbound, created_at FROM {raw}
             WHERE tweet_id IS NULL OR author_id IS NULL OR inbound IS NULL
@@ -241,27 +242,30 @@ def _load_twcs(
         f"""
         INSERT INTO messages
         WITH tweets AS (
-            SELECT CAST(CAST(tweet_id AS BIGINT) AS VARCHAR) AS id, author_id, inbound,
+            -- ids joined as numbers, written as text once
+            SELECT CAST(tweet_id AS BIGINT) AS number, author_id, inbound,
                    epoch(created_at) AS ts, text,
-                   CAST(CAST(in_response_to_tweet_id AS BIGINT) AS VARCHAR) AS in_reply_to,
-                   list_transform(
-                       list_filter(string_split(coalesce(response_tweet_id, ''), ','),
+                   CAST(in_response_to_tweet_id AS BIGINT) AS parent_number,
+                   CASE WHEN response_tweet_id IS NULL THEN [] ELSE list_transform(
+                       list_filter(string_split(response_tweet_id, ','),
                                    lambda x: trim(x) <> ''),
                        lambda x: CAST(CAST(CAST(trim(x) AS DOUBLE) AS BIGINT) AS VARCHAR)
-                   ) AS named_replies
+                   ) END AS named_replies
             FROM {raw}
             WHERE tweet_id IS NOT NULL AND author_id IS NOT NULL AND inbound IS NOT NULL
               AND created_at IS NOT NULL
         )
         SELECT $source,
                CASE WHEN t.inbound THEN t.author_id
-                    ELSE coalesce(parent.author_id, 'tweet ' || t.id) END,
-               t.id, t.ts,
+                    ELSE coalesce(parent.author_id, 'tweet ' || CAST(t.number AS VARCHAR)) END,
+               CAST(t.number AS VARCHAR), t.ts,
                CASE WHEN t.inbound THEN 'customer' ELSE 'agent' END,
                t.text, NULL,
                CASE WHEN t.inbound THEN NULL ELSE t.author_id END,
-               t.in_reply_to, t.named_replies, true
-        FROM tweets t LEFT JOIN tweets parent ON parent.id = t.in_reply_to
+               CAST(t.parent_number AS VARCHAR), t.named_replies, true
+        FROM tweets t
+        LEFT JOIN (SELECT number, author_id FROM tweets) parent
+            ON parent.number = t.parent_number
         """,
         {"source": str(path)},
     )
@@ -270,7 +274,7 @@ def _load_twcs(
 
 
 def _rejected_rows(
-    connection: duckdb.DuckDBPyConnection, rejects: str, path: Path, data: bytes
+    connection: duckdb.DuckDBPyConnection, rejects: str, path: Path
 ) -> list[SkippedRow]:
     """One skipped row per record DuckDB rejected, at its physical line in the file
     (DuckDB counts records, and a quoted text may span lines)."""
@@ -279,6 +283,7 @@ def _rejected_rows(
                    arg_min(column_name, column_idx), arg_min(error_type, column_idx)
             FROM {rejects} GROUP BY line_byte_position ORDER BY line_byte_position"""
     ).fetchall()
+    data = path.read_bytes() if rows else b""  # for line numbers, only when needed
     skipped = []
     line, counted_to = 1, 0
     for position, message, column, kind in rows:

@@ -1,9 +1,10 @@
 """Who answered: the export's agent field, else the name the reply is signed with.
 
 The sign-off is the one the analysis finds for the signature-present rule
-(`Analysis.signoff`): initials as brand accounts sign ("^JK", "*ALA"), a dash and a
-name ("-Ben"), or a short last line ("Marie, service client" gives "Marie"). A
-sign-off that only names the team or the brand names no agent.
+(`Analysis.signoff`, read without spaCy by `signoffs.py`): initials as brand accounts
+sign ("^JK", "*ALA"), a dash and a name ("-Ben"), or a short last line ("Marie,
+service client" gives "Marie"). A sign-off that only names the team or the brand
+names no agent.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from replylint.model import Reply
-from replylint.text.analysis import analyze
+from replylint.responsiveness.signoffs import find_signoff
 from replylint.text.detect import choose_language
+from replylint.text.language_data import language_data
 
 LANGUAGES = ("en", "fr")
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,\n|/]|\s[-–—·]\s|\s(?:from|of|at|de|du|chez|pour)\s)\s*")
@@ -25,8 +26,8 @@ def signed_agent(text: str, brand: str | None = None) -> str | None:
     language = choose_language(
         text, explicit=None, incoming=None, default="en", languages=LANGUAGES
     ).language
-    analysis = analyze(Reply(text=text, brand=brand), language)
-    signoff = analysis.signoff
+    lang = language_data(language)
+    signoff = find_signoff(text, lang)
     if signoff is None or signoff.kind == "closing":
         return None
     if signoff.kind == "initials":
@@ -38,7 +39,7 @@ def signed_agent(text: str, brand: str | None = None) -> str | None:
         return None
     words = {w.lower() for w in first.split()}
     brand_words = {w.lower() for w in re.findall(r"\w+", brand or "")}
-    if words & (analysis.lang.team_words | brand_words):
+    if words & (lang.team_words | brand_words):
         return None  # "The Acme Team", "Acme Support"
     return first
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from replylint.config import Config, ConfigError, load_config
 from replylint.inputs.conversations import (
     ExportError,
     FieldNames,
@@ -49,9 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("exports", nargs="+", metavar="EXPORT",
                         help="conversation exports: twcs CSV, JSONL/CSV/Parquet logs, "
                         "Facebook folders, .zip or message_N.json")  # fmt: skip
-    parser.add_argument("--policy", default=DEFAULT_POLICY, help="policy name (default: seed)")
+    parser.add_argument("--policy", help="policy name (default: the configuration's "
+                        f"[responsiveness] policy, else {DEFAULT_POLICY})")  # fmt: skip
     parser.add_argument("--policies", type=Path, metavar="FILE",
                         help="a TOML file of your own policies")  # fmt: skip
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="use this config file, not the nearest one")  # fmt: skip
     parser.add_argument("--format", choices=FORMATS, dest="output_format",
                         help="default: from -o's suffix, else text")  # fmt: skip
     parser.add_argument("-o", "--output", type=Path, metavar="FILE")
@@ -63,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="map a generic log's column to a field (time=created_at)")  # fmt: skip
     parser.add_argument("--lint", action="store_true",
                         help="also lint every agent reply with the seven rules")  # fmt: skip
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="processes for --lint")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="processes for --lint, as for check (default: as many as worth it)")  # fmt: skip
     return parser
 
 
@@ -84,7 +89,8 @@ def build_report(
     if args.hours:
         holidays = [d for d in args.holidays.split(",") if d.strip()]
         hours = BusinessHours.parse(args.hours, zone, holidays)
-    policy = find_policy(args.policy, args.policies)
+    config = _config(args.config)
+    policy = find_policy(args.policy, args.policies, config)
     skipped = load_exports(
         connection, args.exports, field_names=FieldNames.mapped(args.field), page=args.page
     )
@@ -96,8 +102,16 @@ def build_report(
     if args.lint:
         from replylint.responsiveness.quality import add_findings, lint_replies
 
-        add_findings(report, lint_replies(connection, max(1, args.jobs)))
+        add_findings(report, lint_replies(connection, args.jobs, config.path))
     return report, response_times(connection)
+
+
+def _config(explicit: Path | None) -> Config:
+    """`--config FILE`, else the nearest configuration from the current folder up:
+    its [responsiveness] section and, for --lint, its rule settings."""
+    if explicit is not None:
+        return load_config(explicit=explicit)
+    return load_config(Path.cwd())
 
 
 def _write(path: Path | None, text: str) -> None:
@@ -118,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         output_format = _format(args)
+        if args.jobs is not None and args.jobs < 1:
+            raise _UsageError("replylint responsiveness: --jobs must be at least 1")
         if output_format == "parquet" and args.output is None:
             raise _UsageError("replylint responsiveness: --format parquet needs -o FILE")
         connection = new_database()
@@ -136,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             text = {"json": to_json, "csv": to_csv, "text": to_text}[output_format](report)
         _write(args.output, text)
         return 0
-    except (_UsageError, ExportError, HoursError, PolicyError) as exc:
+    except (_UsageError, ExportError, HoursError, PolicyError, ConfigError) as exc:
         print(f"replylint responsiveness: {exc}".replace(
             "replylint responsiveness: replylint responsiveness:", "replylint responsiveness:"
         ), file=sys.stderr)  # fmt: skip

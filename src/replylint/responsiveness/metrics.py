@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,40 +28,51 @@ UNKNOWN_BRAND = "(unknown)"
 UNSIGNED = "(unsigned)"
 
 # One row per customer message with its first agent reply (NULLs when unanswered).
+# Built in steps so each part is computed once: `answers` pairs a customer message's
+# key with its reply's key (never copying texts around), then one join brings the
+# reply's fields.
+_ANSWERS = """
+CREATE OR REPLACE TEMP TABLE answers AS
+WITH first_replies AS (
+    -- the earliest agent message replying directly to each message id
+    SELECT source, in_reply_to, arg_min(rowid, (ts, id)) AS reply_key
+    FROM messages
+    WHERE role = 'agent' AND linked AND in_reply_to IS NOT NULL
+    GROUP BY source, in_reply_to
+)
+SELECT c.rowid AS key, f.reply_key
+FROM messages c JOIN first_replies f ON f.source = c.source AND f.in_reply_to = c.id
+WHERE c.role = 'customer' AND c.linked
+UNION ALL
+SELECT c.key, a.key AS reply_key
+FROM (SELECT rowid AS key, source, conversation, ts FROM messages
+      WHERE role = 'customer' AND NOT linked) c
+ASOF JOIN (SELECT rowid AS key, source, conversation, ts FROM messages
+           WHERE role = 'agent' AND NOT linked) a
+    ON a.source = c.source AND a.conversation = c.conversation AND a.ts >= c.ts
+"""
 _OUTCOMES = """
 CREATE OR REPLACE TEMP TABLE outcomes AS
-WITH customers AS (SELECT rowid AS key, * FROM messages WHERE role = 'customer'),
-replies AS (SELECT * FROM messages WHERE role = 'agent'),
-linked_answers AS (
-    SELECT c.key,
-           arg_min({'ts': a.ts, 'id': a.id, 'text': a.text, 'agent': a.agent,
-                    'brand': a.brand}, (a.ts, a.id)) AS reply
-    FROM customers c JOIN replies a ON a.source = c.source AND a.in_reply_to = c.id
-    WHERE c.linked
-    GROUP BY c.key
+WITH customers AS (
+    SELECT c.rowid AS key, c.source, c.conversation, c.id, c.ts, c.text, c.brand,
+           c.in_reply_to, c.named_replies, a.reply_key
+    FROM messages c LEFT JOIN answers a ON a.key = c.rowid
+    WHERE c.role = 'customer'
 ),
-next_answers AS (
-    SELECT c.key,
-           CASE WHEN a.ts IS NOT NULL THEN {'ts': a.ts, 'id': a.id, 'text': a.text,
-                'agent': a.agent, 'brand': a.brand} END AS reply
-    FROM (SELECT * FROM customers WHERE NOT linked) c
-    ASOF LEFT JOIN replies a
-        ON a.source = c.source AND a.conversation = c.conversation AND a.ts >= c.ts
-),
-answers AS (SELECT * FROM linked_answers UNION ALL SELECT * FROM next_answers),
+unanswered AS (SELECT * FROM customers WHERE reply_key IS NULL),
 brands AS (
-    SELECT lower(brand) AS handle, min(brand) AS brand FROM replies
-    WHERE brand IS NOT NULL GROUP BY 1
+    SELECT lower(brand) AS handle, min(brand) AS brand FROM messages
+    WHERE role = 'agent' AND brand IS NOT NULL GROUP BY 1
 ),
 mentioned AS (
     -- the first @mention of a brand that answers in this export
     SELECT m.key, arg_min(b.brand, m.position) AS brand
     FROM (
-        SELECT key, unnest(regexp_extract_all(lower(text), '@(\\w+)', 1)) AS handle,
-               generate_subscripts(regexp_extract_all(lower(text), '@(\\w+)', 1), 1)
-                   AS position
-        FROM customers
-        WHERE brand IS NULL AND key NOT IN (SELECT key FROM answers WHERE reply IS NOT NULL)
+        SELECT key, unnest(handles) AS handle, generate_subscripts(handles, 1) AS position
+        FROM (
+            SELECT key, regexp_extract_all(lower(text), '@(\\w+)', 1) AS handles
+            FROM unanswered WHERE brand IS NULL AND text LIKE '%@%'
+        )
     ) m JOIN brands b USING (handle)
     GROUP BY m.key
 ),
@@ -70,31 +80,36 @@ absent AS (
     -- unanswered messages whose export names a reply it does not contain
     SELECT DISTINCT c.key
     FROM (
-        SELECT key, source, unnest(named_replies) AS named FROM customers
+        SELECT key, source, unnest(named_replies) AS named FROM unanswered
         WHERE len(named_replies) > 0
-          AND key NOT IN (SELECT key FROM answers WHERE reply IS NOT NULL)
     ) c
     ANTI JOIN messages m ON m.source = c.source AND m.id = c.named
+),
+parents AS (
+    -- the agent message a customer message replies to, for its brand
+    SELECT c.key, p.brand
+    FROM customers c JOIN messages p ON p.source = c.source AND p.id = c.in_reply_to
+    WHERE c.brand IS NULL AND p.role = 'agent'
 )
 SELECT c.key, c.source, c.conversation, c.id, c.ts, c.text,
-       answer.reply.ts AS reply_ts, answer.reply.text AS reply_text,
-       answer.reply.agent AS agent,
-       coalesce(answer.reply.brand, c.brand, parent.brand, mentioned.brand,
+       reply.ts AS reply_ts, reply.text AS reply_text, reply.agent AS agent,
+       coalesce(reply.brand, c.brand, parent.brand, mentioned.brand,
                 '(unknown)') AS brand,
-       answer.reply.ts IS NULL AND c.key IN (SELECT key FROM absent) AS reply_not_in_export
+       c.reply_key IS NULL AND absent.key IS NOT NULL AS reply_not_in_export
 FROM customers c
-LEFT JOIN answers answer ON answer.key = c.key
-LEFT JOIN replies parent ON parent.source = c.source AND parent.id = c.in_reply_to
+LEFT JOIN messages reply ON reply.rowid = c.reply_key
+LEFT JOIN parents parent ON parent.key = c.key
 LEFT JOIN mentioned ON mentioned.key = c.key
+LEFT JOIN absent ON absent.key = c.key
 """
 
-# Local time fields, and the flags the policy's counting needs.
+# The counted messages with their local time fields, response time (wall-clock; see
+# `_business_times`) and whether the reply counts toward the response rate.
+# `{reply_day}` and `{window}` are left out when the policy does not use them.
 _COUNTED = """
-CREATE OR REPLACE TEMP TABLE counted AS
+CREATE OR REPLACE TEMP TABLE scored AS
 WITH local AS (
-    SELECT o.*, timezone($zone, to_timestamp(o.ts)) AS local_time,
-           CASE WHEN o.reply_ts IS NOT NULL
-                THEN CAST(timezone($zone, to_timestamp(o.reply_ts)) AS DATE) END AS reply_day
+    SELECT o.*, timezone($zone, to_timestamp(o.ts)) AS local_time{reply_day}
     FROM outcomes o
 ),
 flagged AS (
@@ -103,9 +118,14 @@ flagged AS (
            {counts} AS counts
     FROM local
 )
-SELECT * EXCLUDE (counts) FROM flagged
-WHERE counts AND ts > (SELECT max(ts) FROM flagged WHERE counts) - $window
+SELECT * EXCLUDE (counts), reply_ts - ts AS response_s, {rate} AS rate_answered
+FROM flagged
+WHERE counts{window}
 """
+_REPLY_DAY = """,
+           CASE WHEN o.reply_ts IS NOT NULL
+                THEN CAST(timezone($zone, to_timestamp(o.reply_ts)) AS DATE) END AS reply_day"""
+_WINDOW = " AND ts > (SELECT max(ts) FROM flagged WHERE counts) - $window"
 _COUNTS = {
     "every": "true",
     "first-of-day": (
@@ -124,33 +144,37 @@ SELECT o.*, p.previous_ts FROM outcomes o JOIN (
 ) p USING (key)
 """
 
-# Every figure of one breakdown; `{key}` is the grouping expression.
+# Every breakdown in one pass over `scored` (GROUPING SETS); `grouping` says which
+# set a row belongs to: one bit per column left out, the first column highest.
 _FIGURES = """
-WITH ranked AS (
-    SELECT {key} AS group_key, response_s, rate_answered, reply_not_in_export,
-           row_number() OVER (PARTITION BY {key} ORDER BY response_s NULLS LAST) AS rank,
-           count(response_s) OVER (PARTITION BY {key}) AS answered_here
-    FROM scored
-)
-SELECT group_key,
+SELECT grouping(brand, agent, weekday, hour, day) AS grouping,
+       brand, agent, weekday, hour, CAST(day AS VARCHAR) AS day,
        count(*) AS customer_messages,
        count(response_s) AS answered,
-       quantile_cont(response_s, 0.5) AS median,
-       quantile_cont(response_s, 0.9) AS p90,
+       quantile_cont(response_s, [0.5, 0.9]) AS quantiles,
        avg(response_s) AS mean,
        count(*) FILTER (WHERE response_s <= $target) AS within,
        count(*) FILTER (WHERE rate_answered) AS rate_answered,
-       avg(response_s) FILTER (WHERE rank <= ceil($fastest * answered_here)) AS fastest_mean,
        count(*) FILTER (WHERE reply_not_in_export) AS reply_not_in_export
-FROM ranked GROUP BY group_key ORDER BY group_key
+FROM scored
+GROUP BY GROUPING SETS ((), (brand), (brand, agent), (weekday, hour), (day))
 """
-_GROUPINGS = {
-    "overall": "true",
-    "by_brand": "brand",
-    "by_agent": "{'brand': brand, 'agent': agent}",
-    "by_weekday_hour": "{'weekday': weekday, 'hour': hour}",
-    "by_day": "CAST(day AS VARCHAR)",
-}
+_SETS = {0b11111: "overall", 0b01111: "by_brand", 0b00111: "by_agent",
+         0b11001: "by_weekday_hour", 0b11110: "by_day"}  # fmt: skip
+# For mean-fastest: the mean of each group's fastest responses, one breakdown a query.
+_FASTEST = """
+SELECT {columns}, avg(response_s) FILTER (WHERE rank <= ceil($fastest * answered_here))
+FROM (
+    SELECT *, row_number() OVER (PARTITION BY {columns} ORDER BY response_s NULLS LAST) AS rank,
+           count(response_s) OVER (PARTITION BY {columns}) AS answered_here
+    FROM scored
+) GROUP BY {columns}
+"""
+_SET_COLUMNS = {
+    "overall": (), "by_brand": ("brand",), "by_agent": ("brand", "agent"),
+    "by_weekday_hour": ("weekday", "hour"), "by_day": ("day",),
+}  # fmt: skip
+_AS_TEXT = {"day": "CAST(day AS VARCHAR)"}
 
 
 @dataclass(frozen=True)
@@ -164,34 +188,44 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
     """Every figure of the report (JSON keys of docs/responsiveness.md), except the
     skipped rows, which the reader knows."""
     policy = settings.policy
+    run(connection, _ANSWERS)
     run(connection, _OUTCOMES)
     _name_agents(connection)
     if policy.counts == "after-silence":
         run(connection, _PREVIOUS)
+    same_day = policy.rate_answered == "same-day"
+    parameters: dict[str, Any] = {"zone": settings.zone.key}
+    if policy.window_days:
+        parameters["window"] = policy.window_days * 86400
+    if policy.counts == "after-silence":
+        parameters["silence"] = policy.silence_hours * 3600
     run(
         connection,
-        _COUNTED.format(counts=_COUNTS[policy.counts]),
-        {
-            "zone": settings.zone.key,
-            "window": policy.window_days * 86400 if policy.window_days else math.inf,
-            **(
-                {"silence": policy.silence_hours * 3600} if policy.counts == "after-silence" else {}
-            ),
-        },
+        _COUNTED.format(
+            counts=_COUNTS[policy.counts],
+            reply_day=_REPLY_DAY if same_day else "",
+            window=_WINDOW if policy.window_days else "",
+            rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
+        ),
+        parameters,
     )
-    _score(connection, settings)
-    figures = {name: _figures(connection, key, policy) for name, key in _GROUPINGS.items()}
-    overall = figures["overall"][0][1] if figures["overall"] else _empty(policy)
+    if settings.hours is not None:
+        _business_times(connection, settings.hours)
+    figures = _figures(connection, policy)
+    overall = figures["overall"][()] if figures["overall"] else _empty(policy)
     result: dict[str, Any] = {"policy": policy.to_dict(), **overall}
-    result["by_brand"] = [{"brand": k, **f} for k, f in figures["by_brand"]]
-    result["by_agent"] = [{**k, **f} for k, f in figures["by_agent"] if k["agent"] is not None]
-    grid = {(k["weekday"], k["hour"]): f for k, f in figures["by_weekday_hour"]}
+    result["by_brand"] = [{"brand": k[0], **f} for k, f in sorted(figures["by_brand"].items())]
+    result["by_agent"] = [
+        {"brand": k[0], "agent": k[1], **f}
+        for k, f in sorted(item for item in figures["by_agent"].items() if item[0][1] is not None)
+    ]
+    grid = figures["by_weekday_hour"]
     result["by_weekday_hour"] = [
         {"weekday": WEEKDAYS[day], "hour": hour, **grid.get((day, hour), _empty(policy))}
         for day in range(7)
         for hour in range(24)
     ]
-    result["by_day"] = [{"day": k, **f} for k, f in figures["by_day"]]
+    result["by_day"] = [{"day": k[0], **f} for k, f in sorted(figures["by_day"].items())]
     result["timezone"] = settings.zone.key
     result["business_hours"] = _hours_dict(settings.hours)
     return result
@@ -235,42 +269,60 @@ def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _score(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """`scored`: the counted messages with their response time and whether the reply
-    counts toward the response rate."""
-    same_day = settings.policy.rate_answered == "same-day"
-    rate = "reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else "")
-    if settings.hours is None:
-        run(
-            connection,
-            f"""CREATE OR REPLACE TEMP TABLE scored AS
-                SELECT *, reply_ts - ts AS response_s, {rate} AS rate_answered FROM counted""",
-        )
-        return
+def _business_times(connection: duckdb.DuckDBPyConnection, hours: BusinessHours) -> None:
+    """Replace `scored`'s response times by the business seconds between message and reply."""
     pairs = connection.execute(
-        "SELECT key, ts, reply_ts FROM counted WHERE reply_ts IS NOT NULL"
+        "SELECT key, ts, reply_ts FROM scored WHERE reply_ts IS NOT NULL"
     ).fetchnumpy()
-    elapsed = settings.hours.elapsed(
+    elapsed = hours.elapsed(
         np.asarray(pairs["ts"], dtype=np.float64), np.asarray(pairs["reply_ts"], dtype=np.float64)
     )
     connection.register("business", {"key": np.asarray(pairs["key"]), "response_s": elapsed})
     run(
         connection,
-        f"""CREATE OR REPLACE TEMP TABLE scored AS
-            SELECT c.*, b.response_s, {rate} AS rate_answered
-            FROM counted c LEFT JOIN business b USING (key)""",
+        """CREATE OR REPLACE TEMP TABLE scored AS
+           SELECT s.* REPLACE (b.response_s AS response_s)
+           FROM scored s LEFT JOIN business b USING (key)""",
     )
     connection.unregister("business")
 
 
 def _figures(
-    connection: duckdb.DuckDBPyConnection, key: str, policy: Policy
-) -> list[tuple[Any, dict[str, Any]]]:
-    rows = connection.execute(
-        _FIGURES.format(key=key),
-        {"target": policy.target_time_s, "fastest": policy.fastest_share},
-    ).fetchall()
-    return [(row[0], _figure_dict(row[1:], policy)) for row in rows]
+    connection: duckdb.DuckDBPyConnection, policy: Policy
+) -> dict[str, dict[tuple[Any, ...], dict[str, Any]]]:
+    """Every breakdown: {set name: {group key: figures}}."""
+    rows = connection.execute(_FIGURES, {"target": policy.target_time_s}).fetchall()
+    fastest = _fastest_means(connection, policy)
+    figures: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {
+        name: {} for name in _SETS.values()
+    }
+    for grouping, *columns, total, answered, quantiles, mean, within, rate, absent in rows:
+        name = _SETS[grouping]
+        values = dict(zip(("brand", "agent", "weekday", "hour", "day"), columns, strict=True))
+        key = tuple(values[column] for column in _SET_COLUMNS[name])
+        median, p90 = quantiles or (None, None)
+        figures[name][key] = _figure_dict(
+            (total, answered, median, p90, mean, within, rate, fastest.get((name, key)), absent),
+            policy,
+        )
+    return figures
+
+
+def _fastest_means(
+    connection: duckdb.DuckDBPyConnection, policy: Policy
+) -> dict[tuple[str, tuple[Any, ...]], float | None]:
+    """The mean of the fastest responses per group, when the policy asks for it."""
+    if policy.statistic != "mean-fastest":
+        return {}
+    means: dict[tuple[str, tuple[Any, ...]], float | None] = {}
+    for name, columns in _SET_COLUMNS.items():
+        # as the breakdowns' query writes them (days as text)
+        grouped = ", ".join(_AS_TEXT.get(c, c) for c in columns) if columns else "true"
+        for *key, mean in connection.execute(
+            _FASTEST.format(columns=grouped), {"fastest": policy.fastest_share}
+        ).fetchall():
+            means[(name, tuple(key) if columns else ())] = mean
+    return means
 
 
 def _figure_dict(row: tuple[Any, ...], policy: Policy) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Responsiveness policies as data: the shipped `rules/responsiveness.toml`, plus the
-user's own TOML file of the same shape (docs/responsiveness.md)."""
+"""Responsiveness policies as data: the shipped `rules/responsiveness.toml`, the
+`[responsiveness.policies.NAME]` tables of the configuration, and a TOML file of the
+same tables given with `--policies FILE` (docs/responsiveness.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from replylint.config import Config
 from replylint.rule import rules_dir
 from replylint.tomlcompat import tomllib
 
@@ -38,33 +40,40 @@ class Policy:
         return asdict(self)
 
     @classmethod
-    def from_data(cls, name: str, data: Mapping[str, Any], source: str) -> Policy:
+    def from_data(
+        cls, name: str, data: Mapping[str, Any], source: str, table: str | None = None
+    ) -> Policy:
+        """The policy in `data`; errors name `source` (the file) and the key, under
+        `table` (where the policy's table is in the file; default: its name)."""
+        where = table or name
+
+        def problem(key: str, text: str) -> PolicyError:
+            return PolicyError(f"{source}: {where}.{key}: {text}")
+
         def number(key: str, default: float | None = None) -> float:
             value = data.get(key, default)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise PolicyError(f"{source}: policy {name!r}: {key} must be a number")
+                raise problem(key, "must be a number")
             return float(value)
 
         def choice(key: str, allowed: tuple[str, ...], default: str) -> str:
             value = data.get(key, default)
             if value not in allowed:
-                raise PolicyError(
-                    f"{source}: policy {name!r}: {key} must be one of {', '.join(allowed)}"
-                )
+                raise problem(key, f"must be one of {', '.join(allowed)}")
             return str(value)
 
         unknown = set(data) - {f for f in cls.__dataclass_fields__ if f != "name"}
         if unknown:
-            raise PolicyError(f"{source}: policy {name!r}: unknown key {sorted(unknown)[0]!r}")
+            raise problem(sorted(unknown)[0], "unknown setting")
         share = number("target_share")
         if not 0 < share <= 1:
-            raise PolicyError(f"{source}: policy {name!r}: target_share must be in (0, 1]")
+            raise problem("target_share", "must be in (0, 1]")
         fastest = number("fastest_share", 0.9)
         if not 0 < fastest <= 1:
-            raise PolicyError(f"{source}: policy {name!r}: fastest_share must be in (0, 1]")
+            raise problem("fastest_share", "must be in (0, 1]")
         window = number("window_days", 0)
         if window < 0 or window != int(window):
-            raise PolicyError(f"{source}: policy {name!r}: window_days must be a whole number >= 0")
+            raise problem("window_days", "must be a whole number >= 0")
         return cls(
             name=name,
             title=str(data.get("title", name)),
@@ -100,11 +109,41 @@ def builtin_policies() -> dict[str, Policy]:
     return read_policies(rules_dir() / "responsiveness.toml")
 
 
-def find_policy(name: str, extra: Path | None = None) -> Policy:
-    """The named policy: the user's file first, then the shipped ones."""
+def configured_policies(config: Config) -> tuple[str | None, dict[str, Policy]]:
+    """The configuration's default policy name (None: not set) and its own policies
+    (`[responsiveness]`, every layer, the last one winning)."""
+    default: str | None = None
+    policies: dict[str, Policy] = {}
+    for layer in config.layers:
+        section = layer.responsiveness
+        default = section.get("policy", default)
+        for name, table in section.get("policies", {}).items():
+            policies[name] = Policy.from_data(
+                name, table, layer.source, f"responsiveness.policies.{name}"
+            )
+    return default, policies
+
+
+def config_path(config: Config | None) -> str:
+    return str(config.path) if config is not None and config.path else "configuration"
+
+
+def find_policy(
+    name: str | None = None, extra: Path | None = None, config: Config | None = None
+) -> Policy:
+    """The named policy (None: the configuration's `policy`, else `seed`): a
+    `--policies` file first, then the configuration's, then the shipped ones."""
     policies = builtin_policies()
+    default, configured = configured_policies(config or Config())
+    policies.update(configured)
     if extra is not None:
         policies.update(read_policies(extra))
+    if name is None and default is not None and default not in policies:
+        raise PolicyError(
+            f"{config_path(config)}: responsiveness.policy: unknown policy {default!r}; "
+            f"known: {', '.join(sorted(policies))}"
+        )
+    name = name or default or DEFAULT_POLICY
     if name not in policies:
         raise PolicyError(f"unknown policy {name!r}; known: {', '.join(sorted(policies))}")
     return policies[name]
