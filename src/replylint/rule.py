@@ -296,6 +296,7 @@ class RuleContext:
         fixes: Iterable[Fix] = (),
         severity: Severity | None = None,
         check: str | None = None,
+        personal_data: bool = False,
     ) -> Finding:
         """A finding of this rule; with `check`, of that named sub-check and at its
         resolved severity (an explicit `severity` still wins)."""
@@ -310,6 +311,7 @@ class RuleContext:
             fixes=tuple(fixes),
             url=self.rule.url,
             check=check,
+            personal_data=personal_data,
         )
 
     def option_for(self, key: str, *selectors: str, default: Any = None) -> Any:
