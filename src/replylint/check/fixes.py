@@ -189,7 +189,9 @@ def _fix_document(
     fixes = chosen_fixes(report.findings, unsafe=unsafe)
     if not fixes:
         return None
-    edits = [e for f in fixes for e in f.edits]
+    # A line break a fix adds follows the file's own (CRLF stays CRLF).
+    newline = "\r\n" if "\r\n" in text else "\n"
+    edits = [Edit(e.start, e.end, e.text.replace("\n", newline)) for f in fixes for e in f.edits]
     intended = apply_edits(doc.reply.text, edits)
     to_file = doc.offsets.to_file
     after = apply_edits(text, (Edit(to_file(e.start), to_file(e.end), e.text) for e in edits))
