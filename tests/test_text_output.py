@@ -160,3 +160,16 @@ def test_terminal_cli_shows_source_in_colour(folder: Path) -> None:
     assert "2 | Hello, the forbidden phrase is here.\n" in out.replace("\x1b[2m", "").replace(
         "\x1b[0m", ""
     )
+
+
+def test_sarif_links_rules_to_the_configured_docs_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = 'docs_url = "https://wiki.example.org/replylint/{rule}"\n'
+    (tmp_path / "replylint.toml").write_text(docs + CONFIG, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(REPLY, encoding="utf-8")
+    log = json.loads(check(capsys, str(tmp_path / "a.txt"), "--format", "sarif"))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://wiki.example.org/replylint/"
+    rules = {rule["id"]: rule for rule in driver["rules"]}
+    assert rules["test-block"]["helpUri"] == "https://wiki.example.org/replylint/test-block"

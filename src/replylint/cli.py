@@ -259,7 +259,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     terminal = args.output is None and sys.stdout.isatty()
     colour = terminal and "NO_COLOR" not in os.environ
     show_source = terminal if args.show_source is None else args.show_source
-    context = ReportContext(colour=colour, show_source=show_source, rules=rules)
+    docs_url = next((e.config.docs_url for e in checker.engines if e.config.docs_url), None)
+    context = ReportContext(colour=colour, show_source=show_source, rules=rules, docs_url=docs_url)
 
     summary = Summary(baselined=0 if args.baseline is not None else None)
     errors: list[InputError] = []
