@@ -10,6 +10,7 @@ export and photographed by the same browser.
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import socket
@@ -112,7 +113,7 @@ def terminal(browser_path: str, work: Path) -> None:
         chunks.append(chunk)
     process.wait()
     output = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-    console = Console(record=True, width=118, file=open(os.devnull, "w"), force_terminal=True)
+    console = Console(record=True, width=118, file=io.StringIO(), force_terminal=True)
     console.print(Text.from_ansi("$ replylint check refund.reply saved.jsonl\n" + output))
     svg = work / "terminal.svg"
     svg.write_text(console.export_svg(title="replylint check"), encoding="utf-8")
