@@ -156,3 +156,16 @@ def test_fix_refuses_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(BEFORE))
     assert run("-", "--fix") == 2
     assert "--fix cannot write to stdin" in capsys.readouterr().err
+
+
+def test_diff_of_a_record_on_stdin(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    record = json.dumps({"text": BEFORE}, ensure_ascii=False) + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(record))
+    monkeypatch.chdir(folder)
+    assert run("-", "--diff") == 1
+    fixed = json.dumps({"text": SAFE}, ensure_ascii=False)
+    assert f"-{record}+{fixed}\n" in capsys.readouterr().out

@@ -136,7 +136,10 @@ def fix_files(
             continue
         if path == STDIN:
             text = stdin_text or ""
-            fixed = _fix_text(checker, STDIN, text, unsafe=unsafe, kind="document")
+            # Read as `check` reads stdin: JSON records, else one reply document.
+            head = text.lstrip()[:1]
+            kind = {"[": ".json", "{": ".jsonl"}.get(head, "document")
+            fixed = _fix_text(checker, STDIN, text, unsafe=unsafe, kind=kind)
         else:
             try:
                 raw = Path(path).read_bytes().decode("utf-8")
