@@ -120,7 +120,10 @@ def test_summary_counts_fixable_findings(
     path.write_text(PUBLIC, encoding="utf-8")
     out = check(capsys, str(path))
     assert "[*]" in out.splitlines()[0]
-    assert out.splitlines()[-1] == "[*] 1 fixable with `replylint check --fix`"
+    assert out.splitlines()[-2:] == [
+        "[*] 1 fixable with `replylint check --fix`",
+        "1 reply checked: 1 error",
+    ]
 
 
 def test_piped_cli_prints_one_line_form(folder: Path) -> None:
