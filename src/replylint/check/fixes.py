@@ -5,9 +5,9 @@ Only fixes a rule marks safe (`Fix.safe`) are applied, unless `unsafe` is set
 overlap an edit already taken waits for the next run.
 
 Reply documents are edited at the positions the findings give in the file. In
-collections only the record's text value changes: JSON and JSONL string tokens
-and YAML scalars through `inputs.locations` (each replacement escaped for its
-value), CSV cells through `inputs.csv_cells`. Everything else stays byte for byte,
+collections only the record's text value changes: JSON and JSONL string tokens,
+YAML scalars and CSV cells, located by `inputs.locations` (the reader `check`
+and the editor use), each replacement escaped for its value. Everything else stays byte for byte,
 a byte-order mark included. Every edited file is read again before it is written:
 the same records with the same fields, and each fixed reply reading exactly as
 intended; a file that fails that check is left alone and reported. Files are
@@ -16,9 +16,7 @@ written atomically (a temporary file beside them, renamed over them).
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,28 +25,36 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from replylint.check.checker import Checker
-from replylint.inputs.csv_cells import Cell, csv_rows
 from replylint.inputs.documents import DocumentError, parse_document
-from replylint.inputs.files import STDIN, InputError, is_document
-from replylint.inputs.helpdesk import canned_record, is_canned_header
+from replylint.inputs.files import STDIN, InputError, Item, Reading, record_item
+from replylint.inputs.kinds import kind_for_name
 from replylint.inputs.locations import (
     CollectionError,
     RecordEntry,
+    read_csv,
     read_json,
     read_jsonl,
     read_yaml,
 )
-from replylint.inputs.record import RecordError, parse_record
+from replylint.inputs.record import RecordError
 from replylint.model import Edit, Finding, Fix
 
 BOM = "\ufeff"
 
+
+def _read_yaml(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
+    return read_yaml(source)
+
+
+def _read_json(source: str) -> tuple[list[RecordEntry], list[CollectionError]]:
+    return read_json(source)
+
+
 _READERS: dict[str, Callable[[str], tuple[list[RecordEntry], list[CollectionError]]]] = {
-    ".json": read_json,
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".yaml": read_yaml,
-    ".yml": read_yaml,
+    "json": _read_json,
+    "jsonl": read_jsonl,
+    "yaml": _read_yaml,
+    "csv": read_csv,
 }
 
 
@@ -138,7 +144,7 @@ def fix_files(
             text = stdin_text or ""
             # Read as `check` reads stdin: JSON records, else one reply document.
             head = text.lstrip()[:1]
-            kind = {"[": ".json", "{": ".jsonl"}.get(head, "document")
+            kind = {"[": "json", "{": "jsonl"}.get(head, "document")
             fixed = _fix_text(checker, STDIN, text, unsafe=unsafe, kind=kind)
         else:
             try:
@@ -152,10 +158,8 @@ def fix_files(
 
 
 def _kind(path: str) -> str:
-    if is_document(path):
-        return "document"
-    suffix = Path(path).suffix.lower()
-    return "csv" if suffix == ".csv" else suffix
+    kind = kind_for_name(Path(path).name)
+    return kind if kind in _READERS else "document"
 
 
 def _fix_text(
@@ -163,13 +167,11 @@ def _fix_text(
 ) -> FileFixes | None:
     bom = BOM if raw.startswith(BOM) else ""
     text = raw[len(bom) :]
-    defaults = checker.record_defaults(path)
+    reading = checker.record_defaults(path)
     if kind == "document":
-        result = _fix_document(checker, path, text, defaults, unsafe)
-    elif kind == "csv":
-        result = _fix_csv(checker, path, text, defaults, unsafe)
+        result = _fix_document(checker, path, text, reading, unsafe)
     else:
-        result = _fix_collection(checker, path, text, defaults, unsafe, _READERS[kind])
+        result = _fix_collection(checker, path, text, reading, unsafe, _READERS[kind])
     if result is None:
         return None
     after, applied, error = result
@@ -181,11 +183,21 @@ def _fix_text(
 _Outcome = tuple[str, int, "str | None"]
 
 
+def _parse(text: str, reading: Reading) -> Any:
+    """The document as `check` reads it."""
+    return parse_document(
+        text,
+        defaults=dict(reading.defaults),
+        default_channel=reading.default_channel,
+        languages=reading.languages,
+    )
+
+
 def _fix_document(
-    checker: Checker, path: str, text: str, defaults: dict[str, Any], unsafe: bool
+    checker: Checker, path: str, text: str, reading: Reading, unsafe: bool
 ) -> _Outcome | None:
     try:
-        doc = parse_document(text, defaults=defaults)
+        doc = _parse(text, reading)
     except (DocumentError, RecordError):
         return None
     report = checker.engine_for(path).lint(doc.reply)
@@ -199,7 +211,7 @@ def _fix_document(
     to_file = doc.offsets.to_file
     after = apply_edits(text, (Edit(to_file(e.start), to_file(e.end), e.text) for e in edits))
     try:
-        reread = parse_document(after, defaults=defaults).reply.text
+        reread = _parse(after, reading).reply.text
     except (DocumentError, RecordError):
         reread = None
     if reread != intended:
@@ -210,18 +222,17 @@ def _fix_document(
 def _fix_reply(
     checker: Checker,
     path: str,
-    data: Any,
-    default_id: str,
-    defaults: dict[str, Any],
+    entry: RecordEntry,
+    reading: Reading,
     unsafe: bool,
-    writable: Callable[[Fix], bool] = lambda fix: True,
+    writable: Callable[[Fix], bool],
 ) -> tuple[str, str, list[Fix]] | None:
     """(text, fixed text, fixes) for one record, or None when nothing applies.
     Only fixes the file can hold as written (`writable`) are chosen."""
-    try:
-        reply = parse_record({**defaults, **data}, default_id=default_id)
-    except RecordError:
-        return None
+    item = record_item(path, entry.data, reading, entry.default_id, entry.line)
+    if not isinstance(item, Item):
+        return None  # the check reports it
+    reply = item.reply
     findings = checker.engine_for(path).lint(reply).findings
     fixes = [f for f in chosen_fixes(findings, unsafe=unsafe) if writable(f)]
     if not fixes:
@@ -233,13 +244,12 @@ def _fix_collection(
     checker: Checker,
     path: str,
     text: str,
-    defaults: dict[str, Any],
+    reading: Reading,
     unsafe: bool,
     read: Callable[[str], tuple[list[RecordEntry], list[CollectionError]]],
 ) -> _Outcome | None:
+    # A malformed record is the check's to report; the others are still fixed.
     entries, errors = read(text)
-    if errors:
-        return None  # the check reports the file's errors; nothing is fixed in it
     edits: list[Edit] = []
     expected = [entry.data for entry in entries]
     applied = 0
@@ -248,15 +258,7 @@ def _fix_collection(
             continue
         # A replacement the value cannot hold as written (a line break in a YAML
         # block scalar, ...) is left for the editor.
-        fixed = _fix_reply(
-            checker,
-            path,
-            entry.data,
-            entry.default_id,
-            defaults,
-            unsafe,
-            _encodable_in(entry),
-        )
+        fixed = _fix_reply(checker, path, entry, reading, unsafe, _encodable_in(entry))
         if fixed is None or fixed[0] != entry.data.get("text"):
             continue
         _, new_text, fixes = fixed
@@ -271,7 +273,11 @@ def _fix_collection(
         return None
     after = apply_edits(text, edits)
     reread, reread_errors = read(after)
-    if reread_errors or [entry.data for entry in reread] != expected:
+    # Lines may move (a fix can add one); the faults and the records at fault may not.
+    same_errors = [(e.message, e.record_id) for e in reread_errors] == [
+        (e.message, e.record_id) for e in errors
+    ]
+    if not same_errors or [entry.data for entry in reread] != expected:
         return text, 0, "the fixed file would not read back as intended"
     return after, applied, None
 
@@ -281,48 +287,6 @@ def _encodable_in(entry: RecordEntry) -> Callable[[Fix], bool]:
         return all(entry.encode(e.text) is not None for e in fix.edits)
 
     return encodable
-
-
-def _fix_csv(
-    checker: Checker, path: str, text: str, defaults: dict[str, Any], unsafe: bool
-) -> _Outcome | None:
-    rows = csv_rows(text)
-    if not rows:
-        return None
-    header = [cell.value for cell in rows[0]]
-    canned = is_canned_header(header)
-    column = next(
-        (
-            i
-            for i, name in enumerate(header)
-            if name.strip().lower() == ("content" if canned else "text")
-        ),
-        None,
-    )
-    if column is None:
-        return None
-    rewrites: list[tuple[Cell, str]] = []
-    applied = 0
-    for number, row in enumerate(rows[1:], start=1):
-        if len(row) != len(header):
-            continue  # the check reports it
-        data: dict[str, Any] = dict(zip(header, (cell.value for cell in row), strict=True))
-        record = canned_record(data) if canned else data
-        fixed = _fix_reply(checker, path, record, str(number), defaults, unsafe)
-        if fixed is None or fixed[0] != row[column].value:
-            continue
-        rewrites.append((row[column], fixed[1]))
-        applied += len(fixed[2])
-    if not applied:
-        return None
-    after = apply_edits(
-        text, (Edit(cell.start, cell.end, cell.rewritten(new)) for cell, new in rewrites)
-    )
-    new = {cell.start: value for cell, value in rewrites}
-    expected = [[new.get(cell.start, cell.value) for cell in row] for row in rows]
-    if [r for r in csv.reader(io.StringIO(after, newline="")) if r] != expected:
-        return text, 0, "the fixed file would not read back as intended"
-    return after, applied, None
 
 
 def write(fixes: FileFixes) -> None:
