@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
         " user cache folder), so unchanged replies are not linted again",
     )
     check.add_argument("--no-cache", action="store_true", help="lint every reply afresh")
+    check.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        help="text format: show each finding's line, the words underlined (default: on a terminal)",
+    )
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes in place")
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: unsafe fixes too"
+    )
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -228,13 +240,27 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     files = checker.prepare(paths, engines=need_engines)
     if args.language is not None:
         defaults["language"] = _supported_language(args.language, checker)
+    if args.fix or args.diff:
+        from replylint.check.fixes import fix_files, report
+
+        if args.fix and not args.diff and "-" in paths:
+            raise UsageError("replylint check: --fix cannot write to stdin (use --diff)")
+        run = fix_files(checker, files, stdin_text, unsafe=args.unsafe_fixes)
+        report(run, diff=args.diff, out=sys.stdout, err=sys.stderr)
+        if args.diff:
+            if run.failed:
+                return ExitStatus.ERROR
+            return ExitStatus.FINDINGS if run.changed else ExitStatus.OK
     estimated = estimate_replies(files, stdin_text)
     workers = plan_jobs(args.jobs, estimated)
     rules: dict[str, Any] = {}
     for engine in checker.engines:
         rules.update(engine.rules)
-    colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    context = ReportContext(colour=colour, rules=rules)
+    terminal = args.output is None and sys.stdout.isatty()
+    colour = terminal and "NO_COLOR" not in os.environ
+    show_source = terminal if args.show_source is None else args.show_source
+    docs_url = next((e.config.docs_url for e in checker.engines if e.config.docs_url), None)
+    context = ReportContext(colour=colour, show_source=show_source, rules=rules, docs_url=docs_url)
 
     summary = Summary(baselined=0 if args.baseline is not None else None)
     errors: list[InputError] = []

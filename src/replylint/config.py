@@ -23,6 +23,7 @@ _TOP_KEYS = {
     "languages",
     "agent",
     "brand",
+    "docs_url",
     "models",
     "select",
     "ignore",
@@ -87,6 +88,7 @@ class ConfigLayer:
     languages: tuple[str, ...] | None = None
     agent: str | None = None
     brand: str | None = None
+    docs_url: str | None = None  # rule pages for reports (SARIF helpUri): "...{rule}"
     models: Mapping[str, str] = field(default_factory=dict)
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
@@ -139,6 +141,10 @@ class Config:
     @property
     def brand(self) -> str | None:
         return self._last("brand")
+
+    @property
+    def docs_url(self) -> str | None:
+        return self._last("docs_url")
 
     @property
     def select(self) -> tuple[str, ...] | None:
@@ -370,7 +376,7 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
     values: dict[str, Any] = {}
     if data.get("channel") is not None:
         values["channel"] = _parse_channel(data["channel"], source, "channel")
-    for name in ("language", "agent", "brand"):
+    for name in ("language", "agent", "brand", "docs_url"):
         if data.get(name) is not None:
             values[name] = _expect_str(data[name], source, name)
     if data.get("languages") is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from replylint.model import Finding, Severity
-from replylint.rule import DOCS_URL, Rule, RuleContext, RuleDocs
+from replylint.rule import Rule, RuleContext, RuleDocs
 from replylint.text import statistical
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ LANGUAGE_RULE = Rule(
             ),
         },
     },
-    url=DOCS_URL.format(rule=NAME),
+    url=None,  # no external page: its docs are served with the others
 )
 
 

@@ -103,11 +103,20 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """Edits that resolve a finding. `safe`: the rule vouches that applying it
+    unreviewed keeps the reply's meaning (`check --fix` applies only these; the
+    others need `--unsafe-fixes`)."""
+
     title: str
     edits: tuple[Edit, ...]
+    safe: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "edits": [e.to_dict() for e in self.edits]}
+        return {
+            "title": self.title,
+            "edits": [e.to_dict() for e in self.edits],
+            "safe": self.safe,
+        }
 
     def apply(self, text: str) -> str:
         """Apply the edits (non-overlapping) to `text`, last first so offsets hold."""
@@ -126,6 +135,8 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
     url: str | None = None
     check: str | None = None  # the rule's named sub-check that found it, if it has several
+    # The span is a customer's personal data: reports show it masked (see redact.py).
+    personal_data: bool = False
 
     def shifted(self, mapping: OffsetMap) -> Finding:
         """The same finding with offsets translated by `mapping` (text -> file)."""
@@ -135,6 +146,7 @@ class Finding:
                 tuple(
                     Edit(mapping.to_file(e.start), mapping.to_file(e.end), e.text) for e in f.edits
                 ),
+                f.safe,
             )
             for f in self.fixes
         )
@@ -147,6 +159,7 @@ class Finding:
             fixes,
             self.url,
             self.check,
+            self.personal_data,
         )
 
     def to_dict(self, index: LineIndex) -> dict[str, Any]:
@@ -163,6 +176,8 @@ class Finding:
         }
         if self.url:
             data["url"] = self.url
+        if self.personal_data:
+            data["personal_data"] = True
         return data
 
 

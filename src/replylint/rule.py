@@ -20,7 +20,6 @@ from replylint.tomlcompat import tomllib
 if TYPE_CHECKING:
     from replylint.text.analysis import Analysis
 
-DOCS_URL = "https://replylint.dev/rules/{rule}"
 DOC_SECTIONS = (
     ("what", "What it does"),
     ("why", "Why it matters"),
@@ -123,7 +122,7 @@ class Rule:
             channels=data.get("channels", {}),
             messages=data.get("messages", {}),
             data=data.get("data", {}),
-            url=data.get("url", DOCS_URL.format(rule=name)),
+            url=data.get("url"),  # a page of its own; else reports link where configured
             checks=checks,
             lists=lists,
         )
@@ -296,6 +295,7 @@ class RuleContext:
         fixes: Iterable[Fix] = (),
         severity: Severity | None = None,
         check: str | None = None,
+        personal_data: bool = False,
     ) -> Finding:
         """A finding of this rule; with `check`, of that named sub-check and at its
         resolved severity (an explicit `severity` still wins)."""
@@ -310,6 +310,7 @@ class RuleContext:
             fixes=tuple(fixes),
             url=self.rule.url,
             check=check,
+            personal_data=personal_data,
         )
 
     def option_for(self, key: str, *selectors: str, default: Any = None) -> Any:

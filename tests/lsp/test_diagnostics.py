@@ -54,7 +54,7 @@ async def test_rule_diagnostic_fields(client: LanguageClient) -> None:
     [brevity] = by_code(diagnostics, "brevity")
     assert brevity.source == "replylint"
     assert brevity.severity == types.DiagnosticSeverity.Information  # brevity is an info rule
-    assert brevity.code_description.href == "https://replylint.dev/rules/brevity"
+    assert brevity.code_description is None  # built-in rules link to no external page
     assert "public replies should stay under 60" in brevity.message
     assert brevity.data["rule"] == "brevity"
     assert brevity.data["fixes"] == []

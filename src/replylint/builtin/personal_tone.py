@@ -136,7 +136,7 @@ def _replace(analysis: Analysis, ctx: RuleContext, start: int, end: int, text: s
         text = text[:1].upper() + text[1:]
     elif text.split()[0].lower() not in analysis.lang.salutations:
         text = text[:1].lower() + text[1:]
-    return Fix(ctx.message("fix_replace", replacement=text), (Edit(start, end, text),))
+    return Fix(ctx.message("fix_replace", replacement=text), (Edit(start, end, text),), safe=True)
 
 
 def _remove(

@@ -237,8 +237,8 @@ def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
 
 
 def _data_finding(ctx: RuleContext, item: PersonalData, message: str, check: str) -> Finding:
-    fix = Fix(ctx.message("fix_mask"), (Edit(item.start, item.end, item.masked()),))
-    return ctx.finding(item.start, item.end, message, fixes=[fix], check=check)
+    fix = Fix(ctx.message("fix_mask"), (Edit(item.start, item.end, item.masked()),), safe=True)
+    return ctx.finding(item.start, item.end, message, fixes=[fix], check=check, personal_data=True)
 
 
 def _phone_regions(analysis: Analysis, ctx: RuleContext) -> tuple[str, ...] | None:

@@ -206,7 +206,7 @@ def _insert_fix(analysis: Analysis, ctx: RuleContext, agent: str) -> Fix:
         insert = "\n" + agent  # "Best regards," + "\nMarie"
     else:
         insert = "\n" + _sign_as(agent, ctx)
-    return Fix(ctx.message("fix_sign", agent=agent), (Edit(end, end, insert),))
+    return Fix(ctx.message("fix_sign", agent=agent), (Edit(end, end, insert),), safe=True)
 
 
 def _replacement_for(

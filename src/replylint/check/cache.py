@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from replylint.engine import Engine
 
 # Bumped when the entry format changes, so old entries are never misread.
-FORMAT = 2
+FORMAT = 3  # 3: details carry the masked source line; excerpts mask personal data
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
 

@@ -32,6 +32,7 @@ from replylint.inputs.files import (
 )
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
+from replylint.redact import redact_spans
 
 if TYPE_CHECKING:
     from replylint.engine import Engine  # imported on first use: a cached run needs none
@@ -71,12 +72,13 @@ class FindingDetail(NamedTuple):
     """What reports need about a finding beyond its JSON: identity and exact place."""
 
     fingerprint: str  # see baseline.py: path, record id, rule, flagged text
-    text: str  # the flagged text
+    text: str  # the flagged text, personal data masked (redact.py)
     start_utf16: int  # 1-based columns in UTF-16 code units (SARIF's default)
     end_utf16: int
     # Documents only: per fix, per edit, the replaced region as (start line, start
     # column, end line, end column), 1-based, columns in UTF-16 code units.
     fix_regions: tuple[tuple[tuple[int, int, int, int], ...], ...] = ()
+    source_line: str = ""  # the line where the finding starts, personal data masked
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +110,12 @@ class Linted:
     ) -> Linted:
         source = result.source
         index = LineIndex(source)
+        # The one place reports get their excerpts from: personal data masked here
+        # reaches no report format in the clear.
+        shown = redact_spans(source, ((f.start, f.end) for f in result.findings if f.personal_data))
         details = []
         for f in result.findings:
-            text = source[f.start : f.end]
+            text = shown[f.start : f.end]
             fix_regions = (
                 tuple(
                     tuple(_utf16_region(index, e.start, e.end) for e in fix.edits)
@@ -119,13 +124,16 @@ class Linted:
                 if result.is_document
                 else ()
             )
+            line_start = shown.rfind("\n", 0, f.start) + 1
+            line_end = shown.find("\n", f.start)
             details.append(
                 FindingDetail(
-                    fingerprint(result.path, result.id, f.rule, text),
+                    fingerprint(result.path, result.id, f.rule, source[f.start : f.end]),
                     text,
                     index.utf16_column(f.start),
                     index.utf16_column(f.end),
                     fix_regions,
+                    shown[line_start : len(shown) if line_end == -1 else line_end].rstrip("\r"),
                 )
             )
         return cls(

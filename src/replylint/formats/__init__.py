@@ -32,7 +32,9 @@ class ReportContext:
     """What a renderer may need besides the results."""
 
     colour: bool = False  # text: ANSI colours (a terminal that wants them)
+    show_source: bool = False  # text: each finding's source line, span underlined
     rules: Mapping[str, Rule] = field(default_factory=dict)  # SARIF: rule metadata
+    docs_url: str | None = None  # SARIF: rule pages, "https://…/{rule}" (config `docs_url`)
 
 
 class Renderer(Protocol):

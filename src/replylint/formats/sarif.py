@@ -1,7 +1,9 @@
 """`--format sarif`: SARIF 2.1.0, as GitHub code scanning ingests it.
 
 - `tool.driver` lists every rule with its docs (`replylint explain`) as `help`,
-  its page as `helpUri` and its default severity as `defaultConfiguration.level`
+  its page as `helpUri` (the rule's own `url`, else the configured `docs_url`
+  template; none by default, and then no `informationUri` either) and its
+  default severity as `defaultConfiguration.level`
   (error -> error, warning -> warning, info -> note), plus two library-level
   pseudo-rules, `library:near-duplicate` and `library:missing-faq`.
 - A finding in a document points at its exact region; columns are counted in UTF-16
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
     from replylint.rule import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://replylint.dev"
 FINGERPRINT_KEY = "replylintFinding/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 NEAR_DUPLICATE = "library:near-duplicate"
@@ -79,7 +80,7 @@ def _pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.replace(":", "-").split("-"))
 
 
-def rule_descriptor(name: str, rule: Rule) -> dict[str, Any]:
+def rule_descriptor(name: str, rule: Rule, docs_url: str | None = None) -> dict[str, Any]:
     summary = rule.summary or name
     docs = rule.docs.markdown(name, rule.summary)
     descriptor: dict[str, Any] = {
@@ -91,8 +92,9 @@ def rule_descriptor(name: str, rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[str(rule.default_severity)]},
         "properties": {"tags": ["replylint"]},
     }
-    if rule.url:
-        descriptor["helpUri"] = rule.url
+    help_uri = rule.url or (docs_url.format(rule=quote(name)) if docs_url else None)
+    if help_uri:
+        descriptor["helpUri"] = help_uri
     return descriptor
 
 
@@ -113,7 +115,8 @@ class Renderer:
     def __init__(self, out: TextIO, context: ReportContext | None = None) -> None:
         self.out = out
         rules: Mapping[str, Rule] = context.rules if context is not None else {}
-        descriptors = [rule_descriptor(name, rules[name]) for name in sorted(rules)]
+        docs_url = context.docs_url if context is not None else None
+        descriptors = [rule_descriptor(name, rules[name], docs_url) for name in sorted(rules)]
         descriptors += [_library_descriptor(name) for name in _LIBRARY_RULES]
         self.rule_index = {d["id"]: i for i, d in enumerate(descriptors)}
         self.count = 0
@@ -121,9 +124,11 @@ class Renderer:
             "name": "replylint",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": descriptors,
         }
+        if docs_url:
+            # The tool's page: where the rule pages are (the template up to `{rule}`).
+            driver["informationUri"] = docs_url.split("{rule}")[0]
         root = Path.cwd().as_uri().rstrip("/") + "/"
         out.write(
             "{\n"

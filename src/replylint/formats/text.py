@@ -1,30 +1,54 @@
-"""`--format text`: `path:line:col: severity rule message`, coloured on a terminal.
+"""`--format text`: what a person reads in a terminal or a CI log.
 
-Lines are written as replies are linted. At the end: input errors, the library
-checks (near-duplicate saved replies, saved replies without `faq`), a table of
-findings per rule when more than one reply was checked, and the summary line.
+One line a finding, `path:line:col: severity rule message “flagged words”`, with
+`[*]` when a safe fix exists. With `show_source` (the default on a terminal) each
+finding is followed, as in ruff's full output, by its source line with the span
+underlined and the fix on offer; findings stay grouped by file, in input order.
+Personal data is already masked in the excerpts and lines this module is given
+(see `replylint.redact`).
+
+At the end: the library checks (near-duplicate saved replies, saved replies
+without `faq`), a table of findings per rule when more than one reply was checked,
+how many findings `--fix` would fix, and the summary line (input errors go to
+stderr as they come, see cli.py; the summary counts them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rich.cells import cell_len
 
 from replylint.formats import ReportContext
 from replylint.inputs.files import STDIN, InputError
 
 if TYPE_CHECKING:
-    from replylint.check.checker import Linted, Summary
+    from replylint.check.checker import FindingDetail, Linted, Summary
     from replylint.inputs.library import LibraryEntry, LibraryReport
 
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
-_DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
+_DIM, _BOLD, _CYAN, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[36m", "\x1b[0m"
+EXCERPT_CHARS = 40  # flagged words longer than this are cut in the one-line form
+CONTEXT_CHARS = 50  # source characters kept on each side of a span on a long line
+FIX_COMMAND = "replylint check --fix"
 
 
 def location(result: Linted | LibraryEntry) -> str:
     """`file` for a document, `file#id` for a record of a collection."""
     name = "<stdin>" if result.path == STDIN else result.path
     return name if result.is_document or result.id is None else f"{name}#{result.id}"
+
+
+def has_fix(finding: Mapping[str, Any], *, safe: bool) -> bool:
+    """Does the finding carry a fix of that safety?"""
+    return any(bool(fix.get("safe")) is safe for fix in finding.get("fixes", ()))
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The flagged words on one line, quoted, cut to `limit` characters."""
+    flat = " ".join(text.split())
+    return "“" + (flat if len(flat) <= limit else flat[: limit - 1] + "…") + "”"
 
 
 def input_error_line(error: InputError) -> str:
@@ -77,26 +101,59 @@ def summary_line(summary: Summary, errors: int, near_duplicates: int = 0) -> str
 
 class Renderer:
     def __init__(self, out: TextIO, context: ReportContext | None = None) -> None:
+        context = context or ReportContext()
         self.out = out
-        self.colour = context.colour if context is not None else False
+        self.colour = context.colour
+        self.show_source = context.show_source
+        self.fixable = 0  # findings with a safe fix
+        self.unsafe_only = 0  # findings whose fixes are all unsafe
+
+    def _paint(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.colour else text
 
     def result(self, result: Linted) -> None:
         if not result.findings:
             return
         where = location(result)
-        lines = []
-        for finding in result.findings:
-            start = finding["start"]
-            line, col = start["line"], start["column"]
-            severity, rule, message = finding["severity"], finding["rule"], finding["message"]
-            if self.colour:
-                lines.append(
-                    f"{_BOLD}{where}:{line}:{col}:{_RESET} "
-                    f"{_COLOURS[severity]}{severity}{_RESET} {_DIM}{rule}{_RESET} {message}\n"
-                )
-            else:
-                lines.append(f"{where}:{line}:{col}: {severity} {rule} {message}\n")
-        self.out.write("".join(lines))
+        blocks = []
+        for finding, detail in zip(result.findings, result.details, strict=True):
+            safe = has_fix(finding, safe=True)
+            self.fixable += safe
+            self.unsafe_only += not safe and has_fix(finding, safe=False)
+            blocks.append(self._finding(where, finding, detail, safe))
+        self.out.write("".join(blocks))
+
+    def _finding(
+        self, where: str, finding: Mapping[str, Any], detail: FindingDetail, safe: bool
+    ) -> str:
+        start, end = finding["start"], finding["end"]
+        severity, rule, message = finding["severity"], finding["rule"], finding["message"]
+        head = (
+            self._paint(_BOLD, f"{where}:{start['line']}:{start['column']}:")
+            + f" {self._paint(_COLOURS[severity], severity)} {self._paint(_DIM, rule)}"
+            + (f" {self._paint(_CYAN, '[*]')}" if safe else "")
+            + f" {message}"
+        )
+        if not self.show_source or not detail.source_line:
+            return f"{head} {excerpt(detail.text)}\n" if detail.text.strip() else head + "\n"
+        first = start["column"] - 1
+        last = end["column"] - 1 if end["line"] == start["line"] else len(detail.source_line)
+        line, first, last = _window(detail.source_line, first, max(last, first + 1))
+        number = str(start["line"])
+        gutter = " " * len(number)
+        pad = " " * cell_len(line[:first])
+        marks = "^" * max(1, cell_len(line[first:last]))
+        lines = [
+            head,
+            self._paint(_DIM, f"{gutter} |"),
+            self._paint(_DIM, f"{number} |") + f" {line}",
+            self._paint(_DIM, f"{gutter} |") + f" {pad}{self._paint(_COLOURS[severity], marks)}",
+        ]
+        fixes = finding.get("fixes") or ()
+        if fixes:
+            label = "fix" if fixes[0].get("safe") else "unsafe fix"
+            lines.append(self._paint(_DIM, f"{gutter} = {label}:") + f" {fixes[0]['title']}")
+        return "\n".join(lines) + "\n\n"
 
     def finish(
         self, errors: Sequence[InputError], summary: Summary, library: LibraryReport | None
@@ -121,9 +178,39 @@ class Renderer:
             for rule, count in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"{rule:<{width}}  {count:>8}")
             lines.append("")
+        # The summary stays the last line (scripts read it); the fix hint goes before.
+        hint = fix_hint(self.fixable, self.unsafe_only)
+        if hint:
+            lines.append(hint)
         duplicates = len(library.near_duplicates) if library is not None else 0
         lines.append(summary_line(summary, len(errors), duplicates))
         self.out.write("\n".join(lines) + "\n")
+
+
+def fix_hint(fixable: int, unsafe_only: int) -> str:
+    """How many findings `--fix` fixes, and how to get the rest (as ruff says it)."""
+    parts = []
+    if fixable:
+        parts.append(f"[*] {fixable} fixable with `{FIX_COMMAND}`")
+    if unsafe_only:
+        parts.append(
+            f"{unsafe_only} more with `{FIX_COMMAND} --unsafe-fixes` (review those changes)"
+        )
+    return "; ".join(parts)
+
+
+def _window(line: str, first: int, last: int) -> tuple[str, int, int]:
+    """`line` cut to the span and CONTEXT_CHARS around it, tabs as spaces, with the
+    span's new bounds."""
+    line = line.replace("\t", " ")
+    first, last = min(first, len(line)), min(last, len(line))
+    cut_start = max(0, first - CONTEXT_CHARS)
+    cut_end = min(len(line), last + CONTEXT_CHARS)
+    prefix = "…" if cut_start else ""
+    suffix = "…" if cut_end < len(line) else ""
+    shown = prefix + line[cut_start:cut_end] + suffix
+    shift = len(prefix) - cut_start
+    return shown, first + shift, max(last + shift, first + shift)
 
 
 def render(
@@ -132,13 +219,14 @@ def render(
     summary: Summary,
     *,
     colour: bool = False,
+    show_source: bool = False,
     library: LibraryReport | None = None,
 ) -> str:
     """The whole report as a string (for tests and the API)."""
     import io
 
     buffer = io.StringIO()
-    renderer = Renderer(buffer, ReportContext(colour=colour))
+    renderer = Renderer(buffer, ReportContext(colour=colour, show_source=show_source))
     for result in results:
         renderer.result(result)
     renderer.finish(errors, summary, library)

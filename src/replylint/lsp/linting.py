@@ -209,7 +209,7 @@ def _place(finding: Finding, entry: RecordEntry) -> Finding:
             if (encoded := entry.encode(e.text)) is not None
         ]
         if len(edits) == len(fix.edits):
-            fixes.append(Fix(fix.title, tuple(edits)))
+            fixes.append(Fix(fix.title, tuple(edits), fix.safe))
     return replace(
         finding,
         start=entry.to_file(finding.start),

@@ -540,6 +540,18 @@ class Service:
     async def handle_openapi(self, request: Request) -> Response:
         return JSONResponse(self.openapi)
 
+    async def handle_rule_docs(self, request: Request) -> Response:
+        from replylint.service.rule_docs import rule_page
+
+        rule = self.engine.rules.get(request.path_params["name"])
+        if rule is None:
+            return Response("no such rule", 404, media_type="text/plain; charset=utf-8")
+        return Response(
+            rule_page(rule),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": _COMPOSER_CSP},
+        )
+
     async def handle_composer(self, request: Request) -> Response:
         return Response(
             _composer_html(),
@@ -802,6 +814,7 @@ def create_app(
             Route("/healthz", service.handle_health, methods=["GET"]),
             Route("/openapi.json", service.handle_openapi, methods=["GET"]),
             Route("/", service.handle_composer, methods=["GET"]),
+            Route("/rules/{name}", service.handle_rule_docs, methods=["GET"]),
             Mount("/static", StaticFiles(directory=static_dir()), name="static"),
         ],
         exception_handlers=handlers,

@@ -8,6 +8,72 @@
 (function () {
   const DEBOUNCE_MS = 250;
   const TOKEN_KEY = "replylint.token";
+  const FIELDS_KEY = "replylint.composer.fields"; // channel, name, brand: kept between visits
+
+  // The page's own words, in the reply's language once it is known (else the browser's).
+  const STRINGS = {
+    en: {
+      composer: "composer", verdict: "Verdict", conversation: "Conversation", channel: "Channel",
+      ch_public: "Public (comment, post)", ch_private: "Private message", ch_chat: "Chat",
+      ch_email: "Email", agent: "Your name", agent_ph: "e.g. Marie", brand: "Brand",
+      brand_ph: "e.g. Acme", token: "API token", token_ph: "Bearer token",
+      incoming: "Customer's message",
+      incoming_ph: "Paste the message you are answering (optional)",
+      reply_section: "Reply", reply: "Your reply",
+      reply_ph: "Write your reply; problems are underlined as you type.",
+      findings: "Findings", finding: "Finding", empty: "Nothing to fix.", fix: "Fix",
+      sev_error: "error", sev_warning: "warning", sev_info: "info",
+      v_pass: "pass", v_warn: "warn", v_block: "block", v_error: "error",
+      colon: ": ", language: "Language", one_finding: "1 finding", n_findings: "{n} findings",
+      no_findings: "no findings", docs: "Documentation of rule {rule}",
+      token_missing: "This server needs an API token: enter it above.",
+      token_wrong: "The server did not accept this API token: check it and try again.",
+      unreachable: "Cannot reach the replylint service.", failed: "The check failed.",
+    },
+    fr: {
+      composer: "rédaction", verdict: "Verdict", conversation: "Conversation", channel: "Canal",
+      ch_public: "Public (commentaire, publication)", ch_private: "Message privé", ch_chat: "Chat",
+      ch_email: "E-mail", agent: "Votre prénom", agent_ph: "ex. Marie", brand: "Marque",
+      brand_ph: "ex. Acme", token: "Jeton d'API", token_ph: "Jeton Bearer",
+      incoming: "Message du client",
+      incoming_ph: "Collez le message auquel vous répondez (facultatif)",
+      reply_section: "Réponse", reply: "Votre réponse",
+      reply_ph: "Rédigez votre réponse ; les problèmes sont soulignés pendant la frappe.",
+      findings: "Remarques", finding: "Remarque", empty: "Rien à corriger.", fix: "Corriger",
+      sev_error: "erreur", sev_warning: "avertissement", sev_info: "info",
+      v_pass: "ok", v_warn: "à revoir", v_block: "bloqué", v_error: "erreur",
+      colon: " : ", language: "Langue", one_finding: "1 remarque", n_findings: "{n} remarques",
+      no_findings: "aucune remarque", docs: "Documentation de la règle {rule}",
+      token_missing: "Ce serveur demande un jeton d'API : saisissez-le ci-dessus.",
+      token_wrong: "Le serveur a refusé ce jeton d'API : vérifiez-le et réessayez.",
+      unreachable: "Impossible de joindre le service replylint.", failed: "La vérification a échoué.",
+    },
+  };
+  const browserLanguage = (navigator.language || "en").slice(0, 2).toLowerCase();
+  let uiLanguage = STRINGS[browserLanguage] ? browserLanguage : "en";
+
+  function t(key, values) {
+    let text = (STRINGS[uiLanguage] || STRINGS.en)[key] || STRINGS.en[key] || key;
+    for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
+    return text;
+  }
+
+  function applyStrings() {
+    document.documentElement.lang = uiLanguage;
+    for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+      el.placeholder = t(el.dataset.i18nPlaceholder);
+    }
+    for (const el of document.querySelectorAll("[data-i18n-label]")) {
+      el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+    }
+  }
+
+  function setLanguage(language) {
+    if (!STRINGS[language] || language === uiLanguage) return;
+    uiLanguage = language;
+    applyStrings();
+  }
 
   const $ = (id) => document.getElementById(id);
   const reply = $("reply");
@@ -21,6 +87,7 @@
   const tooltip = $("tooltip");
   const channel = $("channel");
   const agent = $("agent");
+  const brand = $("brand");
   const incoming = $("incoming");
   const tokenRow = $("token-row");
   const tokenInput = $("token");
@@ -115,18 +182,38 @@
 
   // --- the findings list -------------------------------------------------------------
 
+  // The rule's documentation as this service serves it (GET /rules/NAME).
   function ruleLink(finding) {
-    if (finding.url) {
-      const a = document.createElement("a");
-      a.href = finding.url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      a.textContent = finding.rule;
-      return a;
-    }
-    const span = document.createElement("span");
-    span.textContent = finding.rule;
-    return span;
+    const a = document.createElement("a");
+    a.href = "/rules/" + encodeURIComponent(finding.rule);
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.title = t("docs", { rule: finding.rule });
+    a.textContent = finding.rule;
+    return a;
+  }
+
+  function fixButton(index) {
+    const finding = findings[index];
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "fix";
+    button.textContent = t("fix") + t("colon") + finding.fixes[0].title;
+    button.disabled = reply.value !== checkedText;
+    button.addEventListener("click", (event) => {
+      event.stopPropagation();
+      applyFix(index);
+    });
+    return button;
+  }
+
+  // Clicking a finding selects its words in the reply, ready to retype.
+  function selectFinding(index) {
+    const cps = codePoints(reply.value);
+    const [s, e] = spanOf(findings[index], cps.length);
+    const offsets = utf16Offsets(cps);
+    reply.focus();
+    reply.setSelectionRange(offsets[s], offsets[e]);
   }
 
   function explanation(finding, className) {
@@ -136,7 +223,7 @@
     head.className = "head";
     const sev = document.createElement("span");
     sev.className = "sev sev-" + finding.severity;
-    sev.textContent = finding.severity;
+    sev.textContent = t("sev_" + finding.severity);
     head.append(sev, ruleLink(finding));
     const message = document.createElement("div");
     message.className = "message";
@@ -165,15 +252,13 @@
       const quoted = cps.slice(s, e).join("");
       excerpt.textContent = "“" + (quoted.length > 80 ? quoted.slice(0, 77) + "…" : quoted) + "”";
       li.append(body, excerpt);
-      if (finding.fixes && finding.fixes.length) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "fix";
-        button.textContent = "Fix: " + finding.fixes[0].title;
-        button.disabled = reply.value !== checkedText;
-        button.addEventListener("click", () => applyFix(index));
-        li.appendChild(button);
-      }
+      if (finding.fixes && finding.fixes.length) li.appendChild(fixButton(index));
+      li.addEventListener("click", (event) => {
+        if (!event.target.closest("a, button")) selectFinding(index);
+      });
+      li.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && event.target === li) selectFinding(index);
+      });
       li.addEventListener("mouseenter", () => highlight([index], true));
       li.addEventListener("mouseleave", () => highlight([], false));
       li.addEventListener("focus", () => highlight([index], true));
@@ -206,7 +291,15 @@
 
   function showTooltip(indices, rect) {
     clearTimeout(hideTimer);
-    tooltip.replaceChildren(...indices.map((i) => explanation(findings[i], "tip-item")));
+    tooltip.replaceChildren(
+      ...indices.map((i) => {
+        const item = explanation(findings[i], "tip-item");
+        if (findings[i].fixes && findings[i].fixes.length && !findings[i].stale) {
+          item.appendChild(fixButton(i));
+        }
+        return item;
+      })
+    );
     tooltip.hidden = false;
     const top = rect.bottom + window.scrollY + 6;
     const maxLeft = document.documentElement.clientWidth - tooltip.offsetWidth - 8;
@@ -292,7 +385,7 @@
 
   function setVerdict(state, label) {
     verdict.dataset.verdict = state;
-    verdict.textContent = label;
+    verdict.textContent = label === undefined ? t("v_" + state) : label;
   }
 
   function setStatus(message, isError) {
@@ -326,6 +419,7 @@
     }
     const record = { text: text, channel: channel.value };
     if (agent.value.trim()) record.agent = agent.value.trim();
+    if (brand.value.trim()) record.brand = brand.value.trim();
     if (incoming.value.trim()) record.incoming = incoming.value;
     const mine = ++sequence;
     const controller = new AbortController();
@@ -344,8 +438,8 @@
     } catch (error) {
       if (error.name === "AbortError") return;
       if (mine === sequence) {
-        setVerdict("error", "error");
-        setStatus("Cannot reach the replylint service.", true);
+        setVerdict("error");
+        setStatus(t("unreachable"), true);
       }
       return;
     }
@@ -354,11 +448,12 @@
     if (!response.ok) {
       if (response.status === 401) {
         tokenRow.hidden = false;
-        setStatus("This server needs an API token: enter it above.", true);
+        // A token was sent and refused, or none was sent: two different things to do.
+        setStatus(t(tokenInput.value.trim() ? "token_wrong" : "token_missing"), true);
       } else {
-        setStatus((body && body.error && body.error.message) || "The check failed.", true);
+        setStatus((body && body.error && body.error.message) || t("failed"), true);
       }
-      setVerdict("error", "error");
+      setVerdict("error");
       return;
     }
     findings = body.findings || [];
@@ -367,11 +462,11 @@
       // Typed while waiting: keep what still applies, the next check is scheduled.
       shiftFindings(text, reply.value);
     }
-    setVerdict(body.verdict, body.verdict);
+    setLanguage(body.language);
+    setVerdict(body.verdict);
     const n = findings.length;
-    setStatus(
-      "Language: " + body.language + " · " + (n ? n + (n === 1 ? " finding" : " findings") : "no findings")
-    );
+    const counted = n === 0 ? t("no_findings") : n === 1 ? t("one_finding") : t("n_findings", { n: n });
+    setStatus(t("language") + t("colon") + body.language + " · " + counted);
     renderBackdrop();
     renderList();
   }
@@ -418,8 +513,31 @@
     renderList();
     schedule(DEBOUNCE_MS);
   });
-  for (const field of [channel, agent, incoming]) {
-    field.addEventListener(field === channel ? "change" : "input", () => schedule(DEBOUNCE_MS));
+  for (const field of [channel, agent, brand, incoming]) {
+    field.addEventListener(field === channel ? "change" : "input", () => {
+      if (field !== incoming) rememberFields();
+      schedule(DEBOUNCE_MS);
+    });
+  }
+
+  function rememberFields() {
+    try {
+      const fields = { channel: channel.value, agent: agent.value, brand: brand.value };
+      localStorage.setItem(FIELDS_KEY, JSON.stringify(fields));
+    } catch (_) {
+      /* storage may be disabled */
+    }
+  }
+
+  function restoreFields() {
+    try {
+      const fields = JSON.parse(localStorage.getItem(FIELDS_KEY) || "{}");
+      if (Array.from(channel.options).some((o) => o.value === fields.channel)) channel.value = fields.channel;
+      if (typeof fields.agent === "string") agent.value = fields.agent;
+      if (typeof fields.brand === "string") brand.value = fields.brand;
+    } catch (_) {
+      /* storage disabled or a value from an older page: start empty */
+    }
   }
   tokenRow.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -439,6 +557,8 @@
   });
   editor.addEventListener("click", () => reply.focus());
 
+  applyStrings();
+  restoreFields();
   try {
     tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
   } catch (_) {
@@ -449,7 +569,7 @@
     .then((health) => {
       if (health.auth) tokenRow.hidden = false;
     })
-    .catch(() => setStatus("Cannot reach the replylint service.", true));
+    .catch(() => setStatus(t("unreachable"), true));
 
   autoGrow();
   renderBackdrop();
