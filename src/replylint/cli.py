@@ -440,19 +440,38 @@ def _write_atomically(path: Path, content: str) -> None:
 
 
 def cmd_rules(args: argparse.Namespace) -> ExitStatus:
-    from rich.console import Console
-    from rich.table import Table
-
     from replylint.catalog import catalog
 
     listing = catalog()
-    table = Table("rule", "severity", "languages", "summary", box=None, show_edge=False)
-    for rule in listing.rules:
-        table.add_row(rule.name, rule.severity, ", ".join(rule.languages) or "all", rule.summary)
-    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+    rows = [
+        (rule.name, rule.severity, ", ".join(rule.languages) or "all", rule.summary)
+        for rule in listing.rules
+    ]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("rule", "severity", "languages", "summary", box=None, show_edge=False)
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    else:  # piped: one line a rule, unwrapped, without rich's import (~0.1 s)
+        sys.stdout.write(plain_table(("rule", "severity", "languages", "summary"), rows))
     for error in listing.errors:
         print(f"replylint: {error}", file=sys.stderr)
     return ExitStatus.OK
+
+
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell, two spaces apart; the last one unpadded."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+    return "".join(
+        "  ".join(
+            [*(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)), row[-1]]
+        )
+        + "\n"
+        for row in (header, *rows)
+    )
 
 
 def cmd_explain(args: argparse.Namespace) -> ExitStatus:

@@ -16,6 +16,10 @@ Entries are written to a temporary file and renamed, so concurrent runs (or
 a miss and is rewritten. The folder is kept under `max_bytes`: after a run that
 wrote entries, the least recently used ones go first (a hit touches its file).
 Every failure of the cache itself is silent: it can only make a run slower.
+
+A warm rerun spends its time here once per reply, so keys and entries are made with
+`orjson` (the standard `json` serves the rare text `orjson` refuses: lone
+surrogates) and paths are plain strings.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from replylint.catalog import rule_set_digest, user_cache_dir
 from replylint.check.checker import FindingDetail, Linted
 from replylint.config import Config
@@ -40,7 +46,7 @@ if TYPE_CHECKING:
     from replylint.engine import Engine
 
 # Bumped when the entry format changes, so old entries are never misread.
-FORMAT = 3  # 3: details carry the masked source line; excerpts mask personal data
+FORMAT = 4  # 4: masked source lines in details (3 was either that or orjson-written keys)
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
 
@@ -55,6 +61,7 @@ class ResultCache:
 
     def __init__(self, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root = root
+        self._root = str(root)
         self.max_bytes = max_bytes
         self._salt = f"{FORMAT}:{rule_set_digest()}"
         self._config_digests: dict[int, tuple[Config, str]] = {}
@@ -91,8 +98,7 @@ class ResultCache:
             item.offsets._segments if item.offsets is not None else None,
             [getattr(reply, f.name) for f in fields(reply)],
         ]
-        text = json.dumps(described, default=repr, ensure_ascii=False, sort_keys=True)
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return hashlib.blake2b(_dumps(described, sort_keys=True), digest_size=20).hexdigest()
 
     # --- configurations ----------------------------------------------------------------
 
@@ -122,16 +128,16 @@ class ResultCache:
         ).hexdigest()
         return self.root / "validated" / name
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / key[2:]
+    def _path(self, key: str) -> str:
+        return os.path.join(self._root, key[:2], key[2:])
 
     # --- entries --------------------------------------------------------------------
 
     def get(self, key: str) -> Linted | None:
         path = self._path(key)
         try:
-            data = json.loads(path.read_bytes())
-            linted = _from_json(data)
+            with open(path, "rb") as handle:
+                linted = _from_json(_loads(handle.read()))
         except FileNotFoundError:
             return None
         except Exception:  # corrupt, truncated, or from another format: a miss
@@ -143,10 +149,11 @@ class ResultCache:
 
     def put(self, key: str, linted: Linted) -> None:
         path = self._path(key)
-        data = json.dumps(_to_json(linted), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        data = _dumps(_to_json(linted))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            folder = os.path.dirname(path)
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -206,9 +213,28 @@ def evict(root: Path, max_bytes: int) -> int:
 # --- the entry format -------------------------------------------------------------------
 
 
+def _dumps(value: Any, *, sort_keys: bool = False) -> bytes:
+    """UTF-8 JSON of `value`, as `json.dumps(value, default=repr)` would write it
+    (anything else as its repr), lone surrogates kept."""
+    try:
+        # No `default`: orjson would hand it named tuples, which `json` writes as lists.
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+    except TypeError:  # a lone surrogate, a key that is not a string, a named tuple...
+        text = json.dumps(value, default=repr, ensure_ascii=False, sort_keys=sort_keys)
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # written by `_dumps`' fallback: lone surrogates
+        return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
 def _to_json(linted: Linted) -> dict[str, Any]:
     """Every field of `linted` (new fields come along: see `_from_json`)."""
     data = {f.name: getattr(linted, f.name) for f in fields(Linted)}
+    data["details"] = [list(detail) for detail in linted.details]  # named tuples: arrays
     library = linted.library
     if library is not None:
         data["library"] = [getattr(library, f.name) for f in fields(LibraryEntry)]
@@ -227,6 +253,6 @@ def _from_json(data: dict[str, Any]) -> Linted:
 
 
 def _tuples(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_tuples(item) for item in value)
+    if type(value) is list:
+        return tuple([_tuples(item) if type(item) is list else item for item in value])
     return value
