@@ -29,6 +29,8 @@ _TOP_KEYS = {
     "rules",
     "channels",
     "phrases",
+    "files",
+    "exclude",
 }
 _RULE_KEYS = {"enabled", "severity", "checks"}
 _CHECK_KEYS = {"enabled", "severity"}
@@ -89,6 +91,9 @@ class ConfigLayer:
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     channels: Mapping[str, Mapping[str, RuleSettings]] = field(default_factory=dict)
     phrases: tuple[PhraseRuleSpec, ...] = ()
+    # Which files are replies (gitignore-style globs, relative to the config file).
+    files: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Any, source: str) -> ConfigLayer:
@@ -374,6 +379,9 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
         if not isinstance(models, Mapping) or not all(isinstance(v, str) for v in models.values()):
             raise ConfigError(source, "models", "expected a table of language = model name")
         values["models"] = dict(models)
+    for name in ("files", "exclude"):
+        if data.get(name) is not None:
+            values[name] = _expect_str_list(data[name], source, name)
     if data.get("select") is not None:
         values["select"] = _expect_str_list(data["select"], source, "select")
     if data.get("ignore") is not None:
