@@ -18,13 +18,16 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from replylint.hookspecs import PROJECT_NAME
 from replylint.lsp.reply_files import DEFAULT_FILES
 from replylint.rule import load_rule_data, rules_dir
 from replylint.text.language_data import BUILTIN_LANGUAGES
 
+PLUGIN_GROUP = PROJECT_NAME  # the entry-point group of rule plugins
 RULES_KEY = "replylint.rules"
 LANGUAGE_KEY = "replylint.language"
 FILES_KEY = "replylint.files"
@@ -90,7 +93,11 @@ def rule_schema(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def builtin_rule_data() -> list[Mapping[str, Any]]:
-    return [load_rule_data(path.stem) for path in sorted(rules_dir().glob("*.toml"))]
+    """The data of the rules replylint itself registers (its own `replylint` entry
+    points), not installed plugins' and not other data in `rules/` (policies)."""
+    own = metadata.distribution("replylint").entry_points
+    names = sorted(ep.name for ep in own if ep.group == PLUGIN_GROUP)
+    return [load_rule_data(name) for name in names if (rules_dir() / f"{name}.toml").is_file()]
 
 
 def rules_setting(current: Mapping[str, Any], rules: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
