@@ -15,7 +15,7 @@ SERVER = [sys.executable, "-m", "replylint", "lsp"]
 # Only these rules, so findings do not change as more built-in rules land.
 SELECT = 'select = ["brevity", "test-guys"]\n'
 # Record collections are replies only when the config lists them.
-COLLECTION_FILES = 'files = ["*.json", "*.jsonl", "*.yaml"]\n'
+COLLECTION_FILES = 'files = ["*.json", "*.jsonl", "*.yaml", "*.csv"]\n'
 PHRASE_CONFIG = (
     SELECT
     + COLLECTION_FILES
