@@ -31,6 +31,8 @@ _TOP_KEYS = {
     "channels",
     "phrases",
     "responsiveness",
+    "files",
+    "exclude",
 }
 _RULE_KEYS = {"enabled", "severity", "checks"}
 _CHECK_KEYS = {"enabled", "severity"}
@@ -97,6 +99,9 @@ class ConfigLayer:
     phrases: tuple[PhraseRuleSpec, ...] = ()
     # [responsiveness]: `policy` (the default's name) and `policies` ({name: table})
     responsiveness: Mapping[str, Any] = field(default_factory=dict)
+    # Which files are replies (gitignore-style globs, relative to the config file).
+    files: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Any, source: str) -> ConfigLayer:
@@ -386,6 +391,9 @@ def _parse_layer(data: Any, source: str) -> ConfigLayer:
         if not isinstance(models, Mapping) or not all(isinstance(v, str) for v in models.values()):
             raise ConfigError(source, "models", "expected a table of language = model name")
         values["models"] = dict(models)
+    for name in ("files", "exclude"):
+        if data.get(name) is not None:
+            values[name] = _expect_str_list(data[name], source, name)
     if data.get("select") is not None:
         values["select"] = _expect_str_list(data["select"], source, "select")
     if data.get("ignore") is not None:

@@ -20,6 +20,8 @@ from replylint.text.language_data import LanguageData, language_data
 
 # Front-matter / record key listing rules to skip for this one reply.
 IGNORE_KEY = "replylint-ignore"
+# `replylint-ignore: all` skips every rule: the file is not linted.
+IGNORE_ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,9 @@ class Engine:
         skipped = _ignored_rules(reply)
         findings: list[Finding] = []
         errors: list[str] = []
-        if not choice.supported and LANGUAGE_RULE.name not in skipped:
+        if IGNORE_ALL in skipped:
+            plan = []
+        elif not choice.supported and LANGUAGE_RULE.name not in skipped:
             findings += self._unsupported_language(reply, choice)
         if plan and reply.text.strip():
             analysis = analyze(

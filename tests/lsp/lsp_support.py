@@ -14,8 +14,11 @@ from pytest_lsp import LanguageClient
 SERVER = [sys.executable, "-m", "replylint", "lsp"]
 # Only these rules, so findings do not change as more built-in rules land.
 SELECT = 'select = ["brevity", "test-guys"]\n'
+# Record collections are replies only when the config lists them.
+COLLECTION_FILES = 'files = ["*.json", "*.jsonl", "*.yaml", "*.csv"]\n'
 PHRASE_CONFIG = (
     SELECT
+    + COLLECTION_FILES
     + """\
 [[phrases]]
 name = "test-guys"

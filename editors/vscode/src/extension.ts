@@ -9,23 +9,32 @@ import {
 } from 'vscode-languageclient/node';
 
 import { ServerCommandError, findExecutable, formatCommandLine, resolveServerCommand } from './serverCommand';
+import { DOCUMENT_SELECTOR } from './formats';
 import { CHANNELS, CHANNEL_DESCRIPTIONS, type Channel, isChannel, toServerSettings } from './settings';
+import {
+  DISABLE_METHOD,
+  type DocumentStatus,
+  type EditAnswer,
+  EXPLAIN_METHOD,
+  type Explanation,
+  LINT_WORKSPACE_METHOD,
+  SET_CHANNEL_METHOD,
+  STATUS_METHOD,
+  type WorkspaceSummary,
+  statusText,
+  summaryMessage,
+  verdictLine,
+} from './status';
 
 const CLIENT_ID = 'replylint';
 const SECTION = 'replylint';
-
-/** Replies are drafted in `reply` documents, Markdown or plain text; saved or not yet saved. */
-const LANGUAGES = ['reply', 'markdown', 'plaintext'] as const;
-/** Assignable to both the LSP and the VS Code DocumentSelector types. */
-const DOCUMENT_SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((language) => [
-  { scheme: 'file', language },
-  { scheme: 'untitled', language },
-]);
 
 let client: LanguageClient | undefined;
 let outputChannel: vscode.LogOutputChannel | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
 let serverProblem: string | undefined;
+/** The server's last `replylint/documentStatus` for each document. */
+const statuses = new Map<string, DocumentStatus>();
 /** Start/stop/restart run one after the other, never interleaved. */
 let lifecycle: Promise<void> = Promise.resolve();
 
@@ -168,6 +177,10 @@ async function startClient(): Promise<void> {
     updateStatus();
   });
   client = newClient;
+  newClient.onNotification(STATUS_METHOD, (status: DocumentStatus) => {
+    statuses.set(status.uri, status);
+    updateStatus();
+  });
   try {
     await newClient.start();
     serverProblem = undefined;
@@ -230,11 +243,12 @@ function restartServer(): Promise<void> {
   return enqueue(async () => {
     await stopClient();
     serverProblem = undefined;
+    statuses.clear();
     await startClient();
   });
 }
 
-// --- channel: status bar and quick pick -----------------------------------
+// --- status bar: the channel, language and verdict the server reports -----
 
 function activeDocument(): vscode.TextDocument | undefined {
   return vscode.window.activeTextEditor?.document;
@@ -247,34 +261,68 @@ function channelInfo(scope: vscode.Uri | undefined): { channel: Channel | undefi
   return { channel: explicit && isChannel(value) ? value : undefined, explicit };
 }
 
+function isCandidate(document: vscode.TextDocument): boolean {
+  return vscode.languages.match(DOCUMENT_SELECTOR, document) > 0;
+}
+
+/** Ask the server for a document's status when no notification has brought it yet. */
+function requestStatus(document: vscode.TextDocument): void {
+  const current = client;
+  const uri = document.uri.toString();
+  if (current === undefined || !current.isRunning() || statuses.has(uri)) {
+    return;
+  }
+  current.sendRequest<DocumentStatus>(STATUS_METHOD, { textDocument: { uri } }).then(
+    (status) => {
+      if (status && !statuses.has(uri)) {
+        statuses.set(uri, status);
+        updateStatus();
+      }
+    },
+    (error) => log().warn(`${STATUS_METHOD} failed: ${String(error)}`),
+  );
+}
+
 function updateStatus(): void {
   if (statusItem === undefined) {
     return;
   }
   const document = activeDocument();
-  if (document === undefined || vscode.languages.match(DOCUMENT_SELECTOR, document) === 0) {
+  if (document === undefined || !isCandidate(document)) {
     statusItem.hide();
     return;
   }
-  const { channel } = channelInfo(document.uri);
-  const label = channel ?? 'default';
   const tooltip = new vscode.MarkdownString(undefined, true);
-  if (channel !== undefined) {
-    tooltip.appendMarkdown(`**replylint channel: ${channel}**\n\n${CHANNEL_DESCRIPTIONS[channel]}\n\n`);
-  } else {
-    tooltip.appendMarkdown(
-      '**replylint channel: project default**\n\nNot set in VS Code: the channel from replylint.toml / ' +
-        'pyproject.toml applies, else `private`.\n\n',
-    );
-  }
   if (serverProblem !== undefined) {
-    statusItem.text = `$(warning) replylint: ${label}`;
+    statusItem.text = '$(warning) replylint';
     statusItem.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     tooltip.appendMarkdown(`$(warning) ${escapeMarkdown(serverProblem)}\n\n`);
-  } else {
-    statusItem.text = `$(comment-discussion) ${label}`;
-    statusItem.backgroundColor = undefined;
+    statusItem.tooltip = tooltip;
+    statusItem.show();
+    return;
   }
+  const status = statuses.get(document.uri.toString());
+  if (status === undefined) {
+    requestStatus(document);
+    statusItem.hide();
+    return;
+  }
+  if (!status.isReply) {
+    // Not a reply (a README, CI YAML): stay out of the way.
+    statusItem.hide();
+    return;
+  }
+  statusItem.text = statusText(status);
+  statusItem.backgroundColor =
+    status.verdict === 'block' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  const channel = status.channel ?? 'unknown';
+  tooltip.appendMarkdown(`**replylint: ${escapeMarkdown(verdictLine(status))}**\n\n`);
+  tooltip.appendMarkdown(
+    `Linted as a **${escapeMarkdown(channel)}** reply in **${escapeMarkdown(status.language ?? 'unknown')}**` +
+      (isChannel(channel) ? `: ${CHANNEL_DESCRIPTIONS[channel]}` : '.') +
+      '\n\n',
+  );
+  tooltip.appendMarkdown(`A reply because ${escapeMarkdown(status.reason)}.\n\n`);
   tooltip.appendMarkdown('Click to switch the channel.');
   statusItem.tooltip = tooltip;
   statusItem.show();
@@ -284,13 +332,48 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
+// --- commands -------------------------------------------------------------
+
+function runningClient(): LanguageClient | undefined {
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showErrorMessage('replylint: the language server is not running. Run "replylint: Restart Server".');
+    return undefined;
+  }
+  return client;
+}
+
+function cursor(): { document: vscode.TextDocument; position: vscode.Position } | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || !isCandidate(editor.document)) {
+    void vscode.window.showInformationMessage('replylint: open a reply first.');
+    return undefined;
+  }
+  return { document: editor.document, position: editor.selection.active };
+}
+
+function report(answer: EditAnswer): void {
+  const message = `replylint: ${answer.description}`;
+  if (answer.applied) {
+    void vscode.window.showInformationMessage(message);
+  } else {
+    void vscode.window.showWarningMessage(message);
+  }
+}
+
 interface ChannelPick extends vscode.QuickPickItem {
   channel: Channel | undefined;
 }
 
+/**
+ * A reply document: sets `channel:` in its front matter (the server makes the edit,
+ * the user sees it in the editor and can undo it). A collection or no reply: the
+ * records' default, the replylint.channel setting, and says so.
+ */
 async function switchChannel(): Promise<void> {
-  const scope = activeDocument()?.uri;
-  const { channel: current } = channelInfo(scope);
+  const document = activeDocument();
+  const status = document === undefined ? undefined : statuses.get(document.uri.toString());
+  const inDocument = document !== undefined && status?.isReply === true && status.kind === 'reply';
+  const current = inDocument ? status?.channel ?? undefined : channelInfo(document?.uri).channel;
   const items: ChannelPick[] = CHANNELS.map((channel) => ({
     label: channel,
     description: channel === current ? '(current)' : '',
@@ -299,55 +382,156 @@ async function switchChannel(): Promise<void> {
     channel,
   }));
   items.push({
-    label: 'project default',
-    description: current === undefined ? '(current)' : '',
-    detail: 'Remove the setting: use the channel from replylint.toml / pyproject.toml, else private.',
+    label: inDocument ? 'remove from the front matter' : 'project default',
+    description: '',
+    detail: inDocument
+      ? 'Remove `channel:` from this reply: the replylint.channel setting or the project config applies.'
+      : 'Remove the setting: use the channel from replylint.toml / pyproject.toml, else private.',
     channel: undefined,
   });
   const choice = await vscode.window.showQuickPick(items, {
-    title: 'replylint: where will this reply be sent?',
+    title: inDocument
+      ? 'replylint: where will this reply be sent? (sets channel: in its front matter)'
+      : 'replylint: default channel for replies that do not set one (replylint.channel setting)',
     placeHolder: `Current channel: ${current ?? 'project default'}`,
     matchOnDetail: true,
   });
   if (choice === undefined) {
     return;
   }
+  if (inDocument && document !== undefined) {
+    const running = runningClient();
+    if (running === undefined) {
+      return;
+    }
+    const answer = await running.sendRequest<EditAnswer>(SET_CHANNEL_METHOD, {
+      textDocument: { uri: document.uri.toString() },
+      channel: choice.channel ?? null,
+    });
+    report(answer);
+    return;
+  }
+  await setChannelSetting(choice.channel, document?.uri);
+}
 
+async function setChannelSetting(channel: Channel | undefined, scope: vscode.Uri | undefined): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const inspected = config.inspect<string>('channel');
   let target: vscode.ConfigurationTarget;
+  let where: string;
   if (inspected?.workspaceFolderValue !== undefined) {
     // A folder-level value would hide a workspace-level change.
     target = vscode.ConfigurationTarget.WorkspaceFolder;
+    where = 'folder';
   } else if (vscode.workspace.workspaceFolders?.length) {
     target = vscode.ConfigurationTarget.Workspace;
+    where = 'workspace';
   } else {
     target = vscode.ConfigurationTarget.Global;
+    where = 'user';
   }
   try {
-    await config.update('channel', choice.channel, target);
+    await config.update('channel', channel, target);
   } catch (error) {
     void vscode.window.showErrorMessage(`replylint: could not update replylint.channel: ${String(error)}`);
+    return;
   }
-  // The language client sends workspace/didChangeConfiguration; the status bar
-  // follows through onDidChangeConfiguration.
+  void vscode.window.showInformationMessage(
+    channel === undefined
+      ? `replylint: removed replylint.channel from the ${where} settings: the project config applies to replies and records that set no channel.`
+      : `replylint: set replylint.channel to ${channel} in the ${where} settings: it applies to replies and records that set no channel of their own.`,
+  );
+}
+
+async function explainRule(): Promise<void> {
+  const at = cursor();
+  const running = at && runningClient();
+  if (at === undefined || running === undefined) {
+    return;
+  }
+  const answer = await running.sendRequest<{ rules: Explanation[] }>(EXPLAIN_METHOD, {
+    textDocument: { uri: at.document.uri.toString() },
+    position: { line: at.position.line, character: at.position.character },
+  });
+  if (!answer?.rules?.length) {
+    void vscode.window.showInformationMessage('replylint: no finding under the cursor. Put it on an underlined word.');
+    return;
+  }
+  const content = answer.rules.map((r) => r.markdown.trim()).join('\n\n---\n\n') + '\n';
+  const doc = await vscode.workspace.openTextDocument({ content, language: 'markdown' });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+}
+
+async function lintWorkspace(): Promise<void> {
+  const running = runningClient();
+  if (running === undefined) {
+    return;
+  }
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'replylint: linting the workspace' },
+    () => running.sendRequest<WorkspaceSummary>(LINT_WORKSPACE_METHOD, {}),
+  );
+  void vscode.window.showInformationMessage(summaryMessage(summary));
+}
+
+interface WherePick extends vscode.QuickPickItem {
+  where: 'config' | 'frontMatter';
+}
+
+async function disable(what: 'file' | 'rule'): Promise<void> {
+  const at = cursor();
+  const running = at && runningClient();
+  if (at === undefined || running === undefined) {
+    return;
+  }
+  const status = statuses.get(at.document.uri.toString());
+  const items: WherePick[] = [
+    what === 'file'
+      ? { label: 'Exclude it in replylint.toml', detail: 'Adds the file to `exclude` in the project config (or a new replylint.toml): no one gets findings for it.', where: 'config' }
+      : { label: 'Turn it off in replylint.toml', detail: 'Sets `enabled = false` for the rule in the project config (or a new replylint.toml), for every reply.', where: 'config' },
+  ];
+  if (status?.kind === 'reply') {
+    items.push(
+      what === 'file'
+        ? { label: 'Ignore every rule in its front matter', detail: 'Adds `replylint-ignore: [all]` to this reply.', where: 'frontMatter' }
+        : { label: 'Ignore it in this reply only', detail: 'Adds the rule to `replylint-ignore` in this reply\'s front matter.', where: 'frontMatter' },
+    );
+  }
+  const choice = await vscode.window.showQuickPick(items, {
+    title: what === 'file' ? 'replylint: disable for this file' : 'replylint: disable the rule under the cursor',
+  });
+  if (choice === undefined) {
+    return;
+  }
+  const answer = await running.sendRequest<EditAnswer>(DISABLE_METHOD, {
+    textDocument: { uri: at.document.uri.toString() },
+    position: { line: at.position.line, character: at.position.character },
+    what,
+    where: choice.where,
+  });
+  report(answer);
 }
 
 // --- activation -----------------------------------------------------------
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  statusItem = vscode.window.createStatusBarItem('replylint.channel', vscode.StatusBarAlignment.Right, 100);
-  statusItem.name = 'replylint channel';
+  statusItem = vscode.window.createStatusBarItem('replylint.status', vscode.StatusBarAlignment.Right, 100);
+  statusItem.name = 'replylint';
   statusItem.command = 'replylint.switchChannel';
 
   context.subscriptions.push(
     log(),
     statusItem,
     vscode.commands.registerCommand('replylint.switchChannel', switchChannel),
+    vscode.commands.registerCommand('replylint.explainRule', explainRule),
+    vscode.commands.registerCommand('replylint.lintWorkspace', lintWorkspace),
+    vscode.commands.registerCommand('replylint.disableForFile', () => disable('file')),
+    vscode.commands.registerCommand('replylint.disableRule', () => disable('rule')),
     vscode.commands.registerCommand('replylint.restartServer', restartServer),
     vscode.commands.registerCommand('replylint.showOutput', () => log().show(true)),
     vscode.window.onDidChangeActiveTextEditor(updateStatus),
     vscode.workspace.onDidOpenTextDocument(updateStatus),
+    vscode.workspace.onDidCloseTextDocument((document) => statuses.delete(document.uri.toString())),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('replylint.server')) {
         log().info('The server settings changed: restarting the language server.');

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 import { bundleOptions } from '../esbuild.config.mjs';
@@ -171,27 +171,86 @@ describe(`extension against the real server (${commandLine})`, { timeout: 5 * 60
     assert.ok(live.length <= 1, `one replylint diagnostic collection, got ${live.map((c) => c.name)}`);
   });
 
-  it('shows the channel in the status bar', () => {
+  it('shows the channel, language and verdict the server linted the reply in', async () => {
     const status = fake.state.statusItems[0];
-    assert.ok(status.visible);
-    assert.match(status.text, /public/);
+    await until(() => status.visible && /public · en/.test(status.text), 'the status bar to show public · en', STEP_TIMEOUT_MS, fake);
     assert.equal(status.command, 'replylint.switchChannel');
+    const diagnostics = replylintDiagnostics(fake, document.uri.toString());
+    const warnings = diagnostics.filter((d) => d.severity === 1).length;
+    assert.ok(warnings > 0, 'the welcome reply has warnings');
+    assert.match(status.text, new RegExp(`\\$\\(warning\\) ${warnings}\\b`));
+    assert.match(status.tooltip.value, /Linted as a \*\*public\*\* reply in \*\*en\*\*/);
   });
 
-  it('switches the channel in the workspace settings and re-lints', async () => {
-    const setsBefore = fake.state.diagnosticCollections.reduce((n, c) => n + c.sets.length, 0);
-    fake.state.quickPickAnswer = (items) => items.find((i) => i.label === 'chat');
-    await fake.vscode.commands.executeCommand('replylint.switchChannel');
-    const pick = fake.state.quickPicks.at(-1);
-    assert.deepEqual(pick.items.map((i) => i.label), ['public', 'private', 'chat', 'email', 'project default']);
-    assert.deepEqual(fake.state.updates.at(-1), { key: 'replylint.channel', value: 'chat', target: 2 /* Workspace */ });
-    assert.match(fake.state.statusItems[0].text, /chat/);
+  it('shows the front matter channel, not the setting', async () => {
+    const file = path.join(workspace(), 'email.reply');
+    const text = '---\nchannel: email\n---\nHi Sam, your parcel ships today.\n– Marie\n';
+    writeFileSync(file, text);
+    fake.openDocument(file, text, 'reply');
+    const status = fake.state.statusItems[0];
+    await until(() => /email · en/.test(status.text), 'the status bar to show email', STEP_TIMEOUT_MS, fake);
+    // Back to the welcome reply for the next tests.
+    fake.showDocument(document);
+    await until(() => /public/.test(status.text), 'the status bar to show public again', STEP_TIMEOUT_MS, fake);
+  });
+
+  it("gives the extension's own README no findings and no status", async () => {
+    const readme = path.join(ROOT, 'README.md');
+    const opened = fake.openDocument(readme, readFileSync(readme, 'utf8'), 'markdown');
     await until(
-      () => fake.state.diagnosticCollections.reduce((n, c) => n + c.sets.length, 0) > setsBefore,
-      'diagnostics to be republished after the channel changed',
+      () => replylintDiagnostics(fake, opened.uri.toString()) !== undefined,
+      'diagnostics (none) for README.md',
       STEP_TIMEOUT_MS,
       fake,
     );
+    assert.deepEqual(replylintDiagnostics(fake, opened.uri.toString()), []);
+    await sleep(0);
+    assert.equal(fake.state.statusItems[0].visible, false, 'no status for a file that is not a reply');
+    fake.showDocument(document);
+  });
+
+  it("switches the channel in the reply's front matter and re-lints", async () => {
+    fake.state.quickPickAnswer = (items) => items.find((i) => i.label === 'chat');
+    const setsBefore = fake.state.diagnosticCollections.reduce((n, c) => n + c.sets.length, 0);
+    await fake.vscode.commands.executeCommand('replylint.switchChannel');
+    const pick = fake.state.quickPicks.at(-1);
+    assert.deepEqual(pick.items.map((i) => i.label), ['public', 'private', 'chat', 'email', 'remove from the front matter']);
+    assert.match(pick.options.title, /front matter/);
+    assert.equal(fake.state.updates.length, 0, 'no setting written');
+    const open = fake.state.documents.filter((d) => d.uri.toString() === document.uri.toString()).at(-1);
+    assert.ok(open.getText().startsWith('---\nchannel: chat\n---\nDear valued customer'), open.getText());
+    assert.match(fake.state.infoMessages.at(-1), /Set `channel: chat` in the front matter of welcome\.reply/);
+    await until(() => /chat · en/.test(fake.state.statusItems[0].text), 'the status bar to show chat', STEP_TIMEOUT_MS, fake);
+    assert.ok(fake.state.diagnosticCollections.reduce((n, c) => n + c.sets.length, 0) > setsBefore);
+    document = open;
+  });
+
+  it('explains the rule under the cursor in a Markdown preview', async () => {
+    const diagnostics = replylintDiagnostics(fake, document.uri.toString());
+    const target = diagnostics.find((d) => codeOf(d) === 'personal-tone');
+    fake.state.activeTextEditor.selection = { active: target.range.start, anchor: target.range.start };
+    await fake.vscode.commands.executeCommand('replylint.explainRule');
+    const shown = fake.state.openedDocuments.at(-1);
+    assert.equal(shown.languageId, 'markdown');
+    assert.match(shown.getText(), /^# personal-tone\n/);
+    assert.deepEqual(fake.state.executedCommands.at(-1)[0], 'markdown.showPreviewToSide');
+  });
+
+  it('disables the file in a new replylint.toml', async () => {
+    fake.state.quickPickAnswer = (items) => items[0];
+    const before = fake.state.appliedEdits.length;
+    await fake.vscode.commands.executeCommand('replylint.disableForFile');
+    assert.deepEqual(fake.state.quickPicks.at(-1).items.map((i) => i.where), ['config', 'frontMatter']);
+    const config = pathToFileURL(path.join(workspace(), 'replylint.toml')).href;
+    const applied = fake.state.appliedEdits.slice(before);
+    assert.deepEqual(applied.map((a) => a.uri), [config, config]);
+    assert.equal(applied[0].created, true);
+    assert.deepEqual(applied[1].edits.map((e) => e.newText), ['exclude = ["welcome.reply"]\n']);
+  });
+
+  it('lints the workspace and reports what it found', async () => {
+    await fake.vscode.commands.executeCommand('replylint.lintWorkspace');
+    assert.match(fake.state.infoMessages.at(-1), /^replylint: 2 reply files linted, \d+ findings/);
   });
 
   it('applies replylint.rules from the settings', async () => {

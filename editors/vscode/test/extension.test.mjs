@@ -22,11 +22,19 @@ const SETTINGS = [
   'replylint.brand',
   'replylint.language',
   'replylint.rules',
+  'replylint.files',
   'replylint.server.command',
   'replylint.server.python',
   'replylint.trace.server',
 ];
-const COMMANDS = ['replylint.switchChannel', 'replylint.restartServer'];
+const COMMANDS = [
+  'replylint.switchChannel',
+  'replylint.explainRule',
+  'replylint.lintWorkspace',
+  'replylint.disableForFile',
+  'replylint.disableRule',
+  'replylint.restartServer',
+];
 
 let tmp;
 let helpers;
@@ -35,7 +43,7 @@ before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'replylint-vscode-unit-'));
   // Compile the vscode-free helpers to ESM so they can be tested directly.
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/serverCommand.ts'), path.join(ROOT, 'src/settings.ts')],
+    entryPoints: ['serverCommand', 'settings', 'formats', 'status'].map((name) => path.join(ROOT, `src/${name}.ts`)),
     outdir: tmp,
     format: 'esm',
     platform: 'node',
@@ -45,6 +53,8 @@ before(async () => {
   helpers = {
     ...(await import(pathToFileURL(path.join(tmp, 'serverCommand.mjs')).href)),
     ...(await import(pathToFileURL(path.join(tmp, 'settings.mjs')).href)),
+    ...(await import(pathToFileURL(path.join(tmp, 'formats.mjs')).href)),
+    ...(await import(pathToFileURL(path.join(tmp, 'status.mjs')).href)),
   };
 });
 
@@ -71,10 +81,30 @@ describe('package.json manifest', () => {
     assert.ok(tMaj < eMaj || (tMaj === eMaj && tMin <= eMin), `@types/vscode ${types} is newer than engines.vscode ${engine}`);
   });
 
-  it('activates for plain text, Markdown and reply documents', () => {
-    for (const language of ['plaintext', 'markdown', 'reply']) {
+  it('activates for every format the server reads, and for replylint projects', () => {
+    for (const language of ['reply', 'markdown', 'plaintext', 'yaml', 'json', 'jsonc', 'jsonl', 'csv']) {
       assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`), `onLanguage:${language}`);
+      assert.ok(helpers.LANGUAGES.includes(language), `document selector language ${language}`);
     }
+    assert.ok(manifest.activationEvents.includes('workspaceContains:**/replylint.toml'));
+  });
+
+  it('selects files of every extension the server reads, CSV included', () => {
+    const patterns = helpers.DOCUMENT_SELECTOR.filter((f) => f.pattern).map((f) => f.pattern);
+    assert.deepEqual(patterns, ['**/*.{reply,txt,md,markdown,yaml,yml,json,jsonl,ndjson,csv}']);
+    assert.ok(helpers.DOCUMENT_SELECTOR.some((f) => f.scheme === 'untitled' && f.language === 'reply'));
+  });
+
+  it('offers the supported languages, and rule options with their defaults from the rule data', () => {
+    assert.deepEqual(properties['replylint.language'].enum, ['', 'en', 'fr']);
+    assert.deepEqual(properties['replylint.files'].default, ['*.reply', '*.reply.md']);
+    const rules = properties['replylint.rules'].properties;
+    // rules/brevity.toml: max_words = { public = 60, chat = 60, private = 90, email = 180 }
+    assert.deepEqual(rules.brevity.properties.max_words.default, { public: 60, chat: 60, private: 90, email: 180 });
+    assert.deepEqual(rules.brevity.properties.max_words.anyOf[0], { type: 'integer' });
+    // rules/saved-reply-fit.toml: coverage_threshold = 0.5
+    assert.equal(rules['saved-reply-fit'].properties.coverage_threshold.type, 'number');
+    assert.equal(rules.brevity.additionalProperties, false, 'a misspelt option is flagged in settings.json');
   });
 
   it('contributes the reply language for *.reply and *.reply.md, with its grammar', () => {
@@ -219,6 +249,25 @@ describe('settings sent to the server', () => {
   it('drops an unknown channel and tolerates a missing section', () => {
     assert.deepEqual(helpers.toServerSettings({ channel: 'fax' }, true), {});
     assert.deepEqual(helpers.toServerSettings(null, true), {});
+  });
+});
+
+describe('status bar text', () => {
+  it('shows channel, language and counts, or the verdict when there is nothing', () => {
+    const base = { uri: 'file:///a.reply', isReply: true, reason: 'r', channel: 'public', language: 'fr' };
+    assert.equal(
+      helpers.statusText({ ...base, verdict: 'block', counts: { error: 1, warning: 2, info: 0 } }),
+      '$(comment-discussion) public · fr · $(error) 1 $(warning) 2',
+    );
+    assert.equal(helpers.statusText({ ...base, verdict: 'pass', counts: { error: 0, warning: 0, info: 0 } }), '$(comment-discussion) public · fr · $(check) pass');
+    assert.equal(helpers.verdictLine({ ...base, verdict: 'warn', counts: { error: 0, warning: 1, info: 3 } }), 'warn: 0 errors, 1 warning, 3 info');
+  });
+
+  it('summarises a workspace lint', () => {
+    assert.equal(
+      helpers.summaryMessage({ files: 1, findings: 3, counts: { error: 1, warning: 2, info: 0 } }),
+      'replylint: 1 reply file linted, 3 findings (1 error, 2 warnings, 0 info). See the Problems panel.',
+    );
   });
 });
 

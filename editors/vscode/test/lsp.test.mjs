@@ -8,9 +8,9 @@
 // A server that cannot be started is a test failure, never a skip.
 import { after, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,15 +76,17 @@ function serverSection(raw) {
 }
 
 class ServerSession {
-  constructor(commandLine) {
+  /** `files`: {relative path: text} written into the workspace before the server starts. */
+  constructor(commandLine, { files = {}, settings = {} } = {}) {
     this.commandLine = commandLine;
+    this.files = files;
     this.events = []; // {seq, kind, method, params}
     this.seq = 0;
     this.listeners = new Set();
     this.stderr = '';
     this.exit = null; // {code, signal}
     this.spawnError = null;
-    this.settings = rawSection();
+    this.settings = rawSection(settings);
   }
 
   describeCommand() {
@@ -177,6 +179,10 @@ class ServerSession {
     const argv = splitCommandLine(this.commandLine);
     if (argv.length === 0) throw new Error('REPLYLINT_SERVER is empty: set it to a command line such as "replylint lsp".');
     this.workspace = mkdtempSync(path.join(tmpdir(), 'replylint-vscode-test-'));
+    for (const [name, text] of Object.entries(this.files)) {
+      mkdirSync(path.dirname(path.join(this.workspace, name)), { recursive: true });
+      writeFileSync(path.join(this.workspace, name), text);
+    }
     this.child = spawn(argv[0], argv.slice(1), { cwd: this.workspace, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.on('error', (error) => {
       this.spawnError = error;
@@ -252,13 +258,14 @@ class ServerSession {
     return result;
   }
 
-  async open(name, text) {
+  async open(name, text, languageId = 'reply') {
     const file = path.join(this.workspace, name);
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
     const uri = pathToFileURL(file).href;
     const seq = this.seq;
     await this.connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'reply', version: 1, text },
+      textDocument: { uri, languageId, version: 1, text },
     });
     return { uri, text, seq };
   }
@@ -275,6 +282,20 @@ class ServerSession {
       { afterSeq, timeoutMs },
     );
     return { seq: event.seq, diagnostics: event.params.diagnostics };
+  }
+
+  uriOf(name) {
+    return pathToFileURL(path.join(this.workspace, name)).href;
+  }
+
+  /** The next replylint/documentStatus notification for `uri` after `afterSeq`. */
+  async status(uri, afterSeq) {
+    const event = await this.waitFor(
+      (e) => e.kind === 'notification' && e.method === 'replylint/documentStatus' && e.params.uri === uri,
+      `replylint/documentStatus for ${path.basename(uri)}`,
+      { afterSeq },
+    );
+    return event.params;
   }
 
   async changeSettings(overrides) {
@@ -516,5 +537,187 @@ describe(`replylint lsp over stdio (${commandLine})`, { timeout: 5 * 60_000 }, (
   it('shuts down and exits cleanly', async () => {
     const exit = await session.shutdown();
     assert.equal(exit.code, 0, `exit code after shutdown + exit: ${JSON.stringify(exit)}\n${session.stderr.slice(-2000)}`);
+  });
+});
+
+// --- which files are replies, the status, and the commands' requests --------
+
+const EXTENSION_README = readFileSync(path.join(HERE, '..', 'README.md'), 'utf8');
+// The same reply, three ways: as a .reply, as Markdown with replylint front matter,
+// and as Markdown without (a note, not a reply).
+const FRONT_MATTER_REPLY = `---\nchannel: public\n---\n${REPLY_TEXT}\n`;
+const LIBRARY_YAML = `replies:\n  - id: welcome\n    text: "${REPLY_TEXT.replace('\n', '\\n')}"\n`;
+const SHORT_REPLY = 'Your parcel left our warehouse this morning and arrives on Friday before noon.\n– Marie\n';
+const WORKSPACE_FILES = {
+  'replylint.toml': 'files = ["templates/"]\nexclude = ["drafts/old.reply"]\n',
+  'templates/library.yaml': LIBRARY_YAML,
+  'drafts/old.reply': REPLY_TEXT,
+  'notes/plain.md': REPLY_TEXT,
+  'saved/closing.reply': REPLY_TEXT, // never opened: only the workspace lint sees it
+};
+
+function severityCounts(diagnostics) {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[{ 1: 'error', 2: 'warning', 3: 'info' }[d.severity]] += 1;
+  return counts;
+}
+
+/** `replylint explain <rule>` from the same installation as the server. */
+function explainFromCli(rule) {
+  const argv = splitCommandLine(commandLine);
+  assert.equal(argv.at(-1), 'lsp', `REPLYLINT_SERVER must end with "lsp" to derive the CLI: ${commandLine}`);
+  const run = spawnSync(argv[0], [...argv.slice(1, -1), 'explain', rule], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+describe(`reply files, document status and commands (${commandLine})`, { timeout: 5 * 60_000 }, () => {
+  // The channel setting says private: front matter `channel: public` must win.
+  const session = new ServerSession(commandLine, { files: WORKSPACE_FILES, settings: { channel: 'private' } });
+  let started = false;
+  beforeEach((t) => {
+    if (t.name !== 'starts' && !started) throw new Error('not run: the server did not start; see the first failure');
+  });
+  after(() => session.dispose());
+
+  it('starts', { timeout: STARTUP_TIMEOUT_MS + 5_000 }, async () => {
+    await session.start();
+    started = true;
+  });
+
+  it("gives the extension's own README no findings", { timeout: STARTUP_TIMEOUT_MS + 5_000 }, async () => {
+    const readme = await session.open('README.md', EXTENSION_README, 'markdown');
+    const { diagnostics } = await session.diagnostics(readme.uri, readme.seq, STARTUP_TIMEOUT_MS, { allowEmpty: true });
+    assert.deepEqual(diagnostics, []);
+    const status = await session.status(readme.uri, readme.seq);
+    assert.equal(status.isReply, false);
+    assert.match(status.reason, /replylint\.files/);
+  });
+
+  it('lints Markdown with replylint front matter, in the channel the front matter says', async () => {
+    const doc = await session.open('notes/reply.md', FRONT_MATTER_REPLY, 'markdown');
+    const { diagnostics } = await session.diagnostics(doc.uri, doc.seq, STEP_TIMEOUT_MS);
+    assert.ok(codesOf(diagnostics).includes('personal-tone'));
+    const status = await session.status(doc.uri, doc.seq);
+    assert.equal(status.isReply, true);
+    assert.equal(status.reason, 'it has replylint front matter');
+    assert.equal(status.channel, 'public', 'front matter channel: public wins over the private setting');
+    assert.equal(status.language, 'en');
+    assert.deepEqual(status.counts, severityCounts(diagnostics));
+    assert.equal(status.verdict, status.counts.error ? 'block' : status.counts.warning ? 'warn' : 'pass');
+    // Asked as a request, the server answers the same.
+    const asked = await session.request(new lsp.RequestType('replylint/documentStatus'), { textDocument: { uri: doc.uri } });
+    assert.deepEqual(asked, status);
+  });
+
+  it('leaves Markdown without front matter alone, and honours exclude in replylint.toml', async () => {
+    const note = await session.open('notes/plain.md', REPLY_TEXT, 'markdown');
+    assert.deepEqual((await session.diagnostics(note.uri, note.seq, STEP_TIMEOUT_MS, { allowEmpty: true })).diagnostics, []);
+    const old = await session.open('drafts/old.reply', REPLY_TEXT, 'reply');
+    assert.deepEqual((await session.diagnostics(old.uri, old.seq, STEP_TIMEOUT_MS, { allowEmpty: true })).diagnostics, []);
+    const status = await session.status(old.uri, old.seq);
+    assert.equal(status.isReply, false);
+    assert.match(status.reason, /excluded by `drafts\/old\.reply`/);
+  });
+
+  it('lints a template library in a folder that replylint.toml lists under files', async () => {
+    const library = await session.open('templates/library.yaml', LIBRARY_YAML, 'yaml');
+    const { diagnostics } = await session.diagnostics(library.uri, library.seq, STEP_TIMEOUT_MS);
+    assert.ok(codesOf(diagnostics).includes('personal-tone'));
+    const status = await session.status(library.uri, library.seq);
+    assert.equal(status.kind, 'yaml');
+    assert.equal(status.channel, 'private', 'a record without a channel takes the setting');
+    assert.match(status.reason, /`templates\/` of `files` in replylint\.toml/);
+  });
+
+  it('explains the rule under the cursor with the text of `replylint explain`', async () => {
+    const doc = await session.open('explain.reply', REPLY_TEXT);
+    const { diagnostics } = await session.diagnostics(doc.uri, doc.seq, STEP_TIMEOUT_MS);
+    const target = diagnostics.find((d) => d.code === 'personal-tone');
+    const answer = await session.request(new lsp.RequestType('replylint/explainRule'), {
+      textDocument: { uri: doc.uri },
+      position: target.range.start,
+    });
+    const rule = answer.rules.find((r) => r.rule === 'personal-tone');
+    assert.ok(rule, JSON.stringify(answer));
+    assert.equal(rule.markdown, explainFromCli('personal-tone'));
+    const nothing = await session.request(new lsp.RequestType('replylint/explainRule'), {
+      textDocument: { uri: doc.uri },
+      position: { line: 0, character: 200 },
+    });
+    assert.deepEqual(nothing, { rules: [] });
+  });
+
+  it("switches a reply's channel in its front matter through workspace/applyEdit", async () => {
+    const doc = await session.open('switch.reply', FRONT_MATTER_REPLY);
+    await session.diagnostics(doc.uri, doc.seq, STEP_TIMEOUT_MS);
+    const seq = session.seq;
+    const answer = await session.request(new lsp.RequestType('replylint/setChannel'), {
+      textDocument: { uri: doc.uri },
+      channel: 'chat',
+    });
+    assert.equal(answer.applied, true, JSON.stringify(answer));
+    assert.match(answer.description, /channel: chat/);
+    const applied = await session.waitFor((e) => e.seq > seq && e.method === lsp.ApplyWorkspaceEditRequest.method, 'workspace/applyEdit');
+    const [change] = applied.params.edit.documentChanges;
+    assert.equal(change.textDocument.uri, doc.uri);
+    assert.deepEqual(change.edits, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 15 } }, newText: 'channel: chat' }]);
+  });
+
+  it('disables a rule in the front matter, and a file in replylint.toml', async () => {
+    const doc = await session.open('disable.reply', REPLY_TEXT);
+    const { diagnostics } = await session.diagnostics(doc.uri, doc.seq, STEP_TIMEOUT_MS);
+    const target = diagnostics.find((d) => d.code === 'personal-tone');
+    let seq = session.seq;
+    const rule = await session.request(new lsp.RequestType('replylint/disable'), {
+      textDocument: { uri: doc.uri },
+      position: target.range.start,
+      what: 'rule',
+      where: 'frontMatter',
+    });
+    assert.equal(rule.applied, true, JSON.stringify(rule));
+    let applied = await session.waitFor((e) => e.seq > seq && e.method === lsp.ApplyWorkspaceEditRequest.method, 'workspace/applyEdit');
+    assert.deepEqual(applied.params.edit.documentChanges[0].edits.map((e) => e.newText), ['---\nreplylint-ignore: [personal-tone]\n---\n']);
+
+    seq = session.seq;
+    const file = await session.request(new lsp.RequestType('replylint/disable'), {
+      textDocument: { uri: doc.uri },
+      what: 'file',
+      where: 'config',
+    });
+    assert.equal(file.applied, true, JSON.stringify(file));
+    applied = await session.waitFor((e) => e.seq > seq && e.method === lsp.ApplyWorkspaceEditRequest.method, 'workspace/applyEdit');
+    const [change] = applied.params.edit.documentChanges;
+    assert.equal(change.textDocument.uri, session.uriOf('replylint.toml'));
+    assert.deepEqual(change.edits.map((e) => e.newText), ['["drafts/old.reply", "disable.reply"]']);
+  });
+
+  it('lints the workspace: every reply file, and nothing else', async () => {
+    const seq = session.seq;
+    const summary = await session.request(new lsp.RequestType('replylint/lintWorkspace'), {});
+    const published = session.events.filter((e) => e.seq > seq && e.method === lsp.PublishDiagnosticsNotification.method);
+    const uris = published.map((e) => e.params.uri);
+    assert.ok(uris.includes(session.uriOf('templates/library.yaml')) === false, 'the open library is linted already, not twice');
+    for (const name of ['notes/plain.md', 'drafts/old.reply', 'replylint.toml', 'README.md']) {
+      assert.ok(!uris.includes(session.uriOf(name)), `${name} is not a reply file: ${uris.join(', ')}`);
+    }
+    const closing = published.find((e) => e.params.uri === session.uriOf('saved/closing.reply'));
+    assert.ok(closing, `saved/closing.reply gets diagnostics: ${uris.join(', ')}`);
+    assert.ok(codesOf(closing.params.diagnostics).includes('personal-tone'));
+    // Reply files: saved/closing.reply and the open ones (notes/reply.md,
+    // templates/library.yaml, explain/switch/disable.reply).
+    assert.equal(summary.files, 6, JSON.stringify(summary));
+    assert.ok(summary.findings > 0);
+  });
+
+  it('applies rule options from replylint.rules', async () => {
+    const doc = await session.open('short.reply', SHORT_REPLY);
+    const before = await session.diagnostics(doc.uri, doc.seq, STEP_TIMEOUT_MS, { allowEmpty: true });
+    assert.ok(!codesOf(before.diagnostics).includes('brevity'), 'a 13-word reply is within the 90-word private budget');
+    const pulledAt = await session.changeSettings({ channel: 'private', rules: { brevity: { max_words: 5 } } });
+    const { diagnostics } = await session.diagnostics(doc.uri, pulledAt, STEP_TIMEOUT_MS);
+    const [brevity] = diagnostics.filter((d) => d.code === 'brevity');
+    assert.ok(brevity, `brevity with max_words 5: ${JSON.stringify(diagnostics)}`);
+    assert.match(brevity.message, /under 5\b/);
   });
 });

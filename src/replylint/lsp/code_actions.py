@@ -71,11 +71,11 @@ class ActionRequest:
     read_file: ReadFile
 
 
-def _text_edits(index: PositionIndex, edits: Sequence[Edit]) -> list[types.TextEdit]:
+def text_edits(index: PositionIndex, edits: Sequence[Edit]) -> list[types.TextEdit]:
     return [types.TextEdit(range=index.range(e.start, e.end), new_text=e.text) for e in edits]
 
 
-def _workspace_edit(
+def document_edit(
     support: EditSupport, uri: str, version: int | None, edits: list[types.TextEdit]
 ) -> types.WorkspaceEdit:
     if support.document_changes:
@@ -133,8 +133,8 @@ def code_actions(
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=attached([finding]),
                     is_preferred=len(finding.fixes) == 1,
-                    edit=_workspace_edit(
-                        request.support, request.uri, request.version, _text_edits(index, fix.edits)
+                    edit=document_edit(
+                        request.support, request.uri, request.version, text_edits(index, fix.edits)
                     ),
                 )
             )
@@ -149,11 +149,11 @@ def code_actions(
                     title=title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=attached(covered),
-                    edit=_workspace_edit(
+                    edit=document_edit(
                         request.support,
                         request.uri,
                         request.version,
-                        _text_edits(index, [edit]),
+                        text_edits(index, [edit]),
                     ),
                 )
             )
@@ -193,6 +193,22 @@ def _ignore_here(
 
 
 def _disable_in_config(request: ActionRequest, rule: str) -> tuple[str, types.WorkspaceEdit] | None:
+    found = config_file_edit(
+        request, lambda text, prefix: disable_rule_edit(text, rule, prefix), new_config_text(rule)
+    )
+    if found is None:
+        return None
+    name, workspace_edit = found
+    return f"Disable {rule} in the workspace config ({name})", workspace_edit
+
+
+def config_file_edit(
+    request: ActionRequest,
+    make_edit: Callable[[str, tuple[str, ...]], Edit | None],
+    new_file_text: str,
+) -> tuple[str, types.WorkspaceEdit] | None:
+    """An edit of the config file in force (`make_edit(text, table prefix)`), or a new
+    replylint.toml holding `new_file_text` when there is none: (what it edits, edit)."""
     path = request.config_path
     if path is not None:
         found = request.read_file(path)
@@ -200,14 +216,14 @@ def _disable_in_config(request: ActionRequest, rule: str) -> tuple[str, types.Wo
             return None
         text, uri, version = found
         prefix = PYPROJECT_PREFIX if path.name == "pyproject.toml" else REPLYLINT_TOML_PREFIX
-        edit = disable_rule_edit(text, rule, prefix)
+        edit = make_edit(text, prefix)
         if edit is None:
             return None
         config_index = PositionIndex(text, request.encoding)
-        workspace_edit = _workspace_edit(
-            request.support, uri, version, _text_edits(config_index, [edit])
+        workspace_edit = document_edit(
+            request.support, uri, version, text_edits(config_index, [edit])
         )
-        return f"Disable {rule} in the workspace config ({path.name})", workspace_edit
+        return path.name, workspace_edit
     if request.new_config_dir is None or not request.support.create_files:
         return None
     uri = path_to_uri(request.new_config_dir / "replylint.toml")
@@ -221,10 +237,10 @@ def _disable_in_config(request: ActionRequest, rule: str) -> tuple[str, types.Wo
                 edits=[
                     types.TextEdit(
                         range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-                        new_text=new_config_text(rule),
+                        new_text=new_file_text,
                     )
                 ],
             ),
         ]
     )
-    return f"Disable {rule} in the workspace config (new replylint.toml)", workspace_edit
+    return "new replylint.toml", workspace_edit

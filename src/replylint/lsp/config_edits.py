@@ -203,3 +203,44 @@ def disable_rule_edit(
         if _disabled(text[: edit.start] + edit.text + text[edit.end :], target):
             return edit
     return None
+
+
+def add_to_list_edit(
+    text: str, key: str, item: str, prefix: tuple[str, ...] = REPLYLINT_TOML_PREFIX
+) -> Edit | None:
+    """The edit of a config file's text that adds `item` to the top-level list `key`
+    (for example a path to `exclude`), or None: already there, a file that does not
+    parse, or a value laid out over several lines (edit it by hand)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    target = (*prefix, key)
+    current = _lookup(data, target)
+    if isinstance(current, list) and item in current:
+        return None
+    eol = "\r\n" if "\r\n" in text else "\n"
+    new_line = f"{_quote_key(key)} = {_toml_value([item])}"
+    candidates: list[Edit] = []
+    for line in _lines(text):
+        if line.key == target and isinstance(current, list):
+            # Up to the closing bracket, so a trailing comment stays.
+            close = text.rfind("]", line.value_start, line.end) + 1 or line.end
+            candidates.append(Edit(line.value_start, close, _toml_value([*current, item])))
+        elif current is None and prefix and line.header and line.table == prefix:
+            candidates.append(Edit(line.end, line.end, f"{eol}{new_line}"))
+    if current is None and not prefix:
+        # Top-level keys come before the first table: the first line is always safe.
+        candidates.append(Edit(0, 0, f"{new_line}{eol}"))
+
+    def holds(edited: str) -> bool:
+        try:
+            value = _lookup(tomllib.loads(edited), target)
+        except tomllib.TOMLDecodeError:
+            return False
+        return isinstance(value, list) and item in value
+
+    for edit in candidates:
+        if holds(text[: edit.start] + edit.text + text[edit.end :]):
+            return edit
+    return None

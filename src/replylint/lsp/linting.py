@@ -76,6 +76,8 @@ class LintOutcome:
     notices: tuple[str, ...] = ()  # config / settings problems to show once
     # Collections: where each record starts and ends.
     records: tuple[tuple[int, int], ...] = ()
+    # (channel, language) each linted reply was checked in, for the status bar.
+    replies: tuple[tuple[str, str], ...] = ()
 
 
 class Stale(Exception):
@@ -175,7 +177,13 @@ def _lint_reply_document(engine: Engine, text: str, cache: ReportCache) -> LintO
             text, REPLY, internal_errors=(f"linting failed: {type(exc).__name__}: {exc}",)
         )
     findings = tuple(f.shifted(doc.offsets) for f in report.findings)
-    return LintOutcome(text, REPLY, findings, rule_errors=report.rule_errors)
+    return LintOutcome(
+        text,
+        REPLY,
+        findings,
+        rule_errors=report.rule_errors,
+        replies=((report.channel, report.language),),
+    )
 
 
 def _offset_of_line(text: str, line: int) -> int:
@@ -233,6 +241,7 @@ def _lint_collection(
     findings: list[Finding] = []
     rule_errors: list[str] = []
     internal: list[str] = []
+    replies: list[tuple[str, str]] = []
     channel = engine.config.channel
     for entry in entries:
         if is_stale():
@@ -263,6 +272,7 @@ def _lint_collection(
             )
             continue
         findings.extend(_place(f, entry) for f in report.findings)
+        replies.append((report.channel, report.language))
         rule_errors.extend(f"record {_record_name(entry)}: {e}" for e in report.rule_errors)
     return LintOutcome(
         text,
@@ -272,4 +282,5 @@ def _lint_collection(
         tuple(rule_errors),
         tuple(internal),
         records=tuple((e.start, e.end) for e in entries),
+        replies=tuple(replies),
     )

@@ -20,16 +20,29 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from replylint.lsp.code_actions import ActionRequest, EditSupport, code_actions
 from replylint.lsp.diagnostics import to_diagnostics
+from replylint.lsp.document_status import STATUS_METHOD, document_status
+from replylint.lsp.explain import EXPLAIN_METHOD, explain_at, rule_explanation
+from replylint.lsp.file_commands import (
+    CONFIG,
+    DISABLE_METHOD,
+    SET_CHANNEL_METHOD,
+    Planned,
+    disable_file,
+    disable_rule,
+    set_channel,
+)
 from replylint.lsp.hover import hover_for
 from replylint.lsp.linting import LintOutcome, ReportCache, document_kind, lint_text
 from replylint.lsp.open_documents import DocumentStore, OpenDocument, path_to_uri, uri_to_path
 from replylint.lsp.positions import UTF16, PositionIndex, choose_encoding
+from replylint.lsp.reply_files import Decision, ReplyFiles, setting_globs
 from replylint.lsp.scheduler import LintScheduler, Result, Snapshot
 from replylint.lsp.settings import (
     SETTINGS_SECTION,
@@ -38,6 +51,12 @@ from replylint.lsp.settings import (
     settings_from_notification,
 )
 from replylint.lsp.workspace_config import EngineChoice, EngineProvider
+from replylint.lsp.workspace_lint import (
+    LINT_WORKSPACE_METHOD,
+    FileResult,
+    lint_folders,
+    summary,
+)
 from replylint.model import Reply
 from replylint.version import __version__
 
@@ -109,6 +128,8 @@ class ReplylintServer(LanguageServer):
         )
         self._said: set[str] = set()
         self.stopping = False
+        # Why each open document is (not) a reply, from its last lint (status bar).
+        self.decisions: dict[str, Decision] = {}
 
     # --- messages to the user ------------------------------------------------
 
@@ -219,13 +240,33 @@ class ReplylintServer(LanguageServer):
         self.options, warnings = self.options.updated(data)
         for warning in warnings:
             self.show_once(f"replylint: ignored setting {warning}")
+        if isinstance(data, Mapping):
+            _, problem = setting_globs(dict(data))
+            if problem:
+                self.show_once(problem)
+
+    def reply_files_for(self, uri: str, choice: EngineChoice) -> ReplyFiles:
+        """Which files are replies for `uri`: the `files` setting of its folder and
+        the config file in force."""
+        globs, _ = setting_globs(self.settings_for(uri))
+        folder = self.folder_of(uri) or self.workspace.root_uri
+        root = uri_to_path(folder) if folder else None
+        return ReplyFiles.of(globs, root, choice.engine.config, choice.config_path)
+
+    def decide(self, uri: str, language_id: str, kind: str | None, text: str) -> Decision:
+        if kind is None:
+            return Decision(False, "not a format replylint reads")
+        files = self.reply_files_for(uri, self.engine_for(uri))
+        return files.decide(uri_to_path(uri), language_id, kind, text)
 
     # --- linting -------------------------------------------------------------
 
     def lint_snapshot(self, snap: Snapshot, is_stale: Callable[[], bool]) -> LintOutcome:
         """Runs in a worker thread."""
         kind = document_kind(snap.name, snap.language_id)
-        if kind is None:
+        decision = self.decide(snap.uri, snap.language_id, kind, snap.text)
+        self.decisions[snap.uri] = decision
+        if not decision.is_reply:
             return LintOutcome(snap.text, None)
         choice = self.engine_for(snap.uri)
         outcome = lint_text(
@@ -250,6 +291,14 @@ class ReplylintServer(LanguageServer):
                 version=snap.version,
             )
         )
+        self.send_status(snap.uri, outcome)
+
+    def send_status(self, uri: str, outcome: LintOutcome) -> None:
+        decision = self.decisions.get(uri, Decision(False, "not linted yet"))
+        try:
+            self.protocol.notify(STATUS_METHOD, document_status(uri, decision, outcome))
+        except Exception:  # no connection (any more)
+            logger.debug("cannot send %s", STATUS_METHOD, exc_info=True)
 
     async def current(self, uri: str) -> tuple[OpenDocument, Result] | None:
         doc = self.documents.get(uri)
@@ -270,6 +319,20 @@ class ReplylintServer(LanguageServer):
                 self.workspace_diagnostic_refresh(None)
             except Exception as exc:
                 self.log_exception("workspace/diagnostic/refresh", exc)
+
+    def action_request(self, doc: OpenDocument, result: Result) -> ActionRequest:
+        """What edits of `doc` (as last linted) and of its config file are made from."""
+        return ActionRequest(
+            uri=doc.uri,
+            version=result.key[0],
+            outcome=result.outcome,
+            index=PositionIndex(result.outcome.text, self.encoding),
+            config_path=self.engine_for(doc.uri).config_path,
+            new_config_dir=self.new_config_dir(doc.uri),
+            encoding=self.encoding,
+            support=self.edit_support,
+            read_file=self.read_config_file,
+        )
 
     def read_config_file(self, path: Path) -> tuple[str, str, int | None] | None:
         for doc in self.documents:
@@ -410,6 +473,7 @@ def create_server() -> ReplylintServer:
         uri = params.text_document.uri
         server.documents.close(uri)
         server.scheduler.close(uri)
+        server.decisions.pop(uri, None)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
@@ -469,20 +533,8 @@ def create_server() -> ReplylintServer:
         found = await server.current(params.text_document.uri)
         if found is None:
             return []
-        doc, result = found
-        index = PositionIndex(result.outcome.text, server.encoding)
-        start, end = index.offsets(params.range)
-        request = ActionRequest(
-            uri=doc.uri,
-            version=result.key[0],
-            outcome=result.outcome,
-            index=index,
-            config_path=server.engine_for(doc.uri).config_path,
-            new_config_dir=server.new_config_dir(doc.uri),
-            encoding=server.encoding,
-            support=server.edit_support,
-            read_file=server.read_config_file,
-        )
+        request = server.action_request(*found)
+        start, end = request.index.offsets(params.range)
         return code_actions(request, min(start, end), max(start, end), params.context)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -501,6 +553,8 @@ def create_server() -> ReplylintServer:
             server.markdown_hover,
         )
 
+    register_commands(server)
+
     @server.feature(types.SHUTDOWN)
     @guarded(server)
     def shutdown(params: None) -> None:
@@ -509,3 +563,163 @@ def create_server() -> ReplylintServer:
         server.lint_executor.shutdown(wait=False, cancel_futures=True)
 
     return server
+
+
+def plain(value: Any) -> Any:
+    """Params of a custom request (pygls gives namedtuples) as dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {key: plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def _uri_of(params: dict[str, Any]) -> str:
+    document = params.get("textDocument")
+    uri = document.get("uri") if isinstance(document, dict) else None
+    if not isinstance(uri, str):
+        raise ValueError("expected params.textDocument.uri")
+    return uri
+
+
+def register_commands(server: ReplylintServer) -> None:
+    """The custom requests behind the editor commands (see each module's docstring)."""
+
+    async def located(params: Any) -> tuple[dict[str, Any], OpenDocument, Result] | None:
+        data = plain(params) or {}
+        found = await server.current(_uri_of(data))
+        return None if found is None else (data, *found)
+
+    def offset_of(data: dict[str, Any], result: Result) -> int | None:
+        position = data.get("position")
+        if not isinstance(position, dict):
+            return None
+        index = PositionIndex(result.outcome.text, server.encoding)
+        return index.offset(types.Position(position["line"], position["character"]))
+
+    async def apply(planned: Planned) -> dict[str, Any]:
+        if planned.edit is None:
+            return {"applied": False, "description": planned.description}
+        answer = await server.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=planned.edit, label=planned.description)
+        )
+        applied = bool(answer and answer.applied)
+        return {
+            "applied": applied,
+            "description": planned.description,
+            "edit": get_converter().unstructure(planned.edit),
+            **({} if applied else {"reason": getattr(answer, "failure_reason", None)}),
+        }
+
+    @server.feature(STATUS_METHOD)
+    @guarded(server)
+    async def status(params: Any) -> dict[str, Any]:
+        data = plain(params) or {}
+        uri = _uri_of(data)
+        found = await server.current(uri)
+        if found is None:
+            return {"uri": uri, "isReply": False, "reason": "the document is not open"}
+        _, result = found
+        decision = server.decisions.get(uri, Decision(False, "not linted yet"))
+        return document_status(uri, decision, result.outcome)
+
+    @server.feature(EXPLAIN_METHOD)
+    @guarded(server, default=lambda: {"rules": []})
+    async def explain(params: Any) -> dict[str, Any]:
+        data = plain(params) or {}
+        if isinstance(data.get("rule"), str):
+            engine = server.engines.default_engine()
+            if isinstance(data.get("textDocument"), dict):
+                engine = server.engine_for(_uri_of(data)).engine
+            found_rule = rule_explanation(engine, data["rule"])
+            return {"rules": [found_rule] if found_rule else []}
+        found = await located(params)
+        if found is None:
+            return {"rules": []}
+        data, doc, result = found
+        offset = offset_of(data, result)
+        if offset is None:
+            return {"rules": []}
+        engine = server.engine_for(doc.uri).engine
+        return {"rules": explain_at(engine, result.outcome.findings, offset)}
+
+    @server.feature(DISABLE_METHOD)
+    @guarded(server, default=lambda: {"applied": False, "description": "internal error"})
+    async def disable(params: Any) -> dict[str, Any]:
+        found = await located(params)
+        if found is None:
+            return {"applied": False, "description": "the document is not open"}
+        data, doc, result = found
+        request = server.action_request(doc, result)
+        where = data.get("where", CONFIG)
+        if data.get("what") == "file":
+            return await apply(disable_file(request, where))
+        rule = data.get("rule")
+        if not isinstance(rule, str):
+            offset = offset_of(data, result)
+            at = (
+                []
+                if offset is None
+                else explain_at(server.engine_for(doc.uri).engine, result.outcome.findings, offset)
+            )
+            if not at:
+                return {"applied": False, "description": "no replylint finding under the cursor"}
+            rule = at[0]["rule"]
+        return await apply(disable_rule(request, rule, where))
+
+    @server.feature(SET_CHANNEL_METHOD)
+    @guarded(server, default=lambda: {"applied": False, "description": "internal error"})
+    async def channel(params: Any) -> dict[str, Any]:
+        found = await located(params)
+        if found is None:
+            return {"applied": False, "description": "the document is not open"}
+        data, doc, result = found
+        return await apply(set_channel(server.action_request(doc, result), data.get("channel")))
+
+    @server.feature(LINT_WORKSPACE_METHOD)
+    @guarded(server, default=lambda: {"files": 0, "findings": 0, "counts": {}})
+    async def lint_workspace(params: Any) -> dict[str, Any]:
+        open_paths = {doc.path.resolve() for doc in server.documents if doc.path is not None}
+        roots = [p for f in server.folders if (p := uri_to_path(f)) is not None]
+
+        def lint_file(path: Path, text: str) -> FileResult | None:
+            uri = path_to_uri(path)
+            kind = document_kind(path.name, "")
+            decision = server.decide(uri, "", kind, text)
+            if not decision.is_reply:
+                return None
+            choice = server.engine_for(uri)
+            outcome = lint_text(
+                choice.engine,
+                text,
+                kind,
+                max_size=server.options.max_document_size,
+                cache=server.reports,
+            )
+            return FileResult(path, decision, outcome)
+
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(
+            server.lint_executor,
+            lint_folders,
+            roots,
+            lambda path: path.resolve() in open_paths,
+            lint_file,
+        )
+        outcomes = []
+        for found in results:
+            uri = path_to_uri(found.path)
+            index = PositionIndex(found.outcome.text, server.encoding)
+            server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=to_diagnostics(found.outcome, index, None)
+                )
+            )
+            outcomes.append(found.outcome)
+        # Open documents are linted already: count their current results too.
+        for doc in list(server.documents):
+            current = await server.current(doc.uri)
+            decision = server.decisions.get(doc.uri)
+            if current is not None and decision is not None and decision.is_reply:
+                outcomes.append(current[1].outcome)
+        return summary(outcomes)

@@ -26,6 +26,8 @@ DEFAULT_MAX_DOCUMENT_SIZE = 200_000  # characters; larger documents are skipped
 SERVER_KEYS = ("debounceMs", "maxDocumentSize")
 # Keys the VS Code extension keeps for itself (how to start the server, tracing).
 CLIENT_ONLY_KEYS = ("server", "trace")
+# Keys that choose which files are replies (`reply_files`), not how replies are linted.
+FILE_KEYS = ("files",)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,9 @@ def settings_from_notification(settings: Any) -> Any:
 
 def apply_settings(base: Engine, raw: Mapping[str, Any]) -> tuple[Engine, list[str]]:
     """`base` with the editor settings layer on top, and what had to be dropped."""
-    data: dict[str, Any] = copy.deepcopy(dict(raw))
+    data: dict[str, Any] = {
+        key: copy.deepcopy(value) for key, value in raw.items() if key not in FILE_KEYS
+    }
     warnings: list[str] = []
     if not data:
         return base, warnings

@@ -116,6 +116,72 @@ class Range {
   }
 }
 
+class TextEdit {
+  constructor(range, newText) {
+    this.range = range;
+    this.newText = newText;
+  }
+}
+
+/** Records what a WorkspaceEdit holds: text edits per URI and files to create. */
+class WorkspaceEdit {
+  constructor() {
+    this.textEdits = []; // [uri, TextEdit[]]
+    this.created = []; // uri
+  }
+  set(uri, edits) {
+    this.textEdits.push([uri, edits.map((e) => (Array.isArray(e) ? e[0] : e))]);
+  }
+  replace(uri, range, newText) {
+    this.textEdits.push([uri, [new TextEdit(range, newText)]]);
+  }
+  insert(uri, position, newText) {
+    this.replace(uri, new Range(position, position), newText);
+  }
+  createFile(uri) {
+    this.created.push(uri);
+  }
+  entries() {
+    return this.textEdits;
+  }
+  get size() {
+    return this.textEdits.length + this.created.length;
+  }
+}
+
+/** Code-unit offset of a Position in `text` (lines split on \n). */
+function offsetAt(text, position) {
+  let offset = 0;
+  for (let line = 0; line < position.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  return Math.min(offset + position.character, text.length);
+}
+
+function positionAt(text, offset) {
+  const before = text.slice(0, offset).split('\n');
+  return new Position(before.length - 1, before.at(-1).length);
+}
+
+/** A glob of a DocumentFilter (`**`, `*`, `{a,b}`) as a RegExp. */
+function globToRegExp(glob) {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (ch === '*') source += '[^/]*';
+    else if (ch === '{') source += '(?:';
+    else if (ch === '}') source += ')';
+    else if (ch === ',') source += '|';
+    else source += ch.replace(/[.+^$()|[\]\\?]/g, '\\$&');
+  }
+  return new RegExp(`^(?:.*/)?${source}$`);
+}
+
 class Diagnostic {
   constructor(range, message, severity) {
     this.range = range;
@@ -198,6 +264,7 @@ function createFakeVscode({ manifest, workspaceFolder }) {
     activeEditor: new EventEmitter(),
     openDocument: new EventEmitter(),
     closeDocument: new EventEmitter(),
+    changeDocument: new EventEmitter(),
   };
   const state = {
     setValues,
@@ -211,6 +278,11 @@ function createFakeVscode({ manifest, workspaceFolder }) {
     quickPicks: [],
     quickPickAnswer: undefined, // (items) => item
     updates: [],
+    infoMessages: [],
+    warningMessages: [],
+    appliedEdits: [], // {uri, edits: [{range, newText}]} and {uri, created: true}
+    openedDocuments: [], // documents opened from content (openTextDocument({content}))
+    executedCommands: [], // [id, ...args] of commands the extension ran that it does not own
   };
 
   function getConfiguration(section, _scope) {
@@ -250,6 +322,7 @@ function createFakeVscode({ manifest, workspaceFolder }) {
       const filter = typeof f === 'string' ? { language: f } : f;
       if (filter.language && filter.language !== document.languageId) continue;
       if (filter.scheme && filter.scheme !== document.uri.scheme) continue;
+      if (filter.pattern && !globToRegExp(filter.pattern).test(document.uri.fsPath)) continue;
       return 10;
     }
     return 0;
@@ -314,6 +387,8 @@ function createFakeVscode({ manifest, workspaceFolder }) {
     Position,
     Range,
     Diagnostic,
+    TextEdit,
+    WorkspaceEdit,
     MarkdownString,
     CancellationTokenSource,
     CancellationError,
@@ -332,6 +407,7 @@ function createFakeVscode({ manifest, workspaceFolder }) {
       },
       async executeCommand(id, ...args) {
         const fn = state.commands.get(id);
+        if (!fn) state.executedCommands.push([id, ...args]);
         return fn ? fn(...args) : undefined;
       },
     }),
@@ -359,11 +435,19 @@ function createFakeVscode({ manifest, workspaceFolder }) {
         state.errorMessages.push(message);
         return undefined;
       },
-      async showWarningMessage() {
+      async showWarningMessage(message) {
+        state.warningMessages.push(message);
         return undefined;
       },
-      async showInformationMessage() {
+      async showInformationMessage(message) {
+        state.infoMessages.push(message);
         return undefined;
+      },
+      async withProgress(_options, task) {
+        return task({ report() {} }, new CancellationTokenSource().token);
+      },
+      async showTextDocument(document) {
+        return withFallback('editor', { document });
       },
       async showQuickPick(items, options) {
         const resolved = await items;
@@ -384,15 +468,51 @@ function createFakeVscode({ manifest, workspaceFolder }) {
       onDidChangeConfiguration: events.configuration.event,
       onDidOpenTextDocument: events.openDocument.event,
       onDidCloseTextDocument: events.closeDocument.event,
-      onDidChangeTextDocument: new EventEmitter().event,
+      onDidChangeTextDocument: events.changeDocument.event,
+      async openTextDocument(options) {
+        const document = { uri: Uri.parse(`untitled:Untitled-${state.openedDocuments.length + 1}`), languageId: options.language, getText: () => options.content };
+        state.openedDocuments.push(document);
+        return document;
+      },
+      async applyEdit(edit) {
+        for (const uri of edit.created) state.appliedEdits.push({ uri: uri.toString(), created: true });
+        for (const [uri, edits] of edit.entries()) {
+          state.appliedEdits.push({ uri: uri.toString(), edits });
+          const document = state.documents.find((d) => d.uri.toString() === uri.toString());
+          if (document) changeDocument(document, edits);
+        }
+        return true;
+      },
       onDidSaveTextDocument: new EventEmitter().event,
       onWillSaveTextDocument: new EventEmitter().event,
       onDidChangeWorkspaceFolders: new EventEmitter().event,
     }),
   });
 
-  /** Opens a document and makes it the active editor, as VS Code would. */
-  function openDocument(file, text, languageId) {
+  /** Applies text edits to an open document and tells the listeners, as VS Code would. */
+  function changeDocument(document, edits) {
+    let text = document.getText();
+    const contentChanges = [];
+    const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start) - offsetAt(text, a.range.start));
+    for (const edit of sorted) {
+      const start = offsetAt(text, edit.range.start);
+      const end = offsetAt(text, edit.range.end);
+      contentChanges.push({
+        range: new Range(positionAt(text, start), positionAt(text, end)),
+        rangeOffset: start,
+        rangeLength: end - start,
+        text: edit.newText,
+      });
+      text = text.slice(0, start) + edit.newText + text.slice(end);
+    }
+    document.getText = () => text;
+    document.lineCount = text.split('\n').length;
+    document.version += 1;
+    events.changeDocument.fire({ document, contentChanges, reason: undefined });
+  }
+
+  /** Opens a document and makes it the active editor, as VS Code would; `cursor` is a Position. */
+  function openDocument(file, text, languageId, cursor = new Position(0, 0)) {
     const lines = text.split('\n');
     const document = {
       uri: Uri.file(file),
@@ -408,12 +528,18 @@ function createFakeVscode({ manifest, workspaceFolder }) {
     };
     state.documents.push(document);
     events.openDocument.fire(document);
-    state.activeTextEditor = withFallback('editor', { document, viewColumn: 1 });
+    state.activeTextEditor = withFallback('editor', { document, viewColumn: 1, selection: { active: cursor, anchor: cursor } });
     events.activeEditor.fire(state.activeTextEditor);
     return document;
   }
 
-  return { vscode, state, openDocument };
+  /** Makes an open document the active editor again. */
+  function showDocument(document, cursor = new Position(0, 0)) {
+    state.activeTextEditor = withFallback('editor', { document, viewColumn: 1, selection: { active: cursor, anchor: cursor } });
+    events.activeEditor.fire(state.activeTextEditor);
+  }
+
+  return { vscode, state, openDocument, showDocument };
 }
 
 module.exports = { createFakeVscode };
