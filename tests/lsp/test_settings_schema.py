@@ -46,7 +46,10 @@ def test_check_fails_on_a_stale_manifest(tmp_path: Path) -> None:
         ({"brevity": {"max_words": "forty"}}, False),
         ({"brevity": {"max_wrds": 40}}, False),  # a misspelt option
         ({"saved-reply-fit": {"coverage_threshold": 0.7}}, True),
-        ({"directness": {"checks": ["preamble"], "severity": "error"}}, True),
+        ({"directness": {"checks": {"preamble": False}, "severity": "error"}}, True),
+        ({"directness": {"checks": {"deflection": {"severity": "info"}}}}, True),
+        ({"directness": {"checks": ["preamble"]}}, False),  # the old option's list
+        ({"directness": {"checks": {"preambel": False}}}, False),  # a misspelt check
         ({"directness": {"severity": "fatal"}}, False),
         ({"sensitive-in-private": {"phone_regions": {"en": ["US"]}}}, True),
         ({"acme-plugin-rule": {"enabled": False}}, True),

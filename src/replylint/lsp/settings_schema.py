@@ -83,6 +83,28 @@ def rule_schema(data: Mapping[str, Any]) -> dict[str, Any]:
         if option in described:
             schema["markdownDescription"] = described[option]
         properties[option] = schema
+    checks = data.get("checks", {})
+    if checks:
+        switch = {
+            "anyOf": [
+                {"type": "boolean", "description": "Turn this check on or off."},
+                SEVERITY_SCHEMA,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"enabled": ENABLED_SCHEMA, "severity": SEVERITY_SCHEMA},
+                },
+            ]
+        }
+        properties["checks"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                check: {**switch, "markdownDescription": spec.get("summary", "")}
+                for check, spec in checks.items()
+            },
+            "markdownDescription": "The rule's named checks: each switched or given a severity.",
+        }
     summary = data.get("summary", "")
     return {
         "type": "object",
