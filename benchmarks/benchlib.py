@@ -44,7 +44,7 @@ MEMORY_METHOD = (
     else "wait4() ru_maxrss of the child tree (largest single process; /proc unavailable)"
 )
 
-# Fields of a reply record (DESIGN.md) kept when writing a JSONL export; labels such
+# Fields of a reply record (docs/record-fields.md) kept when writing a JSONL export; labels such
 # as "expected" and "note" are dropped so the export looks like a helpdesk's.
 RECORD_FIELDS = (
     "id",

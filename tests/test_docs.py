@@ -88,3 +88,15 @@ def test_configuration_example_is_a_valid_config() -> None:
     engine = Engine(Config((layer,)))  # rule, option and check names are validated here
     settings = engine.config.rule_settings("sensitive-in-private", "public")
     assert settings.checks["own-matter"].enabled is False
+
+
+def test_docstrings_point_to_the_repository_docs_not_the_design_notes() -> None:
+    """Users have `docs/`, not the project's design notes."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [*root.joinpath("src").rglob("*.py"), root / "README.md"]
+    stale = [
+        str(p.relative_to(root))
+        for p in sources
+        if re.search(r"\b(DESIGN|RULES)\.md", p.read_text("utf-8"))
+    ]
+    assert not stale, stale

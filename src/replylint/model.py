@@ -66,7 +66,7 @@ class Severity(enum.IntEnum):
 class Reply:
     """One reply as it would be sent, with the context the rules may use.
 
-    Field names and meanings are the reply-record contract of DESIGN.md.
+    Field names and meanings are the reply-record contract of docs/record-fields.md.
     """
 
     text: str
@@ -163,7 +163,7 @@ class Finding:
         )
 
     def to_dict(self, index: LineIndex) -> dict[str, Any]:
-        """The Finding JSON of DESIGN.md, with line/column taken from `index`."""
+        """The Finding JSON of docs/json-report.md, with line/column taken from `index`."""
         data: dict[str, Any] = {"rule": self.rule}
         if self.check:
             data["check"] = self.check

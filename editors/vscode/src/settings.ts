@@ -15,7 +15,7 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 }
 
-/** The settings the server reads, as documented in DESIGN.md (editor settings). */
+/** The settings the server reads, as documented in docs/configuration.md (editor settings). */
 export interface ServerSideSettings {
   channel?: Channel;
   agent?: string;

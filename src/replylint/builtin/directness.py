@@ -1,6 +1,6 @@
 """`directness`: answer the question, first.
 
-Three checks (RULES.md): a preamble of courtesy sentences before the content, a
+Three checks (docs/rules/): a preamble of courtesy sentences before the content, a
 question in `incoming` left unanswered, and a deflection that only sends the
 customer elsewhere. All three read the body as clauses (sentences cut at commas,
 colons and "but"), each classified once from the rule's phrase lists.

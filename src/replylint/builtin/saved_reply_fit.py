@@ -1,4 +1,4 @@
-"""`saved-reply-fit`: saved replies for frequent questions only (RULES.md).
+"""`saved-reply-fit`: saved replies for frequent questions only (docs/rules/).
 
 Four checks, most severe first:
 - unfilled placeholders, in any reply (error);

@@ -1,4 +1,4 @@
-"""`signature-present`: sign with your own name, not only the team's (RULES.md).
+"""`signature-present`: sign with your own name, not only the team's (docs/rules/).
 
 The sign-off block is found once by the analysis (`Analysis.signoff`); this rule only
 decides whether that block names a person: initials the way brand accounts sign

@@ -1,4 +1,4 @@
-"""`--format json`: the document of DESIGN.md (version 1), written as it goes.
+"""`--format json`: the document of docs/json-report.md (version 1), written as it goes.
 
 The layout is exactly `json.dumps(document, ensure_ascii=False, indent=2)`, but the
 `results` array is written element by element, so memory does not grow with the

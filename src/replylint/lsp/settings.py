@@ -1,7 +1,7 @@
 """Server options (initializationOptions) and editor settings (`replylint` section).
 
 Editor settings become one `ConfigLayer` above the workspace config file, as
-DESIGN.md orders the layers: built-in < config file < per-channel sections <
+docs/configuration.md orders the layers: built-in < config file < per-channel sections <
 editor settings < CLI. A setting that does not validate is dropped on its own
 (with a warning), so one typo does not throw away the rest.
 """

@@ -94,7 +94,7 @@ def is_emoji(text: str) -> bool:
 
 
 def is_word(token: Token) -> bool:
-    """A word for counting: not punctuation, space, URL, @mention or emoji (RULES.md)."""
+    """A word for counting: not punctuation, space, URL, @mention or emoji (docs/rules/)."""
     text = token.text
     if text.isalpha():
         return True  # the common case; letters only cannot be any of the exclusions
@@ -183,7 +183,7 @@ class Analysis:
 
     @property
     def words(self) -> tuple[Token, ...]:
-        """Words as RULES.md counts them: spaCy tokens that are not punctuation,
+        """Words as docs/rules/brevity.md counts them: spaCy tokens that are not punctuation,
         space, link, @mention or emoji ("doesn't" is two, like "l'équipe")."""
         return self.word_tokens
 
