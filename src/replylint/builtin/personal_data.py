@@ -163,9 +163,7 @@ class DetectionWords:
     card_cues: frozenset[str]
 
     @classmethod
-    def from_rule_data(
-        cls, data: Mapping[str, Mapping[str, Any]], language: str
-    ) -> DetectionWords:
+    def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
         """The words for `language` from a rule's `[data.<lang>]` tables, English
         added as the fallback: replies mix in English identifiers ("order #")."""
         languages = tuple(dict.fromkeys(lang for lang in (language, "en") if lang in data))
@@ -289,9 +287,7 @@ class _Spans:
         self._ends.insert(i, end)
 
 
-def _phone_spans(
-    text: str, regions: Iterable[str], taken: _Spans
-) -> list[tuple[int, int, bool]]:
+def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple[int, int, bool]]:
     """Each phone number's span, and whether its type is one only an organisation has."""
     # phonenumbers is the slow part: it only reads the runs of digits long enough to
     # be a number, with a little context on each side.

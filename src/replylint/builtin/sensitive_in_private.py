@@ -60,6 +60,7 @@ _PHRASE_LISTS = (
     "link_request",
     "link_words",
     "reading_words",
+    "with_reader",
     "public_post",
     "request",
     "hand_over",
@@ -328,8 +329,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         asks = _asks(reader, sent)
         # "Votre mot de passe, c'est lequel ?": a question about their own secret asks for it.
         asked_question = sent.text.rstrip().endswith("?") and any(
-            _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None
-            for s in named
+            _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None for s in named
         )
         if named and (asks or asked_question):
             secret = named[0]
@@ -423,7 +423,9 @@ def _offers_private_channel(reader: _Reader, analysis: Analysis, ctx: RuleContex
     contact_verbs = reader.find("contact_verbs")
     if not (link_requests or contact_verbs or analysis.urls):
         return False
-    brand_contacts = [(d.start, d.end) for d in _personal_data(analysis, ctx, analysis.text, brand=True)]
+    brand_contacts = [
+        (d.start, d.end) for d in _personal_data(analysis, ctx, analysis.text, brand=True)
+    ]
     agents = reader.words("agent_subjects")
     for sent in sentences:
         url = any(t.like_url for t in sent)
@@ -435,10 +437,13 @@ def _offers_private_channel(reader: _Reader, analysis: Analysis, ctx: RuleContex
         # "We'd like to look into this with you here: <link>": the team offers the link
         # as the way to work on the case with the reader; "see this article: <link>"
         # and "the date listed here: <link>" are reading.
-        if url and not _in(sent, reader.find("reading_words")):
-            lowers = {t.lower_ for t in sent}
-            if lowers & agents and lowers & reader.words("reader_pronouns"):
-                return True
+        if (
+            url
+            and not _in(sent, reader.find("reading_words"))
+            and any(t.lower_ in agents for t in sent)
+            and _in(sent, reader.find("with_reader"))
+        ):
+            return True
     return False
 
 
@@ -542,14 +547,19 @@ def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = No
     """Is a "card" word a payment card? Not a SIM, gift or loyalty card, nor a card
     named by a store ("your Nectar card", "la carte Fnac")."""
     card_words = reader.words("card_words")
-    positions = [i for i in range(match.token_start, match.token_end) if reader.lower(i) in card_words]
+    positions = [
+        i for i in range(match.token_start, match.token_end) if reader.lower(i) in card_words
+    ]
     if not positions:
         return True
     others = reader.words("not_payment_card")
     payment = reader.words("payment_card_words")
     doc = reader.doc
+    of_words = reader.words("of_words")
     for i in positions:
         before, after = reader.lower(i - 1), reader.lower(i + 1)
+        if after in of_words:  # "carte de fidélité"
+            after = reader.lower(i + 2)
         if before in others or after in others:
             return False
         for j in (i - 1, i + 1):
@@ -704,8 +714,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
                     continue
                 possessed = (
-                    _before(reader, match, own_possessives, _MARKER_WINDOW, sent.start)
-                    is not None
+                    _before(reader, match, own_possessives, _MARKER_WINDOW, sent.start) is not None
                     or _after(reader, match, own_possessives, _MARKER_WINDOW, sent.end) is not None
                 )
                 if how_to and not possessed:
@@ -713,9 +722,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 near = _before(reader, match, first_person, _FIRST_PERSON_WINDOW, sent.start)
                 own = possessed or near is not None
                 # "Where is my parcel?", "when are you shipping my order?"
-                if possessed and question and lead_word in reader.words("status_questions"):
-                    if topic != "account":
-                        return _Raised(topic, _quote(sent.text))
+                if (
+                    possessed
+                    and question
+                    and lead_word in reader.words("status_questions")
+                    and topic != "account"
+                ):
+                    return _Raised(topic, _quote(sent.text))
                 negated = _negation_near(reader, match, sent, negations | stills)
                 if topic == "account":
                     if own and (words & account_problems or negated):
