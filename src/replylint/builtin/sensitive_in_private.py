@@ -18,6 +18,7 @@ declaration says (word forms or lemmas).
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
+from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
@@ -90,14 +92,20 @@ _TOPICS = (
 )
 
 
-def _tables(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The phrase lists by how they match: (lemma lists, word-form lists)."""
-    return derived(ctx.rule, "sensitive phrase kinds", _split_kinds, ctx)
+# What the customer's message is read for: a smaller table matches faster.
+_INCOMING_LISTS = (*(key for _, key in _TOPICS), "complaint_words", "secrets")
 
 
-def _split_kinds(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    lemma = tuple(k for k in _PHRASE_LISTS if ctx.list_kind(k) == "lemma")
-    forms = tuple(k for k in _PHRASE_LISTS if ctx.list_kind(k) != "lemma")
+def _tables(ctx: RuleContext, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The phrase lists `keys` by how they match: (lemma lists, word-form lists)."""
+    return derived(ctx.rule, ("sensitive phrase kinds", keys), _split_kinds, ctx, keys)
+
+
+def _split_kinds(
+    ctx: RuleContext, keys: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lemma = tuple(k for k in keys if ctx.list_kind(k) == "lemma")
+    forms = tuple(k for k in keys if ctx.list_kind(k) != "lemma")
     return lemma, forms
 
 
@@ -109,21 +117,25 @@ class _Reader:
     ctx: RuleContext
     language: str
     model: str | None
+    keys: tuple[str, ...] = _PHRASE_LISTS  # the lists this reader can find
 
     # Per table (lemma lists or form lists): every list's matches, found on first use.
     _found: dict[bool, dict[str, list[PhraseMatch]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._lemma_keys, self._form_keys = _tables(self.ctx, self.keys)
 
     @property
     def data(self) -> Mapping[str, Any]:
         return self.ctx.data
 
     def find(self, key: str) -> list[PhraseMatch]:
-        """Matches of the phrase list `key` (one of `_PHRASE_LISTS`), in text order.
+        """Matches of the phrase list `key` (one of `self.keys`), in text order.
 
         The first call for a lemma list matches all of them in one pass, and likewise
         for the word-form lists (one matcher run instead of one per list).
         """
-        lemma_keys, form_keys = _tables(self.ctx)
+        lemma_keys, form_keys = self._lemma_keys, self._form_keys
         lemmas = key in lemma_keys
         found = self._found.get(lemmas)
         if found is None:
@@ -258,6 +270,8 @@ def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Ite
 def _acronym_secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
     """Secret words written in capitals ("PIN"): in lower case they are other words."""
     acronyms = reader.words("acronym_secrets")
+    if not any(a.upper() in analysis.text for a in acronyms):
+        return []
     return [
         PhraseMatch(t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1)
         for t in analysis.tokens
@@ -368,7 +382,7 @@ def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
     doc = analysis.incoming_doc
     if doc is None:
         return None
-    found = _Reader(doc, ctx, analysis.language, analysis.model).find("secrets")
+    found = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS).find("secrets")
     return found[-1].phrase if found else None
 
 
@@ -395,24 +409,20 @@ def _region_order(table: Mapping[str, Any], language: str) -> tuple[str, ...] | 
     return tuple(dict.fromkeys(ordered)) or None
 
 
-def _personal_data(
-    analysis: Analysis, ctx: RuleContext, text: str, *, brand: bool = False
-) -> list[PersonalData]:
-    """The personal data in `text`; with `brand`, the brand's own contacts instead."""
-    return [
-        item
-        for item in find_personal_data(
-            text,
-            analysis.language,
-            regions=_phone_regions(analysis, ctx),
-            public_contacts=tuple(ctx.options.get("public_contacts", ())),
-            words=_detection_words(analysis, ctx),
-        )
-        if item.business == brand
-    ]
+def _contacts(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
+    """Personal data and the brand's own contacts in `text` (`business` tells which)."""
+    return find_personal_data(
+        text,
+        analysis.language,
+        regions=_phone_regions(analysis, ctx),
+        public_contacts=tuple(ctx.options.get("public_contacts", ())),
+        words=_detection_words(analysis, ctx),
+    )
 
 
-def _offers_private_channel(reader: _Reader, analysis: Analysis, ctx: RuleContext) -> bool:
+def _offers_private_channel(
+    reader: _Reader, analysis: Analysis, found: Sequence[PersonalData]
+) -> bool:
     """Does the reply move the case to a non-public channel of the same team?"""
     if reader.find("private_channel"):
         return True
@@ -423,9 +433,7 @@ def _offers_private_channel(reader: _Reader, analysis: Analysis, ctx: RuleContex
     contact_verbs = reader.find("contact_verbs")
     if not (link_requests or contact_verbs or analysis.urls):
         return False
-    brand_contacts = [
-        (d.start, d.end) for d in _personal_data(analysis, ctx, analysis.text, brand=True)
-    ]
+    brand_contacts = [(d.start, d.end) for d in found if d.business]
     agents = reader.words("agent_subjects")
     for sent in sentences:
         url = any(t.like_url for t in sent)
@@ -662,6 +670,12 @@ def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, in
     return None
 
 
+# Every currency sign (Unicode category Sc): a quick test before reading amounts.
+_CURRENCY_SIGNS = frozenset(
+    chr(c) for c in range(0x20A0) if unicodedata.category(chr(c)) == "Sc"
+) | frozenset(chr(c) for c in range(0x20A0, 0x20D0))
+
+
 @dataclass(frozen=True)
 class _Raised:
     topic: str
@@ -675,11 +689,19 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     doc = analysis.incoming_doc
     if doc is None:
         return None
-    reader = _Reader(doc, ctx, analysis.language, analysis.model)
+    money = (
+        [
+            PhraseMatch(t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1)
+            for t in doc
+            if t.is_currency
+        ]
+        if not _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text)
+        else []
+    )
+    if not money and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc)):
+        return None  # no topic phrase can start anywhere: the matchers need not run
+    reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
-    money = [
-        PhraseMatch(t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1) for t in doc if t.is_currency
-    ]
     if not money and not any(matches for _, matches, _ in topics):
         return None
     first_person = reader.words("first_person")
@@ -690,20 +712,19 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     account_problems = reader.words("account_problems")
     # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
     complaint = bool(reader.find("complaint_words"))
-    owner_anywhere = any(t.lower_ in first_person for t in doc)
+    lowers = token_lowers(doc)
+    owner_anywhere = not first_person.isdisjoint(lowers)
+    question_starts = reader.words("question_starts")
+    status_questions = reader.words("status_questions")
     for sent in doc.sents:
-        words = {t.lower_ for t in sent}
+        words = set(lowers[sent.start : sent.end])
         stated = bool(words & problems)
         own_sentence = bool(words & first_person)
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
         lead_word = lead.lower_ if lead is not None else ""
         question = sent.text.rstrip().endswith("?")
-        how_to = (
-            lead_word in reader.words("question_starts")
-            and question
-            and not words & (negations | stills)
-        )
+        how_to = lead_word in question_starts and question and not words & (negations | stills)
         for match in _in(sent, money):
             # "they took my $500 twice": their own money, in trouble.
             own_money = _before(reader, match, own_possessives, 2, sent.start) is not None
@@ -722,12 +743,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 near = _before(reader, match, first_person, _FIRST_PERSON_WINDOW, sent.start)
                 own = possessed or near is not None
                 # "Where is my parcel?", "when are you shipping my order?"
-                if (
-                    possessed
-                    and question
-                    and lead_word in reader.words("status_questions")
-                    and topic != "account"
-                ):
+                if possessed and question and lead_word in status_questions and topic != "account":
                     return _Raised(topic, _quote(sent.text))
                 negated = _negation_near(reader, match, sent, negations | stills)
                 if topic == "account":
@@ -750,6 +766,29 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     return None
 
 
+def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
+    """The first word of every topic phrase, as written and as its lemma (string
+    hashes, compared with the doc's LOWER and LEMMA arrays)."""
+    return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
+
+
+def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
+    nlp = pipeline(ctx.language, model)
+    words: set[int] = set()
+    for _, key in _TOPICS:
+        for phrase in ctx.data.get(key, ()):
+            doc = process(nlp, str(phrase))
+            if len(doc):
+                words.update((doc[0].lower, nlp.vocab.strings.add(doc[0].lemma_.lower())))
+    return frozenset(words)
+
+
+def _token_keys(doc: Doc) -> set[int]:
+    from spacy.attrs import LEMMA, LOWER
+
+    return set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
+
+
 def _negation_near(
     reader: _Reader, match: PhraseMatch, sent: Span, negations: frozenset[str]
 ) -> bool:
@@ -768,14 +807,14 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     if analysis.channel != "public":
         return
 
+    found = _contacts(analysis, ctx, analysis.text)
     if ctx.enabled("personal-data"):
-        data = [d for d in _personal_data(analysis, ctx, analysis.text) if d.kind != "card"]
-        for item in data:
+        for item in (d for d in found if not d.business and d.kind != "card"):
             kind = ctx.message(f"kind_{item.kind}")
             key = "personal_contact" if item.kind in ("phone", "email") else "personal_data"
             yield _data_finding(ctx, item, ctx.message(key, kind=kind), "personal-data")
 
-    private = _offers_private_channel(reader, analysis, ctx)
+    private = _offers_private_channel(reader, analysis, found)
     asks = list(_public_asks(analysis, ctx, reader, private))
     yield from asks
     if private or asks:
@@ -799,7 +838,9 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         message = ctx.message(
             "incoming_matter", topic=ctx.message(f"topic_{raised.topic}"), words=raised.words
         )
-    elif analysis.reply.incoming and _personal_data(analysis, ctx, analysis.reply.incoming):
+    elif analysis.reply.incoming and any(
+        not d.business for d in _contacts(analysis, ctx, analysis.reply.incoming)
+    ):
         message = ctx.message("incoming_data")
     else:
         return
