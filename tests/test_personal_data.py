@@ -81,9 +81,10 @@ def test_digit_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
     from replylint.builtin import personal_data as pd
 
     scan = pd._Scan(text)
+    addresses = pd.address_patterns(pd.default_words("en").street_words)
+    assert len(addresses) == 2  # the English and the French shape
     for pattern, back in [
-        (pd._ADDRESS_EN, 0),
-        (pd._ADDRESS_FR, 0),
+        *((address, 0) for address in addresses),
         (pd._CARD, 0),
         (pd._IBAN, 2),
         (pd._PARCEL, 2),
@@ -98,3 +99,42 @@ def test_identifier_pre_test_follows_case_insensitive_matching(keyword: str) -> 
     """Letters `re.IGNORECASE` folds to ASCII (long s, dotted and dotless i) still
     let the identifier pattern run."""
     assert kinds(f"{keyword} 4821937") == [("identifier", "4821937")]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Please call us on (415) 555-2671 any day.", "en"),  # "us": the brand's line
+        ("Our store at 5 High Street, London opens at 9.", "en"),
+        ("The support desk is on 020 7946 0018 until 6pm.", "en"),
+        ("Email us at help@acme-example.com and we'll look.", "en"),
+        ("Ring 0800 028 0202 free of charge.", "en"),  # a UK freephone number
+        ("Appelez-nous au 01 44 55 66 77 en semaine.", "fr"),
+        ("Notre numéro : 01 44 55 66 77.", "fr"),
+        ("Composez le 0 800 123 456, appel gratuit.", "fr"),  # a French toll-free number
+    ],
+)
+def test_the_brands_own_contact_is_marked_business(text: str, language: str) -> None:
+    found = find_personal_data(text, language)
+    assert len(found) == 1 and found[0].business, found
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("We will call you on (415) 555-2671 tomorrow.", "en"),
+        ("Our driver tried to call you on (415) 555-2671.", "en"),  # "you" stands nearer
+        ("You can also write to jane.doe@gmail.com about it.", "en"),
+        ("Your parcel went to 22 Baker Street, London.", "en"),
+        ("Appelez-moi au 06 12 34 56 78 demain.", "fr"),
+        ("Nous avons livré au 15 allée des Tilleuls.", "fr"),
+    ],
+)
+def test_the_customers_contact_is_personal(text: str, language: str) -> None:
+    found = find_personal_data(text, language)
+    assert len(found) == 1 and not found[0].business, found
+
+
+def test_text_written_as_code_is_not_data() -> None:
+    assert kinds("Sign with `Signed-off-by: Ann <ann@example.org>` at the end.") == []
+    assert kinds("Or mail ann@example.org directly.") == [("email", "ann@example.org")]

@@ -46,7 +46,7 @@ async def test_personal_tone_after_emoji_and_its_fix(client: LanguageClient) -> 
 
 @pytest.mark.parametrize("client", [{"config": None}], indirect=True)
 async def test_sensitive_data_in_public_is_an_error(client: LanguageClient) -> None:
-    text = "---\nchannel: public\nagent: Marie\n---\nHi Sam, email us at sam@example.com and we'll check.\n– Marie\n"
+    text = "---\nchannel: public\nagent: Marie\n---\nHi Sam, we have your email as sam@example.com and we'll check.\n– Marie\n"
     uri = open_doc(client, "public.reply", text)
     diagnostics = by_code(await published(client, uri, version=1), "sensitive-in-private")
     assert diagnostics, "an email address in a public reply must be flagged"

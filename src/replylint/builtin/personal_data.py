@@ -5,7 +5,13 @@ Each detector favours precision: a card number must pass the Luhn check and look
 a card (a known issuer prefix or the word "card" nearby), an IBAN must pass its
 checksum, a phone number must be a valid number for the region (phonenumbers), and an
 order or account number needs its keyword ("order #4821", "numéro de commande 604337").
-URLs and @handles are never read as data.
+URLs, @handles and text written as code (between backticks) are never read as data.
+
+A phone number, email or address the text gives as the brand's own ("call us at …",
+"our store at …", a toll-free number) is marked `business`: the brand's contact, not
+personal data. The words these detectors need (identifier keywords, street types,
+the cues that tell the brand's contact from the customer's) are the `sensitive-in-private`
+rule's data in `rules/sensitive-in-private.toml` (`DetectionWords`).
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
+
+from replylint.rule import load_rule_data
 
 # Regions phone numbers are read in when they carry no country code.
 DEFAULT_REGIONS: dict[str, tuple[str, ...]] = {"en": ("US", "GB"), "fr": ("FR",)}
@@ -34,7 +43,6 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@＠])[@＠]\w+")
 # 13-19 digits, optionally grouped by spaces or dashes ("4111 1111 1111 1111").
 _CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
-_CARD_WORDS = re.compile(r"\b(?:card|carte|visa|mastercard|amex|cb)\b", re.IGNORECASE)
 # Issuer prefixes: Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro.
 _CARD_ISSUER = re.compile(
     r"\A(?:4|5[1-5]|2[2-7]|3[47]|6011|64[4-9]|65|35|30[0-5]|36|38|62|5018|5020|5038|6304|67)"
@@ -43,62 +51,6 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
 # Standalone parcel numbers: UPU S10 ("XU240813808FR") and UPS ("1Z999AA10123456784").
 _PARCEL = re.compile(r"\b(?:[A-Z]{2}\d{9}[A-Z]{2}|1Z[0-9A-Z]{16})\b")
 
-_IDENTIFIER_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "order",
-        "pre-order",
-        "preorder",
-        "account",
-        "acct",
-        "tracking",
-        "case",
-        "ticket",
-        "reference",
-        "ref",
-        "confirmation",
-        "conf",
-        "booking",
-        "claim",
-        "invoice",
-        "receipt",
-        "transaction",
-        "membership",
-        "member",
-        "customer",
-        "policy",
-        "reservation",
-        "pnr",
-        "record locator",
-        "file",
-        "contract",
-        "subscription",
-        "incident",
-        "request",
-    ),
-    "fr": (
-        "commande",
-        "compte",
-        "client",
-        "suivi",
-        "colis",
-        "dossier",
-        "ticket",
-        "référence",
-        "reference",
-        "réf",
-        "ref",
-        "facture",
-        "réservation",
-        "reservation",
-        "contrat",
-        "transaction",
-        "sinistre",
-        "abonnement",
-        "adhérent",
-        "demande",
-        "order",
-    ),
-}
 # Words allowed between the keyword and the code: "order number: 4821", "n° de commande".
 _FILLERS = (
     r"(?:numbers?|nos?\.?|nr\.?|nbr|#|n°|no°|num(?:éro|ero)?\.?|id|ids|code|is|was|:|"
@@ -106,27 +58,20 @@ _FILLERS = (
 )
 _CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9-]{3,39})(?![\w*•])"
 
-_STREET_EN = (
-    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
-    r"terrace|close|crescent|highway|hwy|parkway|pkwy|square|sq|circle|cir"
-)
-_ADDRESS_EN = re.compile(
-    r"\b\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.-]*\s+){1,3}(?i:"
-    + _STREET_EN
-    + r")\b\.?"
-    r"(?:,?\s+(?i:apt|suite|unit|#)\.?\s*\w+)?"
-    r"(?:,\s*[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*){0,2})?"
-    r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
-)
-_STREET_FR = (
-    r"rue|avenue|av\.|boulevard|bd|allée|allee|impasse|chemin|place|route|quai|"
-    r"square|résidence|residence|lotissement|lieu-dit|hameau"
-)
-_ADDRESS_FR = re.compile(
-    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:" + _STREET_FR + r")\s+[^\n,.;:!?]{2,50}"
-    r"(?:,?\s+\d{5}\s+[A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)*)?",
-    re.IGNORECASE,
-)
+# Address shapes per language, around that language's street types (`{streets}`):
+# English "221B Baker Street, London SW1A", French "12 bis rue des Lilas, 75011 Paris".
+_ADDRESS_SHAPES: dict[str, str] = {
+    "en": (
+        r"\b\d{1,5}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.-]*\s+){1,3}(?i:{streets})\b\.?"
+        r"(?:,?\s+(?i:apt|suite|unit|#)\.?\s*\w+)?"
+        r"(?:,\s*[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*){0,2})?"
+        r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+    ),
+    "fr": (
+        r"(?i:\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:{streets})\s+[^\n,.;:!?]{2,50}"
+        r"(?:,?\s+\d{5}\s+[A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)*)?)"
+    ),
+}
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 
 _MONTHS = (
@@ -155,14 +100,14 @@ def _may_name_birth(lower_text: str) -> bool:
     return any(cue in lower_text for cue in _BIRTH_CUES)
 
 
-# Words before an address that make it a business's, not a person's.
-_BUSINESS_CUE = re.compile(
-    r"\b(?:store|shop|office|restaurant|location|branch|outlet|warehouse|hq|headquarters|"
-    r"our|visit\s+us|located|magasin|boutique|agence|bureau|siège|siege|notre|nos)\b"
-    r"|\b(?:the|la|le)\s+[A-Z][\w'&-]+\s+(?:on|at|in|de|sur)\s*\Z",
-    re.IGNORECASE,
-)
-_BUSINESS_WINDOW = 40
+# How far before a contact or address its cue may stand ("our store at", "call us on").
+_CUE_WINDOW = 60
+# A sentence ends at a line break, or at . ! ? before a capital ("Dept. at" goes on).
+_SENTENCE_STOP = re.compile(r"\n|[.!?]+\s+(?=[A-ZÀ-Ý])")
+_CUE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The phone number types only an organisation has (phonenumbers.PhoneNumberType):
+# toll-free, premium-rate, shared-cost and universal access numbers.
+_BRAND_NUMBER_TYPES = frozenset((3, 4, 5, 9))
 _DATE_CODE = re.compile(r"\A(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})\Z")
 
 
@@ -172,7 +117,7 @@ class PersonalData:
     end: int
     kind: str  # email | phone | card | iban | identifier | parcel | address | birth_date
     text: str
-    business: bool = False  # an address written as a business's ("our store at ...")
+    business: bool = False  # the brand's own contact ("our store at ...", "call us on ...")
 
     def masked(self) -> str:
         return mask(self.text, self.kind)
@@ -202,15 +147,66 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+@dataclass(frozen=True)
+class DetectionWords:
+    """The words the detectors need for one language (the rule's data lists).
+
+    `identifier_keywords` name an identifier ("order", "dossier"); `street_words` the
+    street types of each address shape; `brand_cues` / `customer_cues` tell whose a
+    contact is ("our", "call us" / "your", "me"); `card_cues` make 13-19 digits a card.
+    """
+
+    identifier_keywords: tuple[str, ...]
+    street_words: tuple[tuple[str, tuple[str, ...]], ...]  # (shape language, street types)
+    brand_cues: frozenset[str]
+    customer_cues: frozenset[str]
+    card_cues: frozenset[str]
+
+    @classmethod
+    def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
+        """The words for `language` from a rule's `[data.<lang>]` tables, English
+        added as the fallback: replies mix in English identifiers ("order #")."""
+        languages = tuple(dict.fromkeys(lang for lang in (language, "en") if lang in data))
+
+        def joined(key: str) -> tuple[str, ...]:
+            return tuple(
+                dict.fromkeys(str(w).lower() for lang in languages for w in data[lang].get(key, ()))
+            )
+
+        # Every language's address shape is tried: a French reply may hold an English
+        # address and the other way round; the reply's own language first.
+        shapes = tuple(
+            (lang, tuple(str(w).lower() for w in data[lang].get("street_words", ())))
+            for lang in (*languages, *(lang for lang in data if lang not in languages))
+            if lang in _ADDRESS_SHAPES
+        )
+        return cls(
+            identifier_keywords=joined("identifier_keywords"),
+            street_words=shapes,
+            brand_cues=frozenset(joined("brand_cues")),
+            customer_cues=frozenset(joined("customer_cues")),
+            card_cues=frozenset(joined("card_cues")),
+        )
+
+
 @lru_cache(maxsize=8)
-def _identifier_pattern(language: str) -> re.Pattern[str]:
-    keywords = _IDENTIFIER_KEYWORDS.get(language, ()) + _IDENTIFIER_KEYWORDS["en"]
-    alternatives = "|".join(
-        re.escape(k).replace(r"\ ", r"\s+") for k in sorted(set(keywords), key=len, reverse=True)
+def default_words(language: str) -> DetectionWords:
+    """The words of the shipped `sensitive-in-private` rule data."""
+    return DetectionWords.from_rule_data(load_rule_data("sensitive-in-private")["data"], language)
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first, spaces matching any whitespace."""
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
     )
+
+
+@lru_cache(maxsize=16)
+def _identifier_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         r"(?<![\w-])(?:"
-        + alternatives
+        + _alternatives(keywords)
         + r")s?(?![\w-])(?:\s*"
         + _FILLERS
         + r"){0,3}\s*[#:]?\s*"
@@ -219,13 +215,30 @@ def _identifier_pattern(language: str) -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=16)
+def address_patterns(
+    street_words: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], ...]:
+    """One pattern per address shape, in the order given."""
+    return tuple(
+        re.compile(_ADDRESS_SHAPES[lang].replace("{streets}", _alternatives(streets)))
+        for lang, streets in street_words
+        if streets
+    )
+
+
+@lru_cache(maxsize=16)
+def _card_cue_pattern(cues: frozenset[str]) -> re.Pattern[str] | None:
+    return re.compile(rf"\b(?:{_alternatives(cues)})\b", re.IGNORECASE) if cues else None
+
+
 _WORD_OR_HYPHENATED = re.compile(r"[\w-]+")
 
 
-@lru_cache(maxsize=1)
-def _identifier_first_words() -> frozenset[str]:
-    """The first word of every identifier keyword of every language, and its plural."""
-    words = {k.split()[0].lower() for ks in _IDENTIFIER_KEYWORDS.values() for k in ks}
+@lru_cache(maxsize=16)
+def _identifier_first_words(keywords: tuple[str, ...]) -> frozenset[str]:
+    """The first word of every identifier keyword, and its plural."""
+    words = {k.split()[0].lower() for k in keywords}
     return frozenset(words | {w + "s" for w in words})
 
 
@@ -234,12 +247,13 @@ def _identifier_first_words() -> frozenset[str]:
 _CASE_FOLD_EXTRAS = frozenset("\u017f\u0131\u0307")
 
 
-def _may_name_identifier(lower_text: str) -> bool:
+def _may_name_identifier(lower_text: str, keywords: tuple[str, ...]) -> bool:
     """A quick pre-test for the identifier pattern: one of its keywords is in the text."""
     if not lower_text.isascii() and not _CASE_FOLD_EXTRAS.isdisjoint(lower_text):
         return True
     # The keyword stands alone between non-word characters (or hyphens).
-    return not _identifier_first_words().isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
+    first_words = _identifier_first_words(keywords)
+    return not first_words.isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
 
 
 def _looks_like_code(code: str) -> bool:
@@ -273,10 +287,11 @@ class _Spans:
         self._ends.insert(i, end)
 
 
-def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple[int, int]]:
+def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple[int, int, bool]]:
+    """Each phone number's span, and whether its type is one only an organisation has."""
     # phonenumbers is the slow part: it only reads the runs of digits long enough to
     # be a number, with a little context on each side.
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bool]] = []
     regions = tuple(regions)
     for candidate in _PHONE_CANDIDATE.finditer(text):
         if sum(map(str.isdigit, candidate.group())) < _MIN_PHONE_DIGITS:
@@ -293,13 +308,14 @@ def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple
                 start, end = offset + match.start, offset + match.end
                 if not taken.overlaps(start, end):
                     taken.add(start, end)
-                    spans.append((start, end))
+                    brand = phonenumbers.number_type(match.number) in _BRAND_NUMBER_TYPES
+                    spans.append((start, end, brand))
     return spans
 
 
-def is_card_number(candidate: str, context: str = "") -> bool:
+def is_card_number(candidate: str, context: str = "", words: DetectionWords | None = None) -> bool:
     """A full payment card number: 13-19 digits, Luhn-valid, with an issuer prefix
-    or the word "card" in `context`."""
+    or a card word ("card", "visa", `card_cues`) in `context`."""
     digits = _digits(candidate)
     if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
         return False
@@ -308,7 +324,10 @@ def is_card_number(candidate: str, context: str = "") -> bool:
 
     if not luhn.is_valid(digits):
         return False
-    return bool(_CARD_ISSUER.match(digits)) or bool(_CARD_WORDS.search(context))
+    if _CARD_ISSUER.match(digits):
+        return True
+    cues = _card_cue_pattern((words or default_words("en")).card_cues)
+    return cues is not None and bool(cues.search(context))
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:
@@ -325,8 +344,8 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
 _EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
 
 
-def find_card_numbers(text: str) -> list[PersonalData]:
-    return _card_numbers(_Scan(text))
+def find_card_numbers(text: str, words: DetectionWords | None = None) -> list[PersonalData]:
+    return _card_numbers(_Scan(text), words or default_words("en"))
 
 
 class _Scan:
@@ -374,15 +393,19 @@ class _Scan:
         return pattern.finditer(self.text, min(positions)) if positions else iter(())
 
 
-def _card_numbers(scan: _Scan) -> list[PersonalData]:
+def _card_numbers(scan: _Scan, words: DetectionWords) -> list[PersonalData]:
     if scan.digits < _CARD_MIN_DIGITS:
         return []  # no room for a card number
     text = scan.text
     return [
         PersonalData(m.start(), m.end(), "card", m.group())
         for m in scan.digit_led(_CARD, 0)
-        if is_card_number(m.group(), text[max(0, m.start() - 30) : m.start()])
+        if is_card_number(m.group(), text[max(0, m.start() - 30) : m.start()], words)
     ]
+
+
+# Text written as code ("`Signed-off-by: Name <you@example.com>`") is literal, not data.
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
 
 
 def find_personal_data(
@@ -391,21 +414,27 @@ def find_personal_data(
     *,
     regions: Iterable[str] | None = None,
     public_contacts: Iterable[str] = (),
+    words: DetectionWords | None = None,
 ) -> list[PersonalData]:
     """Personal data in `text`, in text order, without overlaps.
 
     `public_contacts` are the brand's own public phone numbers, emails or addresses:
-    never reported.
+    never reported. Contacts the text gives as the brand's own come back `business`.
+    `words` defaults to the shipped rule data for `language`.
     """
     # Every kind but email needs digits, and an email needs "@".
     if "@" not in text and _DIGIT.search(text) is None:
         return []
+    words = words or default_words(language)
     scan = _Scan(text)
     digits = scan.digits
-    # URLs and @handles are never data; the first detector to claim a span keeps it.
+    # URLs, @handles and code are never data; the first detector to claim a span keeps it.
     has_url = "http" in scan.lower or "www." in scan.lower
     skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text)) if has_url else _Spans()
     for m in scan.from_first(_HANDLE, "@＠"):
+        if not skip.overlaps(m.start(), m.end()):
+            skip.add(m.start(), m.end())
+    for m in scan.from_first(_CODE_SPAN, "`"):
         if not skip.overlaps(m.start(), m.end()):
             skip.add(m.start(), m.end())
     found: list[PersonalData] = []
@@ -415,9 +444,12 @@ def find_personal_data(
             skip.add(item.start, item.end)
             found.append(item)
 
+    def contact(start: int, end: int, kind: str) -> None:
+        add(PersonalData(start, end, kind, text[start:end], _brand_cue_before(text, start, words)))
+
     for m in _emails(text):
-        add(PersonalData(m.start(), m.end(), "email", m.group()))
-    for item in _card_numbers(scan):
+        contact(m.start(), m.end(), "email")
+    for item in _card_numbers(scan, words):
         add(item)
     if digits >= 2:
         for m in scan.digit_led(_IBAN, 2):
@@ -427,8 +459,9 @@ def find_personal_data(
                 add(PersonalData(m.start(), m.end(), "iban", m.group()))
         for m in _BIRTH_DATE.finditer(text) if _may_name_birth(scan.lower) else ():
             add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
-        if _may_name_identifier(scan.lower):
-            for m in _identifier_pattern(language).finditer(text):
+        keywords = words.identifier_keywords
+        if keywords and _may_name_identifier(scan.lower, keywords):
+            for m in _identifier_pattern(keywords).finditer(text):
                 code = m.group("code").rstrip("-")
                 if _looks_like_code(code) and not _DATE_CODE.match(code):
                     start = m.start("code")
@@ -436,30 +469,41 @@ def find_personal_data(
     if digits >= 9 or "1Z" in text:
         for m in scan.digit_led(_PARCEL, 2):
             add(PersonalData(m.start(), m.end(), "parcel", m.group()))
-    for pattern in (_ADDRESS_FR, _ADDRESS_EN) if language == "fr" else (_ADDRESS_EN, _ADDRESS_FR):
+    for pattern in address_patterns(words.street_words):
         for m in scan.digit_led(pattern, 0):
-            value = m.group().rstrip()
-            business = _is_business(text, m.start())
-            add(PersonalData(m.start(), m.start() + len(value), "address", value, business))
+            contact(m.start(), m.start() + len(m.group().rstrip()), "address")
     if language == "en" and digits >= 2:
         for m in scan.digit_led(_UK_POSTCODE, 2):
-            add(
-                PersonalData(
-                    m.start(), m.end(), "address", m.group(), _is_business(text, m.start())
-                )
-            )
+            contact(m.start(), m.end(), "address")
     if digits >= _MIN_PHONE_DIGITS:
-        for start, end in _phone_spans(
+        for start, end, brand in _phone_spans(
             text, regions or DEFAULT_REGIONS.get(language, ("US",)), skip
         ):
-            found.append(PersonalData(start, end, "phone", text[start:end]))
+            # Already claimed in `skip` by `_phone_spans`.
+            brand = brand or _brand_cue_before(text, start, words)
+            found.append(PersonalData(start, end, "phone", text[start:end], brand))
 
     public = _public_keys(tuple(public_contacts))
     return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
 
 
-def _is_business(text: str, start: int) -> bool:
-    return bool(_BUSINESS_CUE.search(text[max(0, start - _BUSINESS_WINDOW) : start]))
+def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:
+    """Is the contact at `start` given as the brand's own? The cue word nearest before
+    it, in the same sentence, decides: "call us on", "our store at" are the brand's;
+    "call me on", "your address" the customer's."""
+    window = text[max(0, start - _CUE_WINDOW) : start]
+    stops = list(_SENTENCE_STOP.finditer(window))
+    if stops:
+        window = window[stops[-1].end() :]
+    for word in reversed(_CUE_WORD.findall(window.lower())):
+        # "contactez-nous" may be a cue as a whole; else its parts, last first
+        # ("appelez-moi" is the customer's "moi").
+        for part in (word, *reversed(word.split("-"))) if "-" in word else (word,):
+            if part in words.customer_cues:
+                return False
+            if part in words.brand_cues:
+                return True
+    return False
 
 
 @lru_cache(maxsize=32)

@@ -1,32 +1,42 @@
-"""`sensitive-in-private`: personal and sensitive matters go private (RULES.md).
+"""`sensitive-in-private`: personal and sensitive matters go private (docs/rules).
 
-Every channel (error): a full payment card number, or asking for a password, PIN
-or card security code. In the `public` channel also:
-- personal data in the reply (error; the fix masks it);
+Every channel (error): a full payment card number or asking for one, and asking for
+(or giving out) a password, PIN or card security code. In the `public` channel also:
+- personal data in the reply (error; the fix masks it); the brand's own contacts
+  ("call us on 0800 …", `public_contacts`) are not personal data;
 - asking for personal data without sending the customer to a private channel (error);
 - discussing the customer's own billing, order or account matter (warning);
 - an incoming message that raises such a matter, or holds personal data, answered
   without offering a private channel (warning).
 
-Personal data is found by `replylint.builtin.personal_data`; everything about wording
-(requests, private channels, billing and order words) is matched on the shared
-tokens with the phrase lists of `rules/sensitive-in-private.toml`.
+A private channel is any non-public one: a DM, email, phone, chat, a contact or case
+form, or a link the reply presents as a way to reach the team. Personal data is found
+by `replylint.builtin.personal_data`; every word the rule matches is a list of
+`rules/sensitive-in-private.toml`, matched on the shared tokens the way its `[lists]`
+declaration says (word forms or lemmas).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from replylint.builtin.personal_data import PersonalData, find_card_numbers, find_personal_data
+from replylint.builtin.personal_data import (
+    DetectionWords,
+    PersonalData,
+    find_card_numbers,
+    find_personal_data,
+)
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
-from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
+from replylint.text.nlp import pipeline, process
+from replylint.text.phrases import PhraseMatch, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -34,37 +44,69 @@ if TYPE_CHECKING:
 
 # How far before a billing or order word the customer's "I" / "my" may stand.
 _FIRST_PERSON_WINDOW = 12
-# How far before a word "your" / "the" may stand: "your current order", "the card".
+# How far before (or after) a word "your" / "the" / "my" may stand: "your current order".
 _MARKER_WINDOW = 3
+# How far after a secret word its value may stand: "your new password is: 'x1'".
+_VALUE_WINDOW = 5
+# How far after a contact verb its object may stand: "contact our billing team".
+_CONTACT_WINDOW = 8
+# Quoted words in messages are cut to this many characters.
+_QUOTE_CHARS = 60
 
-# Lists whose word forms carry the sense, so lemmas must not widen them: "charged me"
-# is billing and "charging my phone" is not, "tracking" is an order and "tracks" music.
-_EXACT_FORMS = frozenset(
-    ["billing_terms", "payment_terms", "order_terms", "account_terms", "compensation_terms"]
-)
-
-
-# The phrase lists the rule looks up with `_Reader.find` (word lists use `words`).
+# The phrase lists the rule looks up with `_Reader.find`; the other lists are word
+# sets read token by token (`_Reader.words`). Each list matches as `[lists]` declares.
 _PHRASE_LISTS = (
-    "account_terms",
-    "billing_terms",
-    "compensation_terms",
+    "private_channel",
+    "contact_verbs",
+    "team_words",
+    "link_request",
+    "link_words",
+    "reading_words",
+    "with_reader",
+    "public_post",
+    "request",
     "hand_over",
     "hand_over_verbs",
     "identifiers",
-    "link_request",
-    "link_words",
-    "order_terms",
-    "payment_terms",
-    "private_channel",
-    "public_post",
-    "request",
     "secrets",
+    "card_number_terms",
+    "partial_card_terms",
+    "billing_terms",
+    "payment_terms",
+    "order_terms",
+    "order_events",
+    "travel_terms",
+    "account_terms",
+    "compensation_terms",
+    "complaint_words",
+    "apology_words",
 )
-# The lists that name a topic of the customer's own matter in their message.
-_TOPIC_LISTS = ("billing_terms", "payment_terms", "order_terms", "account_terms")
-_WIDENED = tuple(k for k in _PHRASE_LISTS if k not in _EXACT_FORMS)
-_EXACT = tuple(k for k in _PHRASE_LISTS if k in _EXACT_FORMS)
+# The topics of the customer's own matter in their message, strongest first.
+_TOPICS = (
+    ("billing", "billing_terms"),
+    ("billing", "payment_terms"),
+    ("order", "order_terms"),
+    ("order", "order_events"),
+    ("travel", "travel_terms"),
+    ("account", "account_terms"),
+)
+
+
+# What the customer's message is read for: a smaller table matches faster.
+_INCOMING_LISTS = (*(key for _, key in _TOPICS), "complaint_words", "secrets")
+
+
+def _tables(ctx: RuleContext, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The phrase lists `keys` by how they match: (lemma lists, word-form lists)."""
+    return derived(ctx.rule, ("sensitive phrase kinds", keys), _split_kinds, ctx, keys)
+
+
+def _split_kinds(
+    ctx: RuleContext, keys: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lemma = tuple(k for k in keys if ctx.list_kind(k) == "lemma")
+    forms = tuple(k for k in keys if ctx.list_kind(k) != "lemma")
+    return lemma, forms
 
 
 @dataclass
@@ -72,31 +114,39 @@ class _Reader:
     """Phrase lookups on one document with the rule's data for its language."""
 
     doc: Doc
-    data: Mapping[str, Any]
+    ctx: RuleContext
     language: str
     model: str | None
+    keys: tuple[str, ...] = _PHRASE_LISTS  # the lists this reader can find
 
-    # Per table (exact forms or not): every list's matches, found on first use.
+    # Per table (lemma lists or form lists): every list's matches, found on first use.
     _found: dict[bool, dict[str, list[PhraseMatch]]] = field(default_factory=dict)
 
-    def find(self, key: str) -> list[PhraseMatch]:
-        """Matches of the phrase list `key` (one of `_PHRASE_LISTS`), in text order.
+    def __post_init__(self) -> None:
+        self._lemma_keys, self._form_keys = _tables(self.ctx, self.keys)
 
-        The first call for a lemma-widened list matches all of them in one pass, and
-        likewise for the exact-form lists (one matcher run instead of two per list);
-        the customer's message is only ever read for exact-form lists.
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self.ctx.data
+
+    def find(self, key: str) -> list[PhraseMatch]:
+        """Matches of the phrase list `key` (one of `self.keys`), in text order.
+
+        The first call for a lemma list matches all of them in one pass, and likewise
+        for the word-form lists (one matcher run instead of one per list).
         """
-        exact = key in _EXACT_FORMS
-        found = self._found.get(exact)
+        lemma_keys, form_keys = self._lemma_keys, self._form_keys
+        lemmas = key in lemma_keys
+        found = self._found.get(lemmas)
         if found is None:
             table = data_phrase_table(
                 self.data,
-                _EXACT if exact else _WIDENED,
+                lemma_keys if lemmas else form_keys,
                 self.language,
                 self.model,
-                lemmas=not exact,
+                lemmas=lemmas,
             )
-            found = self._found[exact] = table.find(self.doc)
+            found = self._found[lemmas] = table.find(self.doc)
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
@@ -122,10 +172,27 @@ def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
 
 def _before(
     reader: _Reader, match: PhraseMatch, words: frozenset[str], window: int, floor: int
-) -> bool:
-    """Is one of `words` among the `window` tokens before the match (same sentence)?"""
-    start = max(floor, match.token_start - window)
-    return any(reader.lower(i) in words for i in range(start, match.token_start))
+) -> int | None:
+    """Where one of `words` stands among the `window` tokens before the match (same
+    sentence), nearest first; None if nowhere."""
+    for i in range(match.token_start - 1, max(floor, match.token_start - window) - 1, -1):
+        if reader.lower(i) in words:
+            return i
+    return None
+
+
+def _after(
+    reader: _Reader, match: PhraseMatch, words: frozenset[str], window: int, ceiling: int
+) -> int | None:
+    for i in range(match.token_end, min(ceiling, match.token_end + window)):
+        if reader.lower(i) in words:
+            return i
+    return None
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
 def _is_question_or_request(sent: Span, requests: Sequence[PhraseMatch]) -> bool:
@@ -142,7 +209,7 @@ def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
             asks += verbs
         else:  # an imperative: "Send the receipt."
             asks += [v for v in verbs if v.token_start == first]
-    return asks
+    return sorted(asks, key=lambda m: m.token_start)
 
 
 def _negated(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
@@ -150,32 +217,104 @@ def _negated(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
     return any(reader.lower(i) in negations for i in range(sent.start, match.token_start))
 
 
+def _asked_after(asks: Sequence[PhraseMatch], match: PhraseMatch) -> bool:
+    """Does an ask stand before the match ("send us your card number"), or is the
+    sentence a question whose ask follows ("your card number, can you send it?")."""
+    return any(a.token_start <= match.token_start for a in asks)
+
+
 # --- every channel ----------------------------------------------------------------
 
 
-def _card_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    for card in find_card_numbers(analysis.text):
+def _detection_words(analysis: Analysis, ctx: RuleContext) -> DetectionWords:
+    return derived(
+        ctx.rule.data,
+        ("detection words", analysis.language),
+        DetectionWords.from_rule_data,
+        ctx.rule.data,
+        analysis.language,
+    )
+
+
+def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
+    for card in find_card_numbers(analysis.text, _detection_words(analysis, ctx)):
         if any(s <= card.start < e for s, e in analysis.urls):
             continue
         yield _data_finding(ctx, card, ctx.message("card"), "card-number")
+    terms = reader.find("card_number_terms")
+    if not terms:
+        return
+    partial = reader.find("partial_card_terms")
+    for sent in analysis.sentences:
+        asked = _in(sent, terms)
+        if not asked:
+            continue
+        asks = _asks(reader, sent)
+        if not asks or _in(sent, partial):
+            continue  # not asked for, or only its last digits
+        for term in asked:
+            if _negated(reader, sent, term) or not _is_payment_card(reader, term, sent):
+                continue
+            if not _asked_after(asks, term) and "?" not in sent.text:
+                continue
+            words = analysis.text[term.start : term.end]
+            yield ctx.finding(
+                term.start,
+                term.end,
+                ctx.message("card_request", what=words),
+                check="card-number",
+            )
+            return
+
+
+def _acronym_secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
+    """Secret words written in capitals ("PIN"): in lower case they are other words."""
+    acronyms = reader.words("acronym_secrets")
+    if not any(a.upper() in analysis.text for a in acronyms):
+        return []
+    return [
+        PhraseMatch(t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1)
+        for t in analysis.tokens
+        if t.is_upper and t.lower_ in acronyms
+    ]
+
+
+def _secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
+    """Secret words that name the secret itself, not a procedure ("password reset")."""
+    context = reader.words("secret_context")
+    return sorted(
+        (
+            s
+            for s in [*reader.find("secrets"), *_acronym_secrets(analysis, reader)]
+            if reader.lower(s.token_end) not in context
+            and reader.lower(s.token_start - 1) not in context
+        ),
+        key=lambda m: m.token_start,
+    )
+
+
+def _given_value(analysis: Analysis, reader: _Reader, secret: PhraseMatch, sent: Span) -> int:
+    """The end of the value a secret is given as ("password is “1234”"), else -1.
+
+    A value is shaped like one: it holds a digit, or it is all capitals, or it mixes
+    letters and digits; only linking words and quotes may stand between."""
+    links = reader.words("value_links")
+    doc = analysis.doc
+    for i in range(secret.token_end, min(sent.end, secret.token_end + _VALUE_WINDOW)):
+        token = doc[i]
+        text = token.text.strip("\"'“”«»‘’")
+        if token.lower_ in links or not text:
+            continue
+        has_digit = any(ch.isdigit() for ch in text)
+        shaped = has_digit or (text.isupper() and len(text) >= 4)
+        return token.idx + len(token.text) if shaped else -1
+    return -1
 
 
 def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
-    """Asking the customer to hand over a password, PIN or security code."""
-    pins = (
-        [
-            PhraseMatch(t.idx, t.idx + len(t.text), "PIN", t.i, t.i + 1)
-            for t in analysis.tokens
-            if t.text == "PIN"  # capitals only: "pin" is also a verb
-        ]
-        if "PIN" in analysis.text
-        else []
-    )
-    context = reader.words("secret_context")
-    secrets = sorted(
-        (s for s in [*reader.find("secrets"), *pins] if reader.lower(s.token_end) not in context),
-        key=lambda m: m.token_start,
-    )
+    """Asking the customer to hand over a password, PIN or security code, or giving
+    one out."""
+    secrets = _secrets(analysis, reader)
     pronouns = reader.words("pronouns")
     if not secrets and not (reader.find("hand_over") or reader.find("hand_over_verbs")):
         return  # nothing named and nothing asked for
@@ -187,15 +326,26 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         # No secret named and no "give me that one": the customer's message cannot
         # make this an ask for a secret, so it need not be read.
         return
-    incoming_secret = _incoming_secret(analysis, ctx)
-    if not secrets and incoming_secret is None:
-        return
+    possessives = reader.words("possessives")
+    incoming_secret = None
     for sent in analysis.sentences:
-        asks = _asks(reader, sent)
-        if not asks:
-            continue
         named = [s for s in _in(sent, secrets) if not _negated(reader, sent, s)]
-        if named:
+        for secret in named:
+            end = _given_value(analysis, reader, secret, sent)
+            if end != -1:
+                yield ctx.finding(
+                    secret.start,
+                    end,
+                    ctx.message("secret_given", secret=_quote(analysis.text[secret.start : end])),
+                    check="secret-request",
+                )
+                return
+        asks = _asks(reader, sent)
+        # "Votre mot de passe, c'est lequel ?": a question about their own secret asks for it.
+        asked_question = sent.text.rstrip().endswith("?") and any(
+            _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None for s in named
+        )
+        if named and (asks or asked_question):
             secret = named[0]
             yield ctx.finding(
                 secret.start,
@@ -204,7 +354,11 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
                 check="secret-request",
             )
             return
+        if not asks:
+            continue
         if incoming_secret is None:
+            incoming_secret = _incoming_secret(analysis, ctx) or ""
+        if not incoming_secret:
             continue
         # "vous pouvez me donner celui que vous voulez" after the customer spoke of
         # their password: the pronoun stands for it.
@@ -228,8 +382,7 @@ def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
     doc = analysis.incoming_doc
     if doc is None:
         return None
-    secrets = data_phrase_list(ctx.data, "secrets", analysis.language, analysis.model)
-    found = secrets.find(doc)
+    found = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS).find("secrets")
     return found[-1].phrase if found else None
 
 
@@ -256,31 +409,78 @@ def _region_order(table: Mapping[str, Any], language: str) -> tuple[str, ...] | 
     return tuple(dict.fromkeys(ordered)) or None
 
 
-def _personal_data(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
-    return [
-        item
-        for item in find_personal_data(
-            text,
-            analysis.language,
-            regions=_phone_regions(analysis, ctx),
-            public_contacts=tuple(ctx.options.get("public_contacts", ())),
-        )
-        if not item.business
-    ]
+def _contacts(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
+    """Personal data and the brand's own contacts in `text` (`business` tells which)."""
+    return find_personal_data(
+        text,
+        analysis.language,
+        regions=_phone_regions(analysis, ctx),
+        public_contacts=tuple(ctx.options.get("public_contacts", ())),
+        words=_detection_words(analysis, ctx),
+    )
 
 
-def _offers_private_channel(reader: _Reader, analysis: Analysis) -> bool:
-    """Does the reply move the case to a private channel of the same team?"""
+def _offers_private_channel(
+    reader: _Reader, analysis: Analysis, found: Sequence[PersonalData]
+) -> bool:
+    """Does the reply move the case to a non-public channel of the same team?"""
     if reader.find("private_channel"):
         return True
+    sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
     link_requests = reader.find("link_request")
-    if not link_requests:
-        return False
     link_words = reader.find("link_words")
-    for sent in analysis.sentences:
-        has_link = any(t.like_url for t in sent) or _in(sent, link_words)
+    contact_verbs = reader.find("contact_verbs")
+    if not (link_requests or contact_verbs or analysis.urls):
+        return False
+    brand_contacts = [(d.start, d.end) for d in found if d.business]
+    agents = reader.words("agent_subjects")
+    for sent in sentences:
+        url = any(t.like_url for t in sent)
+        has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
+            return True
+        if _contact_instruction(reader, sent, has_link, brand_contacts):
+            return True
+        # "We'd like to look into this with you here: <link>": the team offers the link
+        # as the way to work on the case with the reader; "see this article: <link>"
+        # and "the date listed here: <link>" are reading.
+        if (
+            url
+            and not _in(sent, reader.find("reading_words"))
+            and any(t.lower_ in agents for t in sent)
+            and _in(sent, reader.find("with_reader"))
+        ):
+            return True
+    return False
+
+
+def _contact_instruction(
+    reader: _Reader, sent: Span, has_link: bool, brand_contacts: Sequence[tuple[int, int]]
+) -> bool:
+    """ "Please contact our billing team", "you can reach the care desk at 0800 …":
+    a contact verb addressed to the reader, with the team, a link or the brand's own
+    number or address to reach."""
+    # "your phone number", "the email address": the data asked for, not a contact verb.
+    data = _in(sent, reader.find("identifiers"))
+    verbs = [
+        v
+        for v in _in(sent, reader.find("contact_verbs"))
+        if not any(d.token_start <= v.token_start < d.token_end for d in data)
+    ]
+    if not verbs:
+        return False
+    agents = reader.words("agent_subjects")
+    team = _in(sent, reader.find("team_words"))
+    start, end = sent.start_char, sent.end_char
+    has_contact = has_link or any(start <= s < end for s, _ in brand_contacts)
+    for verb in verbs:
+        # "We contacted the carrier" reports what the team did: not an instruction.
+        if _before(reader, verb, agents, 2, sent.start) is not None:
+            continue
+        if has_contact or any(
+            0 <= t.token_start - verb.token_start <= _CONTACT_WINDOW for t in team
+        ):
             return True
     return False
 
@@ -293,7 +493,7 @@ def _is_identifier(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
         return True
     # "the number of items", "please address it": a common word needs "your", "a", ...
     markers = reader.words("own_markers") | reader.words("generic_markers")
-    if not _before(reader, match, markers, 2, sent.start):
+    if _before(reader, match, markers, 2, sent.start) is None:
         return False
     if words[0] in reader.words("name_words") and reader.lower(match.token_end) in reader.words(
         "of_words"
@@ -313,24 +513,37 @@ def _public_asks(
     if not identifiers:
         return
     public_posts = reader.find("public_post")
+    link_words = reader.find("link_words")
     for sent in analysis.sentences:
-        if not _asks(reader, sent):
+        asks = _asks(reader, sent)
+        if not asks:
             continue
-        asked = [m for m in _in(sent, identifiers) if _is_identifier(reader, sent, m)]
+        # The data asked for follows the ask: "send us your email", not "reply to the
+        # email we sent"; "please don't share your order details" asks for nothing.
+        asked = [
+            m
+            for m in _in(sent, identifiers)
+            if _is_identifier(reader, sent, m) and _asked_after(asks, m)
+        ]
+        asked = [m for m in asked if not any(_negated(reader, sent, a) for a in asks)]
         if not asked:
             continue
         # "DM us your email" is right; "reply with your email" is not, DM offered or not.
         if _in(sent, reader.find("private_channel")):
             continue
-        if private and not _in(sent, public_posts):
+        # "via the link below" presents the link as the channel: "below" is not public.
+        has_link = any(t.like_url for t in sent) or bool(_in(sent, link_words))
+        posts = [] if has_link else _in(sent, public_posts)
+        if private and not posts:
             continue
         first = asked[0]
-        yield ctx.finding(
-            first.start,
-            asked[-1].end,
-            ctx.message("ask_public", what=analysis.text[first.start : asked[-1].end]),
-            check="data-request",
-        )
+        what = analysis.text[first.start : asked[-1].end]
+        if posts:
+            where = analysis.text[posts[0].start : posts[0].end]
+            message = ctx.message("ask_public_here", what=_quote(what), where=where)
+        else:
+            message = ctx.message("ask_public", what=_quote(what))
+        yield ctx.finding(first.start, asked[-1].end, message, check="data-request")
 
 
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
@@ -338,20 +551,37 @@ def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
     return reader.lower(match.token_end) in reader.words("category_nouns")
 
 
-def _is_payment_card(reader: _Reader, match: PhraseMatch) -> bool:
-    if match.phrase.lower() not in ("card", "carte"):
+def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = None) -> bool:
+    """Is a "card" word a payment card? Not a SIM, gift or loyalty card, nor a card
+    named by a store ("your Nectar card", "la carte Fnac")."""
+    card_words = reader.words("card_words")
+    positions = [
+        i for i in range(match.token_start, match.token_end) if reader.lower(i) in card_words
+    ]
+    if not positions:
         return True
     others = reader.words("not_payment_card")
-    return (
-        reader.lower(match.token_start - 1) not in others
-        and reader.lower(match.token_end) not in others
-    )
+    payment = reader.words("payment_card_words")
+    doc = reader.doc
+    of_words = reader.words("of_words")
+    for i in positions:
+        before, after = reader.lower(i - 1), reader.lower(i + 1)
+        if after in of_words:  # "carte de fidélité"
+            after = reader.lower(i + 2)
+        if before in others or after in others:
+            return False
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(doc) or (sent is not None and not sent.start < j < sent.end):
+                continue
+            token = doc[j]
+            if token.is_title and token.is_alpha and token.lower_ not in payment:
+                return False  # a store's card
+    return True
 
 
-def _own_matter(
-    analysis: Analysis, ctx: RuleContext, reader: _Reader
-) -> tuple[PhraseMatch, str] | None:
-    """The first place the reply discusses the customer's own billing or order matter."""
+def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, int] | None:
+    """The first place the reply discusses the customer's own billing or order matter:
+    the match, its topic and where the words that make it theirs start."""
     requests = reader.find("request")
     billing = sorted(
         (
@@ -362,39 +592,44 @@ def _own_matter(
         key=lambda m: m.token_start,
     )
     orders = reader.find("order_terms")
-    terms = orders + billing
+    terms = sorted(orders + billing, key=lambda m: m.token_start)
     if not terms and not reader.find("compensation_terms"):
         return None  # no billing, order or compensation word: nothing to discuss
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
-    reader_words = {"you", "vous", "tu"}
+    reader_words = reader.words("reader_pronouns")
+    apologies = reader.find("apology_words")
     for sent in analysis.sentences:
-        sent_billing, sent_orders = _in(sent, billing), _in(sent, orders)
+        # "Please don't share your order details": a warning, not their matter.
+        sent_billing = [m for m in _in(sent, billing) if not _negated(reader, sent, m)]
+        sent_orders = [m for m in _in(sent, orders) if not _negated(reader, sent, m)]
         asking = (sent_billing or sent_orders) and _is_question_or_request(sent, requests)
+        # "Sorry about the unexpected charge": an apology for their matter names it.
+        sorry = bool(_in(sent, apologies))
         for match in sent_billing:
             if _is_category(reader, match):
                 continue
-            if _before(reader, match, possessives, _MARKER_WINDOW, sent.start) or (
-                asking
-                and (
-                    _before(reader, match, markers, _MARKER_WINDOW, sent.start)
-                    or reader.lower(match.token_end) in reader_words
-                )
-            ):
-                return match, "billing"
+            own = _before(reader, match, possessives, _MARKER_WINDOW, sent.start)
+            if own is None and (asking or sorry):
+                own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
+                if own is None and asking and reader.lower(match.token_end) in reader_words:
+                    own = match.token_start
+            if own is not None:
+                return match, "billing", own
         for match in sent_orders:
             if _is_category(reader, match) or not asking:
                 continue
-            if _before(reader, match, markers, _MARKER_WINDOW, sent.start) or (
-                reader.lower(match.token_end) in reader_words
-            ):
-                return match, "order"
+            own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
+            if own is None and reader.lower(match.token_end) in reader_words:
+                own = match.token_start
+            if own is not None:
+                return match, "order", own
         status = _status_detail(reader, sent, terms) if terms else None
         if status is not None:
-            return status, "order"
+            return status, "order", status.token_start
         decision = _compensation_decision(reader, sent)
         if decision is not None:
-            return decision, "billing"
+            return decision[0], "billing", decision[1]
     return None
 
 
@@ -416,13 +651,13 @@ def _status_detail(reader: _Reader, sent: Span, terms: Sequence[PhraseMatch]) ->
     return None
 
 
-def _compensation_decision(reader: _Reader, sent: Span) -> PhraseMatch | None:
+def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, int] | None:
     """ "we would not offer a gesture", "we'll refund you": a decision on their case."""
-    subjects = reader.words("agent_subjects")
-    aux = reader.words("decision_aux")
     compensation = _in(sent, reader.find("compensation_terms"))
     if not compensation:
         return None
+    subjects = reader.words("agent_subjects")
+    aux = reader.words("decision_aux")
     for token in sent:
         if token.lower_ not in subjects:
             continue
@@ -431,103 +666,181 @@ def _compensation_decision(reader: _Reader, sent: Span) -> PhraseMatch | None:
             continue
         for match in compensation:
             if 0 < match.token_start - token.i <= 8:
-                return match
+                return match, token.i
     return None
 
 
-def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> str | None:
-    """The topic of the customer's own problem raised in the incoming message."""
-    if not analysis.incoming_text:
-        return None
-    exact = data_phrase_table(ctx.data, _EXACT, analysis.language, analysis.model, lemmas=False)
-    if not exact.could_match(analysis.incoming_text, _TOPIC_LISTS):
-        return None  # no billing, payment, order or account word: not worth tokenizing
+# Every currency sign (Unicode category Sc): a quick test before reading amounts.
+_CURRENCY_SIGNS = frozenset(
+    chr(c) for c in range(0x20A0) if unicodedata.category(chr(c)) == "Sc"
+) | frozenset(chr(c) for c in range(0x20A0, 0x20D0))
+
+
+@dataclass(frozen=True)
+class _Raised:
+    topic: str
+    words: str  # the customer's words that raise it
+
+
+def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
+    """The customer's own problem raised in the incoming message: a topic (billing,
+    order, trip, account) that is theirs (first person, or a complaint about it) and
+    in trouble (a problem state), outside a general how-to question."""
     doc = analysis.incoming_doc
     if doc is None:
         return None
-    reader = _Reader(doc, ctx.data, analysis.language, analysis.model)
-    first_person = reader.words("first_person")
-    possessives = reader.words("own_possessives")
-    problems = reader.words("problem_words")
-    negations = reader.words("negations") | {"still", "toujours"}
-    account_problems = reader.words("account_problems")
-    strong = reader.find("billing_terms")
-    topics = (
-        ("billing", strong),
-        ("billing", [m for m in reader.find("payment_terms") if _is_payment_card(reader, m)]),
-        ("order", reader.find("order_terms")),
-        ("account", reader.find("account_terms")),
+    money = (
+        [
+            PhraseMatch(t.idx, t.idx + len(t.text), t.text, t.i, t.i + 1)
+            for t in doc
+            if t.is_currency
+        ]
+        if not _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text)
+        else []
     )
-    if not any(matches for _, matches in topics):
+    if not money and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc)):
+        return None  # no topic phrase can start anywhere: the matchers need not run
+    reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
+    topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
+    if not money and not any(matches for _, matches, _ in topics):
         return None
+    first_person = reader.words("first_person")
+    own_possessives = reader.words("own_possessives")
+    problems = reader.words("problem_words")
+    negations = reader.words("negations")
+    stills = reader.words("still_words")
+    account_problems = reader.words("account_problems")
+    # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
+    complaint = bool(reader.find("complaint_words"))
+    lowers = token_lowers(doc)
+    owner_anywhere = not first_person.isdisjoint(lowers)
+    question_starts = reader.words("question_starts")
+    status_questions = reader.words("status_questions")
     for sent in doc.sents:
-        if not any(_in(sent, matches) for _, matches in topics):
-            continue
-        words = {t.lower_ for t in sent}
-        trouble = bool(words & problems)
+        words = set(lowers[sent.start : sent.end])
+        stated = bool(words & problems)
+        own_sentence = bool(words & first_person)
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
-        how_to = (
-            lead is not None
-            and lead.lower_ in reader.words("question_starts")
-            and sent.text.rstrip().endswith("?")
-            and not words & negations
-        )
-        for topic, matches in topics:
+        lead_word = lead.lower_ if lead is not None else ""
+        question = sent.text.rstrip().endswith("?")
+        how_to = lead_word in question_starts and question and not words & (negations | stills)
+        for match in _in(sent, money):
+            # "they took my $500 twice": their own money, in trouble.
+            own_money = _before(reader, match, own_possessives, 2, sent.start) is not None
+            if own_money and (stated or _negation_near(reader, match, sent, negations)):
+                return _Raised("billing", _quote(sent.text))
+        for topic, matches, key in topics:
             for match in _in(sent, matches):
-                own = _before(reader, match, first_person, _FIRST_PERSON_WINDOW, sent.start)
-                if how_to:
-                    own = _before(reader, match, possessives, _MARKER_WINDOW, sent.start)
-                if topic == "account" and not words & account_problems:
+                if key == "payment_terms" and not _is_payment_card(reader, match, sent):
                     continue
-                if own and matches is strong:
-                    return topic  # a refund, a charge, a bill: a matter in itself
-                if topic == "order" and _before(
-                    reader, match, negations, _MARKER_WINDOW, sent.start
-                ):
-                    return topic  # "no expected delivery date", "still no shipping info"
-                if own and trouble:
-                    return topic
+                possessed = (
+                    _before(reader, match, own_possessives, _MARKER_WINDOW, sent.start) is not None
+                    or _after(reader, match, own_possessives, _MARKER_WINDOW, sent.end) is not None
+                )
+                if how_to and not possessed:
+                    continue
+                near = _before(reader, match, first_person, _FIRST_PERSON_WINDOW, sent.start)
+                own = possessed or near is not None
+                # "Where is my parcel?", "when are you shipping my order?"
+                if possessed and question and lead_word in status_questions and topic != "account":
+                    return _Raised(topic, _quote(sent.text))
+                negated = _negation_near(reader, match, sent, negations | stills)
+                if topic == "account":
+                    if own and (words & account_problems or negated):
+                        return _Raised(topic, _quote(sent.text))
+                    continue
+                if key == "billing_terms" and (own or (owner_anywhere and not how_to)):
+                    return _Raised(topic, _quote(sent.text))  # a refund, a charge: a matter
+                trouble = stated or negated
+                if key == "payment_terms":
+                    if own and trouble:
+                        return _Raised(topic, _quote(sent.text))
+                    continue
+                # Orders, deliveries and trips: the customer writing about one in
+                # trouble is writing about their own, first person or not.
+                if (trouble or complaint) and (own or own_sentence or owner_anywhere or complaint):
+                    return _Raised(topic, _quote(sent.text))
+                if negated:
+                    return _Raised(topic, _quote(sent.text))  # "still no shipping info"
     return None
 
 
+def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
+    """The first word of every topic phrase, as written and as its lemma (string
+    hashes, compared with the doc's LOWER and LEMMA arrays)."""
+    return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
+
+
+def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
+    nlp = pipeline(ctx.language, model)
+    words: set[int] = set()
+    for _, key in _TOPICS:
+        for phrase in ctx.data.get(key, ()):
+            doc = process(nlp, str(phrase))
+            if len(doc):
+                words.update((doc[0].lower, nlp.vocab.strings.add(doc[0].lemma_.lower())))
+    return frozenset(words)
+
+
+def _token_keys(doc: Doc) -> set[int]:
+    from spacy.attrs import LEMMA, LOWER
+
+    return set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
+
+
+def _negation_near(
+    reader: _Reader, match: PhraseMatch, sent: Span, negations: frozenset[str]
+) -> bool:
+    """A negation just before the matter: "has not been delivered", "still no tracking",
+    "didn't get my parcel" (after it, "the parcel was not fragile", it negates another
+    word)."""
+    return _before(reader, match, negations, _MARKER_WINDOW + 1, sent.start) is not None
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    reader = _Reader(analysis.doc, ctx.data, analysis.language, analysis.model)
+    reader = _Reader(analysis.doc, ctx, analysis.language, analysis.model)
     if ctx.enabled("card-number"):
-        yield from _card_findings(analysis, ctx)
+        yield from _card_findings(analysis, ctx, reader)
     if ctx.enabled("secret-request"):
         yield from _secret_findings(analysis, ctx, reader)
     if analysis.channel != "public":
         return
 
+    found = _contacts(analysis, ctx, analysis.text)
     if ctx.enabled("personal-data"):
-        data = [d for d in _personal_data(analysis, ctx, analysis.text) if d.kind != "card"]
-        for item in data:
+        for item in (d for d in found if not d.business and d.kind != "card"):
             kind = ctx.message(f"kind_{item.kind}")
-            yield _data_finding(ctx, item, ctx.message("personal_data", kind=kind), "personal-data")
+            key = "personal_contact" if item.kind in ("phone", "email") else "personal_data"
+            yield _data_finding(ctx, item, ctx.message(key, kind=kind), "personal-data")
 
-    private = _offers_private_channel(reader, analysis)
+    private = _offers_private_channel(reader, analysis, found)
     asks = list(_public_asks(analysis, ctx, reader, private))
     yield from asks
     if private or asks:
         return
 
-    own = _own_matter(analysis, ctx, reader)
+    own = _own_matter(analysis, reader)
     if own is not None:
-        match, topic = own
+        match, topic, start = own
+        words = analysis.text[analysis.doc[start].idx : match.end]
         yield ctx.finding(
             match.start,
             match.end,
-            ctx.message("own_matter", topic=ctx.message(f"topic_{topic}")),
+            ctx.message("own_matter", topic=ctx.message(f"topic_{topic}"), words=_quote(words)),
             check="own-matter",
         )
         return
 
     start, end = analysis.body_span
-    raised = _incoming_matter(analysis, ctx)
+    raised = _incoming_matter(analysis, ctx) if analysis.incoming_text else None
     if raised is not None:
-        message = ctx.message("incoming_matter", topic=ctx.message(f"topic_{raised}"))
-    elif analysis.reply.incoming and _personal_data(analysis, ctx, analysis.reply.incoming):
+        message = ctx.message(
+            "incoming_matter", topic=ctx.message(f"topic_{raised.topic}"), words=raised.words
+        )
+    elif analysis.reply.incoming and any(
+        not d.business for d in _contacts(analysis, ctx, analysis.reply.incoming)
+    ):
         message = ctx.message("incoming_data")
     else:
         return
