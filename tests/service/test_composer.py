@@ -169,7 +169,7 @@ def test_french_reply_gets_french_words_and_its_fix(builtin_page: Page) -> None:
     expect(page.locator("#status")).to_contain_text("Langue : fr")
     item = page.locator("#findings li.finding", has_text="sensitive-in-private")
     expect(item).to_contain_text("Un numéro de téléphone")
-    expect(item).to_contain_text("lire cette donnée. Masquez-la")
+    expect(item).to_contain_text("masquez cette donnée")  # the gender-neutral wording
     expect(item.locator(".sev")).to_have_text("erreur")
     expect(item.locator("button.fix")).to_have_text("Corriger : Masquer")
     item.locator("button.fix").click()
