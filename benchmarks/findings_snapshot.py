@@ -18,21 +18,10 @@ from pathlib import Path
 import yaml
 
 from replylint.api import lint_record
+from replylint.inputs.record import RECORD_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
-RECORD_FIELDS = {
-    "text",
-    "id",
-    "channel",
-    "incoming",
-    "language",
-    "agent",
-    "brand",
-    "customer",
-    "saved_reply",
-    "faq",
-}
 
 
 def labeled_records(corpus: Path) -> list[tuple[str, dict]]:

@@ -19,12 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from replylint.engine import Engine
-from replylint.inputs.record import parse_record
+from replylint.inputs.record import RECORD_FIELDS, parse_record
 from replylint.model import Reply
 from replylint.text.analysis import analyze
 
-RECORD_FIELDS = ("text", "id", "channel", "incoming", "language", "agent", "brand", "faq")
-RECORD_FIELDS += ("customer", "saved_reply")
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
