@@ -113,12 +113,11 @@ class Reading:
         data = ctx.data
         lang, model = analysis.language, analysis.model
         # Each list matches as its [lists] declaration says: word forms only, or
-        # every inflection through lemmas. One matcher pass per kind.
-        lemma_keys, form_keys = derived(data, "directness list kinds", _keys_by_kind, ctx)
-        self.matches: dict[str, list[PhraseMatch]] = {}
-        self.matches.update(data_phrase_table(data, lemma_keys, lang, model).find(self.doc))
-        forms = data_phrase_table(data, form_keys, lang, model, lemmas=False)
-        self.matches.update(forms.find(self.doc))
+        # every inflection through lemmas. One table, so one lower-case matcher pass
+        # serves both kinds.
+        form_keys = derived(data, "directness form lists", _form_keys, ctx)
+        table = data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys)
+        self.matches: dict[str, list[PhraseMatch]] = table.find(self.doc)
         # Token index -> the list names whose matches start there (and their end);
         # list name -> the token indices its matches cover.
         self._starts: dict[int, dict[str, int]] = {}
@@ -427,11 +426,9 @@ class Reading:
         ]
 
 
-def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The lists the rule reads, split by how they match: (lemma lists, form lists)."""
-    lemma = tuple(k for k in _LISTS if ctx.list_kind(k) == "lemma")
-    form = tuple(k for k in _LISTS if ctx.list_kind(k) == "form")
-    return lemma, form
+def _form_keys(ctx: RuleContext) -> frozenset[str]:
+    """The lists the rule reads that match by word form only (the others by lemma)."""
+    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
 
 
 def _is_phone(token: Token) -> bool:
