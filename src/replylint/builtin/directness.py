@@ -148,6 +148,24 @@ class Reading:
             else []
         )
 
+    def may_have_preamble(self, ctx: RuleContext) -> bool:
+        """Are there enough courtesy matches for a preamble? A courtesy clause starts
+        with an apology, thanks, empathy or greeting match of its own."""
+        limit = int(ctx.options.get("preamble_sentences", 2))
+        found = sum(len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting"))
+        return found >= limit
+
+    def may_deflect(self) -> bool:
+        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?"""
+        matches = self.matches
+        return bool(
+            matches["contact_act"]
+            or matches["go_to"]
+            or matches["handoff"]
+            or self._other_handles
+            or matches["feedback_submit"]
+        )
+
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
         sentence with content, so the rest of a long reply is never classified."""
@@ -446,10 +464,12 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reading = Reading(analysis, ctx)
     if reading.matches["holding"]:
         return  # a holding turn, in any channel: the answer follows in the next turn
-    if ctx.enabled("preamble"):
+    # Cheap exact gates first: each check needs certain phrase matches, and most
+    # replies have none of them, so their sentences need not be classified for it.
+    if ctx.enabled("preamble") and reading.may_have_preamble(ctx):
         yield from _preamble(reading, ctx)
     deflection = []
-    if ctx.enabled("deflection"):
+    if ctx.enabled("deflection") and reading.may_deflect():
         deflection = list(_deflection(reading, ctx))
     yield from deflection
     if ctx.enabled("unanswered-question") and not deflection:
@@ -549,9 +569,11 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
-    sentences = list(reading.iter_sentences())
-    if not all(s.is_empty for s in sentences):
-        return
+    sentences = []
+    for sentence in reading.iter_sentences():
+        if not sentence.is_empty:
+            return  # the rest of the reply need not be classified
+        sentences.append(sentence)
     incoming = analysis.incoming_doc
     if incoming is None:
         return

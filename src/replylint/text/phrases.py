@@ -108,16 +108,28 @@ class PhraseTable:
                 by_key[key] = [(start, end, phrase)]
             else:
                 candidates.append((start, end, phrase))
+        bounds = token_bounds(doc)
         for key, candidates in by_key.items():
-            result[key] = _longest_first(doc, candidates)
+            result[key] = _longest_first(bounds, candidates)
         return result
 
 
-def _longest_first(doc: Doc, candidates: list[tuple[int, int, str]]) -> list[PhraseMatch]:
-    starts, ends = token_bounds(doc)
+def _longest_first(
+    bounds: tuple[list[int], list[int]], candidates: list[tuple[int, int, str]]
+) -> list[PhraseMatch]:
+    starts, ends = bounds
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
         return [PhraseMatch(starts[start], ends[end - 1], phrase, start, end)]
+    # Usually no two candidates overlap: then every one is kept, in text order.
+    candidates.sort()
+    last_end = 0
+    for start, end, _ in candidates:
+        if start < last_end:
+            break
+        last_end = end
+    else:
+        return [PhraseMatch(starts[s], ends[e - 1], p, s, e) for s, e, p in candidates]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
     for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
