@@ -118,18 +118,6 @@ class Reading:
         form_keys = derived(data, "directness form lists", _form_keys, ctx)
         table = data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys)
         self.matches: dict[str, list[PhraseMatch]] = table.find(self.doc)
-        # Token index -> the list names whose matches start there (and their end);
-        # list name -> the token indices its matches cover.
-        self._starts: dict[int, dict[str, int]] = {}
-        self._covered: dict[str, set[int]] = {}
-        for key, found in self.matches.items():
-            if not found:
-                continue
-            covered = self._covered[key] = set()
-            for m in found:
-                ends = self._starts.setdefault(m.token_start, {})
-                ends[key] = max(ends.get(key, 0), m.token_end)
-                covered.update(range(m.token_start, m.token_end))
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
@@ -139,14 +127,42 @@ class Reading:
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
-        # classified); and where the question marks are.
+        # classified).
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
-        self._questions = (
-            [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
-            if "?" in analysis.text
-            else []
-        )
+
+    # What only classifying a sentence needs is worked out on first use: replies
+    # that no check needs to read (see `may_have_preamble`) never pay for it.
+    @cached_property
+    def _match_index(self) -> tuple[dict[int, dict[str, int]], dict[str, set[int]]]:
+        """Token index -> the list names whose matches start there (and their end);
+        list name -> the token indices its matches cover."""
+        starts: dict[int, dict[str, int]] = {}
+        covered_by: dict[str, set[int]] = {}
+        for key, found in self.matches.items():
+            if not found:
+                continue
+            covered = covered_by[key] = set()
+            for m in found:
+                ends = starts.setdefault(m.token_start, {})
+                ends[key] = max(ends.get(key, 0), m.token_end)
+                covered.update(range(m.token_start, m.token_end))
+        return starts, covered_by
+
+    @cached_property
+    def _starts(self) -> dict[int, dict[str, int]]:
+        return self._match_index[0]
+
+    @cached_property
+    def _covered(self) -> dict[str, set[int]]:
+        return self._match_index[1]
+
+    @cached_property
+    def _questions(self) -> list[int]:
+        """The token indices of question marks."""
+        if "?" not in self.analysis.text:
+            return []
+        return [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
 
     def may_have_preamble(self, ctx: RuleContext) -> bool:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
