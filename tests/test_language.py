@@ -17,7 +17,8 @@ from replylint.config import load_config
 from replylint.engine import Engine
 from replylint.model import Reply, Severity
 from replylint.text import statistical
-from replylint.text.detect import choose_language, detect_language
+from replylint.text.detect import _letter_counts, choose_language, detect_language
+from replylint.text.function_words import count_function_words
 
 LANGS = ("en", "fr")
 DATA = Path(__file__).resolve().parent / "data"
@@ -188,6 +189,27 @@ def test_function_words_decide_without_the_statistical_detectors(
     monkeypatch.setattr(statistical, "wide_confidences", unavailable)
     assert choose("Thanks for your patience, we are looking into it.") == "en"
     assert choose("Merci de votre patience, nous regardons cela.") == "fr"
+
+
+def test_function_words_are_counted_with_repeats_and_either_apostrophe() -> None:
+    # the x2, and, you, your -> 5 English; "c’est" and "l’équipe" (an elision) -> 2 French;
+    # "und" -> 1 German witness; "Paket" is none of them.
+    words = count_function_words("The box and the Paket: you, your… C’est l’équipe und")
+    assert (words.english, words.french, words.other) == (5, 2, 1)
+    assert words.others == frozenset({"de"})
+
+
+@pytest.mark.parametrize(
+    ("text", "letters", "latin"),
+    [
+        ("Hi Sam, 2 boxes!", 10, 10),  # ASCII: every letter is a Latin one
+        ("Ça va, Zoë?", 7, 7),  # accented Latin letters
+        ("Заказ ok", 7, 2),  # Cyrillic letters are letters, not Latin ones
+        ("", 0, 0),
+    ],
+)
+def test_letters_and_latin_letters_are_counted(text: str, letters: int, latin: int) -> None:
+    assert _letter_counts(text) == (letters, latin)
 
 
 # --------------------------------------------------------------- unsupported languages

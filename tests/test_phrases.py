@@ -134,3 +134,29 @@ def test_lemma_cache_is_written_and_read_back(tmp_path: Path) -> None:
     again = load_lemma_lookup("en", tmp_path)
     assert len(first) == len(again) > 1000
     assert again.get("children") == "child"
+
+
+def test_a_table_matches_form_lists_and_lemma_lists_each_their_own_way() -> None:
+    # One table, two kinds of list: "tracks" is a form of "track" (the lemma list
+    # finds it) but not the word "track" itself (the form list does not).
+    table = phrase_table(
+        {"by_lemma": ("track",), "by_form": ("track", "these")},
+        "en",
+        form_keys=frozenset({"by_form"}),
+    )
+    doc = pipeline("en")("I love these tracks.")
+    found = table.find(doc)
+    assert [m.phrase for m in found["by_lemma"]] == ["track"]
+    assert [(m.phrase, m.start, m.end) for m in found["by_form"]] == [("these", 7, 12)]
+
+
+def test_overlapping_matches_keep_the_longest_and_disjoint_ones_all() -> None:
+    table = phrase_table({"k": ("thank you", "thank you so much", "much")}, "en", lemmas=False)
+    doc = pipeline("en")("Thank you so much. Thank you, much appreciated.")
+    matches = table.find(doc)["k"]
+    # Offsets worked out by hand: "Thank you so much" 0-17, "Thank you" 19-28, "much" 30-34.
+    assert [(m.phrase, m.start, m.end) for m in matches] == [
+        ("thank you so much", 0, 17),
+        ("thank you", 19, 28),
+        ("much", 30, 34),
+    ]

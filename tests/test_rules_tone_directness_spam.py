@@ -235,3 +235,16 @@ def test_every_formula_in_a_long_reply_is_flagged() -> None:
     report = engine.lint(parse_record(record))
     found = [(f.rule, f.check) for f in report.findings]
     assert found == [("personal-tone", "boilerplate")] * 200
+
+
+def test_preamble_limit_option_counts_down_to_one_courtesy_sentence() -> None:
+    # The rule skips the preamble check when there are fewer courtesy phrases than
+    # the limit: with a limit of 1, one apology before the answer is a preamble.
+    settings = RuleSettings(options={"preamble_sentences": 1})
+    engine = Engine(
+        Config((ConfigLayer("test", select=("directness",), rules={"directness": settings}),))
+    )
+    text = "Sorry for the wait. Your order ships today."
+    assert lint("directness", language="en", text=text).findings == ()
+    report = engine.lint(parse_record({"text": text, "language": "en"}))
+    assert flagged(report) == ["Sorry for the wait."]

@@ -113,24 +113,11 @@ class Reading:
         data = ctx.data
         lang, model = analysis.language, analysis.model
         # Each list matches as its [lists] declaration says: word forms only, or
-        # every inflection through lemmas. One matcher pass per kind.
-        lemma_keys, form_keys = derived(data, "directness list kinds", _keys_by_kind, ctx)
-        self.matches: dict[str, list[PhraseMatch]] = {}
-        self.matches.update(data_phrase_table(data, lemma_keys, lang, model).find(self.doc))
-        forms = data_phrase_table(data, form_keys, lang, model, lemmas=False)
-        self.matches.update(forms.find(self.doc))
-        # Token index -> the list names whose matches start there (and their end);
-        # list name -> the token indices its matches cover.
-        self._starts: dict[int, dict[str, int]] = {}
-        self._covered: dict[str, set[int]] = {}
-        for key, found in self.matches.items():
-            if not found:
-                continue
-            covered = self._covered[key] = set()
-            for m in found:
-                ends = self._starts.setdefault(m.token_start, {})
-                ends[key] = max(ends.get(key, 0), m.token_end)
-                covered.update(range(m.token_start, m.token_end))
+        # every inflection through lemmas. One table, so one lower-case matcher pass
+        # serves both kinds.
+        form_keys = derived(data, "directness form lists", _form_keys, ctx)
+        table = data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys)
+        self.matches: dict[str, list[PhraseMatch]] = table.find(self.doc)
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
@@ -140,13 +127,59 @@ class Reading:
         self.offer_words = data_words(data, "offer_words")
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
-        # classified); and where the question marks are.
+        # classified).
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
-        self._questions = (
-            [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
-            if "?" in analysis.text
-            else []
+
+    # What only classifying a sentence needs is worked out on first use: replies
+    # that no check needs to read (see `may_have_preamble`) never pay for it.
+    @cached_property
+    def _match_index(self) -> tuple[dict[int, dict[str, int]], dict[str, set[int]]]:
+        """Token index -> the list names whose matches start there (and their end);
+        list name -> the token indices its matches cover."""
+        starts: dict[int, dict[str, int]] = {}
+        covered_by: dict[str, set[int]] = {}
+        for key, found in self.matches.items():
+            if not found:
+                continue
+            covered = covered_by[key] = set()
+            for m in found:
+                ends = starts.setdefault(m.token_start, {})
+                ends[key] = max(ends.get(key, 0), m.token_end)
+                covered.update(range(m.token_start, m.token_end))
+        return starts, covered_by
+
+    @cached_property
+    def _starts(self) -> dict[int, dict[str, int]]:
+        return self._match_index[0]
+
+    @cached_property
+    def _covered(self) -> dict[str, set[int]]:
+        return self._match_index[1]
+
+    @cached_property
+    def _questions(self) -> list[int]:
+        """The token indices of question marks."""
+        if "?" not in self.analysis.text:
+            return []
+        return [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
+
+    def may_have_preamble(self, ctx: RuleContext) -> bool:
+        """Are there enough courtesy matches for a preamble? A courtesy clause starts
+        with an apology, thanks, empathy or greeting match of its own."""
+        limit = int(ctx.options.get("preamble_sentences", 2))
+        found = sum(len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting"))
+        return found >= limit
+
+    def may_deflect(self) -> bool:
+        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?"""
+        matches = self.matches
+        return bool(
+            matches["contact_act"]
+            or matches["go_to"]
+            or matches["handoff"]
+            or self._other_handles
+            or matches["feedback_submit"]
         )
 
     def iter_sentences(self) -> Iterator[Sentence]:
@@ -427,11 +460,9 @@ class Reading:
         ]
 
 
-def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The lists the rule reads, split by how they match: (lemma lists, form lists)."""
-    lemma = tuple(k for k in _LISTS if ctx.list_kind(k) == "lemma")
-    form = tuple(k for k in _LISTS if ctx.list_kind(k) == "form")
-    return lemma, form
+def _form_keys(ctx: RuleContext) -> frozenset[str]:
+    """The lists the rule reads that match by word form only (the others by lemma)."""
+    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
 
 
 def _is_phone(token: Token) -> bool:
@@ -449,10 +480,12 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     reading = Reading(analysis, ctx)
     if reading.matches["holding"]:
         return  # a holding turn, in any channel: the answer follows in the next turn
-    if ctx.enabled("preamble"):
+    # Cheap exact gates first: each check needs certain phrase matches, and most
+    # replies have none of them, so their sentences need not be classified for it.
+    if ctx.enabled("preamble") and reading.may_have_preamble(ctx):
         yield from _preamble(reading, ctx)
     deflection = []
-    if ctx.enabled("deflection"):
+    if ctx.enabled("deflection") and reading.may_deflect():
         deflection = list(_deflection(reading, ctx))
     yield from deflection
     if ctx.enabled("unanswered-question") and not deflection:
@@ -552,9 +585,11 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
-    sentences = list(reading.iter_sentences())
-    if not all(s.is_empty for s in sentences):
-        return
+    sentences = []
+    for sentence in reading.iter_sentences():
+        if not sentence.is_empty:
+            return  # the rest of the reply need not be classified
+        sentences.append(sentence)
     incoming = analysis.incoming_doc
     if incoming is None:
         return

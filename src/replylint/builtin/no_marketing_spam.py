@@ -89,16 +89,13 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 def _matches(analysis: Analysis, ctx: RuleContext) -> dict[str, list[PhraseMatch]]:
     """Every list the rule reads, matched as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
-    lemma_keys, form_keys = derived(data, "spam list kinds", _keys_by_kind, ctx)
-    found = dict(data_phrase_table(data, lemma_keys, lang, model).find(analysis.doc))
-    found.update(data_phrase_table(data, form_keys, lang, model, lemmas=False).find(analysis.doc))
-    return found
+    form_keys = derived(data, "spam form lists", _form_keys, ctx)
+    return data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys).find(analysis.doc)
 
 
-def _keys_by_kind(ctx: RuleContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    lemma = tuple(k for k in _LISTS if ctx.list_kind(k) == "lemma")
-    form = tuple(k for k in _LISTS if ctx.list_kind(k) == "form")
-    return lemma, form
+def _form_keys(ctx: RuleContext) -> frozenset[str]:
+    """The lists that match by word form only (the others by lemma too)."""
+    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
 
 
 def _unexplained(

@@ -185,8 +185,10 @@ def find_placeholders(
     `handles` the literal @handles that are placeholders ("username").
     """
     words = _lower_words(tuple(slot_words))
-    protected = _protected(text, urls)
-    code_only = _protected(text, (), links=False)  # a link's own slots are looked for
+    urls = tuple(urls)
+    # Spans not looked in, worked out at the first candidate (most texts have none):
+    # [code, links and URLs], [code only] (a link's own slots are looked for).
+    skipped: list[tuple[list[int], list[int]]] = []
     found: list[Placeholder] = []
 
     # Patterns run in priority order; a later one never takes text an earlier one took.
@@ -194,7 +196,9 @@ def find_placeholders(
     taken_ends: list[int] = []
 
     def add(start: int, end: int, name: str, *, in_url: bool = False) -> None:
-        if _inside(protected if not in_url else code_only, start, end):
+        if not skipped:
+            skipped.extend((_protected(text, urls), _protected(text, (), links=False)))
+        if _inside(skipped[in_url], start, end):
             return
         i = bisect_left(taken_starts, end)  # found spans that start before `end`
         if i > 0 and taken_ends[i - 1] > start:

@@ -32,6 +32,7 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 
 # The narrow detector's confidence from which its answer is taken as clear.
 CLEAR = 0.8
@@ -84,11 +85,10 @@ def detect_language(
     statistical detector (the benchmark compares detectors with it).
     """
     cleaned = _NOISE.sub(" ", text)
-    letters = sum(map(str.isalpha, cleaned))
+    letters, latin = _letter_counts(cleaned)
     if letters == 0:
         return None
     known = tuple(dict.fromkeys(languages))
-    latin = len(_LATIN.findall(cleaned))
     if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
         return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
@@ -115,6 +115,16 @@ def detect_language(
     if scores and scores[0][1] >= CLEAR:
         return Detection(scores[0][0], scores[0][1])
     return None
+
+
+def _letter_counts(text: str) -> tuple[int, int]:
+    """How many letters `text` has, and how many of them are Latin. In ASCII text
+    every letter is a Latin one, counted in C by deleting them from its bytes."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        return letters, letters
+    return sum(map(str.isalpha, text)), len(_LATIN.findall(text))
 
 
 def _wide(text: str, known: Sequence[str], min_confidence: float) -> Detection | None:

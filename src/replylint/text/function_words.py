@@ -16,6 +16,7 @@ French words.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -102,19 +103,23 @@ class FunctionWords(NamedTuple):
 
 def count_function_words(text: str) -> FunctionWords:
     """The function words of `text`, counted."""
-    english = french = other = 0
-    others: set[str] = set()
+    # The apostrophe is written both ways; the pattern takes either, so one
+    # replacement in the text gives the same words as one per word.
+    if "’" in text:
+        text = text.replace("’", "'")
     # Lower-casing the whole text first gives the same words, except where a capital's
     # lower case is not a letter: "İ" becomes "i" and a combining dot.
     lowered = "\u0130" not in text
     words = _WORD.findall(text.lower()) if lowered else [w.lower() for w in _WORD.findall(text)]
-    for word in words:
-        word = word.replace("’", "'")
+    english = french = other = 0
+    others: set[str] = set()
+    # Each distinct word looked up once (replies repeat "the", "you", "vous").
+    for word, count in Counter(words).items():
         if word in _ENGLISH:
-            english += 1
+            english += count
         elif word in _WITNESS_LANGUAGES:
-            other += 1
+            other += count
             others |= _WITNESS_LANGUAGES[word]
         elif word in _FRENCH or ("'" in word and word.split("'", 1)[0] in _FRENCH_ELISIONS):
-            french += 1
+            french += count
     return FunctionWords(english, french, other, frozenset(others))

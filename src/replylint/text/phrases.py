@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
+from replylint.text.token_arrays import token_bounds
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -34,7 +35,9 @@ class PhraseTable:
 
     Rules with many lists (courtesy, redirects, offers, ...) pay for two matcher
     runs per reply instead of two per list. With `lemmas=False` only the
-    lower-case forms match ("tracks" must not match "track").
+    lower-case forms match ("tracks" must not match "track"); the lists named in
+    `form_keys` match that way in a table whose other lists match by lemma too
+    (one lower-case pass for both kinds of list, not one per kind).
     """
 
     def __init__(
@@ -43,14 +46,16 @@ class PhraseTable:
         language: str,
         model: str | None = None,
         lemmas: bool = True,
+        form_keys: frozenset[str] = frozenset(),
     ) -> None:
         from spacy.matcher import PhraseMatcher
 
         nlp = pipeline(language, model)
         self.keys = tuple(key for key, _ in lists)
         self._lower: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        lemma_keys = [key for key, _ in lists if key not in form_keys] if lemmas else []
         self._lemma: PhraseMatcher | None = (
-            PhraseMatcher(nlp.vocab, attr="LEMMA") if lemmas else None
+            PhraseMatcher(nlp.vocab, attr="LEMMA") if lemma_keys else None
         )
         self._empty = True
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
@@ -62,7 +67,7 @@ class PhraseTable:
                 label = f"{key}{_SEPARATOR}{phrase}"
                 self._labels[strings.add(label)] = (key, phrase)
                 lower = phrase.lower()
-                if self._lemma is not None:
+                if self._lemma is not None and key not in form_keys:
                     doc = process(nlp, phrase)
                     self._lemma.add(label, [doc])
                     # A phrase written in lower case is its own lower-case pattern.
@@ -103,29 +108,37 @@ class PhraseTable:
                 by_key[key] = [(start, end, phrase)]
             else:
                 candidates.append((start, end, phrase))
+        bounds = token_bounds(doc)
         for key, candidates in by_key.items():
-            result[key] = _longest_first(doc, candidates)
+            result[key] = _longest_first(bounds, candidates)
         return result
 
 
-def _longest_first(doc: Doc, candidates: list[tuple[int, int, str]]) -> list[PhraseMatch]:
+def _longest_first(
+    bounds: tuple[list[int], list[int]], candidates: list[tuple[int, int, str]]
+) -> list[PhraseMatch]:
+    starts, ends = bounds
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
-        return [_phrase_match(doc, start, end, phrase)]
+        return [PhraseMatch(starts[start], ends[end - 1], phrase, start, end)]
+    # Usually no two candidates overlap: then every one is kept, in text order.
+    candidates.sort()
+    last_end = 0
+    for start, end, _ in candidates:
+        if start < last_end:
+            break
+        last_end = end
+    else:
+        return [PhraseMatch(starts[s], ends[e - 1], p, s, e) for s, e, p in candidates]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
     for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
         if not taken.isdisjoint(range(start, end)):
             continue
         taken.update(range(start, end))
-        chosen.append(_phrase_match(doc, start, end, phrase))
+        chosen.append(PhraseMatch(starts[start], ends[end - 1], phrase, start, end))
     chosen.sort()
     return chosen
-
-
-def _phrase_match(doc: Doc, start: int, end: int, phrase: str) -> PhraseMatch:
-    last = doc[end - 1]  # two tokens are cheaper than a Span for its offsets
-    return PhraseMatch(doc[start].idx, last.idx + len(last), phrase, start, end)
 
 
 class PhraseList:
@@ -146,7 +159,8 @@ class PhraseList:
 
 _lists: dict[tuple[str, str | None, bool, tuple[str, ...]], PhraseList] = {}
 _tables: dict[
-    tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...]], PhraseTable
+    tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]],
+    PhraseTable,
 ] = {}
 _lock = threading.Lock()
 
@@ -171,16 +185,17 @@ def phrase_table(
     model: str | None = None,
     *,
     lemmas: bool = True,
+    form_keys: frozenset[str] = frozenset(),
 ) -> PhraseTable:
     """A cached `PhraseTable` for the named lists."""
     frozen = tuple((name, tuple(phrases)) for name, phrases in lists.items())
-    key = (language, model, lemmas, frozen)
+    key = (language, model, lemmas, frozen, form_keys)
     found = _tables.get(key)
     if found is None:
         with _lock:
             found = _tables.get(key)
             if found is None:
-                found = _tables[key] = PhraseTable(frozen, language, model, lemmas)
+                found = _tables[key] = PhraseTable(frozen, language, model, lemmas, form_keys)
     return found
 
 
@@ -191,20 +206,25 @@ def data_phrase_table(
     model: str | None = None,
     *,
     lemmas: bool = True,
+    form_keys: frozenset[str] = frozenset(),
 ) -> PhraseTable:
     """The cached `PhraseTable` of the lists `keys` of a rule's data table (found by
-    the table, not by every phrase, which would be copied and hashed each time)."""
+    the table, not by every phrase, which would be copied and hashed each time).
+    The lists in `form_keys` match by lower-case form only (see `PhraseTable`)."""
     if not data:  # a fresh empty table each time: nothing worth keeping
-        return phrase_table({k: () for k in keys}, language, model, lemmas=lemmas)
+        return phrase_table(
+            {k: () for k in keys}, language, model, lemmas=lemmas, form_keys=form_keys
+        )
     return derived(
         data,
-        ("table", keys, language, model, lemmas),
+        ("table", keys, language, model, lemmas, form_keys),
         _table_of,
         data,
         keys,
         language,
         model,
         lemmas,
+        form_keys,
     )
 
 
@@ -225,9 +245,15 @@ def data_phrase_list(
 
 
 def _table_of(
-    data: Mapping[str, Any], keys: tuple[str, ...], language: str, model: str | None, lemmas: bool
+    data: Mapping[str, Any],
+    keys: tuple[str, ...],
+    language: str,
+    model: str | None,
+    lemmas: bool,
+    form_keys: frozenset[str],
 ) -> PhraseTable:
-    return phrase_table({k: data.get(k, ()) for k in keys}, language, model, lemmas=lemmas)
+    lists = {k: data.get(k, ()) for k in keys}
+    return phrase_table(lists, language, model, lemmas=lemmas, form_keys=form_keys)
 
 
 def _list_of(

@@ -41,3 +41,20 @@ def token_lowers(doc: Doc) -> list[str]:
         lowers = [known.get(h) or _remember(doc, h) for h in hashes]
         doc.user_data[_LOWERS_KEY] = lowers
     return lowers  # type: ignore[no-any-return]
+
+
+_BOUNDS_KEY = "replylint.token_bounds"
+
+
+def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Where every token starts and ends (character offsets), read in one call:
+    a match's offsets from these cost no Token objects."""
+    bounds = doc.user_data.get(_BOUNDS_KEY)
+    if bounds is None:
+        from spacy.attrs import IDX, LENGTH
+
+        array = doc.to_array([IDX, LENGTH])
+        starts = array[:, 0].tolist()
+        ends = (array[:, 0] + array[:, 1]).tolist()
+        bounds = doc.user_data[_BOUNDS_KEY] = (starts, ends)
+    return bounds  # type: ignore[no-any-return]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from replylint.text.nlp import pipeline
 from replylint.text.phrases import PhraseMatch
+from replylint.text.token_arrays import token_bounds
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -151,14 +152,14 @@ class TokenPatterns:
         ]
         if not found:
             return []
+        starts, ends = token_bounds(doc)
         chosen: list[PhraseMatch] = []
         taken: set[int] = set()
         for label, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
             if not taken.isdisjoint(range(start, end)):
                 continue
             taken.update(range(start, end))
-            last = doc[end - 1]
-            chosen.append(PhraseMatch(doc[start].idx, last.idx + len(last), label, start, end))
+            chosen.append(PhraseMatch(starts[start], ends[end - 1], label, start, end))
         chosen.sort()
         return chosen
 
