@@ -312,7 +312,8 @@ def _macro_entries(
 ) -> Iterator[RecordEntry | CollectionError]:
     """One entry per macro that sets a comment, its text mapped when it is plain."""
     for index, (start, end, node) in enumerate(macros, start=1):
-        data = _plain(node)
+        # Without `source` the items are decoded values already (see `_fake_nodes`).
+        data = _plain(node) if source is not None else node
         default_id = _macro_id(data, index)
         try:
             record = macro_record(data)
@@ -380,7 +381,7 @@ def _records_in(
 
 def _entry(source: str | None, node: Any, start: int, end: int, default_id: str) -> RecordEntry:
     if source is None:
-        return RecordEntry(_plain(node), default_id, start, end)
+        return RecordEntry(node, default_id, start, end)  # decoded already
     return _json_entry(source, start, end, node, default_id)
 
 
