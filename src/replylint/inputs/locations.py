@@ -379,7 +379,18 @@ def _records_in(
         yield _entry(source, value, s, e, str(number))
 
 
-def _entry(source: str | None, node: Any, start: int, end: int, default_id: str) -> RecordEntry:
+def _entry(
+    source: str | None, node: Any, start: int, end: int, default_id: str
+) -> RecordEntry | CollectionError:
+    try:
+        return _record_entry(source, node, start, end, default_id)
+    except RecursionError:  # the file's parser went deeper than this walk can
+        return CollectionError("record nested too deeply", start, start + 1, None, default_id)
+
+
+def _record_entry(
+    source: str | None, node: Any, start: int, end: int, default_id: str
+) -> RecordEntry:
     if source is None:
         return RecordEntry(node, default_id, start, end)  # decoded already
     return _json_entry(source, start, end, node, default_id)
