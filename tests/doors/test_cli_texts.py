@@ -110,6 +110,7 @@ SAMPLES = {
         "name": "Julie",
         "agent": "Marie",
         "what": "your email address",
+        "language": "German",
     },
     "fr": {
         "words": 72,
@@ -128,6 +129,7 @@ SAMPLES = {
         "name": "Julie",
         "agent": "Marie",
         "what": "votre adresse e-mail",
+        "language": "allemand",
     },
 }
 # Templates whose {count} the rules only fill with 2 or more: shouting needs two "!!"
