@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
+
+from replylint.inputs.record import RecordError, parse_record
+from replylint.lsp.linting import lint_text
 
 from .fuzz_doors import (
     DOORS,
@@ -20,6 +24,7 @@ from .fuzz_doors import (
     bad_record,
     collections,
     documents,
+    engine,
     good_record,
     hook_flags,
     hook_stdin,
@@ -109,6 +114,13 @@ def test_a_lone_surrogate_in_json_is_refused_not_crashed() -> None:
     assert try_http("/v1/check", record, "application/json") == []
     assert try_lsp("jsonl", record.decode() + "\n", False) == []
     assert try_collection(Collection("jsonl", record.decode() + "\n", False)) == []
+    # An editor can send half a pair too: the document is refused, never linted.
+    document = "Hi Sam \ud800, it shipped. – Marie"
+    assert try_lsp("reply", document, False) == []
+    [problem] = lint_text(engine(), document, "reply", max_size=1000).problems
+    assert "holds an unpaired surrogate (U+D800 at character 7)" in problem.message
+    with pytest.raises(RecordError, match="field 'agent' holds an unpaired surrogate"):
+        parse_record({"text": "Hi", "agent": "Ma\udfffrie"}, strict=True)
 
 
 def test_a_megabyte_reply_is_handled_by_every_door() -> None:
