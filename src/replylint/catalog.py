@@ -23,12 +23,16 @@ import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from replylint.version import __version__
 
+if TYPE_CHECKING:
+    from replylint.rule import Rule
+
 PROJECT_NAME = "replylint"  # as in hookspecs, without importing pluggy
-# Bumped when the listing's format changes.
-FORMAT = 1
+# Bumped when the listing's format changes (2: a rule's severities from its checks).
+FORMAT = 2
 CATALOG_FILE = "rules-catalog.json"
 # What a distribution's metadata is kept in, on a folder of `sys.path`.
 _METADATA = (".dist-info", ".egg-info", ".egg-link")
@@ -137,7 +141,7 @@ def _load() -> Catalog:
     rules = tuple(
         RuleInfo(
             name,
-            str(rule.default_severity),
+            severity_label(rule),
             tuple(sorted(rule.languages or ())),
             rule.summary,
             rule.docs.markdown(rule.name, rule.summary),
@@ -145,6 +149,13 @@ def _load() -> Catalog:
         for name, rule in engine.rules.items()
     )
     return Catalog(rules, tuple(str(error) for error in engine.plugin_errors))
+
+
+def severity_label(rule: Rule) -> str:
+    """A rule's default severities, worst first: its named checks' when it has some
+    ("error / warning" when they differ), else the rule's own."""
+    found = {spec.severity for spec in rule.checks.values()} or {rule.default_severity}
+    return " / ".join(str(severity) for severity in sorted(found, reverse=True))
 
 
 def _read(path: Path, digest: str) -> Catalog | None:

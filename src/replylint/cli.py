@@ -482,8 +482,20 @@ def cmd_explain(args: argparse.Namespace) -> ExitStatus:
     if rule is None:
         known = ", ".join(r.name for r in listing.rules)
         raise UsageError(f"replylint explain: unknown rule {args.rule!r} (known: {known})")
-    sys.stdout.write(rule.markdown)
+    write_markdown(rule.markdown, sys.stdout)
     return ExitStatus.OK
+
+
+def write_markdown(markdown: str, out: TextIO) -> None:
+    """Markdown rendered by rich on a terminal; the raw text when piped, so it can
+    be saved or read by another program."""
+    if not out.isatty():
+        out.write(markdown)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console(file=out, force_terminal=True).print(Markdown(markdown))
 
 
 def cmd_eval(args: argparse.Namespace) -> ExitStatus:

@@ -15,6 +15,7 @@ stderr as they come, see cli.py; the summary counts them).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -80,6 +81,22 @@ def severity_counts(by_severity: dict[str, int]) -> str:
     return ", ".join(parts) or "no findings"
 
 
+def assumed_line(channels: Counter[str], languages: Counter[str]) -> str | None:
+    """Which context was assumed, so a default is never mistaken for a fact:
+    `assumed: channel private (the default) for 2 replies; language detected for 1
+    reply (en)`, or None when every reply stated its channel and language."""
+    parts = []
+    for channel, count in sorted(channels.items()):
+        parts.append(f"channel {channel} (the default) for {counted(count, 'reply', 'replies')}")
+    if languages:
+        found = ", ".join(f"{code} {n}" for code, n in sorted(languages.items()))
+        total = counted(sum(languages.values()), "reply", "replies")
+        parts.append(f"language detected for {total} ({found})")
+    if not parts:
+        return None
+    return "assumed: " + "; ".join(parts) + " (set `channel` / `language` to state them)"
+
+
 def summary_line(summary: Summary, errors: int, near_duplicates: int = 0) -> str:
     """`3 replies checked: 2 errors, 1 warning; 1 input error`."""
     extra = ""
@@ -107,11 +124,18 @@ class Renderer:
         self.show_source = context.show_source
         self.fixable = 0  # findings with a safe fix
         self.unsafe_only = 0  # findings whose fixes are all unsafe
+        # Replies whose channel came from the default, and whose language was detected.
+        self.assumed_channels: Counter[str] = Counter()
+        self.detected_languages: Counter[str] = Counter()
 
     def _paint(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text
 
     def result(self, result: Linted) -> None:
+        if result.assumed.get("channel") == "default":
+            self.assumed_channels[result.channel] += 1
+        if result.assumed.get("language") == "detected":
+            self.detected_languages[result.language] += 1
         if not result.findings:
             return
         where = location(result)
@@ -183,6 +207,9 @@ class Renderer:
         if hint:
             lines.append(hint)
         duplicates = len(library.near_duplicates) if library is not None else 0
+        assumed = assumed_line(self.assumed_channels, self.detected_languages)
+        if assumed is not None:
+            lines.append(assumed)
         lines.append(summary_line(summary, len(errors), duplicates))
         self.out.write("\n".join(lines) + "\n")
 

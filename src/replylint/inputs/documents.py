@@ -108,5 +108,7 @@ def parse_document(
         )
     except RecordError as exc:
         in_front = exc.field is not None and exc.field in front
+        if not in_front and exc.field == "text":
+            raise DocumentError(f"the reply: {exc}", None) from None
         raise DocumentError(f"front matter: {exc}", 2 if in_front else None) from None
     return ReplyDocument(reply, OffsetMap(segments), front, start)

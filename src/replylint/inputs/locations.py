@@ -312,7 +312,8 @@ def _macro_entries(
 ) -> Iterator[RecordEntry | CollectionError]:
     """One entry per macro that sets a comment, its text mapped when it is plain."""
     for index, (start, end, node) in enumerate(macros, start=1):
-        data = _plain(node)
+        # Without `source` the items are decoded values already (see `_fake_nodes`).
+        data = _plain(node) if source is not None else node
         default_id = _macro_id(data, index)
         try:
             record = macro_record(data)
@@ -378,9 +379,20 @@ def _records_in(
         yield _entry(source, value, s, e, str(number))
 
 
-def _entry(source: str | None, node: Any, start: int, end: int, default_id: str) -> RecordEntry:
+def _entry(
+    source: str | None, node: Any, start: int, end: int, default_id: str
+) -> RecordEntry | CollectionError:
+    try:
+        return _record_entry(source, node, start, end, default_id)
+    except RecursionError:  # the file's parser went deeper than this walk can
+        return CollectionError("record nested too deeply", start, start + 1, None, default_id)
+
+
+def _record_entry(
+    source: str | None, node: Any, start: int, end: int, default_id: str
+) -> RecordEntry:
     if source is None:
-        return RecordEntry(_plain(node), default_id, start, end)
+        return RecordEntry(node, default_id, start, end)  # decoded already
     return _json_entry(source, start, end, node, default_id)
 
 

@@ -9,6 +9,7 @@ for that record, any other foreign field is kept in `Reply.extra` and ignored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -34,6 +35,7 @@ META_FIELD = "meta"
 IGNORE_FIELD = "replylint-ignore"
 _KNOWN_FIELDS = (*RECORD_FIELDS, META_FIELD, IGNORE_FIELD)
 _STRING_FIELDS = ("incoming", "language", "agent", "brand", "customer")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RecordError(ValueError):
@@ -119,6 +121,7 @@ def parse_record(
         raise RecordError(f"field 'text' must be a string, not {_type_name(text)}", "text")
     if not text.strip():
         raise RecordError("field 'text' is empty: nothing to send", "text")
+    _refuse_lone_surrogates("text", text)
 
     values: dict[str, Any] = {}
     for name in _STRING_FIELDS:
@@ -127,6 +130,7 @@ def parse_record(
             continue
         if not isinstance(value, str):
             raise RecordError(f"field '{name}' must be a string, not {_type_name(value)}", name)
+        _refuse_lone_surrogates(name, value)
         values[name] = value
 
     record_id = data.get("id")
@@ -197,6 +201,18 @@ def parse_record(
 
     extra = {k: v for k, v in data.items() if k not in RECORD_FIELDS and k not in allowed}
     return Reply(text=text, extra=extra, assumed=assumed, **values)
+
+
+def _refuse_lone_surrogates(name: str, value: str) -> None:
+    """Half a UTF-16 pair (JSON can escape one: "\\ud800") is not text: no reply
+    can be sent with it, and the language pipeline cannot read it."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise RecordError(
+            f"field '{name}' holds an unpaired surrogate (U+{ord(found.group()):04X} at"
+            f" character {found.start()}): not text",
+            name,
+        )
 
 
 def foreign_fields(data: Any) -> list[str]:

@@ -1,7 +1,7 @@
 """`replylint lsp`: the language server (stdio by default, or TCP).
 
-pygls and lsprotocol are imported only here and below, so the rest of replylint
-works without the `lsp` extra installed.
+pygls and lsprotocol (core dependencies) are imported only when the server starts,
+so the other commands do not pay for loading them.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from replylint.lsp.server import create_server
     except ImportError as exc:
+        # pygls and lsprotocol come with replylint itself: a broken install, not an extra.
         print(
-            f"replylint lsp: the language server needs pygls ({exc}); "
-            "install it with: pip install 'replylint[lsp]'",
+            f"replylint lsp: the language server cannot start: {exc}; "
+            "reinstall replylint (pip install --force-reinstall replylint)",
             file=sys.stderr,
         )
         return 2
