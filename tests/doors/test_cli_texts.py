@@ -110,6 +110,7 @@ SAMPLES = {
         "name": "Julie",
         "agent": "Marie",
         "what": "your email address",
+        "where": "reply here",
         "language": "German",
     },
     "fr": {
@@ -129,6 +130,7 @@ SAMPLES = {
         "name": "Julie",
         "agent": "Marie",
         "what": "votre adresse e-mail",
+        "where": "ici",
         "language": "allemand",
     },
 }
@@ -200,12 +202,13 @@ def test_every_message_template_renders(rule: str, language: str, key: str, temp
 
 
 def test_a_secret_request_message_reads_right_for_every_listed_phrase() -> None:
-    # The slip this test was written for: "for their your pin".
+    # The slip this test was written for: "for their your pin". The message quotes
+    # the matched phrase instead of putting a determiner before it.
     rule = Engine().rules["sensitive-in-private"]
     template = rule.messages["en"]["secret"]
-    assert "your pin" in rule.data["en"]["secrets"]
+    assert "pin code" in rule.data["en"]["secrets"]
     messages = _rendered("sensitive-in-private", "en", "secret", template)
-    assert "Never ask a customer for a secret like “your pin”: no agent" in " ".join(messages)
+    assert "Never ask a customer for a secret like “pin code”: no agent" in " ".join(messages)
 
 
 # --- CLI summary messages ---------------------------------------------------------------
