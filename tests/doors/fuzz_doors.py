@@ -360,7 +360,10 @@ def try_collection(collection: Collection) -> list[str]:
         problems.append(f"a traceback on stderr: {err[-500:]}")
     if collection.expect_good and GOOD_ID not in {r.get("id") for r in report["results"]}:
         problems.append(f"the good record was not linted beside a bad one: {report['errors']}")
-    lines = collection.text.count("\n") + 1
+    # A record's positions are in its own text (the record contract), whose line
+    # breaks are the file's or escaped in it ("\n" in JSON and double-quoted YAML).
+    escaped = sum(collection.text.count(e) for e in ("\\n", "\\u000a", "\\u000A"))
+    lines = collection.text.count("\n") + escaped + 1
     for result in report["results"]:
         for finding in result["findings"]:
             line = finding["start"]["line"]
