@@ -11,7 +11,6 @@ from replylint.model import Report
 @pytest.mark.parametrize(
     "text",
     [
-        "Hello \ud800 there, your order ships today. – Marie",  # lone surrogate
         "bin\x00ary\x00junk \x01\x02",
         "😀" * 500,
         "{{first_name}} " * 200,
@@ -26,6 +25,13 @@ def test_odd_text_is_linted(text: str) -> None:
         assert not report.rule_errors, report.rule_errors
         for finding in report.findings:
             assert 0 <= finding.start <= finding.end <= len(text)
+
+
+def test_a_lone_surrogate_is_an_input_error_naming_it() -> None:
+    from replylint.inputs.record import RecordError
+
+    with pytest.raises(RecordError, match=r"unpaired surrogate \(U\+D800 at character 6\)"):
+        replylint.lint("Hello \ud800 there, your order ships today. – Marie")
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
