@@ -40,8 +40,6 @@ from replylint.inputs.helpdesk import (
 )
 from replylint.model import LineIndex, OffsetMap
 
-COLLECTION_KINDS = ("json", "jsonl", "yaml", "csv")
-
 
 @dataclass(frozen=True)
 class RecordEntry:
