@@ -30,6 +30,7 @@ from replylint.inputs.files import (
     is_document,
     read_items,
 )
+from replylint.inputs.globs import matching_glob
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
 from replylint.redact import redact_spans
@@ -291,6 +292,14 @@ class Checker:
             config = self._configs[key] = config.with_layer(self.cli_layer)
         return config
 
+    def excluded(self, path: Path) -> bool:
+        """Whether the `exclude` globs of the config in force for `path` name it
+        (relative to that config file's folder)."""
+        config = self.config_for(str(path))
+        globs = tuple(glob for layer in config.layers for glob in layer.exclude)
+        root = config.path.parent if config.path is not None else None
+        return matching_glob(globs, path, root) is not None
+
     def engine_for(self, path: str) -> Engine:
         """The engine for `path`; raises ConfigError for a bad config file."""
         key = self.config_key(path)
@@ -397,7 +406,7 @@ class Checker:
 
         Unless `engines` is set, a config the result cache saw validated against the
         same rule set gets its engine (plugins, rule data) only once a reply misses."""
-        files = list(expand_paths(paths))
+        files = list(expand_paths(paths, self.excluded))
         cache = self.result_cache
         for path in files:
             if not isinstance(path, InputError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import glob
 import json
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,8 +84,16 @@ def is_lintable(path: Path) -> bool:
     return kind_for_name(path.name) is not None
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Files to lint in a stable order; directories are walked, `-` is stdin."""
+def expand_paths(
+    paths: Iterable[str], excluded: Callable[[Path], bool] | None = None
+) -> Iterator[str | InputError]:
+    """Files to lint in a stable order; directories are walked, `-` is stdin.
+
+    `excluded` drops files that a directory walk or a glob finds (the config's
+    `exclude`); a file named on its own is always linted, as in ruff and eslint."""
+    keep: Callable[[Path], bool] = (
+        (lambda path: True) if excluded is None else (lambda path: not excluded(path))
+    )
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -97,14 +105,16 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for name in files:
                     candidate = Path(root) / name
-                    if is_lintable(candidate) and not name.startswith("."):
+                    if is_lintable(candidate) and not name.startswith(".") and keep(candidate):
                         found.append(str(candidate))
             yield from sorted(found)
         elif path.is_file():
             yield str(path)
         elif glob.has_magic(raw):  # a quoted glob: "archive/*.jsonl"
             matches = sorted(glob.glob(raw, recursive=True))
-            yield from (m for m in matches if is_lintable(Path(m)) and Path(m).is_file())
+            yield from (
+                m for m in matches if is_lintable(Path(m)) and Path(m).is_file() and keep(Path(m))
+            )
             if not matches:
                 yield InputError(raw, "no file matches this pattern")
         else:

@@ -15,16 +15,14 @@ document, one with replylint front matter, or a record collection is a reply.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-import pathspec
 import yaml
 
 from replylint.config import Config
 from replylint.engine import IGNORE_KEY
+from replylint.inputs.globs import matching_glob
 
 DEFAULT_FILES = ("*.reply", "*.reply.md")
 SETTING = "files"
@@ -55,28 +53,6 @@ def has_reply_front_matter(text: str) -> bool:
     except yaml.YAMLError:
         return False
     return isinstance(data, dict) and any(key in REPLY_KEYS for key in data)
-
-
-@lru_cache(maxsize=256)
-def _spec(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(globs)
-
-
-def matching_glob(globs: Sequence[str], path: Path, root: Path | None) -> str | None:
-    """The first of `globs` that matches `path` (relative to `root`, else its name)."""
-    if not globs:
-        return None
-    relative: PurePosixPath | None = None
-    if root is not None:
-        try:
-            relative = PurePosixPath(path.relative_to(root).as_posix())
-        except ValueError:
-            relative = None
-    candidate = str(relative) if relative is not None else path.name
-    for glob in globs:
-        if _spec((glob,)).match_file(candidate):
-            return glob
-    return None
 
 
 def setting_globs(settings: dict[str, object]) -> tuple[tuple[str, ...], str | None]:
