@@ -225,7 +225,7 @@ _TRAILER = re.compile(r"(?:\s+(?:\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+))+
 _TAIL_WORDS = 5
 
 
-def _tail_signoff(analysis: Analysis, vocab: _Vocabulary) -> SignOff | None:
+def _tail_signoff(analysis: Analysis, ctx: RuleContext) -> SignOff | None:
     """A sign-off the shared analysis leaves out: a name with its team, or a team,
     after the last sentence on the same line ("…today. Priya, Acme Support", "…sent.
     The Acme Team"). Every part must be a person or a team, so a closing sentence
@@ -244,6 +244,7 @@ def _tail_signoff(analysis: Analysis, vocab: _Vocabulary) -> SignOff | None:
     # It opens with a letter: ":P" after the last full stop is a face, not a name.
     if not tail[:1].isalpha() or not 1 <= len(tail.split()) <= _TAIL_WORDS:
         return None
+    vocab = _Vocabulary(analysis, ctx)  # only for the few replies with such a tail
     segments = _segments(text, start, end, vocab.separator)
     if not segments or not all(
         vocab.is_person(seg.text) or vocab.is_team(seg.text) for seg in segments
@@ -255,12 +256,10 @@ def _tail_signoff(analysis: Analysis, vocab: _Vocabulary) -> SignOff | None:
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     agent = (analysis.reply.agent or "").strip()
     signoff = analysis.signoff
-    vocab = None
     if signoff is None:
-        vocab = _Vocabulary(analysis, ctx)
-        signoff = _tail_signoff(analysis, vocab)
+        signoff = _tail_signoff(analysis, ctx)
     signature = (
-        _read_signature(analysis, signoff, vocab or _Vocabulary(analysis, ctx))
+        _read_signature(analysis, signoff, _Vocabulary(analysis, ctx))
         if signoff is not None and signoff.kind != "closing"
         else Signature((), ())
     )
