@@ -44,7 +44,8 @@ _LISTS = (
     "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
-    "indirect_question", "purpose", "instruction", "contrast",
+    "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
+    "public_reply",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -131,6 +132,27 @@ class Reading:
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
 
+    @cached_property
+    def phone_tokens(self) -> frozenset[int]:
+        """Token indices of phone numbers, written in one piece ("08001234567") or in
+        groups ("09 70 60 99 70", "0345 600 1234"): a run of number tokens with six
+        digits or more in all."""
+        phones: set[int] = set()
+        run: list[int] = []
+        digits = 0
+        for token in [*self.tokens, None]:
+            if token is not None and _digits(token.text) and not token.text.isalpha():
+                run.append(token.i)
+                digits += _digits(token.text)
+                continue
+            if digits >= _PHONE_DIGITS:
+                phones.update(run)
+            run, digits = [], 0
+        return frozenset(phones)
+
+    def is_phone(self, token: Token) -> bool:
+        return token.i in self.phone_tokens
+
     # What only classifying a sentence needs is worked out on first use: replies
     # that no check needs to read (see `may_have_preamble`) never pay for it.
     @cached_property
@@ -178,6 +200,7 @@ class Reading:
             matches["contact_act"]
             or matches["go_to"]
             or matches["handoff"]
+            or matches["contact_means"]
             or self._other_handles
             or matches["feedback_submit"]
         )
@@ -239,6 +262,10 @@ class Reading:
         if self._has("holding", start, end):
             return Kind.HOLDING
         asks = self._asks(start, sentence_end)
+        if self._has("public_reply", start, end):
+            # "Reply here with your app version": asks for details in this thread
+            # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
+            return Kind.CONTENT
         trigger = self._redirect(start, end, asks)
         if trigger is not None:
             self.triggers[start] = trigger
@@ -251,7 +278,7 @@ class Reading:
         if numbers:
             if self._only_contact_details(words):
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
-            if not all(map(_is_phone, numbers)):
+            if not all(map(self.is_phone, numbers)):
                 return Kind.CONTENT
         if self._is_courtesy(words):
             return Kind.COURTESY
@@ -311,10 +338,10 @@ class Reading:
 
     def _only_contact_details(self, words: list[Token]) -> bool:
         """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
-        if not any(_is_phone(t) for t in words):
+        if not any(self.is_phone(t) for t in words):
             return False
         acts = self._covered.get("contact_act", set())
-        return all(_is_phone(t) or t.is_stop or t.i in acts for t in words)
+        return all(self.is_phone(t) or t.is_stop or t.i in acts for t in words)
 
     def _is_idle_condition(self, words: list[Token]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
@@ -327,7 +354,11 @@ class Reading:
         clause does only that (character offsets, for the message)."""
         matches = self.matches
         if not (
-            matches["contact_act"] or matches["go_to"] or matches["handoff"] or self._other_handles
+            matches["contact_act"]
+            or matches["go_to"]
+            or matches["handoff"]
+            or matches["contact_means"]
+            or self._other_handles
         ):
             return None  # most clauses of most replies: nothing to look at
         if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
@@ -346,10 +377,14 @@ class Reading:
             return None
         if self._states_negation(start, end):
             return None
+        # "par téléphone" names a line; its noun is no act ("téléphoner") of its own.
+        means = self._covered.get("contact_means", set())
         found: list[tuple[int, int]] = [
             (m.start, m.end)
             for m in matches["contact_act"]
-            if start <= m.token_start < end and self._sends_customer(start, m, asks)
+            if start <= m.token_start < end
+            and m.token_start not in means
+            and self._sends_customer(start, m, asks)
         ]
         for m in matches["go_to"]:
             if start <= m.token_start < end and self._sends_customer(start, m, asks):
@@ -362,7 +397,23 @@ class Reading:
             for m in matches["handoff"]:
                 if start <= m.token_start < end and self._hands_off(start, m):
                     return m.start, m.end
+            for m in matches["contact_means"]:
+                if start <= m.token_start < end and self._offers_line(start, end):
+                    return m.start, m.end
         return None
+
+    def _offers_line(self, start: int, end: int) -> bool:
+        """A contact line stated, not told: "our team is available by phone or chat at
+        <link>", "joignable par téléphone au 3900". It needs a word of availability or
+        the line itself (a link or a number) in the clause; the team acting on the
+        customer ("we'll call you by phone") is no line to start over on."""
+        available = self._has("availability", start, end)
+        if not available and self._has("first_person", start, end):
+            return False
+        if available:
+            return True
+        tokens = self.tokens
+        return any(tokens[i].like_url or i in self.phone_tokens for i in range(start, end))
 
     def _states_negation(self, start: int, end: int) -> bool:
         """A negated statement ("we can't see accounts here"), not "don't hesitate"."""
@@ -383,17 +434,30 @@ class Reading:
         """Is the customer the one told to go ("please contact", "you can reach",
         "have you tried calling")? Not "thanks for contacting us", "we'll call you"."""
         at = match.token_start
-        if self._has("thanks", clause_start, at):
+        if self._thanks_before(clause_start, at):
             return False
-        after = match.token_end
-        if after < len(self.tokens) and "reader_object" in self._starts.get(after, {}):
-            return False
+        # "We'll call you (by phone)": the customer is the one contacted.
+        for m in self.matches["contact_act"]:
+            if clause_start <= m.token_start <= at and self._contacts_reader(m.token_end):
+                return False
         before = self._words(clause_start, at)
         if asks:  # only a suggestion in question form: "have you tried calling us?"
             return bool(before) and self._has("suggestion_question", before[0].i, at)
         if not before:
             return True  # imperative: "Contact us by phone"
         return self._directs(before[0].i, at)
+
+    def _contacts_reader(self, after: int) -> bool:
+        return after < len(self.tokens) and "reader_object" in self._starts.get(after, {})
+
+    def _thanks_before(self, start: int, at: int) -> bool:
+        """Thanks before the act ("thanks for contacting us"); "merci de contacter" is
+        a request made politely, its "merci" covered by a directive."""
+        thanks = self._covered.get("thanks")
+        if not thanks:
+            return False
+        directive = self._covered.get("directive", set())
+        return any(i in thanks and i not in directive for i in range(start, at))
 
     def _directs(self, start: int, at: int) -> bool:
         """Is the act at `at` told to the customer by a directive before it ("please use
@@ -404,6 +468,12 @@ class Reading:
             return False
         last = next((i for i in range(at - 1, start - 1, -1) if i in directive), None)
         if last is None:
+            return False
+        # "Nous vous appelons": between a first-person subject and the act, "vous" is
+        # its object ("je vous propose de contacter" keeps its directive verb).
+        first_person = self._covered.get("first_person", set())
+        second_person = self._covered.get("second_person", set())
+        if last == at - 1 and last in second_person and last - 1 in first_person:
             return False
         # Right before the act a first-person word is its object ("nous contacter").
         return not self._has("first_person", last + 1, at - 1)
@@ -417,7 +487,7 @@ class Reading:
     def _gives_contact(self) -> bool:
         """Does the reply carry a link or a phone number?"""
         if self._contact_given is None:
-            self._contact_given = bool(self.analysis.urls) or any(map(_is_phone, self.tokens))
+            self._contact_given = bool(self.analysis.urls) or bool(self.phone_tokens)
         return self._contact_given
 
     def _sends_ideas(self, start: int, end: int) -> bool:
@@ -465,10 +535,8 @@ def _form_keys(ctx: RuleContext) -> frozenset[str]:
     return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
 
 
-def _is_phone(token: Token) -> bool:
-    """A number long enough to be a phone line ("0800", "028" count with their run)."""
-    text = token.text
-    return not text.isalpha() and sum(ch.isdigit() for ch in text) >= _PHONE_DIGITS
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:

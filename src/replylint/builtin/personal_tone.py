@@ -207,9 +207,16 @@ def _requests_of_reader(analysis: Analysis, ctx: RuleContext) -> bool:
     if not verbs:
         return False
     openers = data_words(data, "sentence_openers")
+    # Besides the base form ("Restart", "Redémarrer"), the forms only the imperative
+    # gives a sentence-opening verb with no subject ("Redémarre", "Attends", "Vérifiez").
+    imperative = tuple(data_words(data, "imperative_endings"))
     for sentence in analysis.sentences:
         first = _first_word(sentence, openers)
-        if first is not None and first.lemma_ in verbs and first.lower_ == first.lemma_:
+        if (
+            first is not None
+            and first.lemma_ in verbs
+            and (first.lower_ == first.lemma_ or (imperative and first.lower_.endswith(imperative)))
+        ):
             following = first.nbor(1) if first.i + 1 < len(first.doc) else None
             if following is None or following.text not in (":", "-", "–"):
                 return True

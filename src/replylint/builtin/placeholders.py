@@ -3,7 +3,8 @@
 Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
 `${name}`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
 `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
-`#NUMBER`, a capitals slot in a link (`github.com/acme/REPONAME`), `____` blanks, a
+`#NUMBER`, a capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in
+a link (`github.com/acme/REPONAME`), `____` blanks, a
 literal `@username` or `@maintainer`, and list items left as "1. ..." in a template.
 Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not placeholders: `:)`, `[sic]`, markdown links
 `[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
@@ -47,6 +48,10 @@ _MARKDOWN_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)[^)]*\)")
 _BARE_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.-]{0,40}\Z")
 _HASH_CAPITALS = re.compile(r"(?<![\w#])#(?P<word>[A-Z][A-Z_]{2,30})(?![\w])")
 _URL_CAPITALS = re.compile(r"(?<=/)(?P<word>[A-Z][A-Z_]{2,30})(?=[/?#.]|\Z|[^\w])")
+# "Hi CUSTOMER_NAME,": a capitals identifier standing bare in the prose.
+_BARE_CAPITALS_ID = re.compile(
+    r"(?<![\w$%#{<\[/.@-])[A-ZÀ-Ý][A-ZÀ-Ý0-9]*(?:_[A-ZÀ-Ý0-9]+)+(?![\w%}>\]])"
+)
 _IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
 _CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
 
@@ -230,6 +235,12 @@ def find_placeholders(
         for m in _HASH_CAPITALS.finditer(text):
             if _names_slot(m.group("word"), words):
                 add(m.start(), m.end(), _slot_name(m.group("word")))
+    if "_" in text:
+        # "Hi CUSTOMER_NAME,": unbracketed, it is a slot only when a part names one
+        # ("ERR_TIMEOUT", "MAX_RETRIES" are real identifiers).
+        for m in _BARE_CAPITALS_ID.finditer(text):
+            if _names_slot(m.group(), words):
+                add(m.start(), m.end(), _slot_name(m.group()))
     for url_start, url_end in urls:
         # "github.com/acme/REPONAME/issues": a capitals path segment naming a slot.
         for m in _URL_CAPITALS.finditer(text, url_start, url_end):

@@ -219,9 +219,45 @@ def _replacement_for(
     return agent
 
 
+# What may stand after the sign-off on its line: links and part markers ("2/2").
+_TRAILER = re.compile(r"(?:\s+(?:\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+))+\s*\Z", re.I)
+# Words a sign-off may hold after the last sentence of its line: "Priya, Acme Support".
+_TAIL_WORDS = 5
+
+
+def _tail_signoff(analysis: Analysis, ctx: RuleContext) -> SignOff | None:
+    """A sign-off the shared analysis leaves out: a name with its team, or a team,
+    after the last sentence on the same line ("…today. Priya, Acme Support", "…sent.
+    The Acme Team"). Every part must be a person or a team, so a closing sentence
+    without a full stop ("…sorted. Have a nice day") is no sign-off."""
+    text = analysis.text
+    end = len(text.rstrip())
+    trailer = _TRAILER.search(text, analysis.body_start, end)
+    if trailer is not None:
+        end = trailer.start()
+    line_start = text.rfind("\n", analysis.body_start, end) + 1
+    cut = max(text.rfind(ch, line_start, end) for ch in ".!?…")
+    if cut < max(line_start, analysis.body_start):
+        return None
+    start = cut + 1 + len(text[cut + 1 : end]) - len(text[cut + 1 : end].lstrip())
+    tail = text[start:end]
+    # It opens with a letter: ":P" after the last full stop is a face, not a name.
+    if not tail[:1].isalpha() or not 1 <= len(tail.split()) <= _TAIL_WORDS:
+        return None
+    vocab = _Vocabulary(analysis, ctx)  # only for the few replies with such a tail
+    segments = _segments(text, start, end, vocab.separator)
+    if not segments or not all(
+        vocab.is_person(seg.text) or vocab.is_team(seg.text) for seg in segments
+    ):
+        return None
+    return SignOff(start, end, start, end, "line", tail)
+
+
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     agent = (analysis.reply.agent or "").strip()
     signoff = analysis.signoff
+    if signoff is None:
+        signoff = _tail_signoff(analysis, ctx)
     signature = (
         _read_signature(analysis, signoff, _Vocabulary(analysis, ctx))
         if signoff is not None and signoff.kind != "closing"
