@@ -68,12 +68,12 @@ class PhraseTable:
                 self._labels[strings.add(label)] = (key, phrase)
                 lower = phrase.lower()
                 if self._lemma is not None and key not in form_keys:
-                    doc = process(nlp, phrase)
+                    doc = _pattern(nlp, phrase, lemmas=True)
                     self._lemma.add(label, [doc])
                     # A phrase written in lower case is its own lower-case pattern.
-                    lower_doc = doc if lower == phrase else nlp.make_doc(lower)
+                    lower_doc = doc if lower == phrase else _pattern(nlp, lower, lemmas=False)
                 else:
-                    lower_doc = nlp.make_doc(lower)
+                    lower_doc = _pattern(nlp, lower, lemmas=False)
                 if len(lower_doc):
                     self._first_tokens.setdefault(key, set()).add(lower_doc[0].text)
                 self._lower.add(label, [lower_doc])
@@ -112,6 +112,21 @@ class PhraseTable:
         for key, candidates in by_key.items():
             result[key] = _longest_first(bounds, candidates)
         return result
+
+
+_ELISION_ENDS = ("'", "\u2019")
+
+
+def _pattern(nlp: Any, phrase: str, *, lemmas: bool) -> Doc:
+    """The tokens of `phrase` as they stand in a reply. A phrase ending in an
+    elision ("j'", "qu'") is one token before a word but two ("j", "'") alone, so it
+    is tokenized before a placeholder word that is then dropped."""
+    make = process if lemmas else (lambda nlp, text: nlp.make_doc(text))
+    if len(phrase) > 1 and phrase.endswith(_ELISION_ENDS) and phrase[-2].isalpha():
+        doc = make(nlp, phrase + "x")
+        if len(doc) > 1 and doc[-1].text == "x":
+            return doc[:-1].as_doc()
+    return make(nlp, phrase)
 
 
 def _longest_first(
