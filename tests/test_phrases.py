@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from replylint.text.nlp import pipeline
+from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import phrase_list, phrase_table
 
 
@@ -164,9 +164,6 @@ def test_overlapping_matches_keep_the_longest_and_disjoint_ones_all() -> None:
 
 def test_an_elided_word_alone_in_a_list_matches_before_a_word() -> None:
     # "j'" alone tokenizes as "j" + "'", yet in a reply it is one token ("j'" "ai").
-    from replylint.text.nlp import pipeline, process
-    from replylint.text.phrases import phrase_list
-
     doc = process(pipeline("fr", None), "J'ai noté qu'il manque l’étiquette.")
     for lemmas in (True, False):
         found = [m.phrase for m in phrase_list(["j'", "qu'", "l’"], "fr", lemmas=lemmas).find(doc)]
