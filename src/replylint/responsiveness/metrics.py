@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,13 +30,13 @@ UNSIGNED = "(unsigned)"
 
 # The definitions in three steps, so that each costly part runs once and over as few
 # rows as it needs:
-# - `answers`: each answered customer message's first agent reply, with the reply's
-#   time, text, agent field and brand;
+# - `answers`: one row per customer message with its first agent reply (NULLs when
+#   unanswered): the reply's time, text, agent field and brand;
 # - `unanswered_facts`: for the messages still without a brand or a reply, the brand
 #   from the agent message they reply to or their first @mention, and whether the
 #   export names a reply it does not contain (only these messages' texts and named
 #   reply ids are read);
-# - `outcomes`: a view, one row per customer message, putting the two together.
+# - `outcomes`: a view putting the two together.
 _ANSWERS = """
 CREATE OR REPLACE TEMP TABLE answers AS
 WITH first_replies AS (
@@ -45,31 +46,30 @@ WITH first_replies AS (
     WHERE role = 'agent' AND linked AND in_reply_to IS NOT NULL
     GROUP BY export, in_reply_to
 ),
-pairs AS (
-    SELECT c.rowid AS key, f.reply_key
-    FROM messages c JOIN first_replies f ON f.export = c.export AND f.in_reply_to = c.id
+customers AS (
+    SELECT c.rowid AS key, c.export, c.conversation, c.id, c.ts, c.brand, c.in_reply_to,
+           c.named_replies, f.reply_key
+    FROM messages c LEFT JOIN first_replies f ON f.export = c.export AND f.in_reply_to = c.id
     WHERE c.role = 'customer' AND c.linked
     UNION ALL
     -- unlinked exports: the first agent message at or after it in the conversation
-    SELECT c.key, a.key AS reply_key
-    FROM (SELECT rowid AS key, export, conversation, ts FROM messages
-          WHERE role = 'customer' AND NOT linked) c
-    ASOF JOIN (SELECT rowid AS key, export, conversation, ts FROM messages
-               WHERE role = 'agent' AND NOT linked) a
+    SELECT c.key, c.export, c.conversation, c.id, c.ts, c.brand, c.in_reply_to,
+           c.named_replies, a.key AS reply_key
+    FROM (SELECT rowid AS key, * FROM messages WHERE role = 'customer' AND NOT linked) c
+    ASOF LEFT JOIN (SELECT rowid AS key, export, conversation, ts FROM messages
+                    WHERE role = 'agent' AND NOT linked) a
         ON a.export = c.export AND a.conversation = c.conversation AND a.ts >= c.ts
 )
-SELECT p.key, p.reply_key, r.ts AS reply_ts, r.text AS reply_text, r.agent,
-       r.brand AS reply_brand
-FROM pairs p JOIN messages r ON r.rowid = p.reply_key
+SELECT c.*, r.ts AS reply_ts, r.text AS reply_text, r.agent, r.brand AS reply_brand
+FROM customers c LEFT JOIN messages r ON r.rowid = c.reply_key
 """
 _UNANSWERED_FACTS = """
 CREATE OR REPLACE TEMP TABLE unanswered_facts AS
 WITH open AS (
     -- unanswered, or answered but neither the message nor its reply has a brand
-    SELECT c.rowid AS key, c.export, c.brand, c.in_reply_to, c.named_replies,
-           a.key IS NULL AS unanswered
-    FROM messages c LEFT JOIN answers a ON a.key = c.rowid
-    WHERE c.role = 'customer' AND (a.key IS NULL OR (c.brand IS NULL AND a.reply_brand IS NULL))
+    SELECT key, export, brand, in_reply_to, named_replies, reply_key IS NULL AS unanswered
+    FROM answers
+    WHERE reply_key IS NULL OR (brand IS NULL AND reply_brand IS NULL)
 ),
 parents AS (
     -- the agent message a customer message replies to, for its brand
@@ -78,8 +78,9 @@ parents AS (
     WHERE c.brand IS NULL AND p.role = 'agent'
 ),
 brands AS (
-    SELECT lower(brand) AS handle, min(brand) AS brand FROM messages
-    WHERE role = 'agent' AND brand IS NOT NULL GROUP BY 1
+    SELECT lower(brand) AS handle, min(brand) AS brand
+    FROM (SELECT DISTINCT brand FROM messages WHERE role = 'agent' AND brand IS NOT NULL)
+    GROUP BY 1
 ),
 mentioned AS (
     -- the first @mention of a brand that answers in this export, for the unanswered
@@ -123,14 +124,11 @@ WHERE parent.brand IS NOT NULL OR mentioned.brand IS NOT NULL OR absent.key IS N
 # either side) for the policies that count messages after a silence.
 _OUTCOMES = """
 CREATE OR REPLACE TEMP VIEW outcomes AS
-SELECT c.rowid AS key, c.source, c.conversation, c.id, c.ts,
-       a.reply_key, a.reply_ts, a.reply_text, a.agent,
-       coalesce(a.reply_brand, c.brand, f.brand, '(unknown)') AS brand,
+SELECT a.key, a.export, a.conversation, a.id, a.ts, a.reply_key, a.reply_ts, a.reply_text,
+       a.agent, coalesce(a.reply_brand, a.brand, f.brand, '(unknown)') AS brand,
        coalesce(f.reply_not_in_export, false) AS reply_not_in_export{previous_column}
-FROM messages c
-LEFT JOIN answers a ON a.key = c.rowid
-LEFT JOIN unanswered_facts f ON f.key = c.rowid{previous_join}
-WHERE c.role = 'customer'
+FROM answers a
+LEFT JOIN unanswered_facts f ON f.key = a.key{previous_join}
 """
 _PREVIOUS_COLUMN = ", p.previous_ts"
 _PREVIOUS_JOIN = """
@@ -138,13 +136,15 @@ LEFT JOIN (
     SELECT rowid AS key,
            lag(ts) OVER (PARTITION BY export, conversation ORDER BY ts, rowid) AS previous_ts
     FROM messages
-) p ON p.key = c.rowid"""
+) p ON p.key = a.key"""
 
 # The counted messages with their local time fields, response time (wall-clock; see
 # `_business_times`) and whether the reply counts toward the response rate.
-# `{reply_day}` and `{window}` are left out when the policy does not use them.
+# `{reply_day}` and `{window}` are left out when the policy does not use them. A view
+# (its parameters written in, as a view cannot take any), so that the breakdowns,
+# read once, do not wait for half a million rows to be stored first.
 _COUNTED = """
-CREATE OR REPLACE TEMP TABLE scored AS
+CREATE OR REPLACE TEMP VIEW counted AS
 WITH local AS (
     SELECT o.* REPLACE (
                CASE WHEN o.reply_ts IS NOT NULL
@@ -170,7 +170,7 @@ _WINDOW = " AND ts > (SELECT max(ts) FROM flagged WHERE counts) - $window"
 _COUNTS = {
     "every": "true",
     "first-of-day": (
-        "row_number() OVER (PARTITION BY source, conversation, CAST(local_time AS DATE)"
+        "row_number() OVER (PARTITION BY export, conversation, CAST(local_time AS DATE)"
         " ORDER BY ts, key) = 1"
     ),
     "after-silence": "previous_ts IS NULL OR ts - previous_ts >= $silence",
@@ -236,18 +236,20 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
         parameters["window"] = policy.window_days * 86400
     if policy.counts == "after-silence":
         parameters["silence"] = policy.silence_hours * 3600
-    run(
-        connection,
-        _COUNTED.format(
-            counts=_COUNTS[policy.counts],
-            reply_day=_REPLY_DAY if same_day else "",
-            window=_WINDOW if policy.window_days else "",
-            rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
-        ),
-        parameters,
+    counted = _COUNTED.format(
+        counts=_COUNTS[policy.counts],
+        reply_day=_REPLY_DAY if same_day else "",
+        window=_WINDOW if policy.window_days else "",
+        rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
     )
+    run(connection, _with_values(counted, parameters))
     if settings.hours is not None:
         _business_times(connection, settings.hours)
+    elif policy.statistic == "mean-fastest":
+        # read once per breakdown: stored once
+        run(connection, "CREATE OR REPLACE TEMP TABLE scored AS SELECT * FROM counted")
+    else:
+        run(connection, "CREATE OR REPLACE TEMP VIEW scored AS SELECT * FROM counted")
     figures = _figures(connection, policy)
     overall = figures["overall"][()] if figures["overall"] else _empty(policy)
     result: dict[str, Any] = {"policy": policy.to_dict(), **overall}
@@ -274,9 +276,9 @@ def write_counted(connection: duckdb.DuckDBPyConnection, path: str) -> None:
     run(
         connection,
         """COPY (
-               SELECT s.source, s.conversation, s.id, s.ts, m.text, s.reply_ts,
+               SELECT m.source, s.conversation, s.id, s.ts, m.text, s.reply_ts,
                       r.text AS reply_text,
-                      s.* EXCLUDE (key, source, conversation, id, ts, reply_key, reply_ts)
+                      s.* EXCLUDE (key, export, conversation, id, ts, reply_key, reply_ts)
                FROM scored s JOIN messages m ON m.rowid = s.key
                LEFT JOIN messages r ON r.rowid = s.reply_key
                ORDER BY s.key
@@ -319,10 +321,23 @@ def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
         connection.unregister("signed_found")
 
 
+def _with_values(sql: str, parameters: dict[str, str | float]) -> str:
+    """`sql` with each `$name` replaced by its value as an SQL literal."""
+
+    def literal(match: re.Match[str]) -> str:
+        value = parameters[match.group(1)]
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+        return repr(float(value))
+
+    return re.sub(r"\$(\w+)", literal, sql)
+
+
 def _business_times(connection: duckdb.DuckDBPyConnection, hours: BusinessHours) -> None:
-    """Replace `scored`'s response times by the business seconds between message and reply."""
+    """`scored`: the counted messages with the business seconds between message and
+    reply as their response times."""
     pairs = connection.execute(
-        "SELECT key, ts, reply_ts FROM scored WHERE reply_ts IS NOT NULL"
+        "SELECT key, ts, reply_ts FROM counted WHERE reply_ts IS NOT NULL"
     ).fetchnumpy()
     elapsed = hours.elapsed(
         np.asarray(pairs["ts"], dtype=np.float64), np.asarray(pairs["reply_ts"], dtype=np.float64)
@@ -332,7 +347,7 @@ def _business_times(connection: duckdb.DuckDBPyConnection, hours: BusinessHours)
         connection,
         """CREATE OR REPLACE TEMP TABLE scored AS
            SELECT s.* REPLACE (b.response_s AS response_s)
-           FROM scored s LEFT JOIN business b USING (key)""",
+           FROM counted s LEFT JOIN business b USING (key)""",
     )
     connection.unregister("business")
 
