@@ -47,14 +47,12 @@ WITH first_replies AS (
     GROUP BY export, in_reply_to
 ),
 customers AS (
-    SELECT c.rowid AS key, c.export, c.conversation, c.id, c.ts, c.brand, c.in_reply_to,
-           c.named_replies, f.reply_key
+    SELECT c.rowid AS key, c.export, c.ts, c.brand, f.reply_key
     FROM messages c LEFT JOIN first_replies f ON f.export = c.export AND f.in_reply_to = c.id
     WHERE c.role = 'customer' AND c.linked
     UNION ALL
     -- unlinked exports: the first agent message at or after it in the conversation
-    SELECT c.key, c.export, c.conversation, c.id, c.ts, c.brand, c.in_reply_to,
-           c.named_replies, a.key AS reply_key
+    SELECT c.key, c.export, c.ts, c.brand, a.key AS reply_key
     FROM (SELECT rowid AS key, * FROM messages WHERE role = 'customer' AND NOT linked) c
     ASOF LEFT JOIN (SELECT rowid AS key, export, conversation, ts FROM messages
                     WHERE role = 'agent' AND NOT linked) a
@@ -67,9 +65,10 @@ _UNANSWERED_FACTS = """
 CREATE OR REPLACE TEMP TABLE unanswered_facts AS
 WITH open AS (
     -- unanswered, or answered but neither the message nor its reply has a brand
-    SELECT key, export, brand, in_reply_to, named_replies, reply_key IS NULL AS unanswered
-    FROM answers
-    WHERE reply_key IS NULL OR (brand IS NULL AND reply_brand IS NULL)
+    SELECT a.key, a.export, a.brand, c.in_reply_to, c.named_replies,
+           a.reply_key IS NULL AS unanswered
+    FROM answers a JOIN messages c ON c.rowid = a.key
+    WHERE a.reply_key IS NULL OR (a.brand IS NULL AND a.reply_brand IS NULL)
 ),
 parents AS (
     -- the agent message a customer message replies to, for its brand
@@ -120,16 +119,20 @@ LEFT JOIN mentioned ON mentioned.key = o.key
 LEFT JOIN absent ON absent.key = o.key
 WHERE parent.brand IS NOT NULL OR mentioned.brand IS NOT NULL OR absent.key IS NOT NULL
 """
-# `{previous}` adds `previous_ts` (the conversation's message before this one, from
-# either side) for the policies that count messages after a silence.
+# `{conversation}` adds the message's conversation for the policies that count the
+# first message of a conversation's day; `{previous}`, `previous_ts` (the
+# conversation's message before this one, from either side) for those that count
+# messages after a silence.
 _OUTCOMES = """
 CREATE OR REPLACE TEMP VIEW outcomes AS
-SELECT a.key, a.export, a.conversation, a.id, a.ts, a.reply_key, a.reply_ts, a.reply_text,
-       a.agent, coalesce(a.reply_brand, a.brand, f.brand, '(unknown)') AS brand,
-       coalesce(f.reply_not_in_export, false) AS reply_not_in_export{previous_column}
+SELECT a.key, a.export, a.ts, a.reply_key, a.reply_ts, a.reply_text, a.agent,
+       coalesce(a.reply_brand, a.brand, f.brand, '(unknown)') AS brand,
+       coalesce(f.reply_not_in_export, false) AS reply_not_in_export{conversation_column}{previous_column}
 FROM answers a
-LEFT JOIN unanswered_facts f ON f.key = a.key{previous_join}
+LEFT JOIN unanswered_facts f ON f.key = a.key{conversation_join}{previous_join}
 """
+_CONVERSATION_COLUMN = ", c.conversation"
+_CONVERSATION_JOIN = "\nJOIN messages c ON c.rowid = a.key"
 _PREVIOUS_COLUMN = ", p.previous_ts"
 _PREVIOUS_JOIN = """
 LEFT JOIN (
@@ -159,7 +162,7 @@ flagged AS (
            {counts} AS counts
     FROM local
 )
-SELECT * EXCLUDE (counts, reply_text), reply_ts - ts AS response_s, {rate} AS rate_answered
+SELECT * EXCLUDE (counts, reply_text{conversation}), reply_ts - ts AS response_s, {rate} AS rate_answered
 FROM flagged
 WHERE counts{window}
 """
@@ -222,9 +225,12 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
     run(connection, _ANSWERS)
     run(connection, _UNANSWERED_FACTS)
     silence = policy.counts == "after-silence"
+    first_of_day = policy.counts == "first-of-day"
     run(
         connection,
         _OUTCOMES.format(
+            conversation_column=_CONVERSATION_COLUMN if first_of_day else "",
+            conversation_join=_CONVERSATION_JOIN if first_of_day else "",
             previous_column=_PREVIOUS_COLUMN if silence else "",
             previous_join=_PREVIOUS_JOIN if silence else "",
         ),
@@ -238,6 +244,7 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
         parameters["silence"] = policy.silence_hours * 3600
     counted = _COUNTED.format(
         counts=_COUNTS[policy.counts],
+        conversation=", conversation" if first_of_day else "",
         reply_day=_REPLY_DAY if same_day else "",
         window=_WINDOW if policy.window_days else "",
         rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
@@ -276,9 +283,9 @@ def write_counted(connection: duckdb.DuckDBPyConnection, path: str) -> None:
     run(
         connection,
         """COPY (
-               SELECT m.source, s.conversation, s.id, s.ts, m.text, s.reply_ts,
+               SELECT m.source, m.conversation, m.id, s.ts, m.text, s.reply_ts,
                       r.text AS reply_text,
-                      s.* EXCLUDE (key, export, conversation, id, ts, reply_key, reply_ts)
+                      s.* EXCLUDE (key, export, ts, reply_key, reply_ts)
                FROM scored s JOIN messages m ON m.rowid = s.key
                LEFT JOIN messages r ON r.rowid = s.reply_key
                ORDER BY s.key
