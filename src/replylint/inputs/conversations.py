@@ -35,7 +35,8 @@ MESSAGES_TABLE = """
 CREATE TABLE IF NOT EXISTS messages (
     source VARCHAR,          -- the export file the message came from
     export INTEGER,          -- its position among the exports read: ids are unique within one
-    conversation VARCHAR,    -- messages are answered within their conversation
+    conversation VARCHAR,    -- messages are answered within their conversation (NULL
+                             -- for a twcs reply: see MESSAGE_CONVERSATIONS)
     id VARCHAR,
     ts DOUBLE,               -- seconds since the epoch (UTC)
     role VARCHAR,            -- 'customer' | 'agent'
@@ -53,6 +54,20 @@ CREATE TABLE IF NOT EXISTS messages (
 NAMED_REPLY_ID = """
 CREATE OR REPLACE TEMP MACRO named_reply_id(written) AS
     coalesce(CAST(TRY_CAST(TRY_CAST(trim(written) AS DOUBLE) AS BIGINT) AS VARCHAR), trim(written))
+"""
+# Every message's conversation. A twcs reply's is the author of the tweet it replies to
+# (the customer; the brand when it answers the brand's own tweet; itself when that
+# tweet is not in the export), as the Facebook definitions count per person and page.
+# Looked up only by the policies that need a reply's conversation.
+MESSAGE_CONVERSATIONS = """
+CREATE OR REPLACE TEMP VIEW message_conversations AS
+SELECT m.rowid AS key,
+       coalesce(m.conversation,
+                CASE WHEN p.role = 'customer' THEN p.conversation ELSE p.brand END,
+                'tweet ' || m.id) AS conversation
+FROM messages m
+LEFT JOIN messages p
+    ON m.conversation IS NULL AND p.export = m.export AND p.id = m.in_reply_to
 """
 TWCS_COLUMNS = {
     "tweet_id": "DOUBLE",  # written as floats in some copies ("19.0")
@@ -134,6 +149,7 @@ def new_database() -> duckdb.DuckDBPyConnection:
 def _create_schema(connection: duckdb.DuckDBPyConnection) -> None:
     run(connection, MESSAGES_TABLE)
     run(connection, NAMED_REPLY_ID)
+    run(connection, MESSAGE_CONVERSATIONS)
 
 
 def load_exports(
@@ -222,64 +238,57 @@ def _load_twcs(
     columns = {
         (name or f"unnamed_{i}"): TWCS_COLUMNS.get(name, "VARCHAR") for i, name in enumerate(header)
     }
-    rejects, scans, raw = f"twcs_rejects_{number}", f"twcs_scans_{number}", f"twcs_raw_{number}"
+    rejects, scans = f"twcs_rejects_{number}", f"twcs_scans_{number}"
+    # Read straight into `messages`, one pass over the file. A reply's conversation is
+    # left empty here: `message_conversations` finds it, for the policies that need it.
     run(
         connection,
         f"""
-        CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(
+        INSERT INTO messages
+        SELECT $source, $export,
+               CASE WHEN inbound IS NOT FALSE THEN author_id END,
+               CAST(CAST(tweet_id AS BIGINT) AS VARCHAR), epoch(created_at),
+               CASE WHEN inbound THEN 'customer' WHEN NOT inbound THEN 'agent' END,
+               text, NULL,
+               CASE WHEN NOT inbound THEN author_id END,
+               CAST(CAST(in_response_to_tweet_id AS BIGINT) AS VARCHAR), response_tweet_id, true
+        FROM read_csv(
             $path, header = true, columns = $columns, timestampformat = $format,
             quote = '"', escape = '"', store_rejects = true,
             rejects_table = '{rejects}', rejects_scan = '{scans}')
         """,
-        {"path": str(path), "columns": columns, "format": TWCS_TIME_FORMAT},
+        {
+            "source": str(path),
+            "export": number,
+            "path": str(path),
+            "columns": columns,
+            "format": TWCS_TIME_FORMAT,
+        },
     )
     skipped = _rejected_rows(connection, rejects, path)
-    incomplete_rows = (
-        "tweet_id IS NULL OR author_id IS NULL OR inbound IS NULL OR created_at IS NULL"
-    )
+    # Rows without one of the fields every message needs are reported and left out.
     incomplete = connection.execute(
-        f"SELECT tweet_id, author_id, inbound, created_at FROM {raw} WHERE {incomplete_rows}"
+        """SELECT rowid, id, coalesce(conversation, brand), role, ts FROM messages
+           WHERE export = $export AND (id IS NULL OR coalesce(conversation, brand) IS NULL
+                                       OR role IS NULL OR ts IS NULL)""",
+        {"export": number},
     ).fetchall()
-    for tweet_id, author, inbound, created in incomplete:
+    for _, tweet_id, author, role, ts in incomplete:
         missing = [
             name
             for name, value in zip(
                 ("tweet_id", "author_id", "inbound", "created_at"),
-                (tweet_id, author, inbound, created),
+                (tweet_id, author, role, ts),
                 strict=True,
             )
             if value is None
         ]
         skipped.append(SkippedRow(str(path), None, f"tweet {tweet_id}: no {', '.join(missing)}"))
     if incomplete:
-        run(connection, f"DELETE FROM {raw} WHERE {incomplete_rows}")
-    # A reply's conversation is the customer it answers: the author of the tweet it
-    # replies to. The Facebook definitions count per person and page, so do we. Only
-    # replies look their parent up, by number; ids are written as text once.
-    run(
-        connection,
-        f"""
-        INSERT INTO messages
-        SELECT $source, $export,
-               CASE WHEN t.inbound THEN t.author_id
-                    ELSE coalesce(parent.author_id, 'tweet ' || CAST(t.number AS VARCHAR)) END,
-               CAST(t.number AS VARCHAR), epoch(t.created_at),
-               CASE WHEN t.inbound THEN 'customer' ELSE 'agent' END,
-               t.text, NULL,
-               CASE WHEN t.inbound THEN NULL ELSE t.author_id END,
-               CAST(t.parent_number AS VARCHAR), t.response_tweet_id, true
-        FROM (
-            SELECT * EXCLUDE (tweet_id, in_response_to_tweet_id),
-                   CAST(tweet_id AS BIGINT) AS number,
-                   CAST(in_response_to_tweet_id AS BIGINT) AS parent_number
-            FROM {raw}
-        ) t
-        LEFT JOIN (SELECT CAST(tweet_id AS BIGINT) AS number, author_id FROM {raw}) parent
-            ON parent.number = CASE WHEN NOT t.inbound THEN t.parent_number END
-        """,
-        {"source": str(path), "export": number},
-    )
-    run(connection, f"DROP TABLE {raw}")
+        connection.execute(
+            "DELETE FROM messages WHERE rowid IN (SELECT unnest($keys))",
+            {"keys": [row[0] for row in incomplete]},
+        ).fetchall()
     return skipped
 
 

@@ -136,9 +136,10 @@ _CONVERSATION_JOIN = "\nJOIN messages c ON c.rowid = a.key"
 _PREVIOUS_COLUMN = ", p.previous_ts"
 _PREVIOUS_JOIN = """
 LEFT JOIN (
-    SELECT rowid AS key,
-           lag(ts) OVER (PARTITION BY export, conversation ORDER BY ts, rowid) AS previous_ts
-    FROM messages
+    SELECT m.rowid AS key,
+           lag(m.ts) OVER (PARTITION BY m.export, c.conversation ORDER BY m.ts, m.rowid)
+               AS previous_ts
+    FROM messages m JOIN message_conversations c ON c.key = m.rowid
 ) p ON p.key = a.key"""
 
 # The counted messages with their local time fields, response time (wall-clock; see
