@@ -153,7 +153,7 @@ WITH local AS (
     SELECT o.* REPLACE (
                CASE WHEN o.reply_ts IS NOT NULL
                     THEN coalesce(o.agent, s.agent, $unsigned) END AS agent),
-           timezone($zone, to_timestamp(o.ts)) AS local_time{reply_day}
+           {local_time} AS local_time{reply_day}
     FROM outcomes o LEFT JOIN signed_agents s
         ON s.text = o.reply_text AND s.brand IS NOT DISTINCT FROM o.brand
 ),
@@ -169,7 +169,7 @@ WHERE counts{window}
 """
 _REPLY_DAY = """,
            CASE WHEN o.reply_ts IS NOT NULL
-                THEN CAST(timezone($zone, to_timestamp(o.reply_ts)) AS DATE) END AS reply_day"""
+                THEN CAST({local_reply_time} AS DATE) END AS reply_day"""
 _WINDOW = " AND ts > (SELECT max(ts) FROM flagged WHERE counts) - $window"
 _COUNTS = {
     "every": "true",
@@ -246,7 +246,10 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
     counted = _COUNTED.format(
         counts=_COUNTS[policy.counts],
         conversation=", conversation" if first_of_day else "",
-        reply_day=_REPLY_DAY if same_day else "",
+        local_time=_local_time("o.ts", settings.zone),
+        reply_day=_REPLY_DAY.format(local_reply_time=_local_time("o.reply_ts", settings.zone))
+        if same_day
+        else "",
         window=_WINDOW if policy.window_days else "",
         rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
     )
@@ -327,6 +330,14 @@ def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
         connection.register("signed_found", signed)
         run(connection, "INSERT INTO signed_agents SELECT text, brand, agent FROM signed_found")
         connection.unregister("signed_found")
+
+
+def _local_time(seconds: str, zone: ZoneInfo) -> str:
+    """SQL for the wall-clock time in `zone` of an epoch-seconds column (UTC, the
+    default, needs no time-zone rules)."""
+    if zone.key == "UTC":
+        return f"make_timestamp(epoch_us(to_timestamp({seconds})))"
+    return f"timezone($zone, to_timestamp({seconds}))"
 
 
 def _with_values(sql: str, parameters: dict[str, str | float]) -> str:
