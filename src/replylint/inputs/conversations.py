@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS messages (
     source VARCHAR,          -- the export file the message came from
     export INTEGER,          -- its position among the exports read: ids are unique within one
     conversation VARCHAR,    -- messages are answered within their conversation (NULL
-                             -- for a twcs reply: see MESSAGE_CONVERSATIONS)
+                             -- for a twcs reply: see message_conversations)
     id VARCHAR,
     ts DOUBLE,               -- seconds since the epoch (UTC)
     role VARCHAR,            -- 'customer' | 'agent'
