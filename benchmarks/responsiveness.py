@@ -87,8 +87,10 @@ def run_replylint(path: Path) -> Run:
     connection = new_database()
     load_exports(connection, [path])
     report = analyse(connection, Settings(find_policy("seed"), ZoneInfo("UTC")))
+    run = Run(time.perf_counter() - start, _cpu_s() - cpu, report)
+    # Freed after the clock stops, as the pandas side's frames are.
     connection.close()
-    return Run(time.perf_counter() - start, _cpu_s() - cpu, report)
+    return run
 
 
 def run_command(path: Path) -> float:

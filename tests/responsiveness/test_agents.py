@@ -10,8 +10,7 @@ import pytest
 
 from replylint.model import Reply
 from replylint.responsiveness.agents import signed_agent
-from replylint.responsiveness.signoffs import find_signoff
-from replylint.text.analysis import analyze
+from replylint.text.analysis import analyze, find_signoff
 from replylint.text.language_data import language_data
 
 # Own texts, one per way of signing, plus ones that name no person.

@@ -110,6 +110,23 @@ def test_twcs_without_index_column_and_float_ids(tmp_path: Path) -> None:
     assert [row["line"] for row in report["skipped_rows"]] == [6]
 
 
+def test_twcs_named_replies_written_as_floats_with_spaces(tmp_path: Path) -> None:
+    # Tweet 10 names 11 (the customer's own follow-up, in the file) and 12 (not in
+    # it); tweet 13 names only 11. Only tweet 10 names a reply the export lacks.
+    path = tmp_path / "twcs.csv"
+    path.write_text(
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        '10.0,601,True,Tue Oct 31 09:00:00 +0000 2017,@AcmeHelp first," 11.0, 12 ",\n'
+        "11.0,601,True,Tue Oct 31 09:05:00 +0000 2017,@AcmeHelp again,,10.0\n"
+        "13.0,602,True,Tue Oct 31 09:10:00 +0000 2017,@AcmeHelp hi,11.0,\n",
+        encoding="utf-8",
+    )
+    report = analysed(tmp_path, str(path))
+    assert report["customer_messages"] == 3
+    assert report["answered"] == 0
+    assert report["reply_not_in_export"] == 1
+
+
 def facebook_thread(page: str) -> dict:
     # Facebook lists the newest message first and escapes UTF-8 bytes as latin-1.
     return {

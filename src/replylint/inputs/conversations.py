@@ -34,7 +34,9 @@ import duckdb
 MESSAGES_TABLE = """
 CREATE TABLE IF NOT EXISTS messages (
     source VARCHAR,          -- the export file the message came from
-    conversation VARCHAR,    -- messages are answered within their conversation
+    export INTEGER,          -- its position among the exports read: ids are unique within one
+    conversation VARCHAR,    -- messages are answered within their conversation (NULL
+                             -- for a twcs reply: see message_conversations)
     id VARCHAR,
     ts DOUBLE,               -- seconds since the epoch (UTC)
     role VARCHAR,            -- 'customer' | 'agent'
@@ -42,9 +44,30 @@ CREATE TABLE IF NOT EXISTS messages (
     agent VARCHAR,
     brand VARCHAR,
     in_reply_to VARCHAR,
-    named_replies VARCHAR[], -- ids the export says answered this message (twcs)
+    named_replies VARCHAR,   -- ids the export says answered this message, as written (twcs)
     linked BOOLEAN           -- the export links replies to messages
 )
+"""
+# `named_replies` is read only for the few messages left unanswered, so it is kept as
+# the export writes it ("21,22.0"); this macro turns one of its items into an id as
+# `id` holds it ("22"), the way the twcs reader writes tweet ids.
+NAMED_REPLY_ID = """
+CREATE OR REPLACE TEMP MACRO named_reply_id(written) AS
+    coalesce(CAST(TRY_CAST(TRY_CAST(trim(written) AS DOUBLE) AS BIGINT) AS VARCHAR), trim(written))
+"""
+# Every message's conversation. A twcs reply's is the author of the tweet it replies to
+# (the customer; the brand when it answers the brand's own tweet; itself when that
+# tweet is not in the export), as the Facebook definitions count per person and page.
+# Looked up only by the policies that need a reply's conversation.
+MESSAGE_CONVERSATIONS = """
+CREATE OR REPLACE TEMP VIEW message_conversations AS
+SELECT m.rowid AS key,
+       coalesce(m.conversation,
+                CASE WHEN p.role = 'customer' THEN p.conversation ELSE p.brand END,
+                'tweet ' || m.id) AS conversation
+FROM messages m
+LEFT JOIN messages p
+    ON m.conversation IS NULL AND p.export = m.export AND p.id = m.in_reply_to
 """
 TWCS_COLUMNS = {
     "tweet_id": "DOUBLE",  # written as floats in some copies ("19.0")
@@ -119,8 +142,14 @@ def run(connection: duckdb.DuckDBPyConnection, sql: str, parameters: object = No
 def new_database() -> duckdb.DuckDBPyConnection:
     """An in-memory database with an empty `messages` table."""
     connection = duckdb.connect(":memory:")
-    run(connection, MESSAGES_TABLE)
+    _create_schema(connection)
     return connection
+
+
+def _create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    run(connection, MESSAGES_TABLE)
+    run(connection, NAMED_REPLY_ID)
+    run(connection, MESSAGE_CONVERSATIONS)
 
 
 def load_exports(
@@ -131,10 +160,11 @@ def load_exports(
     page: str | None = None,
 ) -> list[SkippedRow]:
     """Read every export into `connection`'s `messages` table; the rows left out."""
-    run(connection, MESSAGES_TABLE)
+    _create_schema(connection)
     names = field_names or FieldNames()
     skipped: list[SkippedRow] = []
-    for number, raw_path in enumerate(paths):
+    first = connection.execute("SELECT coalesce(max(export) + 1, 0) FROM messages").fetchall()[0][0]
+    for number, raw_path in enumerate(paths, int(first)):
         path = Path(raw_path)
         before = _count(connection)
         skipped += _load_one(connection, path, number, names, page)
@@ -155,16 +185,17 @@ def _load_one(
     page: str | None,
 ) -> list[SkippedRow]:
     if path.is_dir():
-        return _load_facebook(connection, path, _facebook_folder(path), page)
+        return _load_facebook(connection, path, number, _facebook_folder(path), page)
     if not path.is_file():
         raise ExportError(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return _load_facebook(connection, path, _facebook_zip(path), page)
+        return _load_facebook(connection, path, number, _facebook_zip(path), page)
     if suffix == ".json":
-        return _load_facebook(connection, path, [(str(path), _utf8(path, path.read_bytes()))], page)
+        files = [(str(path), _utf8(path, path.read_bytes()))]
+        return _load_facebook(connection, path, number, files, page)
     if suffix == ".parquet":
-        return _load_parquet(connection, path, names)
+        return _load_parquet(connection, path, number, names)
     if suffix not in GENERIC_SUFFIXES:
         raise ExportError(
             f"{path}: not a conversation export (expected .csv, .jsonl, .parquet, "
@@ -181,8 +212,8 @@ def _load_one(
     if not data or data.isspace():
         raise ExportError(f"{path}: empty export: the file is empty")
     if suffix == ".csv":
-        return _load_generic_csv(connection, path, _utf8(path, data), header, names)
-    return _load_jsonl(connection, path, _utf8(path, data), names)
+        return _load_generic_csv(connection, path, number, _utf8(path, data), header, names)
+    return _load_jsonl(connection, path, number, _utf8(path, data), names)
 
 
 def _utf8(path: Path | str, data: bytes) -> str:
@@ -207,69 +238,57 @@ def _load_twcs(
     columns = {
         (name or f"unnamed_{i}"): TWCS_COLUMNS.get(name, "VARCHAR") for i, name in enumerate(header)
     }
-    rejects, scans, raw = f"twcs_rejects_{number}", f"twcs_scans_{number}", f"twcs_raw_{number}"
+    rejects, scans = f"twcs_rejects_{number}", f"twcs_scans_{number}"
+    # Read straight into `messages`, one pass over the file. A reply's conversation is
+    # left empty here: `message_conversations` finds it, for the policies that need it.
     run(
         connection,
         f"""
-        CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(
+        INSERT INTO messages
+        SELECT $source, $export,
+               CASE WHEN inbound IS NOT FALSE THEN author_id END,
+               CAST(CAST(tweet_id AS BIGINT) AS VARCHAR), epoch(created_at),
+               CASE WHEN inbound THEN 'customer' WHEN NOT inbound THEN 'agent' END,
+               text, NULL,
+               CASE WHEN NOT inbound THEN author_id END,
+               CAST(CAST(in_response_to_tweet_id AS BIGINT) AS VARCHAR), response_tweet_id, true
+        FROM read_csv(
             $path, header = true, columns = $columns, timestampformat = $format,
             quote = '"', escape = '"', store_rejects = true,
             rejects_table = '{rejects}', rejects_scan = '{scans}')
         """,
-        {"path": str(path), "columns": columns, "format": TWCS_TIME_FORMAT},
+        {
+            "source": str(path),
+            "export": number,
+            "path": str(path),
+            "columns": columns,
+            "format": TWCS_TIME_FORMAT,
+        },
     )
     skipped = _rejected_rows(connection, rejects, path)
+    # Rows without one of the fields every message needs are reported and left out.
     incomplete = connection.execute(
-        f"""SELECT tweet_id, author_id, inbound, created_at FROM {raw}
-            WHERE tweet_id IS NULL OR author_id IS NULL OR inbound IS NULL
-               OR created_at IS NULL"""
+        """SELECT rowid, id, coalesce(conversation, brand), role, ts FROM messages
+           WHERE export = $export AND (id IS NULL OR coalesce(conversation, brand) IS NULL
+                                       OR role IS NULL OR ts IS NULL)""",
+        {"export": number},
     ).fetchall()
-    for tweet_id, author, inbound, created in incomplete:
+    for _, tweet_id, author, role, ts in incomplete:
         missing = [
             name
             for name, value in zip(
                 ("tweet_id", "author_id", "inbound", "created_at"),
-                (tweet_id, author, inbound, created),
+                (tweet_id, author, role, ts),
                 strict=True,
             )
             if value is None
         ]
         skipped.append(SkippedRow(str(path), None, f"tweet {tweet_id}: no {', '.join(missing)}"))
-    # A reply's conversation is the customer it answers: the author of the tweet it
-    # replies to. The Facebook definitions count per person and page, so do we.
-    run(
-        connection,
-        f"""
-        INSERT INTO messages
-        WITH tweets AS (
-            -- ids joined as numbers, written as text once
-            SELECT CAST(tweet_id AS BIGINT) AS number, author_id, inbound,
-                   epoch(created_at) AS ts, text,
-                   CAST(in_response_to_tweet_id AS BIGINT) AS parent_number,
-                   CASE WHEN response_tweet_id IS NULL THEN [] ELSE list_transform(
-                       list_filter(string_split(response_tweet_id, ','),
-                                   lambda x: trim(x) <> ''),
-                       lambda x: CAST(CAST(CAST(trim(x) AS DOUBLE) AS BIGINT) AS VARCHAR)
-                   ) END AS named_replies
-            FROM {raw}
-            WHERE tweet_id IS NOT NULL AND author_id IS NOT NULL AND inbound IS NOT NULL
-              AND created_at IS NOT NULL
-        )
-        SELECT $source,
-               CASE WHEN t.inbound THEN t.author_id
-                    ELSE coalesce(parent.author_id, 'tweet ' || CAST(t.number AS VARCHAR)) END,
-               CAST(t.number AS VARCHAR), t.ts,
-               CASE WHEN t.inbound THEN 'customer' ELSE 'agent' END,
-               t.text, NULL,
-               CASE WHEN t.inbound THEN NULL ELSE t.author_id END,
-               CAST(t.parent_number AS VARCHAR), t.named_replies, true
-        FROM tweets t
-        LEFT JOIN (SELECT number, author_id FROM tweets) parent
-            ON parent.number = t.parent_number
-        """,
-        {"source": str(path)},
-    )
-    run(connection, f"DROP TABLE {raw}")
+    if incomplete:
+        connection.execute(
+            "DELETE FROM messages WHERE rowid IN (SELECT unnest($keys))",
+            {"keys": [row[0] for row in incomplete]},
+        ).fetchall()
     return skipped
 
 
@@ -303,7 +322,7 @@ def _rejected_rows(
 
 
 def _load_jsonl(
-    connection: duckdb.DuckDBPyConnection, path: Path, text: str, names: FieldNames
+    connection: duckdb.DuckDBPyConnection, path: Path, export: int, text: str, names: FieldNames
 ) -> list[SkippedRow]:
     rows: list[tuple[Any, ...]] = []
     skipped: list[SkippedRow] = []
@@ -324,12 +343,13 @@ def _load_jsonl(
         raise ExportError(f"{path}: empty export: no JSON lines")
     if rows and all(all(v is None for v in row[1:]) for row in rows[:50]):
         raise ExportError(_wrong_columns(path, names, []))
-    return skipped + _insert_generic(connection, path, rows, names)
+    return skipped + _insert_generic(connection, path, export, rows, names)
 
 
 def _load_generic_csv(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
+    export: int,
     text: str,
     header: list[str],
     names: FieldNames,
@@ -348,11 +368,11 @@ def _load_generic_csv(
         else:
             rows.append((start, *(_as_text(record.get(c)) for c in columns.values())))
         start = reader.line_num + 1
-    return skipped + _insert_generic(connection, path, rows, names)
+    return skipped + _insert_generic(connection, path, export, rows, names)
 
 
 def _load_parquet(
-    connection: duckdb.DuckDBPyConnection, path: Path, names: FieldNames
+    connection: duckdb.DuckDBPyConnection, path: Path, export: int, names: FieldNames
 ) -> list[SkippedRow]:
     try:
         described = connection.execute(
@@ -371,7 +391,7 @@ def _load_parquet(
         f"SELECT file_row_number + 1, {selected} FROM read_parquet($path, file_row_number = true)",
         {"path": str(path)},
     ).fetchall()
-    return _insert_generic(connection, path, rows, names)
+    return _insert_generic(connection, path, export, rows, names)
 
 
 def _wrong_columns(path: Path, names: FieldNames, header: Sequence[str]) -> str:
@@ -422,6 +442,7 @@ FROM parsed
 def _insert_generic(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
+    export: int,
     rows: list[tuple[Any, ...]],
     names: FieldNames,
 ) -> list[SkippedRow]:
@@ -447,10 +468,10 @@ def _insert_generic(
     run(
         connection,
         """INSERT INTO messages
-           SELECT $source, conversation, id, ts, role_name, coalesce(text, ''), agent, brand,
-                  in_reply_to, [], $linked
+           SELECT $source, $export, conversation, id, ts, role_name, coalesce(text, ''), agent,
+                  brand, in_reply_to, NULL, $linked
            FROM generic_checked WHERE problem IS NULL""",
-        {"source": str(path), "linked": bool(linked)},
+        {"source": str(path), "export": export, "linked": bool(linked)},
     )
     run(connection, "DROP TABLE generic_raw")
     run(connection, "DROP TABLE generic_checked")
@@ -493,6 +514,7 @@ def _fix_mojibake(text: str) -> str:
 def _load_facebook(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
+    export: int,
     files: list[tuple[str, str]],
     page: str | None,
 ) -> list[SkippedRow]:
@@ -528,8 +550,8 @@ def _load_facebook(
         raise ExportError(f"{path}: empty export: no messages in it")
     if rows:
         connection.executemany(
-            "INSERT INTO messages VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, NULL, [], false)",
-            [(str(path), *row) for row in rows],
+            "INSERT INTO messages VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, NULL, NULL, false)",
+            [(str(path), export, *row) for row in rows],
         )
     return skipped
 

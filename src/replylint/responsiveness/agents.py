@@ -1,7 +1,7 @@
 """Who answered: the export's agent field, else the name the reply is signed with.
 
 The sign-off is the one the analysis finds for the signature-present rule
-(`Analysis.signoff`, read without spaCy by `signoffs.py`): initials as brand accounts
+(`Analysis.signoff`, read without spaCy by `find_signoff`): initials as brand accounts
 sign ("^JK", "*ALA"), a dash and a name ("-Ben"), or a short last line ("Marie,
 service client" gives "Marie"). A sign-off that only names the team or the brand
 names no agent.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from replylint.responsiveness.signoffs import find_signoff
+from replylint.text.analysis import find_signoff
 from replylint.text.detect import choose_language
 from replylint.text.language_data import language_data
 

@@ -25,7 +25,7 @@ from replylint.inputs.conversations import (
 )
 from replylint.responsiveness.advice import availability_advice
 from replylint.responsiveness.hours import BusinessHours, HoursError, time_zone
-from replylint.responsiveness.metrics import Settings, analyse, response_times
+from replylint.responsiveness.metrics import Settings, analyse, response_times, write_counted
 from replylint.responsiveness.policies import DEFAULT_POLICY, PolicyError, find_policy
 from replylint.responsiveness.render import to_csv, to_json, to_text
 
@@ -139,10 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection = new_database()
         report, times = build_report(connection, args)
         if output_format == "parquet":
-            connection.execute(
-                "COPY (SELECT * EXCLUDE (key) FROM scored) TO $path (FORMAT parquet)",
-                {"path": str(args.output)},
-            ).fetchall()
+            write_counted(connection, str(args.output))
             return 0
         if output_format == "html":
             from replylint.responsiveness.html_report import render_html

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,51 +28,72 @@ from replylint.responsiveness.policies import Policy
 UNKNOWN_BRAND = "(unknown)"
 UNSIGNED = "(unsigned)"
 
-# One row per customer message with its first agent reply (NULLs when unanswered).
-# Built in steps so each part is computed once: `answers` pairs a customer message's
-# key with its reply's key (never copying texts around), then one join brings the
-# reply's fields.
+# The definitions in three steps, so that each costly part runs once and over as few
+# rows as it needs:
+# - `answers`: one row per customer message with its first agent reply (NULLs when
+#   unanswered): the reply's time, text, agent field and brand;
+# - `unanswered_facts`: for the messages still without a brand or a reply, the brand
+#   from the agent message they reply to or their first @mention, and whether the
+#   export names a reply it does not contain (only these messages' texts and named
+#   reply ids are read);
+# - `outcomes`: a view putting the two together.
 _ANSWERS = """
 CREATE OR REPLACE TEMP TABLE answers AS
 WITH first_replies AS (
     -- the earliest agent message replying directly to each message id
-    SELECT source, in_reply_to, arg_min(rowid, (ts, id)) AS reply_key
+    SELECT export, in_reply_to, arg_min(rowid, (ts, id)) AS reply_key
     FROM messages
     WHERE role = 'agent' AND linked AND in_reply_to IS NOT NULL
-    GROUP BY source, in_reply_to
-)
-SELECT c.rowid AS key, f.reply_key
-FROM messages c JOIN first_replies f ON f.source = c.source AND f.in_reply_to = c.id
-WHERE c.role = 'customer' AND c.linked
-UNION ALL
-SELECT c.key, a.key AS reply_key
-FROM (SELECT rowid AS key, source, conversation, ts FROM messages
-      WHERE role = 'customer' AND NOT linked) c
-ASOF JOIN (SELECT rowid AS key, source, conversation, ts FROM messages
-           WHERE role = 'agent' AND NOT linked) a
-    ON a.source = c.source AND a.conversation = c.conversation AND a.ts >= c.ts
-"""
-_OUTCOMES = """
-CREATE OR REPLACE TEMP TABLE outcomes AS
-WITH customers AS (
-    SELECT c.rowid AS key, c.source, c.conversation, c.id, c.ts, c.text, c.brand,
-           c.in_reply_to, c.named_replies, a.reply_key
-    FROM messages c LEFT JOIN answers a ON a.key = c.rowid
-    WHERE c.role = 'customer'
+    GROUP BY export, in_reply_to
 ),
-unanswered AS (SELECT * FROM customers WHERE reply_key IS NULL),
+customers AS (
+    SELECT c.rowid AS key, c.export, c.ts, c.brand, f.reply_key
+    FROM messages c LEFT JOIN first_replies f ON f.export = c.export AND f.in_reply_to = c.id
+    WHERE c.role = 'customer' AND c.linked
+    UNION ALL
+    -- unlinked exports: the first agent message at or after it in the conversation
+    SELECT c.key, c.export, c.ts, c.brand, a.key AS reply_key
+    FROM (SELECT rowid AS key, * FROM messages WHERE role = 'customer' AND NOT linked) c
+    ASOF LEFT JOIN (SELECT rowid AS key, export, conversation, ts FROM messages
+                    WHERE role = 'agent' AND NOT linked) a
+        ON a.export = c.export AND a.conversation = c.conversation AND a.ts >= c.ts
+)
+SELECT c.*, r.ts AS reply_ts, r.text AS reply_text, r.agent, r.brand AS reply_brand
+FROM customers c LEFT JOIN messages r ON r.rowid = c.reply_key
+"""
+_UNANSWERED_FACTS = """
+CREATE OR REPLACE TEMP TABLE unanswered_facts AS
+WITH open AS (
+    -- unanswered, or answered but neither the message nor its reply has a brand
+    SELECT a.key, a.export, a.brand, c.in_reply_to, c.named_replies,
+           a.reply_key IS NULL AS unanswered
+    FROM answers a JOIN messages c ON c.rowid = a.key
+    WHERE a.reply_key IS NULL OR (a.brand IS NULL AND a.reply_brand IS NULL)
+),
+parents AS (
+    -- the agent message a customer message replies to, for its brand
+    SELECT c.key, p.brand
+    FROM open c JOIN messages p ON p.export = c.export AND p.id = c.in_reply_to
+    WHERE c.brand IS NULL AND p.role = 'agent'
+),
 brands AS (
-    SELECT lower(brand) AS handle, min(brand) AS brand FROM messages
-    WHERE role = 'agent' AND brand IS NOT NULL GROUP BY 1
+    SELECT lower(brand) AS handle, min(brand) AS brand
+    FROM (SELECT DISTINCT brand FROM messages WHERE role = 'agent' AND brand IS NOT NULL)
+    GROUP BY 1
 ),
 mentioned AS (
-    -- the first @mention of a brand that answers in this export
+    -- the first @mention of a brand that answers in this export, for the unanswered
+    -- messages with no brand yet
     SELECT m.key, arg_min(b.brand, m.position) AS brand
     FROM (
         SELECT key, unnest(handles) AS handle, generate_subscripts(handles, 1) AS position
         FROM (
-            SELECT key, regexp_extract_all(lower(text), '@(\\w+)', 1) AS handles
-            FROM unanswered WHERE brand IS NULL AND text LIKE '%@%'
+            SELECT t.rowid AS key, regexp_extract_all(lower(t.text), '@(\\w+)', 1) AS handles
+            FROM messages t
+            WHERE t.rowid IN (
+                SELECT key FROM open
+                WHERE unanswered AND brand IS NULL AND key NOT IN (SELECT key FROM parents)
+            ) AND t.text LIKE '%@%'
         )
     ) m JOIN brands b USING (handle)
     GROUP BY m.key
@@ -80,37 +102,60 @@ absent AS (
     -- unanswered messages whose export names a reply it does not contain
     SELECT DISTINCT c.key
     FROM (
-        SELECT key, source, unnest(named_replies) AS named FROM unanswered
-        WHERE len(named_replies) > 0
+        SELECT key, export, named_reply_id(written) AS named
+        FROM (
+            SELECT key, export, unnest(string_split(named_replies, ',')) AS written FROM open
+            WHERE unanswered AND named_replies IS NOT NULL
+        )
+        WHERE trim(written) <> ''
     ) c
-    ANTI JOIN messages m ON m.source = c.source AND m.id = c.named
-),
-parents AS (
-    -- the agent message a customer message replies to, for its brand
-    SELECT c.key, p.brand
-    FROM customers c JOIN messages p ON p.source = c.source AND p.id = c.in_reply_to
-    WHERE c.brand IS NULL AND p.role = 'agent'
+    ANTI JOIN messages m ON m.export = c.export AND m.id = c.named
 )
-SELECT c.key, c.source, c.conversation, c.id, c.ts, c.text,
-       reply.ts AS reply_ts, reply.text AS reply_text, reply.agent AS agent,
-       coalesce(reply.brand, c.brand, parent.brand, mentioned.brand,
-                '(unknown)') AS brand,
-       c.reply_key IS NULL AND absent.key IS NOT NULL AS reply_not_in_export
-FROM customers c
-LEFT JOIN messages reply ON reply.rowid = c.reply_key
-LEFT JOIN parents parent ON parent.key = c.key
-LEFT JOIN mentioned ON mentioned.key = c.key
-LEFT JOIN absent ON absent.key = c.key
+SELECT o.key, coalesce(parent.brand, mentioned.brand) AS brand,
+       absent.key IS NOT NULL AS reply_not_in_export
+FROM open o
+LEFT JOIN parents parent ON parent.key = o.key
+LEFT JOIN mentioned ON mentioned.key = o.key
+LEFT JOIN absent ON absent.key = o.key
+WHERE parent.brand IS NOT NULL OR mentioned.brand IS NOT NULL OR absent.key IS NOT NULL
 """
+# `{conversation}` adds the message's conversation for the policies that count the
+# first message of a conversation's day; `{previous}`, `previous_ts` (the
+# conversation's message before this one, from either side) for those that count
+# messages after a silence.
+_OUTCOMES = """
+CREATE OR REPLACE TEMP VIEW outcomes AS
+SELECT a.key, a.export, a.ts, a.reply_key, a.reply_ts, a.reply_text, a.agent,
+       coalesce(a.reply_brand, a.brand, f.brand, '(unknown)') AS brand,
+       coalesce(f.reply_not_in_export, false) AS reply_not_in_export{conversation_column}{previous_column}
+FROM answers a
+LEFT JOIN unanswered_facts f ON f.key = a.key{conversation_join}{previous_join}
+"""
+_CONVERSATION_COLUMN = ", c.conversation"
+_CONVERSATION_JOIN = "\nJOIN messages c ON c.rowid = a.key"
+_PREVIOUS_COLUMN = ", p.previous_ts"
+_PREVIOUS_JOIN = """
+LEFT JOIN (
+    SELECT m.rowid AS key,
+           lag(m.ts) OVER (PARTITION BY m.export, c.conversation ORDER BY m.ts, m.rowid)
+               AS previous_ts
+    FROM messages m JOIN message_conversations c ON c.key = m.rowid
+) p ON p.key = a.key"""
 
 # The counted messages with their local time fields, response time (wall-clock; see
 # `_business_times`) and whether the reply counts toward the response rate.
-# `{reply_day}` and `{window}` are left out when the policy does not use them.
+# `{reply_day}` and `{window}` are left out when the policy does not use them. A view
+# (its parameters written in, as a view cannot take any), so that the breakdowns,
+# read once, do not wait for half a million rows to be stored first.
 _COUNTED = """
-CREATE OR REPLACE TEMP TABLE scored AS
+CREATE OR REPLACE TEMP VIEW counted AS
 WITH local AS (
-    SELECT o.*, timezone($zone, to_timestamp(o.ts)) AS local_time{reply_day}
-    FROM outcomes o
+    SELECT o.* REPLACE (
+               CASE WHEN o.reply_ts IS NOT NULL
+                    THEN coalesce(o.agent, s.agent, $unsigned) END AS agent),
+           {local_time} AS local_time{reply_day}
+    FROM outcomes o LEFT JOIN signed_agents s
+        ON s.text = o.reply_text AND s.brand IS NOT DISTINCT FROM o.brand
 ),
 flagged AS (
     SELECT *, CAST(local_time AS DATE) AS day, isodow(local_time) - 1 AS weekday,
@@ -118,32 +163,22 @@ flagged AS (
            {counts} AS counts
     FROM local
 )
-SELECT * EXCLUDE (counts), reply_ts - ts AS response_s, {rate} AS rate_answered
+SELECT * EXCLUDE (counts, reply_text{conversation}), reply_ts - ts AS response_s, {rate} AS rate_answered
 FROM flagged
 WHERE counts{window}
 """
 _REPLY_DAY = """,
            CASE WHEN o.reply_ts IS NOT NULL
-                THEN CAST(timezone($zone, to_timestamp(o.reply_ts)) AS DATE) END AS reply_day"""
+                THEN CAST({local_reply_time} AS DATE) END AS reply_day"""
 _WINDOW = " AND ts > (SELECT max(ts) FROM flagged WHERE counts) - $window"
 _COUNTS = {
     "every": "true",
     "first-of-day": (
-        "row_number() OVER (PARTITION BY source, conversation, CAST(local_time AS DATE)"
+        "row_number() OVER (PARTITION BY export, conversation, CAST(local_time AS DATE)"
         " ORDER BY ts, key) = 1"
     ),
-    # previous_ts: the conversation's message before this one, from either side
     "after-silence": "previous_ts IS NULL OR ts - previous_ts >= $silence",
 }
-_PREVIOUS = """
-CREATE OR REPLACE TEMP TABLE outcomes AS
-SELECT o.*, p.previous_ts FROM outcomes o JOIN (
-    SELECT rowid AS key,
-           lag(ts) OVER (PARTITION BY source, conversation ORDER BY ts, rowid) AS previous_ts
-    FROM messages
-) p USING (key)
-"""
-
 # Every breakdown in one pass over `scored` (GROUPING SETS); `grouping` says which
 # set a row belongs to: one bit per column left out, the first column highest.
 _FIGURES = """
@@ -189,28 +224,43 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
     skipped rows, which the reader knows."""
     policy = settings.policy
     run(connection, _ANSWERS)
-    run(connection, _OUTCOMES)
+    run(connection, _UNANSWERED_FACTS)
+    silence = policy.counts == "after-silence"
+    first_of_day = policy.counts == "first-of-day"
+    run(
+        connection,
+        _OUTCOMES.format(
+            conversation_column=_CONVERSATION_COLUMN if first_of_day else "",
+            conversation_join=_CONVERSATION_JOIN if first_of_day else "",
+            previous_column=_PREVIOUS_COLUMN if silence else "",
+            previous_join=_PREVIOUS_JOIN if silence else "",
+        ),
+    )
     _name_agents(connection)
-    if policy.counts == "after-silence":
-        run(connection, _PREVIOUS)
     same_day = policy.rate_answered == "same-day"
-    parameters: dict[str, Any] = {"zone": settings.zone.key}
+    parameters: dict[str, Any] = {"zone": settings.zone.key, "unsigned": UNSIGNED}
     if policy.window_days:
         parameters["window"] = policy.window_days * 86400
     if policy.counts == "after-silence":
         parameters["silence"] = policy.silence_hours * 3600
-    run(
-        connection,
-        _COUNTED.format(
-            counts=_COUNTS[policy.counts],
-            reply_day=_REPLY_DAY if same_day else "",
-            window=_WINDOW if policy.window_days else "",
-            rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
-        ),
-        parameters,
+    counted = _COUNTED.format(
+        counts=_COUNTS[policy.counts],
+        conversation=", conversation" if first_of_day else "",
+        local_time=_local_time("o.ts", settings.zone),
+        reply_day=_REPLY_DAY.format(local_reply_time=_local_time("o.reply_ts", settings.zone))
+        if same_day
+        else "",
+        window=_WINDOW if policy.window_days else "",
+        rate="reply_ts IS NOT NULL" + (" AND reply_day = day" if same_day else ""),
     )
+    run(connection, _with_values(counted, parameters))
     if settings.hours is not None:
         _business_times(connection, settings.hours)
+    elif policy.statistic == "mean-fastest":
+        # read once per breakdown: stored once
+        run(connection, "CREATE OR REPLACE TEMP TABLE scored AS SELECT * FROM counted")
+    else:
+        run(connection, "CREATE OR REPLACE TEMP VIEW scored AS SELECT * FROM counted")
     figures = _figures(connection, policy)
     overall = figures["overall"][()] if figures["overall"] else _empty(policy)
     result: dict[str, Any] = {"policy": policy.to_dict(), **overall}
@@ -231,6 +281,23 @@ def analyse(connection: duckdb.DuckDBPyConnection, settings: Settings) -> dict[s
     return result
 
 
+def write_counted(connection: duckdb.DuckDBPyConnection, path: str) -> None:
+    """One Parquet row per counted message: its text, reply, brand, agent, local day,
+    weekday, hour and response time."""
+    run(
+        connection,
+        """COPY (
+               SELECT m.source, m.conversation, m.id, s.ts, m.text, s.reply_ts,
+                      r.text AS reply_text,
+                      s.* EXCLUDE (key, export, ts, reply_key, reply_ts)
+               FROM scored s JOIN messages m ON m.rowid = s.key
+               LEFT JOIN messages r ON r.rowid = s.reply_key
+               ORDER BY s.key
+           ) TO $path (FORMAT parquet)""",
+        {"path": path},
+    )
+
+
 def response_times(connection: duckdb.DuckDBPyConnection) -> np.ndarray:
     """The counted messages' response times in seconds (for the histogram)."""
     rows = connection.execute(
@@ -240,12 +307,17 @@ def response_times(connection: duckdb.DuckDBPyConnection) -> np.ndarray:
 
 
 def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
-    """Fill `agent` from the reply's sign-off where the export has no agent field."""
+    """`signed_agents`: the agent each distinct unsigned reply text is signed by, for
+    `scored` to fill `agent` where the export has no agent field."""
     unsigned = connection.execute(
         "SELECT DISTINCT reply_text, brand FROM outcomes"
         " WHERE reply_ts IS NOT NULL AND agent IS NULL AND reply_text IS NOT NULL"
     ).fetchall()
     found = agents_by_text(unsigned)
+    run(
+        connection,
+        "CREATE OR REPLACE TEMP TABLE signed_agents (text VARCHAR, brand VARCHAR, agent VARCHAR)",
+    )
     if found:
         texts, brands, names = (
             list(column) for column in zip(*((*k, v) for k, v in found.items()), strict=True)
@@ -255,24 +327,36 @@ def _name_agents(connection: duckdb.DuckDBPyConnection) -> None:
             "brand": np.array(brands, dtype=object),
             "agent": np.array(names, dtype=object),
         }
-        connection.register("signed_agents", signed)
-        run(
-            connection,
-            """UPDATE outcomes SET agent = s.agent FROM signed_agents s
-               WHERE outcomes.agent IS NULL AND outcomes.reply_text = s.text
-                 AND outcomes.brand IS NOT DISTINCT FROM s.brand""",
-        )
-        connection.unregister("signed_agents")
-    run(
-        connection,
-        f"UPDATE outcomes SET agent = '{UNSIGNED}' WHERE reply_ts IS NOT NULL AND agent IS NULL",
-    )
+        connection.register("signed_found", signed)
+        run(connection, "INSERT INTO signed_agents SELECT text, brand, agent FROM signed_found")
+        connection.unregister("signed_found")
+
+
+def _local_time(seconds: str, zone: ZoneInfo) -> str:
+    """SQL for the wall-clock time in `zone` of an epoch-seconds column (UTC, the
+    default, needs no time-zone rules)."""
+    if zone.key == "UTC":
+        return f"make_timestamp(epoch_us(to_timestamp({seconds})))"
+    return f"timezone($zone, to_timestamp({seconds}))"
+
+
+def _with_values(sql: str, parameters: dict[str, str | float]) -> str:
+    """`sql` with each `$name` replaced by its value as an SQL literal."""
+
+    def literal(match: re.Match[str]) -> str:
+        value = parameters[match.group(1)]
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+        return repr(float(value))
+
+    return re.sub(r"\$(\w+)", literal, sql)
 
 
 def _business_times(connection: duckdb.DuckDBPyConnection, hours: BusinessHours) -> None:
-    """Replace `scored`'s response times by the business seconds between message and reply."""
+    """`scored`: the counted messages with the business seconds between message and
+    reply as their response times."""
     pairs = connection.execute(
-        "SELECT key, ts, reply_ts FROM scored WHERE reply_ts IS NOT NULL"
+        "SELECT key, ts, reply_ts FROM counted WHERE reply_ts IS NOT NULL"
     ).fetchnumpy()
     elapsed = hours.elapsed(
         np.asarray(pairs["ts"], dtype=np.float64), np.asarray(pairs["reply_ts"], dtype=np.float64)
@@ -282,7 +366,7 @@ def _business_times(connection: duckdb.DuckDBPyConnection, hours: BusinessHours)
         connection,
         """CREATE OR REPLACE TEMP TABLE scored AS
            SELECT s.* REPLACE (b.response_s AS response_s)
-           FROM scored s LEFT JOIN business b USING (key)""",
+           FROM counted s LEFT JOIN business b USING (key)""",
     )
     connection.unregister("business")
 

@@ -459,6 +459,13 @@ def _looks_like_signoff_line(line: str) -> bool:
     return not (line.endswith(".") and sum(w[:1].islower() for w in words) >= 2)
 
 
+def find_signoff(text: str, lang: LanguageData) -> SignOff | None:
+    """The sign-off `analyze` finds in `text`, read on the raw text without tokenizing."""
+    mentions_end = _find_mentions_end(text)
+    greeting = _find_greeting(text, mentions_end, lang)
+    return _find_signoff(text, greeting[1] if greeting else mentions_end, lang)
+
+
 def analyze(
     reply: Reply, language: str, model: str | None = None, lang: LanguageData | None = None
 ) -> Analysis:
