@@ -503,12 +503,18 @@ def _contact_instruction(
     if not verbs:
         return False
     agents = reader.words("agent_subjects")
+    readers = reader.words("reader_pronouns")
     team = _in(sent, reader.find("team_words"))
     start, end = sent.start_char, sent.end_char
     has_contact = has_link or any(start <= s < end for s, _ in brand_contacts)
     for verb in verbs:
         # "We contacted the carrier" reports what the team did: not an instruction.
         if _before(reader, verb, agents, 2, sent.start) is not None:
+            continue
+        # "When you spoke to us, ...": the reader's past contact, an inflected verb
+        # right after "you", is no instruction either.
+        token = reader.doc[verb.token_start]
+        if reader.lower(verb.token_start - 1) in readers and token.lower_ != token.lemma_.lower():
             continue
         if has_contact or any(
             0 <= t.token_start - verb.token_start <= _CONTACT_WINDOW for t in team
