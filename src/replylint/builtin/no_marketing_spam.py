@@ -37,10 +37,34 @@ _PAIRS = (
     ("upgrade_verb", "paid_tier"),
 )
 _PAIR_REACH = 7
-_CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill")
-_LISTS = (*_PHRASE_LISTS, *(k for pair in _PAIRS for k in pair), *_CONTEXT_LISTS)
+_CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
+# The parts of a sales pitch worded without an offer word, by family.
+_PITCH_FAMILIES = ("call_to_act", "urgency", "novelty", "bait", "pitch_opener")
+_PITCH_LISTS = (
+    *_PITCH_FAMILIES,
+    "clause_links",
+    "free_word",
+    "free_object",
+    "price_lead",
+    "price_period",
+)
+_LISTS = (
+    *_PHRASE_LISTS,
+    *(k for pair in _PAIRS for k in pair),
+    *_CONTEXT_LISTS,
+    *_PITCH_LISTS,
+)
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
-_OFFER_KINDS = frozenset({"offer", "upsell", "pair", "discount", "code", "buy"})
+_OFFER_KINDS = frozenset({"offer", "upsell", "pair", "discount", "code", "buy", "pitch"})
+# Kinds an apology in the same sentence turns into compensation ("Sorry! Here's 10% off").
+_COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
+# A pitch needs this many families, one of them what it puts forward (new or bait).
+_PITCH_MIN_FAMILIES = 2
+_PITCH_CORE = frozenset({"novelty", "bait"})
+# How near a freebie's word and its object stand ("free delivery", "livraison offerte"),
+# and a price's lead or period its amount ("now only £49", "29 € par mois").
+_FREE_REACH = 3
+_PRICE_REACH = 2
 _SHOUTING = re.compile(r"!{2,}")
 _SIGNS = "-−–+"
 # How far a discount word may stand from the percentage: "20 % de réduction", "save up to 30%".
@@ -54,6 +78,9 @@ class Promo:
     end: int
     token: int  # a token inside, to find its sentence
     kind: str  # the list or detector that found it
+    # What it offers (character spans): "Rewards" in "sign up for Rewards", the bait
+    # and novelty of a pitch; a customer who named it asked about it.
+    offered: tuple[tuple[int, int], ...] = ()
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -114,6 +141,7 @@ def _unexplained(
         return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
 
     own_starts = {m.token_start for m in matches.get("own_matter", ())}
+    echoed = _customer_words(analysis, ctx)
     kept = []
     for promo in promos:
         if promo.kind == "subscribe":
@@ -124,10 +152,57 @@ def _unexplained(
                 continue  # "so you don't miss out on your saved playlists"
         elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", promo):
             continue  # a code for this customer's trouble: compensation
+        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", promo):
+            continue  # "Sorry for the wait: here's 10% off with code SORRY10"
+        if _help_link(analysis, matches, promo):
+            continue  # "Have a discount code? Learn how to redeem it here: <link>"
+        if echoed and _echoes(analysis, promo, echoed):
+            continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
         kept.append(promo)
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
     return kept
+
+
+def _customer_words(analysis: Analysis, ctx: RuleContext) -> frozenset[str]:
+    """The content words (lemmas) of the incoming message, outside its complaints about
+    a charge: a reply that takes up the customer's own words answers them."""
+    doc = analysis.incoming_doc
+    if doc is None:
+        return frozenset()
+    table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
+    complaints = {doc[m.token_start].sent.start for m in table.find(doc)["charge_complaint"]}
+    return frozenset(
+        t.lemma_.lower() for t in doc if t.sent.start not in complaints and _content_word(t)
+    )
+
+
+def _content_word(token: Token) -> bool:
+    return token.is_alpha and not token.is_stop and len(token.text) >= 3
+
+
+def _echoes(analysis: Analysis, promo: Promo, words: frozenset[str]) -> bool:
+    """Does what the promotion offers take up a content word of the customer's message?"""
+    for start, end in promo.offered:
+        span = analysis.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and any(_content_word(t) and t.lemma_.lower() in words for t in span):
+            return True
+    return False
+
+
+def _help_link(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
+    """Is the promotion's sentence, or the next one, a help link ("learn how to redeem
+    it here: <link>")? A code or offer named there is the topic of the help."""
+    if not analysis.urls or promo.kind == "pitch":
+        return False
+    sent = analysis.tokens[promo.token].sent
+    end = sent.end
+    if end < len(analysis.doc):
+        end = analysis.doc[end].sent.end  # and the next sentence
+    start_char, end_char = sent.start_char, analysis.doc[end - 1].idx + len(analysis.doc[end - 1])
+    has_link = any(start_char <= s < end_char for s, _ in analysis.urls)
+    helps = any(sent.start <= m.token_start < end for m in matches.get("help_words", ()))
+    return has_link and helps
 
 
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
@@ -165,7 +240,9 @@ def _promos(
             reach = m.token_end + _PAIR_REACH
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
             if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
-                yield Promo(m.start, other.end, m.token_start, "pair")
+                offered = ((other.start, other.end),)
+                yield Promo(m.start, other.end, m.token_start, "pair", offered)
+    yield from _pitches(analysis, matches)
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
     lower = analysis.text.lower()
@@ -173,6 +250,130 @@ def _promos(
         yield from _discounts(tokens, data)
     if _may_contain(lower, data_strings(data, "code_words")):
         yield from _codes(tokens, data)
+
+
+def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> Iterator[Promo]:
+    """Sales pitches worded without an offer word: "Our new fibre plans are live,
+    switch today!", "Book by June 30 and earn double miles!". A sentence is one when
+    it holds parts of two families, one of them novelty or bait."""
+    tokens = analysis.tokens
+    links = {m.token_start for m in matches.get("clause_links", ())}
+    parts: dict[int, dict[str, list[tuple[int, int, int]]]] = {}  # sentence -> family -> spans
+
+    def add(family: str, start: int, end: int, token: int) -> None:
+        sentence = tokens[token].sent.start
+        parts.setdefault(sentence, {}).setdefault(family, []).append((start, end, token))
+
+    for family in _PITCH_FAMILIES:
+        for m in matches.get(family, ()):
+            # A call to act opens its clause: "Switch today", "...and get", not "you can get".
+            if family == "call_to_act" and not (
+                _opens_clause(tokens, m.token_start) or m.token_start - 1 in links
+            ):
+                continue
+            add(family, m.start, m.end, m.token_start)
+    for start, end, token in _freebies(tokens, matches):
+        add("bait", start, end, token)
+    for start, end, token in _prices(tokens, matches):
+        add("bait", start, end, token)
+    # "Great news! We're bringing faster speeds to...": an opener standing alone sets
+    # up the pitch of the next sentence.
+    starts = [sent.start for sent in analysis.doc.sents]
+    for here, after in zip(starts, starts[1:], strict=False):
+        if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
+            parts[after].setdefault("pitch_opener", []).extend(parts.pop(here)["pitch_opener"])
+    for families in parts.values():
+        spans = _distinct(families)
+        # "Good news, the fix is out now" is news: an opener needs bait to pitch.
+        weak = spans.keys() == {"pitch_opener", "novelty"}
+        if len(spans) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & spans.keys() and not weak:
+            every = [span for family in spans.values() for span in family]
+            first = min(every)
+            offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
+            yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+
+
+def _distinct(
+    families: Mapping[str, list[tuple[int, int, int]]],
+) -> dict[str, list[tuple[int, int, int]]]:
+    """Each family's spans that no other family already holds: one phrase ("pensez à")
+    is one part of a pitch, whatever lists hold it."""
+    taken: list[tuple[int, int]] = []
+    result: dict[str, list[tuple[int, int, int]]] = {}
+    for family in sorted(families, key=lambda f: f not in _PITCH_CORE):
+        kept = [
+            span
+            for span in families[family]
+            if not any(span[0] < e and s < span[1] for s, e in taken)
+        ]
+        if kept:
+            result[family] = kept
+            taken.extend((s, e) for s, e, _ in kept)
+    return result
+
+
+def _freebies(
+    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[tuple[int, int, int]]:
+    """ "free delivery", "la livraison est gratuite": a free word beside what is free."""
+    objects = matches.get("free_object", ())
+    for word in matches.get("free_word", ()):
+        for obj in objects:
+            gap = max(obj.token_start - word.token_end, word.token_start - obj.token_end)
+            if gap < _FREE_REACH and _same_sentence(
+                tokens,
+                min(word.token_start, obj.token_start),
+                max(word.token_start, obj.token_start),
+            ):
+                yield min(word.start, obj.start), max(word.end, obj.end), word.token_start
+                break
+
+
+def _prices(
+    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[tuple[int, int, int]]:
+    """ "now only £49", "à seulement 29 € par mois", "save up to £120": an amount of
+    money put forward as a price, not a sum on the customer's bill."""
+    leads = matches.get("price_lead", ())
+    periods = matches.get("price_period", ())
+    if not (leads or periods):
+        return
+    for first, last in _amounts(tokens):
+        lead = next(
+            (
+                m
+                for m in leads
+                if 0 <= first - m.token_end <= _PRICE_REACH
+                and _same_sentence(tokens, m.token_start, first)
+            ),
+            None,
+        )
+        period = next(
+            (
+                m
+                for m in periods
+                if 0 <= m.token_start - last - 1 <= _PRICE_REACH
+                and _same_sentence(tokens, last, m.token_start)
+            ),
+            None,
+        )
+        if lead is None and period is None:
+            continue
+        start = lead.start if lead is not None else tokens[first].idx
+        end = period.end if period is not None else tokens[last].idx + len(tokens[last].text)
+        yield start, end, first
+
+
+def _amounts(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+    """Token ranges (first, last) of money amounts: a currency sign beside a number."""
+    for token in tokens:
+        if not token.is_currency:
+            continue
+        i = token.i
+        if i + 1 < len(tokens) and tokens[i + 1].like_num:
+            yield i, i + 1  # "£49"
+        elif i > 0 and tokens[i - 1].like_num:
+            yield i - 1, i  # "29 €"
 
 
 def _opens_clause(tokens: Sequence[Token], i: int) -> bool:
