@@ -32,9 +32,9 @@ _PHRASE_LISTS = ("buy", "offer", "subscribe", "upsell")
 # A first word and the second it needs within `_PAIR_REACH` tokens after it
 # ("signing up for our Click 'N Save emails").
 _PAIRS = (
-    ("pitch_verb", "offer_noun"),
-    ("signup_verb", "signup_object"),
-    ("upgrade_verb", "paid_tier"),
+    ("pitch_verb", "offer_noun", "invite"),
+    ("signup_verb", "signup_object", "signup"),
+    ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
 _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
@@ -50,12 +50,14 @@ _PITCH_LISTS = (
 )
 _LISTS = (
     *_PHRASE_LISTS,
-    *(k for pair in _PAIRS for k in pair),
+    *(k for first, second, _ in _PAIRS for k in (first, second)),
     *_CONTEXT_LISTS,
     *_PITCH_LISTS,
 )
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
-_OFFER_KINDS = frozenset({"offer", "upsell", "pair", "discount", "code", "buy", "pitch"})
+_OFFER_KINDS = frozenset(
+    {"offer", "upsell", "invite", "signup", "upgrade", "discount", "code", "buy", "pitch"}
+)
 # Kinds an apology in the same sentence turns into compensation ("Sorry! Here's 10% off").
 _COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
 # A pitch needs this many families, one of them what it puts forward (new or bait).
@@ -66,6 +68,8 @@ _PITCH_CORE = frozenset({"novelty", "bait"})
 _FREE_REACH = 3
 _PRICE_REACH = 2
 _SHOUTING = re.compile(r"!{2,}")
+# Quoted words in messages are cut to this many characters.
+_QUOTE_CHARS = 60
 _SIGNS = "-−–+"
 # How far a discount word may stand from the percentage: "20 % de réduction", "save up to 30%".
 _DISCOUNT_AFTER = 2
@@ -94,17 +98,23 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     if promos:
         promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
+    complained: bool | None = None  # read only when there is something to say
     for sentence, group in _by_sentence(analysis.doc, promos):
         start, end = _clip(analysis, sentence)
         flagged.append((start, end))
-        phrase = analysis.text[group[0].start : group[0].end]
+        first = group[0]
+        phrase = _quote(analysis.text[first.start : first.end])
+        if complained is None:
+            complained = _complained_about_charge(analysis, ctx)
+        # After "I was charged twice", say why the offer is still unsolicited.
+        key = "promo_after_complaint" if complained and first.kind in _OFFER_KINDS else "promo"
         fixes = []
         if _words_outside(analysis, start, end):
             fixes.append(Fix(ctx.message("fix_sentence"), (_remove(analysis.text, start, end),)))
         yield ctx.finding(
             group[0].start,
             max(p.end for p in group),
-            ctx.message("promo", phrase=phrase),
+            ctx.message(key, kind=ctx.message(f"kind_{first.kind}"), phrase=phrase),
             fixes=fixes,
             check="promotion",
         )
@@ -205,6 +215,20 @@ def _help_link(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], pro
     return has_link and helps
 
 
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Does the customer's message complain about a charge, a bill or a subscription?"""
+    doc = analysis.incoming_doc
+    if doc is None:
+        return False
+    table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
+    return bool(table.find(doc)["charge_complaint"])
+
+
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer's message (or, for a saved reply without one, its `faq`) ask
     about prices, promotions, codes or offers, other than in a complaint about a charge?"""
@@ -234,14 +258,14 @@ def _promos(
             if key == "buy" and not _opens_clause(tokens, m.token_start):
                 continue
             yield Promo(m.start, m.end, m.token_start, key)
-    for first, second in _PAIRS:
+    for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
         for m in matches.get(first, ()):
             reach = m.token_end + _PAIR_REACH
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
             if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
                 offered = ((other.start, other.end),)
-                yield Promo(m.start, other.end, m.token_start, "pair", offered)
+                yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, matches)
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
@@ -278,15 +302,19 @@ def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> It
         add("bait", start, end, token)
     # "Great news! We're bringing faster speeds to...": an opener standing alone sets
     # up the pitch of the next sentence.
+    # (It counts there, but the finding and its fix stay in the pitch's sentence.)
+    carried: set[int] = set()
     starts = [sent.start for sent in analysis.doc.sents]
     for here, after in zip(starts, starts[1:], strict=False):
         if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
-            parts[after].setdefault("pitch_opener", []).extend(parts.pop(here)["pitch_opener"])
-    for families in parts.values():
+            parts.pop(here)
+            carried.add(after)
+    for sentence, families in parts.items():
         spans = _distinct(families)
+        names = spans.keys() | ({"pitch_opener"} if sentence in carried else set())
         # "Good news, the fix is out now" is news: an opener needs bait to pitch.
-        weak = spans.keys() == {"pitch_opener", "novelty"}
-        if len(spans) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & spans.keys() and not weak:
+        weak = names == {"pitch_opener", "novelty"}
+        if len(names) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & names and not weak:
             every = [span for family in spans.values() for span in family]
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
