@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -305,7 +306,7 @@ def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> It
     # (It counts there, but the finding and its fix stay in the pitch's sentence.)
     carried: set[int] = set()
     starts = [sent.start for sent in analysis.doc.sents]
-    for here, after in zip(starts, starts[1:], strict=False):
+    for here, after in pairwise(starts):
         if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
             parts.pop(here)
             carried.add(after)

@@ -290,7 +290,9 @@ def _card_number_pairs(reader: _Reader, analysis: Analysis) -> list[PhraseMatch]
                 if lowers[j] in card_words:
                     first, last = analysis.doc[i], analysis.doc[j]
                     end = last.idx + len(last.text)
-                    pairs.append(PhraseMatch(first.idx, end, analysis.text[first.idx : end], i, j + 1))
+                    pairs.append(
+                        PhraseMatch(first.idx, end, analysis.text[first.idx : end], i, j + 1)
+                    )
                     break
     return pairs
 
