@@ -281,6 +281,15 @@ def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> It
     """Sales pitches worded without an offer word: "Our new fibre plans are live,
     switch today!", "Book by June 30 and earn double miles!". A sentence is one when
     it holds parts of two families, one of them novelty or bait."""
+    # Every pitch has novelty or bait: without a word of either, nothing to read.
+    if not (
+        matches.get("novelty")
+        or matches.get("bait")
+        or matches.get("free_word")
+        or matches.get("price_lead")
+        or matches.get("price_period")
+    ):
+        return
     tokens = analysis.tokens
     links = {m.token_start for m in matches.get("clause_links", ())}
     parts: dict[int, dict[str, list[tuple[int, int, int]]]] = {}  # sentence -> family -> spans
