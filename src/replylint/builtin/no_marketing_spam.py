@@ -12,6 +12,7 @@ for the customer's problem.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -38,13 +39,18 @@ _PAIRS = (
     ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
+# What can explain a promotion: read only in a reply that has one.
 _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
 # The parts of a sales pitch worded without an offer word, by family.
 _PITCH_FAMILIES = ("call_to_act", "urgency", "novelty", "bait", "pitch_opener")
-_PITCH_LISTS = (
-    *_PITCH_FAMILIES,
+# What every pitch holds (novelty or bait) is matched with the other lists; the rest of
+# a pitch's parts ("and", "now", "only" are everywhere) only in a reply that has some.
+_PITCH_CORE_LISTS = ("novelty", "bait", "free_word")
+_PITCH_PART_LISTS = (
+    "call_to_act",
+    "urgency",
+    "pitch_opener",
     "clause_links",
-    "free_word",
     "free_object",
     "price_lead",
     "price_period",
@@ -52,8 +58,7 @@ _PITCH_LISTS = (
 _LISTS = (
     *_PHRASE_LISTS,
     *(k for first, second, _ in _PAIRS for k in (first, second)),
-    *_CONTEXT_LISTS,
-    *_PITCH_LISTS,
+    *_PITCH_CORE_LISTS,
 )
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
 _OFFER_KINDS = frozenset(
@@ -69,6 +74,10 @@ _PITCH_CORE = frozenset({"novelty", "bait"})
 _FREE_REACH = 3
 _PRICE_REACH = 2
 _SHOUTING = re.compile(r"!{2,}")
+# An amount: a currency sign (Unicode category Sc) beside a digit ("£49", "29 €").
+_CURRENCY_SIGNS = frozenset(chr(c) for c in range(0x20D0) if unicodedata.category(chr(c)) == "Sc")
+_SIGNS_CLASS = "[" + re.escape("".join(sorted(_CURRENCY_SIGNS))) + "]"
+_CURRENCY = re.compile(rf"{_SIGNS_CLASS}\s?\d|\d\s?{_SIGNS_CLASS}")
 # Quoted words in messages are cut to this many characters.
 _QUOTE_CHARS = 60
 _SIGNS = "-−–+"
@@ -93,9 +102,8 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    data = ctx.data
     matches = _matches(analysis, ctx)
-    promos = sorted(_promos(analysis, data, matches), key=lambda p: p.start)
+    promos = sorted(_promos(analysis, ctx, matches), key=lambda p: p.start)
     if promos:
         promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
@@ -124,16 +132,18 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         yield from _shouting(analysis, ctx)
 
 
-def _matches(analysis: Analysis, ctx: RuleContext) -> dict[str, list[PhraseMatch]]:
-    """Every list the rule reads, matched as its [lists] declaration says."""
+def _matches(
+    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...] = _LISTS
+) -> dict[str, list[PhraseMatch]]:
+    """Every list of `keys`, matched as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
-    form_keys = derived(data, "spam form lists", _form_keys, ctx)
-    return data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys).find(analysis.doc)
+    form_keys = derived(data, ("spam form lists", keys), _form_keys, ctx, keys)
+    return data_phrase_table(data, keys, lang, model, form_keys=form_keys).find(analysis.doc)
 
 
-def _form_keys(ctx: RuleContext) -> frozenset[str]:
+def _form_keys(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
     """The lists that match by word form only (the others by lemma too)."""
-    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return frozenset(k for k in keys if ctx.list_kind(k) == "form")
 
 
 def _unexplained(
@@ -146,6 +156,7 @@ def _unexplained(
     gesture, a private message or the customer's own things."""
     doc = analysis.doc
     tokens = analysis.tokens
+    matches = {**matches, **_matches(analysis, ctx, _CONTEXT_LISTS)}
 
     def in_sentence(key: str, promo: Promo) -> bool:
         sent = tokens[promo.token].sent
@@ -184,7 +195,11 @@ def _customer_words(analysis: Analysis, ctx: RuleContext) -> frozenset[str]:
     table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
     complaints = {doc[m.token_start].sent.start for m in table.find(doc)["charge_complaint"]}
     return frozenset(
-        t.lemma_.lower() for t in doc if t.sent.start not in complaints and _content_word(t)
+        t.lemma_.lower()
+        for sent in doc.sents
+        if sent.start not in complaints
+        for t in sent
+        if _content_word(t)
     )
 
 
@@ -250,7 +265,7 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
 
 
 def _promos(
-    analysis: Analysis, data: Mapping[str, object], matches: Mapping[str, list[PhraseMatch]]
+    analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[Promo]:
     tokens = analysis.tokens
     for key in _PHRASE_LISTS:
@@ -267,29 +282,33 @@ def _promos(
             if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
                 offered = ((other.start, other.end),)
                 yield Promo(m.start, other.end, m.token_start, kind, offered)
-    yield from _pitches(analysis, matches)
+    yield from _pitches(analysis, ctx, matches)
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
+    data = ctx.data
     lower = analysis.text.lower()
-    if _may_contain(lower, data_strings(data, "percent_words")):
+    if _may_contain(
+        lower, derived(data, "spam percent starts", _first_words, data, "percent_words")
+    ):
         yield from _discounts(tokens, data)
-    if _may_contain(lower, data_strings(data, "code_words")):
+    if _may_contain(lower, derived(data, "spam code starts", _first_words, data, "code_words")):
         yield from _codes(tokens, data)
 
 
-def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> Iterator[Promo]:
+def _pitches(
+    analysis: Analysis, ctx: RuleContext, core: Mapping[str, list[PhraseMatch]]
+) -> Iterator[Promo]:
     """Sales pitches worded without an offer word: "Our new fibre plans are live,
     switch today!", "Book by June 30 and earn double miles!". A sentence is one when
     it holds parts of two families, one of them novelty or bait."""
-    # Every pitch has novelty or bait: without a word of either, nothing to read.
-    if not (
-        matches.get("novelty")
-        or matches.get("bait")
-        or matches.get("free_word")
-        or matches.get("price_lead")
-        or matches.get("price_period")
-    ):
+    # Every pitch has novelty or bait: without a word of either (or a price: a lead or
+    # period word and a currency sign), nothing to read.
+    text = analysis.text
+    # (A set test first: most replies hold no currency sign, and it is quicker.)
+    priced = not _CURRENCY_SIGNS.isdisjoint(text) and bool(_CURRENCY.search(text))
+    if not (priced or any(core.get(key) for key in _PITCH_CORE_LISTS)):
         return
+    matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
     tokens = analysis.tokens
     links = {m.token_start for m in matches.get("clause_links", ())}
     parts: dict[int, dict[str, list[tuple[int, int, int]]]] = {}  # sentence -> family -> spans
@@ -308,8 +327,9 @@ def _pitches(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]]) -> It
             add(family, m.start, m.end, m.token_start)
     for start, end, token in _freebies(tokens, matches):
         add("bait", start, end, token)
-    for start, end, token in _prices(tokens, matches):
-        add("bait", start, end, token)
+    if priced:
+        for start, end, token in _prices(tokens, matches):
+            add("bait", start, end, token)
     # "Great news! We're bringing faster speeds to...": an opener standing alone sets
     # up the pitch of the next sentence.
     # (It counts there, but the finding and its fix stay in the pitch's sentence.)
@@ -426,13 +446,14 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _may_contain(lower_text: str, phrases: Sequence[str]) -> bool:
-    """Can one of `phrases` be in the text? (Its first word is, lower-cased.)"""
-    for phrase in phrases:
-        words = phrase.lower().split()
-        if not words or words[0] in lower_text:
-            return True
-    return False
+def _first_words(data: Mapping[str, object], key: str) -> tuple[str, ...]:
+    """The first word of each phrase of the list `key`, lower-cased ("" for an empty one)."""
+    return tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+
+
+def _may_contain(lower_text: str, first_words: Sequence[str]) -> bool:
+    """Can a phrase starting with one of `first_words` be in the text?"""
+    return any(word in lower_text for word in first_words)
 
 
 def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
