@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 _FIRST_PERSON_WINDOW = 12
 # How far before (or after) a word "your" / "the" / "my" may stand: "your current order".
 _MARKER_WINDOW = 3
+# How near a problem word must stand to a matter that is not said to be theirs:
+# "Apple Pay keeps failing", "the bill is double".
+_NEAR_WINDOW = 2
 # How far after a secret word its value may stand: "your new password is: 'x1'".
 _VALUE_WINDOW = 5
 # How far after a contact verb its object may stand: "contact our billing team".
@@ -756,6 +759,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         return None
     first_person = reader.words("first_person")
     own_possessives = reader.words("own_possessives")
+    objects = reader.words("first_person_objects")
     problems = reader.words("problem_words")
     negations = reader.words("negations")
     stills = reader.words("still_words")
@@ -778,10 +782,12 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
             # in a sentence about the writer, in trouble.
-            own_money = _before(reader, match, own_possessives, 2, sent.start) is not None
-            if (own_money or (own_sentence and not question)) and (
-                stated or _negation_near(reader, match, sent, negations)
-            ):
+            own_money = (
+                _before(reader, match, own_possessives, 2, sent.start) is not None
+                or _before(reader, match, objects, _MARKER_WINDOW + 1, sent.start) is not None
+                or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
+            )
+            if own_money and (stated or _negation_near(reader, match, sent, negations)):
                 return _Raised("billing", _quote(sent.text))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
@@ -815,13 +821,18 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     continue
                 # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
                 # is double the usual").
-                if key == "billing_terms" and (own or (not how_to and (owner_anywhere or stated))):
+                if key == "billing_terms" and (
+                    own
+                    or (not how_to and owner_anywhere)
+                    or ("?" not in sent.text and _near(reader, match, problems, sent))
+                ):
                     return _Raised(topic, _quote(sent.text))
                 trouble = stated or negated
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
-                    if trouble and (own or not question):
+                    unasked = "?" not in sent.text
+                    if (own and trouble) or (unasked and _near(reader, match, problems, sent)):
                         return _Raised(topic, _quote(sent.text))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
@@ -831,6 +842,15 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if negated:
                     return _Raised(topic, _quote(sent.text))  # "still no shipping info"
     return None
+
+
+def _near(reader: _Reader, match: PhraseMatch, words: frozenset[str], sent: Span) -> bool:
+    """Is one of `words` right around the match ("Apple Pay keeps failing", "the bill
+    is double the usual")? Elsewhere in the sentence it may speak of something else."""
+    return (
+        _before(reader, match, words, _NEAR_WINDOW, sent.start) is not None
+        or _after(reader, match, words, _NEAR_WINDOW, sent.end) is not None
+    )
 
 
 def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
