@@ -85,7 +85,6 @@ _PHRASE_LISTS = (
     "compensation_terms",
     "complaint_words",
     "apology_words",
-    "troubleshooting_words",
 )
 # The topics of the customer's own matter in their message, strongest first.
 _TOPICS = (
@@ -593,7 +592,10 @@ def _public_asks(
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
     """Does the reply ask a technical clarifying question ("which error code do you
     see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
-    words = reader.find("troubleshooting_words")
+    # Read only when a warning is due: a table of its own keeps the common one small.
+    words = _Reader(
+        analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
+    ).find("troubleshooting_words")
     return bool(words) and any(
         sent.text.rstrip().endswith("?") and _in(sent, words) for sent in analysis.sentences
     )
