@@ -303,10 +303,11 @@ def _pitches(
     it holds parts of two families, one of them novelty or bait."""
     # Every pitch has novelty or bait: without a word of either (or a price: a lead or
     # period word and a currency sign), nothing to read.
-    text = analysis.text
-    # (A set test first: most replies hold no currency sign, and it is quicker.)
-    priced = not _CURRENCY_SIGNS.isdisjoint(text) and bool(_CURRENCY.search(text))
-    if not (priced or any(core.get(key) for key in _PITCH_CORE_LISTS)):
+    # (The currency sign is a token of its own: a set test on the reply's tokens first.)
+    priced = not _CURRENCY_SIGNS.isdisjoint(analysis.lower_tokens) and bool(
+        _CURRENCY.search(analysis.text)
+    )
+    if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
         return
     matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
     tokens = analysis.tokens

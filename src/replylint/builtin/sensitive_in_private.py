@@ -279,8 +279,7 @@ def _card_number_pairs(reader: _Reader, analysis: Analysis) -> list[PhraseMatch]
     """A number word with a card word a few words after it, in one sentence: "the 16
     digits on the front of your card", "les chiffres de votre carte bancaire"."""
     card_words = reader.words("card_words")
-    lower_text = analysis.text.lower()
-    if not any(word in lower_text for word in card_words):
+    if card_words.isdisjoint(analysis.lower_tokens):
         return []  # no card word anywhere: the tokens need not be read
     lowers = token_lowers(analysis.doc)
     numbers = reader.words("card_number_words")
