@@ -12,7 +12,6 @@ for the customer's problem.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -45,7 +44,7 @@ _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_
 _PITCH_FAMILIES = ("call_to_act", "urgency", "novelty", "bait", "pitch_opener")
 # What every pitch holds (novelty or bait) is matched with the other lists; the rest of
 # a pitch's parts ("and", "now", "only" are everywhere) only in a reply that has some.
-_PITCH_CORE_LISTS = ("novelty", "bait", "free_word")
+_PITCH_CORE_LISTS = ("novelty", "bait", "free_word", "currency_signs")
 _PITCH_PART_LISTS = (
     "call_to_act",
     "urgency",
@@ -74,10 +73,6 @@ _PITCH_CORE = frozenset({"novelty", "bait"})
 _FREE_REACH = 3
 _PRICE_REACH = 2
 _SHOUTING = re.compile(r"!{2,}")
-# An amount: a currency sign (Unicode category Sc) beside a digit ("£49", "29 €").
-_CURRENCY_SIGNS = frozenset(chr(c) for c in range(0x20D0) if unicodedata.category(chr(c)) == "Sc")
-_SIGNS_CLASS = "[" + re.escape("".join(sorted(_CURRENCY_SIGNS))) + "]"
-_CURRENCY = re.compile(rf"{_SIGNS_CLASS}\s?\d|\d\s?{_SIGNS_CLASS}")
 # Quoted words in messages are cut to this many characters.
 _QUOTE_CHARS = 60
 _SIGNS = "-−–+"
@@ -303,10 +298,7 @@ def _pitches(
     it holds parts of two families, one of them novelty or bait."""
     # Every pitch has novelty or bait: without a word of either (or a price: a lead or
     # period word and a currency sign), nothing to read.
-    # (The currency sign is a token of its own: a set test on the reply's tokens first.)
-    priced = not _CURRENCY_SIGNS.isdisjoint(analysis.lower_tokens) and bool(
-        _CURRENCY.search(analysis.text)
-    )
+    priced = bool(core.get("currency_signs"))
     if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
         return
     matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
@@ -397,7 +389,7 @@ def _prices(
     periods = matches.get("price_period", ())
     if not (leads or periods):
         return
-    for first, last in _amounts(tokens):
+    for first, last in _amounts(tokens, matches.get("currency_signs", ())):
         lead = next(
             (
                 m
@@ -423,12 +415,10 @@ def _prices(
         yield start, end, first
 
 
-def _amounts(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+def _amounts(tokens: Sequence[Token], signs: Sequence[PhraseMatch]) -> Iterator[tuple[int, int]]:
     """Token ranges (first, last) of money amounts: a currency sign beside a number."""
-    for token in tokens:
-        if not token.is_currency:
-            continue
-        i = token.i
+    for sign in signs:
+        i = sign.token_start
         if i + 1 < len(tokens) and tokens[i + 1].like_num:
             yield i, i + 1  # "£49"
         elif i > 0 and tokens[i - 1].like_num:
