@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,16 +33,48 @@ _PHRASE_LISTS = ("buy", "offer", "subscribe", "upsell")
 # A first word and the second it needs within `_PAIR_REACH` tokens after it
 # ("signing up for our Click 'N Save emails").
 _PAIRS = (
-    ("pitch_verb", "offer_noun"),
-    ("signup_verb", "signup_object"),
-    ("upgrade_verb", "paid_tier"),
+    ("pitch_verb", "offer_noun", "invite"),
+    ("signup_verb", "signup_object", "signup"),
+    ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
-_CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill")
-_LISTS = (*_PHRASE_LISTS, *(k for pair in _PAIRS for k in pair), *_CONTEXT_LISTS)
+# What can explain a promotion: read only in a reply that has one.
+_CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
+# The parts of a sales pitch worded without an offer word, by family.
+_PITCH_FAMILIES = ("call_to_act", "urgency", "novelty", "bait", "pitch_opener")
+# What every pitch holds (novelty or bait) is matched with the other lists; the rest of
+# a pitch's parts ("and", "now", "only" are everywhere) only in a reply that has some.
+_PITCH_CORE_LISTS = ("novelty", "bait", "free_word", "currency_signs")
+_PITCH_PART_LISTS = (
+    "call_to_act",
+    "urgency",
+    "pitch_opener",
+    "clause_links",
+    "free_object",
+    "price_lead",
+    "price_period",
+)
+_LISTS = (
+    *_PHRASE_LISTS,
+    *(k for first, second, _ in _PAIRS for k in (first, second)),
+    *_PITCH_CORE_LISTS,
+)
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
-_OFFER_KINDS = frozenset({"offer", "upsell", "pair", "discount", "code", "buy"})
+_OFFER_KINDS = frozenset(
+    {"offer", "upsell", "invite", "signup", "upgrade", "discount", "code", "buy", "pitch"}
+)
+# Kinds an apology in the same sentence turns into compensation ("Sorry! Here's 10% off").
+_COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
+# A pitch needs this many families, one of them what it puts forward (new or bait).
+_PITCH_MIN_FAMILIES = 2
+_PITCH_CORE = frozenset({"novelty", "bait"})
+# How near a freebie's word and its object stand ("free delivery", "livraison offerte"),
+# and a price's lead or period its amount ("now only £49", "29 € par mois").
+_FREE_REACH = 3
+_PRICE_REACH = 2
 _SHOUTING = re.compile(r"!{2,}")
+# Quoted words in messages are cut to this many characters.
+_QUOTE_CHARS = 60
 _SIGNS = "-−–+"
 # How far a discount word may stand from the percentage: "20 % de réduction", "save up to 30%".
 _DISCOUNT_AFTER = 2
@@ -54,6 +87,9 @@ class Promo:
     end: int
     token: int  # a token inside, to find its sentence
     kind: str  # the list or detector that found it
+    # What it offers (character spans): "Rewards" in "sign up for Rewards", the bait
+    # and novelty of a pitch; a customer who named it asked about it.
+    offered: tuple[tuple[int, int], ...] = ()
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -61,23 +97,28 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    data = ctx.data
     matches = _matches(analysis, ctx)
-    promos = sorted(_promos(analysis, data, matches), key=lambda p: p.start)
+    promos = sorted(_promos(analysis, ctx, matches), key=lambda p: p.start)
     if promos:
         promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
+    complained: bool | None = None  # read only when there is something to say
     for sentence, group in _by_sentence(analysis.doc, promos):
         start, end = _clip(analysis, sentence)
         flagged.append((start, end))
-        phrase = analysis.text[group[0].start : group[0].end]
+        first = group[0]
+        phrase = _quote(analysis.text[first.start : first.end])
+        if complained is None:
+            complained = _complained_about_charge(analysis, ctx)
+        # After "I was charged twice", say why the offer is still unsolicited.
+        key = "promo_after_complaint" if complained and first.kind in _OFFER_KINDS else "promo"
         fixes = []
         if _words_outside(analysis, start, end):
             fixes.append(Fix(ctx.message("fix_sentence"), (_remove(analysis.text, start, end),)))
         yield ctx.finding(
             group[0].start,
             max(p.end for p in group),
-            ctx.message("promo", phrase=phrase),
+            ctx.message(key, kind=ctx.message(f"kind_{first.kind}"), phrase=phrase),
             fixes=fixes,
             check="promotion",
         )
@@ -86,16 +127,18 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         yield from _shouting(analysis, ctx)
 
 
-def _matches(analysis: Analysis, ctx: RuleContext) -> dict[str, list[PhraseMatch]]:
-    """Every list the rule reads, matched as its [lists] declaration says."""
+def _matches(
+    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...] = _LISTS
+) -> dict[str, list[PhraseMatch]]:
+    """Every list of `keys`, matched as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
-    form_keys = derived(data, "spam form lists", _form_keys, ctx)
-    return data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys).find(analysis.doc)
+    form_keys = derived(data, ("spam form lists", keys), _form_keys, ctx, keys)
+    return data_phrase_table(data, keys, lang, model, form_keys=form_keys).find(analysis.doc)
 
 
-def _form_keys(ctx: RuleContext) -> frozenset[str]:
+def _form_keys(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
     """The lists that match by word form only (the others by lemma too)."""
-    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return frozenset(k for k in keys if ctx.list_kind(k) == "form")
 
 
 def _unexplained(
@@ -108,12 +151,14 @@ def _unexplained(
     gesture, a private message or the customer's own things."""
     doc = analysis.doc
     tokens = analysis.tokens
+    matches = {**matches, **_matches(analysis, ctx, _CONTEXT_LISTS)}
 
     def in_sentence(key: str, promo: Promo) -> bool:
         sent = tokens[promo.token].sent
         return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
 
     own_starts = {m.token_start for m in matches.get("own_matter", ())}
+    echoed = _customer_words(analysis, ctx)
     kept = []
     for promo in promos:
         if promo.kind == "subscribe":
@@ -124,10 +169,75 @@ def _unexplained(
                 continue  # "so you don't miss out on your saved playlists"
         elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", promo):
             continue  # a code for this customer's trouble: compensation
+        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", promo):
+            continue  # "Sorry for the wait: here's 10% off with code SORRY10"
+        if _help_link(analysis, matches, promo):
+            continue  # "Have a discount code? Learn how to redeem it here: <link>"
+        if echoed and _echoes(analysis, promo, echoed):
+            continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
         kept.append(promo)
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
     return kept
+
+
+def _customer_words(analysis: Analysis, ctx: RuleContext) -> frozenset[str]:
+    """The content words (lemmas) of the incoming message, outside its complaints about
+    a charge: a reply that takes up the customer's own words answers them."""
+    doc = analysis.incoming_doc
+    if doc is None:
+        return frozenset()
+    table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
+    complaints = {doc[m.token_start].sent.start for m in table.find(doc)["charge_complaint"]}
+    return frozenset(
+        t.lemma_.lower()
+        for sent in doc.sents
+        if sent.start not in complaints
+        for t in sent
+        if _content_word(t)
+    )
+
+
+def _content_word(token: Token) -> bool:
+    return token.is_alpha and not token.is_stop and len(token.text) >= 3
+
+
+def _echoes(analysis: Analysis, promo: Promo, words: frozenset[str]) -> bool:
+    """Does what the promotion offers take up a content word of the customer's message?"""
+    for start, end in promo.offered:
+        span = analysis.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and any(_content_word(t) and t.lemma_.lower() in words for t in span):
+            return True
+    return False
+
+
+def _help_link(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
+    """Is the promotion's sentence, or the next one, a help link ("learn how to redeem
+    it here: <link>")? A code or offer named there is the topic of the help."""
+    if not analysis.urls or promo.kind == "pitch":
+        return False
+    sent = analysis.tokens[promo.token].sent
+    end = sent.end
+    if end < len(analysis.doc):
+        end = analysis.doc[end].sent.end  # and the next sentence
+    start_char, end_char = sent.start_char, analysis.doc[end - 1].idx + len(analysis.doc[end - 1])
+    has_link = any(start_char <= s < end_char for s, _ in analysis.urls)
+    helps = any(sent.start <= m.token_start < end for m in matches.get("help_words", ()))
+    return has_link and helps
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Does the customer's message complain about a charge, a bill or a subscription?"""
+    doc = analysis.incoming_doc
+    if doc is None:
+        return False
+    table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
+    return bool(table.find(doc)["charge_complaint"])
 
 
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
@@ -150,7 +260,7 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
 
 
 def _promos(
-    analysis: Analysis, data: Mapping[str, object], matches: Mapping[str, list[PhraseMatch]]
+    analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[Promo]:
     tokens = analysis.tokens
     for key in _PHRASE_LISTS:
@@ -159,20 +269,160 @@ def _promos(
             if key == "buy" and not _opens_clause(tokens, m.token_start):
                 continue
             yield Promo(m.start, m.end, m.token_start, key)
-    for first, second in _PAIRS:
+    for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
         for m in matches.get(first, ()):
             reach = m.token_end + _PAIR_REACH
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
             if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
-                yield Promo(m.start, other.end, m.token_start, "pair")
+                offered = ((other.start, other.end),)
+                yield Promo(m.start, other.end, m.token_start, kind, offered)
+    yield from _pitches(analysis, ctx, matches)
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
+    data = ctx.data
     lower = analysis.text.lower()
-    if _may_contain(lower, data_strings(data, "percent_words")):
+    if _may_contain(
+        lower, derived(data, "spam percent starts", _first_words, data, "percent_words")
+    ):
         yield from _discounts(tokens, data)
-    if _may_contain(lower, data_strings(data, "code_words")):
+    if _may_contain(lower, derived(data, "spam code starts", _first_words, data, "code_words")):
         yield from _codes(tokens, data)
+
+
+def _pitches(
+    analysis: Analysis, ctx: RuleContext, core: Mapping[str, list[PhraseMatch]]
+) -> Iterator[Promo]:
+    """Sales pitches worded without an offer word: "Our new fibre plans are live,
+    switch today!", "Book by June 30 and earn double miles!". A sentence is one when
+    it holds parts of two families, one of them novelty or bait."""
+    # Every pitch has novelty or bait: without a word of either (or a price: a lead or
+    # period word and a currency sign), nothing to read.
+    priced = bool(core.get("currency_signs"))
+    if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
+        return
+    matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
+    tokens = analysis.tokens
+    links = {m.token_start for m in matches.get("clause_links", ())}
+    parts: dict[int, dict[str, list[tuple[int, int, int]]]] = {}  # sentence -> family -> spans
+
+    def add(family: str, start: int, end: int, token: int) -> None:
+        sentence = tokens[token].sent.start
+        parts.setdefault(sentence, {}).setdefault(family, []).append((start, end, token))
+
+    for family in _PITCH_FAMILIES:
+        for m in matches.get(family, ()):
+            # A call to act opens its clause: "Switch today", "...and get", not "you can get".
+            if family == "call_to_act" and not (
+                _opens_clause(tokens, m.token_start) or m.token_start - 1 in links
+            ):
+                continue
+            add(family, m.start, m.end, m.token_start)
+    for start, end, token in _freebies(tokens, matches):
+        add("bait", start, end, token)
+    if priced:
+        for start, end, token in _prices(tokens, matches):
+            add("bait", start, end, token)
+    # "Great news! We're bringing faster speeds to...": an opener standing alone sets
+    # up the pitch of the next sentence.
+    # (It counts there, but the finding and its fix stay in the pitch's sentence.)
+    carried: set[int] = set()
+    starts = [sent.start for sent in analysis.doc.sents]
+    for here, after in pairwise(starts):
+        if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
+            parts.pop(here)
+            carried.add(after)
+    for sentence, families in parts.items():
+        spans = _distinct(families)
+        names = spans.keys() | ({"pitch_opener"} if sentence in carried else set())
+        # "Good news, the fix is out now" is news: an opener needs bait to pitch.
+        weak = names == {"pitch_opener", "novelty"}
+        if len(names) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & names and not weak:
+            every = [span for family in spans.values() for span in family]
+            first = min(every)
+            offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
+            yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+
+
+def _distinct(
+    families: Mapping[str, list[tuple[int, int, int]]],
+) -> dict[str, list[tuple[int, int, int]]]:
+    """Each family's spans that no other family already holds: one phrase ("pensez à")
+    is one part of a pitch, whatever lists hold it."""
+    taken: list[tuple[int, int]] = []
+    result: dict[str, list[tuple[int, int, int]]] = {}
+    for family in sorted(families, key=lambda f: f not in _PITCH_CORE):
+        kept = [
+            span
+            for span in families[family]
+            if not any(span[0] < e and s < span[1] for s, e in taken)
+        ]
+        if kept:
+            result[family] = kept
+            taken.extend((s, e) for s, e, _ in kept)
+    return result
+
+
+def _freebies(
+    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[tuple[int, int, int]]:
+    """ "free delivery", "la livraison est gratuite": a free word beside what is free."""
+    objects = matches.get("free_object", ())
+    for word in matches.get("free_word", ()):
+        for obj in objects:
+            gap = max(obj.token_start - word.token_end, word.token_start - obj.token_end)
+            if gap < _FREE_REACH and _same_sentence(
+                tokens,
+                min(word.token_start, obj.token_start),
+                max(word.token_start, obj.token_start),
+            ):
+                yield min(word.start, obj.start), max(word.end, obj.end), word.token_start
+                break
+
+
+def _prices(
+    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[tuple[int, int, int]]:
+    """ "now only £49", "à seulement 29 € par mois", "save up to £120": an amount of
+    money put forward as a price, not a sum on the customer's bill."""
+    leads = matches.get("price_lead", ())
+    periods = matches.get("price_period", ())
+    if not (leads or periods):
+        return
+    for first, last in _amounts(tokens, matches.get("currency_signs", ())):
+        lead = next(
+            (
+                m
+                for m in leads
+                if 0 <= first - m.token_end <= _PRICE_REACH
+                and _same_sentence(tokens, m.token_start, first)
+            ),
+            None,
+        )
+        period = next(
+            (
+                m
+                for m in periods
+                if 0 <= m.token_start - last - 1 <= _PRICE_REACH
+                and _same_sentence(tokens, last, m.token_start)
+            ),
+            None,
+        )
+        if lead is None and period is None:
+            continue
+        start = lead.start if lead is not None else tokens[first].idx
+        end = period.end if period is not None else tokens[last].idx + len(tokens[last].text)
+        yield start, end, first
+
+
+def _amounts(tokens: Sequence[Token], signs: Sequence[PhraseMatch]) -> Iterator[tuple[int, int]]:
+    """Token ranges (first, last) of money amounts: a currency sign beside a number."""
+    for sign in signs:
+        i = sign.token_start
+        if i + 1 < len(tokens) and tokens[i + 1].like_num:
+            yield i, i + 1  # "£49"
+        elif i > 0 and tokens[i - 1].like_num:
+            yield i - 1, i  # "29 €"
 
 
 def _opens_clause(tokens: Sequence[Token], i: int) -> bool:
@@ -187,13 +437,14 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _may_contain(lower_text: str, phrases: Sequence[str]) -> bool:
-    """Can one of `phrases` be in the text? (Its first word is, lower-cased.)"""
-    for phrase in phrases:
-        words = phrase.lower().split()
-        if not words or words[0] in lower_text:
-            return True
-    return False
+def _first_words(data: Mapping[str, object], key: str) -> tuple[str, ...]:
+    """The first word of each phrase of the list `key`, lower-cased ("" for an empty one)."""
+    return tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+
+
+def _may_contain(lower_text: str, first_words: Sequence[str]) -> bool:
+    """Can a phrase starting with one of `first_words` be in the text?"""
+    return any(word in lower_text for word in first_words)
 
 
 def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:

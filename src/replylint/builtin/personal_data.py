@@ -495,12 +495,16 @@ def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:
     stops = list(_SENTENCE_STOP.finditer(window))
     if stops:
         window = window[stops[-1].end() :]
-    for word in reversed(_CUE_WORD.findall(window.lower())):
+    cue_words = _CUE_WORD.findall(window.lower())
+    for index in range(len(cue_words) - 1, -1, -1):
+        word = cue_words[index]
         # "contactez-nous" may be a cue as a whole; else its parts, last first
         # ("appelez-moi" is the customer's "moi").
         for part in (word, *reversed(word.split("-"))) if "-" in word else (word,):
             if part in words.customer_cues:
-                return False
+                # "notre service client au …": a customer word naming the brand's
+                # service ("service client", "espace client") is the brand's.
+                return index > 0 and cue_words[index - 1] in words.brand_cues
             if part in words.brand_cues:
                 return True
     return False

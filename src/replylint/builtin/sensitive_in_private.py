@@ -46,10 +46,15 @@ if TYPE_CHECKING:
 _FIRST_PERSON_WINDOW = 12
 # How far before (or after) a word "your" / "the" / "my" may stand: "your current order".
 _MARKER_WINDOW = 3
+# How near a problem word must stand to a matter that is not said to be theirs:
+# "Apple Pay keeps failing", "the bill is double".
+_NEAR_WINDOW = 2
 # How far after a secret word its value may stand: "your new password is: 'x1'".
 _VALUE_WINDOW = 5
 # How far after a contact verb its object may stand: "contact our billing team".
 _CONTACT_WINDOW = 8
+# How far after a number word the card may stand: "the 16 digits on the front of your card".
+_CARD_WINDOW = 7
 # Quoted words in messages are cut to this many characters.
 _QUOTE_CHARS = 60
 
@@ -241,7 +246,10 @@ def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Ite
         if any(s <= card.start < e for s, e in analysis.urls):
             continue
         yield _data_finding(ctx, card, ctx.message("card"), "card-number")
-    terms = reader.find("card_number_terms")
+    terms = sorted(
+        [*reader.find("card_number_terms"), *_card_number_pairs(reader, analysis)],
+        key=lambda m: m.token_start,
+    )
     if not terms:
         return
     partial = reader.find("partial_card_terms")
@@ -265,6 +273,30 @@ def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Ite
                 check="card-number",
             )
             return
+
+
+def _card_number_pairs(reader: _Reader, analysis: Analysis) -> list[PhraseMatch]:
+    """A number word with a card word a few words after it, in one sentence: "the 16
+    digits on the front of your card", "les chiffres de votre carte bancaire"."""
+    card_words = reader.words("card_words")
+    if card_words.isdisjoint(analysis.lower_tokens):
+        return []  # no card word anywhere: the tokens need not be read
+    lowers = token_lowers(analysis.doc)
+    numbers = reader.words("card_number_words")
+    pairs = []
+    for sent in analysis.sentences:
+        for i in range(sent.start, sent.end):
+            if lowers[i] not in numbers:
+                continue
+            for j in range(i + 1, min(sent.end, i + 1 + _CARD_WINDOW)):
+                if lowers[j] in card_words:
+                    first, last = analysis.doc[i], analysis.doc[j]
+                    end = last.idx + len(last.text)
+                    pairs.append(
+                        PhraseMatch(first.idx, end, analysis.text[first.idx : end], i, j + 1)
+                    )
+                    break
+    return pairs
 
 
 def _acronym_secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
@@ -327,6 +359,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         # make this an ask for a secret, so it need not be read.
         return
     possessives = reader.words("possessives")
+    question_words = reader.words("secret_question_words")
     incoming_secret = None
     for sent in analysis.sentences:
         named = [s for s in _in(sent, secrets) if not _negated(reader, sent, s)]
@@ -342,8 +375,11 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
                 return
         asks = _asks(reader, sent)
         # "Votre mot de passe, c'est lequel ?": a question about their own secret asks for it.
+        # "Quel mot de passe utilisez-vous ?": a question word right before it asks too.
         asked_question = sent.text.rstrip().endswith("?") and any(
-            _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None for s in named
+            _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None
+            or reader.lower(s.token_start - 1) in question_words
+            for s in named
         )
         if named and (asks or asked_question):
             secret = named[0]
@@ -471,12 +507,18 @@ def _contact_instruction(
     if not verbs:
         return False
     agents = reader.words("agent_subjects")
+    readers = reader.words("reader_pronouns")
     team = _in(sent, reader.find("team_words"))
     start, end = sent.start_char, sent.end_char
     has_contact = has_link or any(start <= s < end for s, _ in brand_contacts)
     for verb in verbs:
         # "We contacted the carrier" reports what the team did: not an instruction.
         if _before(reader, verb, agents, 2, sent.start) is not None:
+            continue
+        # "When you spoke to us, ...": the reader's past contact, an inflected verb
+        # right after "you", is no instruction either.
+        token = reader.doc[verb.token_start]
+        if reader.lower(verb.token_start - 1) in readers and token.lower_ != token.lemma_.lower():
             continue
         if has_contact or any(
             0 <= t.token_start - verb.token_start <= _CONTACT_WINDOW for t in team
@@ -544,6 +586,18 @@ def _public_asks(
         else:
             message = ctx.message("ask_public", what=_quote(what))
         yield ctx.finding(first.start, asked[-1].end, message, check="data-request")
+
+
+def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
+    """Does the reply ask a technical clarifying question ("which error code do you
+    see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
+    # Read only when a warning is due: a table of its own keeps the common one small.
+    words = _Reader(
+        analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
+    ).find("troubleshooting_words")
+    return bool(words) and any(
+        sent.text.rstrip().endswith("?") and _in(sent, words) for sent in analysis.sentences
+    )
 
 
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
@@ -706,6 +760,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         return None
     first_person = reader.words("first_person")
     own_possessives = reader.words("own_possessives")
+    objects = reader.words("first_person_objects")
     problems = reader.words("problem_words")
     negations = reader.words("negations")
     stills = reader.words("still_words")
@@ -726,8 +781,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         question = sent.text.rstrip().endswith("?")
         how_to = lead_word in question_starts and question and not words & (negations | stills)
         for match in _in(sent, money):
-            # "they took my $500 twice": their own money, in trouble.
-            own_money = _before(reader, match, own_possessives, 2, sent.start) is not None
+            # "they took my $500 twice", "you've taken £60 from me instead of £35": money
+            # in a sentence about the writer, in trouble.
+            own_money = (
+                _before(reader, match, own_possessives, 2, sent.start) is not None
+                or _before(reader, match, objects, _MARKER_WINDOW + 1, sent.start) is not None
+                or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
+            )
             if own_money and (stated or _negation_near(reader, match, sent, negations)):
                 return _Raised("billing", _quote(sent.text))
         for topic, matches, key in topics:
@@ -741,20 +801,39 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if how_to and not possessed:
                     continue
                 near = _before(reader, match, first_person, _FIRST_PERSON_WINDOW, sent.start)
-                own = possessed or near is not None
+                # "Charged twice this month", "Facturé deux fois": a message that opens
+                # on the matter leaves out its "I" (I was charged, j'ai été facturé).
+                opens = lead is not None and match.token_start == lead.i
+                own = possessed or near is not None or (opens and key == "billing_terms")
                 # "Where is my parcel?", "when are you shipping my order?"
                 if possessed and question and lead_word in status_questions and topic != "account":
                     return _Raised(topic, _quote(sent.text))
                 negated = _negation_near(reader, match, sent, negations | stills)
+                # "my ticket no longer shows", "mon mot de passe ne marche plus": their
+                # own thing as the subject of a negated verb.
+                if possessed and not negated:
+                    negated = _after(reader, match, negations, _MARKER_WINDOW, sent.end) is not None
+                # "How do I change my billing date?" asks how, about no problem.
+                if how_to and not (stated or negated):
+                    continue
                 if topic == "account":
                     if own and (words & account_problems or negated):
                         return _Raised(topic, _quote(sent.text))
                     continue
-                if key == "billing_terms" and (own or (owner_anywhere and not how_to)):
-                    return _Raised(topic, _quote(sent.text))  # a refund, a charge: a matter
+                # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
+                # is double the usual").
+                if key == "billing_terms" and (
+                    own
+                    or (not how_to and owner_anywhere)
+                    or ("?" not in sent.text and _near(reader, match, problems, sent))
+                ):
+                    return _Raised(topic, _quote(sent.text))
                 trouble = stated or negated
                 if key == "payment_terms":
-                    if own and trouble:
+                    # "Apple Pay keeps failing at checkout": a payment failing for the
+                    # writer, stated as a fact, is theirs without an "I".
+                    unasked = "?" not in sent.text
+                    if (own and trouble) or (unasked and _near(reader, match, problems, sent)):
                         return _Raised(topic, _quote(sent.text))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
@@ -764,6 +843,15 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if negated:
                     return _Raised(topic, _quote(sent.text))  # "still no shipping info"
     return None
+
+
+def _near(reader: _Reader, match: PhraseMatch, words: frozenset[str], sent: Span) -> bool:
+    """Is one of `words` right around the match ("Apple Pay keeps failing", "the bill
+    is double the usual")? Elsewhere in the sentence it may speak of something else."""
+    return (
+        _before(reader, match, words, _NEAR_WINDOW, sent.start) is not None
+        or _after(reader, match, words, _NEAR_WINDOW, sent.end) is not None
+    )
 
 
 def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
@@ -834,6 +922,8 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
     start, end = analysis.body_span
     raised = _incoming_matter(analysis, ctx) if analysis.incoming_text else None
+    if raised is not None and _troubleshoots(analysis, reader):
+        return  # "Which error message do you see?": technical, no case details yet
     if raised is not None:
         message = ctx.message(
             "incoming_matter", topic=ctx.message(f"topic_{raised.topic}"), words=raised.words
