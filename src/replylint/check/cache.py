@@ -98,7 +98,7 @@ class ResultCache:
             item.line,
             item.source,
             item.offsets._segments if item.offsets is not None else None,
-            [getattr(reply, f.name) for f in fields(reply)],
+            [getattr(reply, name) for name in _field_names(type(reply))],
         ]
         return hashlib.blake2b(_dumps(described, sort_keys=True), digest_size=20).hexdigest()
 
@@ -245,20 +245,31 @@ def _loads(data: bytes) -> Any:
         return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The dataclass's field names, in order (`fields()` walks the class each call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def _to_json(linted: Linted) -> dict[str, Any]:
     """Every field of `linted` (new fields come along: see `_from_json`)."""
-    data = {f.name: getattr(linted, f.name) for f in fields(Linted)}
+    data = {name: getattr(linted, name) for name in _field_names(Linted)}
     data["details"] = [list(detail) for detail in linted.details]  # named tuples: arrays
     library = linted.library
     if library is not None:
-        data["library"] = [getattr(library, f.name) for f in fields(LibraryEntry)]
+        data["library"] = [getattr(library, name) for name in _field_names(LibraryEntry)]
     return data
 
 
 def _from_json(data: dict[str, Any]) -> Linted:
     """The `Linted` that `_to_json` wrote: JSON arrays become tuples again (every
     sequence field of `Linted`, `FindingDetail` and `LibraryEntry` is a tuple)."""
-    values = {f.name: _tuples(data[f.name]) for f in fields(Linted)}
+    values = {name: _tuples(data[name]) for name in _field_names(Linted)}
     values["details"] = tuple(FindingDetail(*detail) for detail in values["details"])
     if values["library"] is not None:
         values["library"] = LibraryEntry(*values["library"])
