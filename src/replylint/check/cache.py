@@ -17,6 +17,11 @@ a miss and is rewritten. The folder is kept under `max_bytes`: after a run that
 wrote entries, the least recently used ones go first (a hit touches its file).
 Every failure of the cache itself is silent: it can only make a run slower.
 
+Beside the entries, `validated/` holds one marker per configuration whose engine was
+built without error against this rule set, naming the languages that engine
+supports. A rerun reads records' `language` fields against those, so a run that
+only hits the cache builds no engine and imports neither the rules nor spaCy.
+
 A warm rerun spends its time here once per reply, so keys and entries are made with
 `orjson` (the standard `json` serves the rare text `orjson` refuses: lone
 surrogates) and paths are plain strings.
