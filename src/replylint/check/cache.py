@@ -33,7 +33,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -184,6 +183,8 @@ def _write_atomically(path: str, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename, so that a
     concurrent reader sees all of it or nothing; False when the disk refused (a
     read-only or full disk: the run goes on without storing)."""
+    import tempfile  # with shutil and random: ~3 ms a run that only reads never pays
+
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
