@@ -191,7 +191,6 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     from replylint.check.parallel import estimate_replies, lint_units, plan_jobs
     from replylint.check.progress import Progress, wanted
     from replylint.formats import ReportContext, renderer
-    from replylint.formats.text import input_error_line
     from replylint.inputs.files import InputError
     from replylint.inputs.library import LibraryCollector
 
@@ -287,6 +286,9 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
             for batch in batches:
                 for item in batch:
                     if isinstance(item, InputError):
+                        # The text format's module (and rich) only when there is an error.
+                        from replylint.formats.text import input_error_line
+
                         errors.append(item)
                         print(f"replylint: {input_error_line(item)}", file=sys.stderr)
                         continue

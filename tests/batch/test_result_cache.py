@@ -183,3 +183,60 @@ def test_an_entry_reads_back_equal_with_every_field_set() -> None:
     assert all(getattr(linted, f.name) != getattr(defaults, f.name) for f in fields(Linted))
     stored = json.loads(json.dumps(cache_module._to_json(linted)))
     assert cache_module._from_json(stored) == linted
+
+
+@pytest.fixture
+def engines_built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The configs an `Engine` was built for, in order."""
+    from replylint.engine import Engine
+
+    built: list[object] = []
+    real = Engine.__init__
+
+    def counting(self: Engine, config=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(config)
+        real(self, config, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "__init__", counting)
+    return built
+
+
+def test_a_warm_rerun_builds_no_engine_yet_checks_record_languages(
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_lints: list[str],
+    engines_built: list[object],
+) -> None:
+    # A record naming a language no engine supports is an input error; the supported
+    # languages come from the engine, or on a warm rerun from the cache's record of it.
+    (tree / "german.jsonl").write_text('{"id": "g1", "text": "Hallo", "language": "de"}\n', "utf-8")
+    cache_dir = str(tmp_path / "cache")
+    cold = check(capsys, "--format", "json", "--cache-dir", cache_dir, str(tree))
+    assert len(engines_built) == 1
+    assert "must be one of en, fr" in cold
+    engines_built.clear()
+    fresh_lints.clear()
+    warm = check(capsys, "--format", "json", "--cache-dir", cache_dir, str(tree))
+    assert (engines_built, fresh_lints) == ([], [])
+    assert warm == cold
+
+
+def test_a_damaged_validation_marker_only_costs_an_engine(
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_lints: list[str],
+    engines_built: list[object],
+) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
+    (marker,) = (cache_dir / "validated").iterdir()
+    for damage in (b"", b"[1, 2]", b'{"en": 1}', b"\xff"):
+        marker.write_bytes(damage)
+        engines_built.clear()
+        fresh_lints.clear()
+        again = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
+        assert again == cold
+        assert (len(engines_built), fresh_lints) == (1, [])  # built, yet nothing re-linted
+        assert json.loads(marker.read_bytes()) == ["en", "fr"]  # and the marker rewritten

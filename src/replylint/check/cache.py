@@ -17,6 +17,11 @@ a miss and is rewritten. The folder is kept under `max_bytes`: after a run that
 wrote entries, the least recently used ones go first (a hit touches its file).
 Every failure of the cache itself is silent: it can only make a run slower.
 
+Beside the entries, `validated/` holds one marker per configuration whose engine was
+built without error against this rule set, naming the languages that engine
+supports. A rerun reads records' `language` fields against those, so a run that
+only hits the cache builds no engine and imports neither the rules nor spaCy.
+
 A warm rerun spends its time here once per reply, so keys and entries are made with
 `orjson` (the standard `json` serves the rare text `orjson` refuses: lone
 surrogates) and paths are plain strings.
@@ -28,7 +33,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -65,7 +69,9 @@ class ResultCache:
         self.max_bytes = max_bytes
         self._salt = f"{FORMAT}:{rule_set_digest()}"
         self._config_digests: dict[int, tuple[Config, str]] = {}
-        self._validated: dict[int, Config] = {}
+        # id(config) -> (config, its engine's languages); the config is kept so its id
+        # cannot be reused by another.
+        self._validated: dict[int, tuple[Config, tuple[str, ...]]] = {}
         self.hits = 0
         self.writes = 0
 
@@ -96,31 +102,37 @@ class ResultCache:
             item.line,
             item.source,
             item.offsets._segments if item.offsets is not None else None,
-            [getattr(reply, f.name) for f in fields(reply)],
+            [getattr(reply, name) for name in _field_names(type(reply))],
         ]
         return hashlib.blake2b(_dumps(described, sort_keys=True), digest_size=20).hexdigest()
 
     # --- configurations ----------------------------------------------------------------
 
-    def validated(self, config: Config) -> bool:
-        """Whether `config` was validated against this rule set before (by any run)."""
-        if id(config) in self._validated:
-            return True
-        if self._marker(config).exists():
-            self._validated[id(config)] = config
-            return True
-        return False
+    def known_languages(self, config: Config) -> tuple[str, ...] | None:
+        """The languages of the engine built for `config` against this rule set by an
+        earlier run (any run), or None when none was: then it must be built."""
+        known = self._validated.get(id(config))
+        if known is not None:
+            return known[1]
+        try:
+            stored = _loads(self._marker(config).read_bytes())
+        except Exception:  # no marker, or one from before markers held the languages
+            return None
+        if type(stored) is not list or not stored or any(type(c) is not str for c in stored):
+            return None  # damaged: the engine is built and the marker rewritten
+        languages = tuple(stored)
+        self._validated[id(config)] = (config, languages)
+        return languages
 
     def mark_validated(self, config: Config, engine: Engine) -> None:
-        """`engine` was built for `config` without error: later runs may skip that,
-        unless a plugin failed to load (its error must be shown every time)."""
+        """`engine` was built for `config` without error: later runs may skip that and
+        take its languages from the marker, unless a plugin failed to load (its error
+        must be shown every time)."""
         if id(config) in self._validated or engine.plugin_errors:
             return
-        self._validated[id(config)] = config
-        marker = self._marker(config)
-        with contextlib.suppress(OSError):
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
+        languages = tuple(engine.languages)
+        self._validated[id(config)] = (config, languages)
+        _write_atomically(str(self._marker(config)), _dumps(list(languages)))
 
     def _marker(self, config: Config) -> Path:
         name = hashlib.blake2b(
@@ -148,23 +160,8 @@ class ResultCache:
         return linted
 
     def put(self, key: str, linted: Linted) -> None:
-        path = self._path(key)
-        data = _dumps(_to_json(linted))
-        try:
-            folder = os.path.dirname(path)
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            return  # a read-only or full disk: lint without storing
-        self.writes += 1
+        if _write_atomically(self._path(key), _dumps(_to_json(linted))):
+            self.writes += 1
 
     def lint(self, config: Config, item: Item, fresh: Callable[[Item], Linted]) -> Linted:
         """`item`'s linted reply from the cache, else from `fresh` (then stored)."""
@@ -180,6 +177,29 @@ class ResultCache:
         if self.writes:
             with contextlib.suppress(OSError):
                 evict(self.root, self.max_bytes)
+
+
+def _write_atomically(path: str, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file and a rename, so that a
+    concurrent reader sees all of it or nothing; False when the disk refused (a
+    read-only or full disk: the run goes on without storing)."""
+    import tempfile  # with shutil and random: ~3 ms a run that only reads never pays
+
+    try:
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
 
 
 def evict(root: Path, max_bytes: int) -> int:
@@ -231,20 +251,31 @@ def _loads(data: bytes) -> Any:
         return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The dataclass's field names, in order (`fields()` walks the class each call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def _to_json(linted: Linted) -> dict[str, Any]:
     """Every field of `linted` (new fields come along: see `_from_json`)."""
-    data = {f.name: getattr(linted, f.name) for f in fields(Linted)}
+    data = {name: getattr(linted, name) for name in _field_names(Linted)}
     data["details"] = [list(detail) for detail in linted.details]  # named tuples: arrays
     library = linted.library
     if library is not None:
-        data["library"] = [getattr(library, f.name) for f in fields(LibraryEntry)]
+        data["library"] = [getattr(library, name) for name in _field_names(LibraryEntry)]
     return data
 
 
 def _from_json(data: dict[str, Any]) -> Linted:
     """The `Linted` that `_to_json` wrote: JSON arrays become tuples again (every
     sequence field of `Linted`, `FindingDetail` and `LibraryEntry` is a tuple)."""
-    values = {f.name: _tuples(data[f.name]) for f in fields(Linted)}
+    values = {name: _tuples(data[name]) for name in _field_names(Linted)}
     values["details"] = tuple(FindingDetail(*detail) for detail in values["details"])
     if values["library"] is not None:
         values["library"] = LibraryEntry(*values["library"])

@@ -317,9 +317,18 @@ class Checker:
     def record_defaults(self, path: str) -> Reading:
         """How to read the records of `path`: flags, its configured channel, and the
         languages its engine supports."""
-        return Reading(
-            self.defaults, self.config_for(path).channel, self.engine_for(path).languages
-        )
+        return Reading(self.defaults, self.config_for(path).channel, self.languages_for(path))
+
+    def languages_for(self, path: str) -> tuple[str, ...]:
+        """The languages the engine for `path` supports, without building it when the
+        result cache recorded them for the same configuration and rule set: a rerun
+        that only hits the cache imports no rule and no spaCy."""
+        engine = self._engines.get(self.config_key(path))
+        if engine is None and self.result_cache is not None:
+            known = self.result_cache.known_languages(self.config_for(path))
+            if known is not None:
+                return known
+        return (engine or self.engine_for(path)).languages
 
     def lint_item(self, engine: Engine, item: Item) -> Result:
         report = engine.lint(item.reply)
@@ -412,7 +421,7 @@ class Checker:
             if not isinstance(path, InputError):
                 if cache is None:
                     self.engine_for(path)
-                elif engines or not cache.validated(self.config_for(path)):
+                elif engines or cache.known_languages(self.config_for(path)) is None:
                     cache.mark_validated(self.config_for(path), self.engine_for(path))
         return files
 

@@ -100,13 +100,20 @@ def expand_paths(
             continue
         path = Path(raw)
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
+            found: list[str] = []
+            top = str(path)  # as Path spells it: "." or a path with no "./" in front
+            for root, dirs, files in os.walk(top):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                # Plain strings, not Paths (a folder of thousands of replies is walked on
+                # every run, a warm cached one included), spelt as `Path(root) / name`
+                # is: the walk of "." yields "./sub", where a Path has "sub".
+                folder = "" if root == "." else root[2:] if top == "." else root
                 for name in files:
-                    candidate = Path(root) / name
-                    if is_lintable(candidate) and not name.startswith(".") and keep(candidate):
-                        found.append(str(candidate))
+                    if kind_for_name(name) is None or name.startswith("."):
+                        continue
+                    candidate = os.path.join(folder, name)
+                    if excluded is None or keep(Path(candidate)):
+                        found.append(candidate)
             yield from sorted(found)
         elif path.is_file():
             yield str(path)
@@ -123,7 +130,7 @@ def expand_paths(
 
 def is_document(path: str) -> bool:
     """One reply per file (front matter, quoted incoming), not a collection."""
-    return path != STDIN and kind_for_name(Path(path).name) not in COLLECTION_KINDS
+    return path != STDIN and kind_for_name(os.path.basename(path)) not in COLLECTION_KINDS
 
 
 def read_items(
@@ -136,12 +143,18 @@ def read_items(
         if path == STDIN:
             yield from _read_stdin(stdin_text if stdin_text is not None else "", reading)
             return
-        suffix_kind = kind_for_name(Path(path).name) or REPLY
+        suffix_kind = kind_for_name(os.path.basename(path)) or REPLY
         if suffix_kind == "parquet":  # a binary format: pyarrow checks it
             yield from read_parquet_items(path, reading)
             return
-        with open(path, "rb") as probe:
-            kind = binary_kind(probe.read(SNIFF_BYTES))
+        streamed = suffix_kind in ("jsonl", "csv")
+        # A file read whole is opened once: its first bytes are sniffed, then decoded
+        # with the rest (a warm cached run over many small documents notices a
+        # second open per file).
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            kind = binary_kind(head)
+            data = head + handle.read() if kind is None and not streamed else b""
         if kind is not None:
             yield InputError(path, binary_message(kind))
             return
@@ -152,21 +165,22 @@ def read_items(
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 yield from _entries(path, iter_csv(handle, positions=False), reading)
         elif suffix_kind == "json":
-            yield from _read_json(path, _read_text(path), reading)
+            yield from _read_json(path, _decode(data), reading)
         elif suffix_kind == "yaml":
-            entries, errors = read_yaml(_read_text(path), positions=False)
+            entries, errors = read_yaml(_decode(data), positions=False)
             yield from _entries(path, [*errors, *entries], reading)
         else:
-            yield from _read_document(path, _read_text(path), reading)
+            yield from _read_document(path, _decode(data), reading)
     except UnicodeDecodeError as exc:
         yield InputError(path, f"not UTF-8 text (byte {exc.start})")
     except OSError as exc:
         yield InputError(path, f"cannot read: {exc.strerror or exc}")
 
 
-def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return handle.read()
+def _decode(data: bytes) -> str:
+    """A file's text as `open(encoding="utf-8-sig", newline="")` reads it: a leading
+    BOM dropped, line endings kept as they are."""
+    return data.decode("utf-8-sig")
 
 
 def record_item(

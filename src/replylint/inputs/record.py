@@ -13,8 +13,6 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from rapidfuzz.distance import OSA
-
 from replylint.model import CHANNELS, Reply
 
 RECORD_FIELDS = (
@@ -54,6 +52,8 @@ def closest_field(name: str, known: Collection[str] = _KNOWN_FIELDS) -> str | No
     """
     if not isinstance(name, str):
         return None
+    from rapidfuzz.distance import OSA  # only a run with a misspelt field pays for it
+
     lowered = name.strip().lower().replace("-", "_")
     best: tuple[int, str] | None = None
     for candidate in known:
