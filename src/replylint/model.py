@@ -223,13 +223,14 @@ def utf16_length(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    # In C: UTF-16 takes two bytes a unit; "surrogatepass" keeps a lone surrogate one.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 class LineIndex:
     """1-based line/column lookups for offsets into one source text."""
 
-    __slots__ = ("_length", "_source", "_starts")
+    __slots__ = ("_cursor", "_length", "_source", "_starts")
 
     def __init__(self, source: str) -> None:
         self._source = source
@@ -240,6 +241,9 @@ class LineIndex:
             pos = source.find("\n", pos + 1)
         self._starts = starts
         self._length = len(source)
+        # (line start, offset, its UTF-16 column - 1) of the last lookup: findings come
+        # in text order, so counting on from there keeps a long line's columns linear.
+        self._cursor = (0, 0, 0)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """0-based (line, column in code points)."""
@@ -253,7 +257,15 @@ class LineIndex:
         """The 1-based column of `offset` in UTF-16 code units."""
         offset = max(0, min(offset, self._length))
         start = self._starts[self.line_col(offset)[0]]
-        return utf16_length(self._source[start:offset]) + 1
+        last_start, last_offset, last_units = self._cursor  # one tuple: thread-consistent
+        if last_start != start:
+            units = utf16_length(self._source[start:offset])
+        elif last_offset <= offset:
+            units = last_units + utf16_length(self._source[last_offset:offset])
+        else:  # a finding's end, then the next one's start before it
+            units = last_units - utf16_length(self._source[offset:last_offset])
+        self._cursor = (start, offset, units)
+        return units + 1
 
     def position(self, offset: int) -> dict[str, int]:
         line, col = self.line_col(offset)

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from replylint.engine import Engine
 
 # Bumped when the entry format changes, so old entries are never misread.
-FORMAT = 4  # 4: masked source lines in details (3 was either that or orjson-written keys)
+FORMAT = 5  # 5: source lines cut around the span; 4: masked source lines in details
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
 

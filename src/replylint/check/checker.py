@@ -79,7 +79,12 @@ class FindingDetail(NamedTuple):
     # Documents only: per fix, per edit, the replaced region as (start line, start
     # column, end line, end column), 1-based, columns in UTF-16 code units.
     fix_regions: tuple[tuple[tuple[int, int, int, int], ...], ...] = ()
-    source_line: str = ""  # the line where the finding starts, personal data masked
+    # The line where the finding starts, personal data masked, cut to SOURCE_CONTEXT
+    # characters each side of the span ("…" where cut: a megabyte-long line is not
+    # copied into every finding), and the span's bounds in it (code points).
+    source_line: str = ""
+    source_start: int = 0
+    source_end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +130,6 @@ class Linted:
                 if result.is_document
                 else ()
             )
-            line_start = shown.rfind("\n", 0, f.start) + 1
-            line_end = shown.find("\n", f.start)
             details.append(
                 FindingDetail(
                     fingerprint(result.path, result.id, f.rule, source[f.start : f.end]),
@@ -134,7 +137,7 @@ class Linted:
                     index.utf16_column(f.start),
                     index.utf16_column(f.end),
                     fix_regions,
-                    shown[line_start : len(shown) if line_end == -1 else line_end].rstrip("\r"),
+                    *source_window(shown, f.start, f.end),
                 )
             )
         return cls(
@@ -170,6 +173,27 @@ class Linted:
             findings=tuple(self.findings[i] for i in keep),
             details=tuple(self.details[i] for i in keep),
         )
+
+
+SOURCE_CONTEXT = 50  # characters of a finding's line kept on each side of its span
+
+
+def source_window(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The line of `text` where `start` is, cut to SOURCE_CONTEXT characters around
+    [start, end) ("…" where cut), and the span's bounds in that excerpt."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if line_end == -1:
+        line_end = len(text)
+    if line_end > line_start and text[line_end - 1] == "\r":
+        line_end -= 1
+    end = min(max(end, start), line_end)
+    cut_start = max(line_start, start - SOURCE_CONTEXT)
+    cut_end = min(line_end, end + SOURCE_CONTEXT)
+    prefix = "…" if cut_start > line_start else ""
+    suffix = "…" if cut_end < line_end else ""
+    first = len(prefix) + start - cut_start
+    return prefix + text[cut_start:cut_end] + suffix, first, first + end - start
 
 
 def _utf16_region(index: LineIndex, start: int, end: int) -> tuple[int, int, int, int]:

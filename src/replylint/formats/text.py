@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _DIM, _BOLD, _CYAN, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[36m", "\x1b[0m"
 EXCERPT_CHARS = 40  # flagged words longer than this are cut in the one-line form
-CONTEXT_CHARS = 50  # source characters kept on each side of a span on a long line
 FIX_COMMAND = "replylint check --fix"
 
 
@@ -150,7 +149,7 @@ class Renderer:
     def _finding(
         self, where: str, finding: Mapping[str, Any], detail: FindingDetail, safe: bool
     ) -> str:
-        start, end = finding["start"], finding["end"]
+        start = finding["start"]
         severity, rule, message = finding["severity"], finding["rule"], finding["message"]
         head = (
             self._paint(_BOLD, f"{where}:{start['line']}:{start['column']}:")
@@ -160,9 +159,8 @@ class Renderer:
         )
         if not self.show_source or not detail.source_line:
             return f"{head} {excerpt(detail.text)}\n" if detail.text.strip() else head + "\n"
-        first = start["column"] - 1
-        last = end["column"] - 1 if end["line"] == start["line"] else len(detail.source_line)
-        line, first, last = _window(detail.source_line, first, max(last, first + 1))
+        line = detail.source_line.replace("\t", " ")
+        first, last = detail.source_start, max(detail.source_end, detail.source_start + 1)
         number = str(start["line"])
         gutter = " " * len(number)
         pad = " " * cell_len(line[:first])
@@ -224,20 +222,6 @@ def fix_hint(fixable: int, unsafe_only: int) -> str:
             f"{unsafe_only} more with `{FIX_COMMAND} --unsafe-fixes` (review those changes)"
         )
     return "; ".join(parts)
-
-
-def _window(line: str, first: int, last: int) -> tuple[str, int, int]:
-    """`line` cut to the span and CONTEXT_CHARS around it, tabs as spaces, with the
-    span's new bounds."""
-    line = line.replace("\t", " ")
-    first, last = min(first, len(line)), min(last, len(line))
-    cut_start = max(0, first - CONTEXT_CHARS)
-    cut_end = min(len(line), last + CONTEXT_CHARS)
-    prefix = "…" if cut_start else ""
-    suffix = "…" if cut_end < len(line) else ""
-    shown = prefix + line[cut_start:cut_end] + suffix
-    shift = len(prefix) - cut_start
-    return shown, first + shift, max(last + shift, first + shift)
 
 
 def render(
