@@ -223,6 +223,8 @@ def _replacement_for(
 _TRAILER = re.compile(r"(?:\s+(?:\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+))+\s*\Z", re.I)
 # Words a sign-off may hold after the last sentence of its line: "Priya, Acme Support".
 _TAIL_WORDS = 5
+# How a trailer's last part starts (a part marker or a link), read before the regex.
+_TRAILER_START = re.compile(r"\(?\d|https?://|www\.", re.I)
 
 
 def _tail_signoff(analysis: Analysis, ctx: RuleContext) -> SignOff | None:
@@ -232,11 +234,20 @@ def _tail_signoff(analysis: Analysis, ctx: RuleContext) -> SignOff | None:
     without a full stop ("…sorted. Have a nice day") is no sign-off."""
     text = analysis.text
     end = len(text.rstrip())
-    trailer = _TRAILER.search(text, analysis.body_start, end)
-    if trailer is not None:
-        end = trailer.start()
+    if end <= analysis.body_start or text[end - 1] in ".!?…":
+        return None  # it ends with a sentence: nothing stands after it (most replies)
+    last_word = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end))
+    if _TRAILER_START.match(text, last_word + 1):  # the regex only where it can match
+        trailer = _TRAILER.search(text, analysis.body_start, end)
+        if trailer is not None:
+            end = trailer.start()
     line_start = text.rfind("\n", analysis.body_start, end) + 1
-    cut = max(text.rfind(ch, line_start, end) for ch in ".!?…")
+    cut = max(
+        text.rfind(".", line_start, end),
+        text.rfind("!", line_start, end),
+        text.rfind("?", line_start, end),
+        text.rfind("…", line_start, end),
+    )
     if cut < max(line_start, analysis.body_start):
         return None
     start = cut + 1 + len(text[cut + 1 : end]) - len(text[cut + 1 : end].lstrip())
