@@ -272,6 +272,8 @@ class Checker:
         self.defaults = defaults or {}
         self._engines: dict[Path | None, Engine] = {}
         self._configs: dict[Path | None, Config] = {}
+        # id of a config in `_configs` (kept alive there) -> its `exclude` globs
+        self._exclude_globs: dict[int, tuple[str, ...]] = {}
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
         self._config_for_folder: dict[str, Path | None] = {}
@@ -316,13 +318,18 @@ class Checker:
             config = self._configs[key] = config.with_layer(self.cli_layer)
         return config
 
-    def excluded(self, path: Path) -> bool:
+    def excluded(self, path: str) -> bool:
         """Whether the `exclude` globs of the config in force for `path` name it
         (relative to that config file's folder)."""
-        config = self.config_for(str(path))
-        globs = tuple(glob for layer in config.layers for glob in layer.exclude)
+        config = self.config_for(path)
+        globs = self._exclude_globs.get(id(config))
+        if globs is None:  # once per config: most have none, and then nothing else runs
+            globs = tuple(glob for layer in config.layers for glob in layer.exclude)
+            self._exclude_globs[id(config)] = globs
+        if not globs:
+            return False
         root = config.path.parent if config.path is not None else None
-        return matching_glob(globs, path, root) is not None
+        return matching_glob(globs, Path(path), root) is not None
 
     def engine_for(self, path: str) -> Engine:
         """The engine for `path`; raises ConfigError for a bad config file."""

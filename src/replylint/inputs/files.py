@@ -85,15 +85,12 @@ def is_lintable(path: Path) -> bool:
 
 
 def expand_paths(
-    paths: Iterable[str], excluded: Callable[[Path], bool] | None = None
+    paths: Iterable[str], excluded: Callable[[str], bool] | None = None
 ) -> Iterator[str | InputError]:
     """Files to lint in a stable order; directories are walked, `-` is stdin.
 
     `excluded` drops files that a directory walk or a glob finds (the config's
     `exclude`); a file named on its own is always linted, as in ruff and eslint."""
-    keep: Callable[[Path], bool] = (
-        (lambda path: True) if excluded is None else (lambda path: not excluded(path))
-    )
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -112,7 +109,7 @@ def expand_paths(
                     if kind_for_name(name) is None or name.startswith("."):
                         continue
                     candidate = os.path.join(folder, name)
-                    if excluded is None or keep(Path(candidate)):
+                    if excluded is None or not excluded(candidate):
                         found.append(candidate)
             yield from sorted(found)
         elif path.is_file():
@@ -120,7 +117,11 @@ def expand_paths(
         elif glob.has_magic(raw):  # a quoted glob: "archive/*.jsonl"
             matches = sorted(glob.glob(raw, recursive=True))
             yield from (
-                m for m in matches if is_lintable(Path(m)) and Path(m).is_file() and keep(Path(m))
+                m
+                for m in matches
+                if is_lintable(Path(m))
+                and Path(m).is_file()
+                and (excluded is None or not excluded(m))
             )
             if not matches:
                 yield InputError(raw, "no file matches this pattern")
