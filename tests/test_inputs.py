@@ -64,3 +64,18 @@ def test_directories_walked_in_stable_order(tmp_path: Path) -> None:
     assert found == ["a.md", "b.txt", "c.reply", "sub/d.jsonl"]
     (missing,) = list(expand_paths([str(tmp_path / "nope.txt")]))
     assert isinstance(missing, InputError)
+
+
+def test_a_record_nested_deeper_than_the_walk_fails_alone() -> None:
+    # 600 levels: the positional parser gets through (one frame a level), turning the
+    # tree into values would need two a level, past Python's default limit of 1,000.
+    from replylint.inputs.locations import read_json
+
+    deep = "[" * 600 + "]" * 600
+    source = (
+        f'[{{"id": "deep", "text": "Hi", "meta": {deep}}},\n'
+        ' {"id": "good", "text": "Your parcel left today. Marie"}]'
+    )
+    entries, errors = read_json(source)
+    assert [e.data["id"] for e in entries] == ["good"]
+    assert [(e.message, e.record_id) for e in errors] == [("record nested too deeply", "1")]

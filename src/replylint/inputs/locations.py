@@ -268,6 +268,19 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def _shallow(node: Any) -> Any:
+    """`_plain` of the top level only: nested objects and lists come back empty."""
+
+    def empty(value: Any) -> Any:
+        return {} if isinstance(value, _JsonObject) else [] if isinstance(value, list) else value
+
+    if isinstance(node, _JsonObject):
+        return {key: empty(value) for key, (_, _, value) in node.members.items()}
+    if isinstance(node, list):
+        return [empty(value) for _, _, value in node]
+    return node
+
+
 def _json_entry(source: str, start: int, end: int, node: Any, default_id: str) -> RecordEntry:
     data = _plain(node)
     if isinstance(node, _JsonObject) and "text" in node.members:
@@ -311,7 +324,11 @@ def _macro_entries(
     """One entry per macro that sets a comment, its text mapped when it is plain."""
     for index, (start, end, node) in enumerate(macros, start=1):
         # Without `source` the items are decoded values already (see `_fake_nodes`).
-        data = _plain(node) if source is not None else node
+        try:
+            data = _plain(node) if source is not None else node
+        except RecursionError:
+            yield CollectionError(f"macro {index}: nested too deeply", start, start + 1, None)
+            continue
         default_id = _macro_id(data, index)
         try:
             record = macro_record(data)
@@ -349,7 +366,10 @@ def _records_in(
     """Records of a collection's top-level value (list, {replies: [...]}, one record,
     a macro export). With `source`, `node` is the positional tree of `_json_value`;
     without, `data` is the decoded value and positions are left at 0."""
-    plain = _plain(node) if source is not None else data
+    try:
+        plain = _plain(node) if source is not None else data
+    except RecursionError:  # one record nested deeper than this walk can go
+        plain = _shallow(node)  # enough to tell a macro export; records fail one by one
     if source is None:
         node = _fake_nodes(data)
     if is_macro_export(plain):
