@@ -79,3 +79,19 @@ def test_a_record_nested_deeper_than_the_walk_fails_alone() -> None:
     entries, errors = read_json(source)
     assert [e.data["id"] for e in entries] == ["good"]
     assert [(e.message, e.record_id) for e in errors] == [("record nested too deeply", "1")]
+
+
+def test_a_deep_jsonl_line_fails_alone_and_the_next_line_is_read() -> None:
+    from replylint.inputs.locations import json_object_members, read_jsonl
+
+    deep = "[" * 600 + "]" * 600
+    source = (
+        f'{{"id": "deep", "text": "Hi", "meta": {deep}}}\n'
+        '{"id": "good", "text": "Your parcel left today. Marie"}\n'
+    )
+    entries, errors = read_jsonl(source)
+    assert [e.data["id"] for e in entries] == ["good"]
+    assert [(e.message, e.record_id, e.line) for e in errors] == [
+        ("record nested too deeply", "1", 1)
+    ]
+    assert json_object_members(source, 0) is None  # the editor's field lookup gives up

@@ -247,13 +247,13 @@ def json_object_members(
     where the object ends; None when there is no object there."""
     try:
         node, end = _json_value(source, start)
+        if not isinstance(node, _JsonObject):
+            return None
+        members = {
+            key: (first, last, _plain(value)) for key, (first, last, value) in node.members.items()
+        }
     except (ValueError, IndexError, RecursionError):
         return None
-    if not isinstance(node, _JsonObject):
-        return None
-    members = {
-        key: (first, last, _plain(value)) for key, (first, last, value) in node.members.items()
-    }
     return members, end
 
 
@@ -567,8 +567,13 @@ def iter_jsonl(
             yield RecordEntry(data, str(number), line_start, offset, line=number)
             continue
         i = _WS.match(body, 0).end()  # type: ignore[union-attr]
-        node, end = _json_value(body, i)
-        entry = _json_entry(body, i, end, node, str(number))
+        try:
+            node, end = _json_value(body, i)
+            entry = _json_entry(body, i, end, node, str(number))
+        except RecursionError:  # the C decoder went deeper than the positional walk can
+            end = line_start + len(body)
+            yield CollectionError("record nested too deeply", line_start, end, number, str(number))
+            continue
         yield _shifted(entry, line_start, number)
 
 
