@@ -9,6 +9,7 @@ colons and "but"), each classified once from the rule's phrase lists.
 from __future__ import annotations
 
 import enum
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ _LISTS = (
 _GO_TO_REACH = 7
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
+_DIGIT = re.compile(r"\d")
 
 
 class Kind(enum.Enum):
@@ -137,13 +139,18 @@ class Reading:
         """Token indices of phone numbers, written in one piece ("08001234567") or in
         groups ("09 70 60 99 70", "0345 600 1234"): a run of number tokens with six
         digits or more in all."""
+        text = self.analysis.text
+        if len(_DIGIT.findall(text)) < _PHONE_DIGITS:
+            return frozenset()  # most replies: no room for a phone number
         phones: set[int] = set()
         run: list[int] = []
         digits = 0
-        for token in [*self.tokens, None]:
-            if token is not None and _digits(token.text) and not token.text.isalpha():
-                run.append(token.i)
-                digits += _digits(token.text)
+        # Token texts as plain strings (a spaCy Token per token costs more than the test).
+        for i, token in enumerate([*token_lowers(self.doc), ""]):
+            count = 0 if token.isalpha() else _digits(token)
+            if count:
+                run.append(i)
+                digits += count
                 continue
             if digits >= _PHONE_DIGITS:
                 phones.update(run)
