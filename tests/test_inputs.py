@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from replylint.inputs.files import InputError, Item, expand_paths, read_items
+from replylint.inputs.locations import (
+    CollectionError,
+    RecordEntry,
+    json_object_members,
+    read_json,
+    read_jsonl,
+)
 
 
 def items(path: Path) -> list[Item | InputError]:
@@ -66,32 +76,29 @@ def test_directories_walked_in_stable_order(tmp_path: Path) -> None:
     assert isinstance(missing, InputError)
 
 
-def test_a_record_nested_deeper_than_the_walk_fails_alone() -> None:
-    # 600 levels: the positional parser gets through (one frame a level), turning the
-    # tree into values would need two a level, past Python's default limit of 1,000.
-    from replylint.inputs.locations import read_json
-
-    deep = "[" * 600 + "]" * 600
-    source = (
-        f'[{{"id": "deep", "text": "Hi", "meta": {deep}}},\n'
-        ' {"id": "good", "text": "Your parcel left today. Marie"}]'
-    )
-    entries, errors = read_json(source)
-    assert [e.data["id"] for e in entries] == ["good"]
-    assert [(e.message, e.record_id) for e in errors] == [("record nested too deeply", "1")]
+# 600 levels: the positional parser gets through (one frame a level); turning the tree
+# into values would need two a level, past Python's default limit of 1,000.
+_DEEP = "[" * 600 + "]" * 600
+_GOOD = '{"id": "good", "text": "Your parcel left today. Marie"}'
 
 
-def test_a_deep_jsonl_line_fails_alone_and_the_next_line_is_read() -> None:
-    from replylint.inputs.locations import json_object_members, read_jsonl
-
-    deep = "[" * 600 + "]" * 600
-    source = (
-        f'{{"id": "deep", "text": "Hi", "meta": {deep}}}\n'
-        '{"id": "good", "text": "Your parcel left today. Marie"}\n'
-    )
-    entries, errors = read_jsonl(source)
+@pytest.mark.parametrize(
+    ("read", "source"),
+    [
+        (read_json, f'[{{"id": "deep", "text": "Hi", "meta": {_DEEP}}},\n {_GOOD}]'),
+        (read_jsonl, f'{{"id": "deep", "text": "Hi", "meta": {_DEEP}}}\n{_GOOD}\n'),
+    ],
+    ids=["json", "jsonl"],
+)
+def test_a_record_nested_deeper_than_the_walk_fails_alone(
+    read: Callable[[str], tuple[list[RecordEntry], list[CollectionError]]], source: str
+) -> None:
+    entries, errors = read(source)
     assert [e.data["id"] for e in entries] == ["good"]
     assert [(e.message, e.record_id, e.line) for e in errors] == [
         ("record nested too deeply", "1", 1)
     ]
-    assert json_object_members(source, 0) is None  # the editor's field lookup gives up
+
+
+def test_the_editors_field_lookup_gives_up_on_a_deep_record() -> None:
+    assert json_object_members(f'{{"id": "deep", "text": "Hi", "meta": {_DEEP}}}', 0) is None
