@@ -50,8 +50,14 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_WORD_BREAK = re.compile(r"[\s'’]+")
+_NON_WORD = re.compile(r"\W")
+
+
 def _words(text: str) -> list[str]:
-    return [w.strip(_EDGE_PUNCT) for w in re.split(r"[\s'’]+", text) if w.strip(_EDGE_PUNCT)]
+    if not text:
+        return []
+    return [w.strip(_EDGE_PUNCT) for w in _WORD_BREAK.split(text) if w.strip(_EDGE_PUNCT)]
 
 
 def _separator(affiliations: tuple[str, ...]) -> re.Pattern[str]:
@@ -104,7 +110,7 @@ class _Vocabulary:
         )
         brand = analysis.reply.brand or ""
         self.brand_words = frozenset(_fold(w) for w in _words(brand) if len(w) > 1)
-        self.brand_key = re.sub(r"\W", "", _fold(brand))
+        self.brand_key = _NON_WORD.sub("", _fold(brand)) if brand else ""
         customer = analysis.reply.customer or ""
         self.customer_words = frozenset(_fold(w) for w in _words(customer))
         self.agent_words = frozenset(_fold(w) for w in _words(analysis.reply.agent or ""))
@@ -113,7 +119,7 @@ class _Vocabulary:
         words = [_fold(w) for w in _words(segment)]
         if not words:
             return False
-        if self.brand_key and re.sub(r"\W", "", _fold(segment)) == self.brand_key:
+        if self.brand_key and _NON_WORD.sub("", _fold(segment)) == self.brand_key:
             return True
         if any(w in self.team_words for w in words):
             return True
