@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
@@ -105,24 +105,6 @@ class Sentence:
         return bool(self.kinds & {Kind.FEEDBACK, Kind.IDEAS})
 
 
-class _Covered(dict[str, set[int]]):
-    """List name -> the token indices its matches cover, filled on first `get`: a
-    reply's classification asks for a few of the many lists."""
-
-    def __init__(self, matches: dict[str, list[PhraseMatch]]) -> None:
-        super().__init__()
-        self._matches = matches
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        covered = dict.get(self, key)
-        if covered is None:
-            found = self._matches.get(key)
-            if not found:
-                return default
-            covered = self[key] = {i for m in found for i in range(m.token_start, m.token_end)}
-        return covered
-
-
 class Reading:
     """The reply's body as classified clauses, and the phrase matches behind them."""
 
@@ -181,20 +163,28 @@ class Reading:
     # What only classifying a sentence needs is worked out on first use: replies
     # that no check needs to read (see `may_have_preamble`) never pay for it.
     @cached_property
-    def _starts(self) -> dict[int, dict[str, int]]:
-        """Token index -> the list names whose matches start there (and their end)."""
+    def _match_index(self) -> tuple[dict[int, dict[str, int]], dict[str, set[int]]]:
+        """Token index -> the list names whose matches start there (and their end);
+        list name -> the token indices its matches cover."""
         starts: dict[int, dict[str, int]] = {}
+        covered_by: dict[str, set[int]] = {}
         for key, found in self.matches.items():
+            if not found:
+                continue
+            covered = covered_by[key] = set()
             for m in found:
                 ends = starts.setdefault(m.token_start, {})
                 ends[key] = max(ends.get(key, 0), m.token_end)
-        return starts
+                covered.update(range(m.token_start, m.token_end))
+        return starts, covered_by
 
     @cached_property
-    def _covered(self) -> _Covered:
-        """List name -> the token indices its matches cover (only lists with matches),
-        worked out per list when a test first asks for it."""
-        return _Covered(self.matches)
+    def _starts(self) -> dict[int, dict[str, int]]:
+        return self._match_index[0]
+
+    @cached_property
+    def _covered(self) -> dict[str, set[int]]:
+        return self._match_index[1]
 
     @cached_property
     def _questions(self) -> list[int]:
