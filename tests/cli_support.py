@@ -28,3 +28,38 @@ def run_cli(
         env=environ,
         timeout=600,
     )
+
+
+def run_in_terminal(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m replylint ARGS` with stdout and stderr on a pseudo-terminal (as in an
+    interactive shell: no `CI`, no `NO_COLOR`); `stdout` holds what it drew there."""
+    import pty
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
+    environ["TERM"] = "xterm"
+    environ.update(env or {})
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "replylint", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        env=environ,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = proc.wait(timeout=600)
+    os.close(primary)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    return subprocess.CompletedProcess(proc.args, code, screen, "")

@@ -8,15 +8,11 @@ one piped (the one-line form); the rest in-process.
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from cli_support import run_cli
+from cli_support import run_cli, run_in_terminal
 from replylint.cli import main
 
 CONFIG = """\
@@ -135,29 +131,9 @@ def test_piped_cli_prints_one_line_form(folder: Path) -> None:
 
 
 def test_terminal_cli_shows_source_in_colour(folder: Path) -> None:
-    primary, secondary = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "replylint", "check", "--no-progress", "a.txt"],
-        cwd=folder,
-        stdin=subprocess.DEVNULL,
-        stdout=secondary,
-        stderr=secondary,
-        env=env,
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(primary)
-    assert process.wait(timeout=120) == 1
-    out = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    run = run_in_terminal("check", "--no-progress", "a.txt", cwd=folder)
+    assert run.returncode == 1
+    out = run.stdout.replace("\r\n", "\n")
     assert "\x1b[31merror\x1b[0m" in out
     assert "2 | Hello, the forbidden phrase is here.\n" in out.replace("\x1b[2m", "").replace(
         "\x1b[0m", ""

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from batch_support import Runner, run_in_terminal, write_jsonl
+from batch_support import Runner, write_jsonl
 
+from cli_support import run_in_terminal
 from replylint.check.parallel import MIN_PARALLEL_REPLIES, default_jobs, estimate_replies, plan_jobs
 from replylint.check.progress import wanted
 from replylint.inputs.files import InputError
@@ -156,7 +157,7 @@ def test_progress_policy() -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_progress_bar_on_a_terminal(mixed: Path) -> None:
     """On a terminal (stderr a pty) with --output, a transient bar is drawn."""
-    screen = run_in_terminal("check", ".", "--jobs", "1", "--output", "out.txt", cwd=mixed)
+    screen = run_in_terminal("check", ".", "--jobs", "1", "--output", "out.txt", cwd=mixed).stdout
     assert "replies" in screen and "replylint" in screen
     assert (
         (mixed / "out.txt").read_text("utf-8").rstrip().splitlines()[-1].startswith("342 replies")

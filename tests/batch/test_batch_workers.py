@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_support import Runner, run_in_terminal, write_jsonl
+from batch_support import Runner, write_jsonl
 
+from cli_support import run_in_terminal
 from replylint.check.checker import Checker, Linted, Unit
 from replylint.check.parallel import START_METHOD_VARIABLE, WorkerError, lint_units, start_method
 from replylint.inputs.files import InputError
@@ -129,7 +130,7 @@ def test_jobs_2_with_the_progress_bar(tmp_path: Path, run: Runner) -> None:
     """The bar's refresh thread starts after the workers: forking stays safe, output whole."""
     write_jsonl(tmp_path / "r.jsonl", records(600))
     args = ("check", "r.jsonl", "--format", "json")
-    screen = run_in_terminal(*args, "--jobs", "2", "--output", "out.json", cwd=tmp_path)
+    screen = run_in_terminal(*args, "--jobs", "2", "--output", "out.json", cwd=tmp_path).stdout
     assert "replies" in screen
     one = run(*args, "--jobs", "1", cwd=tmp_path)
     assert (tmp_path / "out.json").read_text("utf-8") == one.stdout
