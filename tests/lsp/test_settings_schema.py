@@ -8,8 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from replylint.lsp.settings_schema import generate, main, option_descriptions
-from replylint.option_schema import value_schema
+from replylint.lsp.settings_schema import generate, main, option_descriptions, value_schema
 
 PACKAGE_JSON = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from replylint.hookspecs import PROJECT_NAME
 from replylint.lsp.reply_files import DEFAULT_FILES
-from replylint.option_schema import value_schema
 from replylint.rule import load_rule_data, rules_dir
 from replylint.text.language_data import BUILTIN_LANGUAGES
 
@@ -47,6 +46,31 @@ _OPTION_DOC = re.compile(r"^- `([A-Za-z0-9_]+)`[^:]*:\s*(.*(?:\n  .*)*)", re.MUL
 
 def option_descriptions(docs: str) -> dict[str, str]:
     return {m.group(1): " ".join(m.group(2).split()) for m in _OPTION_DOC.finditer(docs)}
+
+
+def value_schema(default: Any) -> dict[str, Any]:
+    """What the engine accepts for an option with this default (`Engine._validate_options`:
+    the default's type; a table also accepts one value of its entries' type)."""
+    if isinstance(default, bool):
+        return {"type": "boolean"}
+    if isinstance(default, int):
+        return {"type": "integer"}
+    if isinstance(default, float):
+        return {"type": "number"}
+    if isinstance(default, str):
+        return {"type": "string"}
+    if isinstance(default, list):
+        first = default[0] if default else ""
+        return {"type": "array", "items": value_schema(first)}
+    if isinstance(default, Mapping):
+        entry = value_schema(next(iter(default.values()), ""))
+        table = {
+            "type": "object",
+            "properties": {key: value_schema(value) for key, value in default.items()},
+            "additionalProperties": entry,
+        }
+        return {"anyOf": [entry, table]}
+    raise TypeError(f"no JSON schema for an option of type {type(default).__name__}")
 
 
 def rule_schema(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from replylint.model import CHANNELS
-from replylint.option_schema import value_schema
 from replylint.rule import Rule
 from replylint.version import __version__
 
@@ -39,13 +38,34 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _option_schema(default: Any) -> dict[str, Any]:
+    """A JSON Schema for a rule option, from the type of its default value."""
+    if isinstance(default, bool):
+        return {"type": "boolean"}
+    if isinstance(default, int):
+        return {"type": "integer"}
+    if isinstance(default, float):
+        return {"type": "number"}
+    if isinstance(default, str):
+        return {"type": "string"}
+    if isinstance(default, Mapping):
+        # A table keyed by channel or language (its values are the rule's business),
+        # or one scalar for every key.
+        inner = next(iter(default.values()), None)
+        scalar = _option_schema(inner) if inner is not None else {}
+        return {"anyOf": [scalar, {"type": "object"}]}
+    if isinstance(default, (list, tuple)):
+        return {"type": "array"}
+    return {}
+
+
 def _rule_settings_schema(rule: Rule) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "enabled": {"type": ["boolean", "null"]},
         "severity": _nullable(_ref("Severity")),
     }
     for option, default in rule.options.items():
-        properties[option] = value_schema(default)
+        properties[option] = _option_schema(default)
     if rule.checks:
         check = {
             "anyOf": [
