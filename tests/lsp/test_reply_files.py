@@ -7,7 +7,7 @@ from pathlib import Path
 from replylint.config import Config, ConfigLayer
 from replylint.lsp.config_edits import add_to_list_edit
 from replylint.lsp.document_status import document_status
-from replylint.lsp.front_matter_keys import set_front_matter_edit
+from replylint.lsp.front_matter import set_front_matter_edit
 from replylint.lsp.linting import LintOutcome
 from replylint.lsp.reply_files import DEFAULT_FILES, Decision, ReplyFiles, has_reply_front_matter
 from replylint.model import Edit, Finding, Severity

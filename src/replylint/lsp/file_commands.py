@@ -29,8 +29,7 @@ from replylint.lsp.code_actions import (
     text_edits,
 )
 from replylint.lsp.config_edits import add_to_list_edit, disable_rule_edit, new_config_text
-from replylint.lsp.front_matter import ignore_rule_edit, yaml_flow_list
-from replylint.lsp.front_matter_keys import set_front_matter_edit
+from replylint.lsp.front_matter import ignore_rule_edit, set_front_matter_edit, yaml_flow_list
 from replylint.lsp.linting import REPLY
 from replylint.lsp.open_documents import uri_to_path
 from replylint.model import CHANNELS, Edit
