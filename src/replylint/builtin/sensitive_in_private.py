@@ -124,15 +124,16 @@ class _Reader:
     model: str | None
     keys: tuple[str, ...] = _PHRASE_LISTS  # the lists this reader can find
 
-    # Per table (lemma lists or form lists): every list's matches, found on first use.
-    _found: dict[bool, dict[str, list[PhraseMatch]]] = field(default_factory=dict)
+    # Every list's matches, filled one table (lemma lists or form lists) at a time on
+    # first use; the lookups below run a dozen times per reply, so each is one dict
+    # read once warm.
+    _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
+    _lowers: list[str] | None = None
 
     def __post_init__(self) -> None:
+        self.data: Mapping[str, Any] = self.ctx.data
         self._lemma_keys, self._form_keys = _tables(self.ctx, self.keys)
-
-    @property
-    def data(self) -> Mapping[str, Any]:
-        return self.ctx.data
+        self._words: dict[str, frozenset[str]] = derived(self.data, "sensitive words", dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
@@ -140,26 +141,31 @@ class _Reader:
         The first call for a lemma list matches all of them in one pass, and likewise
         for the word-form lists (one matcher run instead of one per list).
         """
-        lemma_keys, form_keys = self._lemma_keys, self._form_keys
-        lemmas = key in lemma_keys
-        found = self._found.get(lemmas)
+        found = self._found.get(key)
         if found is None:
+            lemmas = key in self._lemma_keys
             table = data_phrase_table(
                 self.data,
-                lemma_keys if lemmas else form_keys,
+                self._lemma_keys if lemmas else self._form_keys,
                 self.language,
                 self.model,
                 lemmas=lemmas,
             )
-            found = self._found[lemmas] = table.find(self.doc)
-        return found[key]
+            self._found.update(table.find(self.doc))
+            found = self._found[key]
+        return found
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
-        return data_words(self.data, key)
+        words = self._words.get(key)
+        if words is None:  # kept with the data: the same sets for every reply
+            words = self._words[key] = data_words(self.data, key)
+        return words
 
     def lower(self, index: int) -> str:
-        lowers = token_lowers(self.doc)
+        lowers = self._lowers
+        if lowers is None:
+            lowers = self._lowers = token_lowers(self.doc)
         return lowers[index] if 0 <= index < len(lowers) else ""
 
 
