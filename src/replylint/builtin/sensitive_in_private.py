@@ -101,17 +101,13 @@ _TOPICS = (
 _INCOMING_LISTS = (*(key for _, key in _TOPICS), "complaint_words", "secrets")
 
 
-def _tables(ctx: RuleContext, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The phrase lists `keys` by how they match: (lemma lists, word-form lists)."""
-    return derived(ctx.rule, ("sensitive phrase kinds", keys), _split_kinds, ctx, keys)
+def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
+    """The phrase lists among `keys` that match by word form only (not by lemma)."""
+    return derived(ctx.rule, ("sensitive form lists", keys), _forms_of, ctx, keys)
 
 
-def _split_kinds(
-    ctx: RuleContext, keys: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    lemma = tuple(k for k in keys if ctx.list_kind(k) == "lemma")
-    forms = tuple(k for k in keys if ctx.list_kind(k) != "lemma")
-    return lemma, forms
+def _forms_of(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for k in keys if ctx.list_kind(k) != "lemma")
 
 
 @dataclass
@@ -124,36 +120,33 @@ class _Reader:
     model: str | None
     keys: tuple[str, ...] = _PHRASE_LISTS  # the lists this reader can find
 
-    # Every list's matches, filled one table (lemma lists or form lists) at a time on
-    # first use; the lookups below run a dozen times per reply, so each is one dict
-    # read once warm.
-    _found: dict[str, list[PhraseMatch]] = field(default_factory=dict)
+    # Every list's matches, found on first use; the lookups below run a dozen times
+    # per reply, so each is one dict read once warm.
+    _found: dict[str, list[PhraseMatch]] | None = None
     _lowers: list[str] | None = None
 
     def __post_init__(self) -> None:
         self.data: Mapping[str, Any] = self.ctx.data
-        self._lemma_keys, self._form_keys = _tables(self.ctx, self.keys)
         self._words: dict[str, frozenset[str]] = derived(self.data, "sensitive words", dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
 
-        The first call for a lemma list matches all of them in one pass, and likewise
-        for the word-form lists (one matcher run instead of one per list).
+        The first call matches every list in one table: one lower-case pass for all
+        of them and one lemma pass for the lemma lists (most replies ask for lists
+        of both kinds, which as two tables cost three matcher runs).
         """
-        found = self._found.get(key)
+        found = self._found
         if found is None:
-            lemmas = key in self._lemma_keys
             table = data_phrase_table(
                 self.data,
-                self._lemma_keys if lemmas else self._form_keys,
+                self.keys,
                 self.language,
                 self.model,
-                lemmas=lemmas,
+                form_keys=_form_lists(self.ctx, self.keys),
             )
-            self._found.update(table.find(self.doc))
-            found = self._found[key]
-        return found
+            found = self._found = table.find(self.doc)
+        return found[key]
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
