@@ -138,3 +138,27 @@ def test_the_customers_contact_is_personal(text: str, language: str) -> None:
 def test_text_written_as_code_is_not_data() -> None:
     assert kinds("Sign with `Signed-off-by: Ann <ann@example.org>` at the end.") == []
     assert kinds("Or mail ann@example.org directly.") == [("email", "ann@example.org")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An @handle holding digits is never read as data, in either form of "@".
+        ("@shop48213 your order #48213 shipped", [("identifier", "48213")]),
+        ("＠shop48213 your order #48213 shipped", [("identifier", "48213")]),
+        # "@" after a word character opens an email, not a handle.
+        ("mail ann.lee@example.org or @helpdesk", [("email", "ann.lee@example.org")]),
+        # "@" right after "@" or "＠" opens no handle: the digits after it are read.
+        ("see @@order 48213", [("identifier", "48213")]),
+        ("see ＠@order 48213", [("identifier", "48213")]),
+    ],
+)
+def test_handles_are_found_wherever_their_at_sign_stands(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize("text", ["@helpdesk @shop thanks!", "Thanks @helpdesk, all sorted"])
+def test_a_text_with_only_handles_and_no_digits_holds_no_data(text: str) -> None:
+    assert kinds(text) == []

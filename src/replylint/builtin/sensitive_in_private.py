@@ -21,7 +21,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from replylint.builtin.personal_data import (
@@ -101,17 +101,13 @@ _TOPICS = (
 _INCOMING_LISTS = (*(key for _, key in _TOPICS), "complaint_words", "secrets")
 
 
-def _tables(ctx: RuleContext, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The phrase lists `keys` by how they match: (lemma lists, word-form lists)."""
-    return derived(ctx.rule, ("sensitive phrase kinds", keys), _split_kinds, ctx, keys)
+def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
+    """The phrase lists among `keys` that match by word form only (not by lemma)."""
+    return derived(ctx.rule, ("sensitive form lists", keys), _forms_of, ctx, keys)
 
 
-def _split_kinds(
-    ctx: RuleContext, keys: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    lemma = tuple(k for k in keys if ctx.list_kind(k) == "lemma")
-    forms = tuple(k for k in keys if ctx.list_kind(k) != "lemma")
-    return lemma, forms
+def _forms_of(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for k in keys if ctx.list_kind(k) != "lemma")
 
 
 @dataclass
@@ -124,42 +120,45 @@ class _Reader:
     model: str | None
     keys: tuple[str, ...] = _PHRASE_LISTS  # the lists this reader can find
 
-    # Per table (lemma lists or form lists): every list's matches, found on first use.
-    _found: dict[bool, dict[str, list[PhraseMatch]]] = field(default_factory=dict)
+    # Every list's matches, found on first use; the lookups below run a dozen times
+    # per reply, so each is one dict read once warm.
+    _found: dict[str, list[PhraseMatch]] | None = None
+    _lowers: list[str] | None = None
 
     def __post_init__(self) -> None:
-        self._lemma_keys, self._form_keys = _tables(self.ctx, self.keys)
-
-    @property
-    def data(self) -> Mapping[str, Any]:
-        return self.ctx.data
+        self.data: Mapping[str, Any] = self.ctx.data
+        self._words: dict[str, frozenset[str]] = derived(self.data, "sensitive words", dict)
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
 
-        The first call for a lemma list matches all of them in one pass, and likewise
-        for the word-form lists (one matcher run instead of one per list).
+        The first call matches every list in one table: one lower-case pass for all
+        of them and one lemma pass for the lemma lists (most replies ask for lists
+        of both kinds, which as two tables cost three matcher runs).
         """
-        lemma_keys, form_keys = self._lemma_keys, self._form_keys
-        lemmas = key in lemma_keys
-        found = self._found.get(lemmas)
+        found = self._found
         if found is None:
             table = data_phrase_table(
                 self.data,
-                lemma_keys if lemmas else form_keys,
+                self.keys,
                 self.language,
                 self.model,
-                lemmas=lemmas,
+                form_keys=_form_lists(self.ctx, self.keys),
             )
-            found = self._found[lemmas] = table.find(self.doc)
+            found = self._found = table.find(self.doc)
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
         """The word list `key`, lower-cased, for token lookups."""
-        return data_words(self.data, key)
+        words = self._words.get(key)
+        if words is None:  # kept with the data: the same sets for every reply
+            words = self._words[key] = data_words(self.data, key)
+        return words
 
     def lower(self, index: int) -> str:
-        lowers = token_lowers(self.doc)
+        lowers = self._lowers
+        if lowers is None:
+            lowers = self._lowers = token_lowers(self.doc)
         return lowers[index] if 0 <= index < len(lowers) else ""
 
 
