@@ -277,6 +277,8 @@ class Checker:
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
         self._config_for_folder: dict[str, Path | None] = {}
+        # id of a config in `_configs` -> (it, the flags then, its Reading)
+        self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
@@ -347,8 +349,15 @@ class Checker:
 
     def record_defaults(self, path: str) -> Reading:
         """How to read the records of `path`: flags, its configured channel, and the
-        languages its engine supports."""
-        return Reading(self.defaults, self.config_for(path).channel, self.languages_for(path))
+        languages its engine supports (one `Reading` per config while the flags stay
+        as they are: the result cache hashes each once)."""
+        config = self.config_for(path)
+        known = self._readings.get(id(config))
+        if known is not None and known[1] == self.defaults:
+            return known[2]
+        reading = Reading(self.defaults, config.channel, self.languages_for(path))
+        self._readings[id(config)] = (config, dict(self.defaults), reading)
+        return reading
 
     def languages_for(self, path: str) -> tuple[str, ...]:
         """The languages the engine for `path` supports, without building it when the
@@ -392,13 +401,29 @@ class Checker:
         )
         return Linted.from_result(result, item.line, entry, item.ignored)
 
+    def _lint_document(self, path: str, reading: Reading) -> list[Linted | InputError]:
+        return [
+            item if isinstance(item, InputError) else self.lint_compact(item)
+            for item in read_items(path, reading)
+        ]
+
+    def _lint_document_cached(self, path: str) -> list[Linted | InputError]:
+        """A document file's replies, from the result cache's entry for its path and
+        stat when it is unchanged: then it is not even read."""
+        reading = self.record_defaults(path)
+        return self.result_cache.lint_document(  # type: ignore[no-any-return]
+            self.config_for(path), reading, path, lambda: self._lint_document(path, reading)
+        )
+
     # --- units of work (see parallel.py) ------------------------------------------
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []
         for path in unit.documents:
-            for item in read_items(path, self.record_defaults(path)):
-                out.append(item if isinstance(item, InputError) else self.lint_compact(item))
+            if self.result_cache is not None:
+                out.extend(self._lint_document_cached(path))
+            else:
+                out.extend(self._lint_document(path, self.record_defaults(path)))
         for item in unit.items:
             out.append(item if isinstance(item, InputError) else self.lint_compact(item))
         return out
