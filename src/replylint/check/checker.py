@@ -34,6 +34,7 @@ from replylint.inputs.globs import matching_glob
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
 from replylint.redact import redact_spans
+from replylint.startup import paused_collector
 
 if TYPE_CHECKING:
     from replylint.engine import Engine  # imported on first use: a cached run needs none
@@ -338,9 +339,10 @@ class Checker:
         key = self.config_key(path)
         engine = self._engines.get(key)
         if engine is None:
-            from replylint.engine import Engine
+            with paused_collector():  # imports the rules, reads their data
+                from replylint.engine import Engine
 
-            engine = self._engines[key] = Engine(self.config_for(path))
+                engine = self._engines[key] = Engine(self.config_for(path))
         return engine
 
     @property
