@@ -351,3 +351,33 @@ def test_a_corrupt_stat_entry_is_ignored_and_rewritten(
     third = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
     assert documents_read == []  # the stat entry was rewritten whole
     assert third == expected
+
+
+@pytest.mark.parametrize("settled", [False, True], ids=["content entry", "stat entry"])
+def test_a_finding_fingerprint_follows_the_working_directory(
+    settled: bool,
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fingerprints hold the path relative to the working directory: the same absolute
+    # path seen from two folders has two, and a cached result must not mix them up.
+    late = tree / "late.txt"
+    if settled:
+        settle(late)
+    cache_dir = str(tmp_path / "cache")
+
+    def fingerprints() -> list[str]:
+        out = check(capsys, "--format", "sarif", "--cache-dir", cache_dir, str(late))
+        results = json.loads(out)["runs"][0]["results"]
+        return [r["partialFingerprints"]["replylintFinding/v1"] for r in results]
+
+    monkeypatch.chdir(tree)
+    from_tree = fingerprints()
+    monkeypatch.chdir(tmp_path)
+    from_parent = fingerprints()
+    assert from_tree and from_parent
+    assert set(from_tree).isdisjoint(from_parent)
+    monkeypatch.chdir(tree)
+    assert fingerprints() == from_tree

@@ -5,7 +5,8 @@ hash of everything its findings depend on:
 
 - the reply as read: text, record fields and front matter, where it came from (path,
   line, the file text and offsets of a document), since findings carry positions
-  and fingerprints;
+  and fingerprints, and the path as fingerprints hold it (relative to the working
+  directory);
 - the effective configuration for its file (every layer, the command line's included);
 - the rule set: the rule data files, each installed plugin's name and version, and
   replylint's version plus its own source files' sizes and times (so an edited
@@ -50,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from replylint.catalog import rule_set_digest, user_cache_dir
+from replylint.check.baseline import normalize_path
 from replylint.check.checker import FindingDetail, Linted
 from replylint.config import Config
 from replylint.inputs.files import InputError, Item, Reading
@@ -118,6 +120,7 @@ class ResultCache:
             self._salt,
             self._config_digest(config),
             item.path,
+            normalize_path(item.path),  # fingerprints hold it: it moves with the cwd
             item.line,
             item.source,
             item.offsets._segments if item.offsets is not None else None,
@@ -187,8 +190,9 @@ class ResultCache:
         """The entry name for the document file at `path` as `stat` describes it, read
         with `reading` and linted under `config`."""
         described = (
-            f"{self._reading_digest(config, reading)}\0{path}\0{stat.st_mtime_ns}"
-            f"\0{stat.st_ctime_ns}\0{stat.st_size}\0{stat.st_ino}\0{stat.st_dev}"
+            f"{self._reading_digest(config, reading)}\0{path}\0{normalize_path(path)}\0"
+            f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_size}\0{stat.st_ino}\0"
+            f"{stat.st_dev}"
         )
         data = described.encode("utf-8", "surrogateescape")  # a path's undecodable bytes
         return hashlib.blake2b(data, digest_size=20).hexdigest()
