@@ -254,6 +254,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
             return ExitStatus.FINDINGS if run.changed else ExitStatus.OK
     estimated = estimate_replies(files, stdin_text)
     workers = plan_jobs(args.jobs, estimated)
+    if workers > 1 and checker.all_cached(files):
+        workers = 1  # a warm rerun over unchanged documents: no worker has anything to do
     rules: dict[str, Any] = {}
     for engine in checker.engines:
         rules.update(engine.rules)

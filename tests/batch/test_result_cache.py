@@ -381,3 +381,35 @@ def test_a_finding_fingerprint_follows_the_working_directory(
     assert set(from_tree).isdisjoint(from_parent)
     monkeypatch.chdir(tree)
     assert fingerprints() == from_tree
+
+
+def test_a_warm_rerun_over_unchanged_documents_starts_no_worker(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from replylint.check import parallel
+
+    (tree / "batch.jsonl").unlink()  # documents only: each has a stat entry
+    for name in ("late.txt", "fine.md"):
+        settle(tree / name)
+    cache_dir = str(tmp_path / "cache")
+    started: list[int] = []
+    real_pool = parallel._Pool
+
+    def counting_pool(checker, units, jobs):  # type: ignore[no-untyped-def]
+        started.append(jobs)
+        return real_pool(checker, units, jobs)
+
+    monkeypatch.setattr(parallel, "_Pool", counting_pool)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_REPLIES", 1)
+    run = ["check", "--fail-on", "never", "--format", "json", "--cache-dir", cache_dir]
+    main([*run, "--jobs", "2", str(tree)])
+    first = capsys.readouterr().out
+    assert started == [2]  # a cold run lints in two processes
+    main([*run, "--jobs", "2", str(tree)])
+    assert capsys.readouterr().out == first
+    assert started == [2]  # the warm rerun read its results here
+
+    (tree / "late.txt").write_text("Hi Jo, the courier comes Monday.\n", encoding="utf-8")
+    main([*run, "--jobs", "2", str(tree)])
+    capsys.readouterr()
+    assert started == [2, 2]  # a changed document: workers again

@@ -216,6 +216,14 @@ class ResultCache:
             known = self._reading_digests[id(reading)] = (reading, config, digest)
         return known[2]
 
+    def has_document(self, config: Config, reading: Reading, path: str) -> bool:
+        """Whether the document file at `path`, as it is now, has a stat entry."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        return os.path.exists(self._path(self.document_key(config, reading, path, stat)))
+
     def lint_document(
         self,
         config: Config,

@@ -417,6 +417,20 @@ class Checker:
             self.config_for(path), reading, path, lambda: self._lint_document(path, reading)
         )
 
+    def all_cached(self, files: Iterable[str | InputError]) -> bool:
+        """Whether every one of `files` is a document the result cache holds by its
+        stat entry: then a run has nothing to lint (and no use for worker processes).
+        Stops at the first that is not."""
+        cache = self.result_cache
+        if cache is None:
+            return False
+        for path in files:
+            if isinstance(path, InputError) or not is_document(path):
+                return False  # a collection's records are known only once it is read
+            if not cache.has_document(self.config_for(path), self.record_defaults(path), path):
+                return False
+        return True
+
     # --- units of work (see parallel.py) ------------------------------------------
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
