@@ -193,7 +193,9 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     from replylint.formats import ReportContext, renderer
     from replylint.inputs.files import InputError
     from replylint.inputs.library import LibraryCollector
+    from replylint.startup import freeze_what_start_up_builds
 
+    freeze_what_start_up_builds()  # a run ends with its process: see startup.py
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("replylint check: --jobs must be at least 1")
     if args.update_baseline and args.baseline is None:
@@ -252,6 +254,8 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
             return ExitStatus.FINDINGS if run.changed else ExitStatus.OK
     estimated = estimate_replies(files, stdin_text)
     workers = plan_jobs(args.jobs, estimated)
+    if workers > 1 and checker.all_cached(files):
+        workers = 1  # a warm rerun over unchanged documents: no worker has anything to do
     rules: dict[str, Any] = {}
     for engine in checker.engines:
         rules.update(engine.rules)

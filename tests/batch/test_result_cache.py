@@ -240,3 +240,176 @@ def test_a_damaged_validation_marker_only_costs_an_engine(
         assert again == cold
         assert (len(engines_built), fresh_lints) == (1, [])  # built, yet nothing re-linted
         assert json.loads(marker.read_bytes()) == ["en", "fr"]  # and the marker rewritten
+
+
+# --- the stat index of document files -------------------------------------------------
+
+LONG_AGO_NS = 1_600_000_000 * 10**9  # September 2020: long settled
+
+
+def settle(path: Path, mtime_ns: int = LONG_AGO_NS) -> None:
+    """Give `path` an old modification time, as a file not touched for years has."""
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+@pytest.fixture
+def documents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files `check` opened to read replies from, in order."""
+    from replylint.check import checker as checker_module
+
+    seen: list[str] = []
+    real = checker_module.read_items
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(checker_module, "read_items", counting)
+    return seen
+
+
+def test_a_settled_unchanged_document_is_not_even_read_again(
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    documents_read: list[str],
+) -> None:
+    settle(tree / "late.txt")
+    settle(tree / "fine.md")
+    cache_dir = str(tmp_path / "cache")
+    fresh = check(capsys, "--format", "json", "--no-cache", str(tree))
+    first = check(capsys, "--format", "json", "--cache-dir", cache_dir, str(tree))
+    documents_read.clear()
+    second = check(capsys, "--format", "json", "--cache-dir", cache_dir, str(tree))
+    assert documents_read == ["batch.jsonl"]  # a collection is read to find its records
+    assert second == first == fresh
+
+
+def test_a_document_rewritten_with_its_old_size_and_time_is_linted_again(
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fresh_lints: list[str],
+) -> None:
+    late = tree / "late.txt"
+    settle(late)
+    cache_dir = str(tmp_path / "cache")
+    check(capsys, "--cache-dir", cache_dir, str(late))
+    # Same length, same modification time: only the change time (and the text) differ.
+    late.write_text("Hi Jo, please wait for the courier, see our policy.\n\nBest,\nMia\n", "utf-8")
+    assert late.stat().st_size == len(REPLIES["late.txt"])
+    settle(late)
+    fresh_lints.clear()
+    out = check(capsys, "--format", "json", "--cache-dir", cache_dir, str(late))
+    assert fresh_lints == ["late.txt"]
+    assert "per our policy" not in out and "kindly" not in out.lower()
+
+
+def test_a_document_modified_just_now_gets_no_stat_entry(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], documents_read: list[str]
+) -> None:
+    late = tree / "late.txt"  # written by the fixture a moment ago
+    cache_dir = tmp_path / "cache"
+    check(capsys, "--cache-dir", str(cache_dir), str(late))
+    assert len(entries(cache_dir)) == 1  # the reply's content entry only
+    documents_read.clear()
+    check(capsys, "--cache-dir", str(cache_dir), str(late))
+    assert documents_read == ["late.txt"]  # read again, its findings still from the cache
+
+
+def test_the_command_line_is_part_of_a_documents_stat_entry(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_lints: list[str]
+) -> None:
+    late = tree / "late.txt"
+    settle(late)
+    cache_dir = str(tmp_path / "cache")
+    check(capsys, "--cache-dir", cache_dir, str(late))
+    fresh_lints.clear()
+    out = check(
+        capsys, "--format", "json", "--cache-dir", cache_dir, "--channel", "email", str(late)
+    )
+    assert fresh_lints == ["late.txt"]
+    assert json.loads(out)["results"][0]["channel"] == "email"
+
+
+def test_a_corrupt_stat_entry_is_ignored_and_rewritten(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], documents_read: list[str]
+) -> None:
+    late = tree / "late.txt"
+    settle(late)
+    cache_dir = tmp_path / "cache"
+    expected = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
+    stored = entries(cache_dir)
+    assert len(stored) == 2  # the reply's content entry and the file's stat entry
+    for entry in stored:
+        entry.write_bytes(b'[{"path": "trunc')
+    documents_read.clear()
+    again = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
+    assert documents_read == ["late.txt"]
+    assert again == expected
+    documents_read.clear()
+    third = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
+    assert documents_read == []  # the stat entry was rewritten whole
+    assert third == expected
+
+
+@pytest.mark.parametrize("settled", [False, True], ids=["content entry", "stat entry"])
+def test_a_finding_fingerprint_follows_the_working_directory(
+    settled: bool,
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fingerprints hold the path relative to the working directory: the same absolute
+    # path seen from two folders has two, and a cached result must not mix them up.
+    late = tree / "late.txt"
+    if settled:
+        settle(late)
+    cache_dir = str(tmp_path / "cache")
+
+    def fingerprints() -> list[str]:
+        out = check(capsys, "--format", "sarif", "--cache-dir", cache_dir, str(late))
+        results = json.loads(out)["runs"][0]["results"]
+        return [r["partialFingerprints"]["replylintFinding/v1"] for r in results]
+
+    monkeypatch.chdir(tree)
+    from_tree = fingerprints()
+    monkeypatch.chdir(tmp_path)
+    from_parent = fingerprints()
+    assert from_tree and from_parent
+    assert set(from_tree).isdisjoint(from_parent)
+    monkeypatch.chdir(tree)
+    assert fingerprints() == from_tree
+
+
+def test_a_warm_rerun_over_unchanged_documents_starts_no_worker(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from replylint.check import parallel
+
+    (tree / "batch.jsonl").unlink()  # documents only: each has a stat entry
+    for name in ("late.txt", "fine.md"):
+        settle(tree / name)
+    cache_dir = str(tmp_path / "cache")
+    started: list[int] = []
+    real_pool = parallel._Pool
+
+    def counting_pool(checker, units, jobs):  # type: ignore[no-untyped-def]
+        started.append(jobs)
+        return real_pool(checker, units, jobs)
+
+    monkeypatch.setattr(parallel, "_Pool", counting_pool)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_REPLIES", 1)
+    run = ["check", "--fail-on", "never", "--format", "json", "--cache-dir", cache_dir]
+    main([*run, "--jobs", "2", str(tree)])
+    first = capsys.readouterr().out
+    assert started == [2]  # a cold run lints in two processes
+    main([*run, "--jobs", "2", str(tree)])
+    assert capsys.readouterr().out == first
+    assert started == [2]  # the warm rerun read its results here
+
+    (tree / "late.txt").write_text("Hi Jo, the courier comes Monday.\n", encoding="utf-8")
+    main([*run, "--jobs", "2", str(tree)])
+    capsys.readouterr()
+    assert started == [2, 2]  # a changed document: workers again

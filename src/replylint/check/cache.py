@@ -5,7 +5,8 @@ hash of everything its findings depend on:
 
 - the reply as read: text, record fields and front matter, where it came from (path,
   line, the file text and offsets of a document), since findings carry positions
-  and fingerprints;
+  and fingerprints, and the path as fingerprints hold it (relative to the working
+  directory);
 - the effective configuration for its file (every layer, the command line's included);
 - the rule set: the rule data files, each installed plugin's name and version, and
   replylint's version plus its own source files' sizes and times (so an edited
@@ -14,8 +15,16 @@ hash of everything its findings depend on:
 Entries are written to a temporary file and renamed, so concurrent runs (or
 `--jobs` workers) never see half an entry. An unreadable or corrupt entry counts as
 a miss and is rewritten. The folder is kept under `max_bytes`: after a run that
-wrote entries, the least recently used ones go first (a hit touches its file).
+wrote entries, the least recently used ones go first (a hit touches its file, at
+most once an hour).
 Every failure of the cache itself is silent: it can only make a run slower.
+
+A document file (one reply a file) has a second entry, keyed by its path and `stat`
+(modification and change times in nanoseconds, size, inode, device) instead of its
+text, under the same configuration and rule set: a rerun over unchanged documents
+neither reads nor parses them. A file modified less than `SETTLED_NS` before it was
+read gets no such entry, so a file rewritten within one tick of the file system's
+clock (same times, same size) is never served the findings of its earlier text.
 
 Beside the entries, `validated/` holds one marker per configuration whose engine was
 built without error against this rule set, naming the languages that engine
@@ -33,6 +42,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -41,9 +51,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from replylint.catalog import rule_set_digest, user_cache_dir
+from replylint.check.baseline import normalize_path
 from replylint.check.checker import FindingDetail, Linted
 from replylint.config import Config
-from replylint.inputs.files import Item
+from replylint.inputs.files import InputError, Item, Reading
 from replylint.inputs.library import LibraryEntry
 
 if TYPE_CHECKING:
@@ -53,6 +64,10 @@ if TYPE_CHECKING:
 FORMAT = 5  # 5: source lines cut around the span; 4: masked source lines in details
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _EVICT_TO = 0.8  # of max_bytes, so eviction does not run after every later write
+# A document modified this recently is not indexed by its stat (see the module docs).
+SETTLED_NS = 2_000_000_000
+# Least recently used to the hour is close enough for eviction.
+_TOUCH_EVERY_NS = 3600 * 10**9
 
 
 def default_cache_dir() -> Path:
@@ -69,6 +84,7 @@ class ResultCache:
         self.max_bytes = max_bytes
         self._salt = f"{FORMAT}:{rule_set_digest()}"
         self._config_digests: dict[int, tuple[Config, str]] = {}
+        self._reading_digests: dict[int, tuple[Reading, Config, str]] = {}
         # id(config) -> (config, its engine's languages); the config is kept so its id
         # cannot be reused by another.
         self._validated: dict[int, tuple[Config, tuple[str, ...]]] = {}
@@ -77,7 +93,12 @@ class ResultCache:
 
     def __getstate__(self) -> dict[str, Any]:
         # The memos are keyed by id(): meaningless in another process (Dask, spawn).
-        return {**self.__dict__, "_config_digests": {}, "_validated": {}}
+        return {
+            **self.__dict__,
+            "_config_digests": {},
+            "_reading_digests": {},
+            "_validated": {},
+        }
 
     # --- keys -----------------------------------------------------------------------
 
@@ -99,6 +120,7 @@ class ResultCache:
             self._salt,
             self._config_digest(config),
             item.path,
+            normalize_path(item.path),  # fingerprints hold it: it moves with the cwd
             item.line,
             item.source,
             item.offsets._segments if item.offsets is not None else None,
@@ -150,18 +172,97 @@ class ResultCache:
         try:
             with open(path, "rb") as handle:
                 linted = _from_json(_loads(handle.read()))
+                _mark_used(handle.fileno(), path)
         except FileNotFoundError:
             return None
         except Exception:  # corrupt, truncated, or from another format: a miss
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: evicted last
         self.hits += 1
         return linted
 
     def put(self, key: str, linted: Linted) -> None:
         if _write_atomically(self._path(key), _dumps(_to_json(linted))):
             self.writes += 1
+
+    def document_key(
+        self, config: Config, reading: Reading, path: str, stat: os.stat_result
+    ) -> str:
+        """The entry name for the document file at `path` as `stat` describes it, read
+        with `reading` and linted under `config`."""
+        described = (
+            f"{self._reading_digest(config, reading)}\0{path}\0{normalize_path(path)}\0"
+            f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_size}\0{stat.st_ino}\0"
+            f"{stat.st_dev}"
+        )
+        data = described.encode("utf-8", "surrogateescape")  # a path's undecodable bytes
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    def _reading_digest(self, config: Config, reading: Reading) -> str:
+        """What a document's entry depends on besides the file, hashed once per
+        configuration and reading (every file of a run shares a few)."""
+        known = self._reading_digests.get(id(reading))
+        if known is None:
+            languages = reading.languages
+            described = [
+                self._salt,
+                self._config_digest(config),
+                "document",
+                dict(reading.defaults),
+                reading.default_channel,
+                sorted(languages) if languages is not None else None,
+            ]
+            digest = hashlib.blake2b(_dumps(described, sort_keys=True), digest_size=16).hexdigest()
+            # Keyed by id(): the reading is kept so that its id is not reused.
+            known = self._reading_digests[id(reading)] = (reading, config, digest)
+        return known[2]
+
+    def has_document(self, config: Config, reading: Reading, path: str) -> bool:
+        """Whether the document file at `path`, as it is now, has a stat entry."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        return os.path.exists(self._path(self.document_key(config, reading, path, stat)))
+
+    def lint_document(
+        self,
+        config: Config,
+        reading: Reading,
+        path: str,
+        fresh: Callable[[], list[Linted | InputError]],
+    ) -> list[Linted | InputError]:
+        """The linted replies of the document file `path`, from its stat entry when the
+        file is unchanged, else from `fresh` (which reads it; then stored when every
+        reply in it linted and the file has settled)."""
+        try:
+            stat = os.stat(path)  # before `fresh` reads it: a later edit changes the key
+        except OSError:
+            return fresh()
+        key = self.document_key(config, reading, path, stat)
+        found = self._get_document(key)
+        if found is not None:
+            return found
+        linted = fresh()
+        settled = time.time_ns() - stat.st_mtime_ns >= SETTLED_NS
+        if settled and linted and all(type(item) is Linted for item in linted):
+            data = _dumps([_to_json(item) for item in linted if type(item) is Linted])
+            if _write_atomically(self._path(key), data):
+                self.writes += 1
+        return linted
+
+    def _get_document(self, key: str) -> list[Linted | InputError] | None:
+        path = self._path(key)
+        try:
+            with open(path, "rb") as handle:
+                stored = _loads(handle.read())
+                linted: list[Linted | InputError] = [_from_json(data) for data in stored]
+                _mark_used(handle.fileno(), path)
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt, truncated, or from another format: a miss
+            return None
+        self.hits += len(linted)
+        return linted
 
     def lint(self, config: Config, item: Item, fresh: Callable[[Item], Linted]) -> Linted:
         """`item`'s linted reply from the cache, else from `fresh` (then stored)."""
@@ -177,6 +278,14 @@ class ResultCache:
         if self.writes:
             with contextlib.suppress(OSError):
                 evict(self.root, self.max_bytes)
+
+
+def _mark_used(fd: int, path: str) -> None:
+    """Touch the entry open as `fd` (evicted last), unless a run already did within
+    `_TOUCH_EVERY_NS`: a warm rerun then reads entries without writing to the disk."""
+    with contextlib.suppress(OSError):
+        if time.time_ns() - os.fstat(fd).st_mtime_ns > _TOUCH_EVERY_NS:
+            os.utime(path)
 
 
 def _write_atomically(path: str, data: bytes) -> bool:

@@ -34,6 +34,7 @@ from replylint.inputs.globs import matching_glob
 from replylint.inputs.library import LibraryEntry
 from replylint.model import Finding, LineIndex, Severity, assumed_context
 from replylint.redact import redact_spans
+from replylint.startup import paused_collector
 
 if TYPE_CHECKING:
     from replylint.engine import Engine  # imported on first use: a cached run needs none
@@ -277,6 +278,8 @@ class Checker:
         self._config_for_dir: dict[Path, Path | None] = {}
         self._config_for_path: dict[str, Path | None] = {}
         self._config_for_folder: dict[str, Path | None] = {}
+        # id of a config in `_configs` -> (it, the flags then, its Reading)
+        self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
@@ -336,9 +339,10 @@ class Checker:
         key = self.config_key(path)
         engine = self._engines.get(key)
         if engine is None:
-            from replylint.engine import Engine
+            with paused_collector():  # imports the rules, reads their data
+                from replylint.engine import Engine
 
-            engine = self._engines[key] = Engine(self.config_for(path))
+                engine = self._engines[key] = Engine(self.config_for(path))
         return engine
 
     @property
@@ -347,8 +351,15 @@ class Checker:
 
     def record_defaults(self, path: str) -> Reading:
         """How to read the records of `path`: flags, its configured channel, and the
-        languages its engine supports."""
-        return Reading(self.defaults, self.config_for(path).channel, self.languages_for(path))
+        languages its engine supports (one `Reading` per config while the flags stay
+        as they are: the result cache hashes each once)."""
+        config = self.config_for(path)
+        known = self._readings.get(id(config))
+        if known is not None and known[1] == self.defaults:
+            return known[2]
+        reading = Reading(self.defaults, config.channel, self.languages_for(path))
+        self._readings[id(config)] = (config, dict(self.defaults), reading)
+        return reading
 
     def languages_for(self, path: str) -> tuple[str, ...]:
         """The languages the engine for `path` supports, without building it when the
@@ -392,13 +403,43 @@ class Checker:
         )
         return Linted.from_result(result, item.line, entry, item.ignored)
 
+    def _lint_document(self, path: str, reading: Reading) -> list[Linted | InputError]:
+        return [
+            item if isinstance(item, InputError) else self.lint_compact(item)
+            for item in read_items(path, reading)
+        ]
+
+    def _lint_document_cached(self, path: str) -> list[Linted | InputError]:
+        """A document file's replies, from the result cache's entry for its path and
+        stat when it is unchanged: then it is not even read."""
+        reading = self.record_defaults(path)
+        return self.result_cache.lint_document(  # type: ignore[no-any-return]
+            self.config_for(path), reading, path, lambda: self._lint_document(path, reading)
+        )
+
+    def all_cached(self, files: Iterable[str | InputError]) -> bool:
+        """Whether every one of `files` is a document the result cache holds by its
+        stat entry: then a run has nothing to lint (and no use for worker processes).
+        Stops at the first that is not."""
+        cache = self.result_cache
+        if cache is None:
+            return False
+        for path in files:
+            if isinstance(path, InputError) or not is_document(path):
+                return False  # a collection's records are known only once it is read
+            if not cache.has_document(self.config_for(path), self.record_defaults(path), path):
+                return False
+        return True
+
     # --- units of work (see parallel.py) ------------------------------------------
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []
         for path in unit.documents:
-            for item in read_items(path, self.record_defaults(path)):
-                out.append(item if isinstance(item, InputError) else self.lint_compact(item))
+            if self.result_cache is not None:
+                out.extend(self._lint_document_cached(path))
+            else:
+                out.extend(self._lint_document(path, self.record_defaults(path)))
         for item in unit.items:
             out.append(item if isinstance(item, InputError) else self.lint_compact(item))
         return out

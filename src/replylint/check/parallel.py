@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from replylint.check.checker import Checker, Linted, Unit
 from replylint.config import ConfigError, ConfigLayer
 from replylint.inputs.files import STDIN, InputError, is_document
+from replylint.startup import paused_collector
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -243,8 +244,19 @@ def lint_units(
     output, so the workers can be forked (see `start_method`).
     """
     if jobs <= 1:
-        return (checker.lint_unit(unit) for unit in units)
+        return _lint_serially(checker, iter(units))
     return _Batches(_Pool(checker, iter(units), jobs))
+
+
+def _lint_serially(checker: Checker, units: Iterator[Unit]) -> Iterator[list[Linted | InputError]]:
+    first = next(units, None)
+    if first is None:
+        return
+    with paused_collector():  # builds pipelines, phrase tables, detectors: see startup.py
+        linted = checker.lint_unit(first)
+    yield linted
+    for unit in units:
+        yield checker.lint_unit(unit)
 
 
 class _Batches(Iterator[list["Linted | InputError"]]):
@@ -314,7 +326,8 @@ class _Pool:
         if self.method == "fork":
             first = next(units, None)
             if first is not None:
-                self._lint_here(first)
+                with paused_collector():  # see startup.py
+                    self._lint_here(first)
             # Nothing buffered for a child to write again when it exits.
             sys.stdout.flush()
             sys.stderr.flush()

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replylint.startup import paused_collector
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
 
@@ -329,7 +330,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
         with _lock:
             nlp = _pipelines.get(key)
             if nlp is None:
-                nlp = _build(lang, model)
+                with paused_collector():  # spaCy's import and the build: see startup.py
+                    nlp = _build(lang, model)
                 # spaCy's 1M-character guard protects parsers' memory; the default
                 # pipeline keeps none of that, and an email export can be longer.
                 nlp.max_length = 50_000_000
