@@ -50,6 +50,8 @@ _LISTS = (
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
+# The lists whose matches start a redirect (besides an @handle of someone else).
+_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means")
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
@@ -133,6 +135,11 @@ class Reading:
         # classified).
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
+        self._indexed = False  # see `_index_matches`
+        self._starts: dict[int, dict[str, int]] = {}
+        self._covered: dict[str, set[int]] = {}
+        self._questions: list[int] = []
+        self._redirect_starts: list[int] = []
 
     @cached_property
     def phone_tokens(self) -> frozenset[int]:
@@ -160,12 +167,13 @@ class Reading:
     def is_phone(self, token: Token) -> bool:
         return token.i in self.phone_tokens
 
-    # What only classifying a sentence needs is worked out on first use: replies
-    # that no check needs to read (see `may_have_preamble`) never pay for it.
-    @cached_property
-    def _match_index(self) -> tuple[dict[int, dict[str, int]], dict[str, set[int]]]:
-        """Token index -> the list names whose matches start there (and their end);
-        list name -> the token indices its matches cover."""
+    def _index_matches(self) -> None:
+        """What only classifying a sentence needs, worked out before the first one is
+        classified: replies that no check needs to read (see `may_have_preamble`)
+        never pay for it. Plain attributes, not cached properties: these are read
+        for every clause, and a cached property's first read takes a lock."""
+        # Token index -> the list names whose matches start there (and their end);
+        # list name -> the token indices its matches cover.
         starts: dict[int, dict[str, int]] = {}
         covered_by: dict[str, set[int]] = {}
         for key, found in self.matches.items():
@@ -173,25 +181,29 @@ class Reading:
                 continue
             covered = covered_by[key] = set()
             for m in found:
-                ends = starts.setdefault(m.token_start, {})
-                ends[key] = max(ends.get(key, 0), m.token_end)
+                ends = starts.get(m.token_start)
+                if ends is None:
+                    starts[m.token_start] = {key: m.token_end}
+                else:
+                    ends[key] = max(ends.get(key, 0), m.token_end)
                 covered.update(range(m.token_start, m.token_end))
-        return starts, covered_by
-
-    @cached_property
-    def _starts(self) -> dict[int, dict[str, int]]:
-        return self._match_index[0]
-
-    @cached_property
-    def _covered(self) -> dict[str, set[int]]:
-        return self._match_index[1]
-
-    @cached_property
-    def _questions(self) -> list[int]:
-        """The token indices of question marks."""
-        if "?" not in self.analysis.text:
-            return []
-        return [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
+        self._starts = starts
+        self._covered = covered_by
+        # The token indices of question marks.
+        self._questions = (
+            [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
+            if "?" in self.analysis.text
+            else []
+        )
+        # Where a clause can start sending the customer elsewhere (see `_redirect`):
+        # a clause with none of these is no redirect, whatever else it says.
+        matches = self.matches
+        self._redirect_starts = sorted(
+            {
+                *(m.token_start for key in _REDIRECT_KEYS for m in matches[key]),
+                *self._other_handles,
+            }
+        )
 
     def may_have_preamble(self, ctx: RuleContext) -> bool:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
@@ -215,6 +227,9 @@ class Reading:
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
         sentence with content, so the rest of a long reply is never classified."""
+        if not self._indexed:
+            self._index_matches()
+            self._indexed = True
         for index, span in enumerate(self.analysis.sentences):
             if index == len(self._classified):
                 self._classified.append(Sentence(span, tuple(self._clauses(span))))
@@ -360,13 +375,8 @@ class Reading:
         """The words that send the customer elsewhere in tokens[start:end], if this
         clause does only that (character offsets, for the message)."""
         matches = self.matches
-        if not (
-            matches["contact_act"]
-            or matches["go_to"]
-            or matches["handoff"]
-            or matches["contact_means"]
-            or self._other_handles
-        ):
+        i = bisect_left(self._redirect_starts, start)
+        if i == len(self._redirect_starts) or self._redirect_starts[i] >= end:
             return None  # most clauses of most replies: nothing to look at
         if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
             return None  # "for now, no: ..." answers before it redirects
