@@ -136,9 +136,9 @@ class Reading:
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
-        self._starts: dict[int, dict[str, int]] = {}
+        self._starts: dict[str, dict[int, int]] = {}
         self._covered: dict[str, set[int]] = {}
-        self._questions: list[int] = []
+        self._courtesy_starts: dict[int, int] = {}
         self._redirect_starts: list[int] = []
 
     @cached_property
@@ -172,32 +172,27 @@ class Reading:
         classified: replies that no check needs to read (see `may_have_preamble`)
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
-        # Token index -> the list names whose matches start there (and their end);
-        # list name -> the token indices its matches cover.
-        starts: dict[int, dict[str, int]] = {}
-        covered_by: dict[str, set[int]] = {}
-        for key, found in self.matches.items():
-            if not found:
-                continue
-            covered = covered_by[key] = set()
-            for m in found:
-                ends = starts.get(m.token_start)
-                if ends is None:
-                    starts[m.token_start] = {key: m.token_end}
-                else:
-                    ends[key] = max(ends.get(key, 0), m.token_end)
-                covered.update(range(m.token_start, m.token_end))
-        self._starts = starts
-        self._covered = covered_by
-        # The token indices of question marks.
-        self._questions = (
-            [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
-            if "?" in self.analysis.text
-            else []
-        )
+        matches = self.matches
+        # List name -> where its matches start, and their end (a list's matches never
+        # overlap: one end per start); list name -> the token indices they cover.
+        self._starts = {
+            key: {m.token_start: m.token_end for m in found}
+            for key, found in matches.items()
+            if found
+        }
+        self._covered = {
+            key: {i for m in found for i in range(m.token_start, m.token_end)}
+            for key, found in matches.items()
+            if found
+        }
+        # Where an apology, thanks or empathy starts, and its furthest end.
+        courtesy: dict[int, int] = {}
+        for key in ("apology", "thanks", "empathy"):
+            for at, end in self._starts.get(key, {}).items():
+                courtesy[at] = max(courtesy.get(at, 0), end)
+        self._courtesy_starts = courtesy
         # Where a clause can start sending the customer elsewhere (see `_redirect`):
         # a clause with none of these is no redirect, whatever else it says.
-        matches = self.matches
         self._redirect_starts = sorted(
             {
                 *(m.token_start for key in _REDIRECT_KEYS for m in matches[key]),
@@ -243,6 +238,12 @@ class Reading:
         start, sentence_end = sentence.start, sentence.end
         tokens = self.tokens
         lowers = token_lowers(self.doc)
+        # A clause asks when a question mark follows it in its sentence.
+        last_question = -1
+        if "?" in self.analysis.text[sentence.start_char : sentence.end_char]:
+            last_question = max(
+                (i for i in range(start, sentence_end) if lowers[i].endswith("?")), default=-1
+            )
         words = self.analysis.word_flags
         # "&amp;" in tweets: the entity name after "&" is not a word.
         self._is_word[start:sentence_end] = [
@@ -258,32 +259,28 @@ class Reading:
                 or (lower == "-" and _spaced_dash(tokens, i))
             ):
                 if i > start:
-                    yield from self._clause(start, i, sentence_end)
+                    yield from self._clause(start, i, start <= last_question)
                 start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
         if start < sentence_end:
-            yield from self._clause(start, sentence_end, sentence_end)
+            yield from self._clause(start, sentence_end, start <= last_question)
 
-    def _clause(self, start: int, end: int, sentence_end: int) -> Iterator[Clause]:
+    def _clause(self, start: int, end: int, asks: bool) -> Iterator[Clause]:
         words = self._words(start, end)
         if words:
-            yield Clause(start, end, self._classify(start, end, words, sentence_end))
+            yield Clause(start, end, self._classify(start, end, words, asks))
 
     def _has(self, key: str, start: int, end: int) -> bool:
         covered = self._covered.get(key)
         return covered is not None and not covered.isdisjoint(range(start, end))
 
     def _leads(self, key: str, words: Sequence[Token]) -> bool:
-        return any(key in self._starts.get(t.i, ()) for t in words[: _LEAD_WORDS + 1])
+        starts = self._starts.get(key)
+        return starts is not None and any(t.i in starts for t in words[: _LEAD_WORDS + 1])
 
-    def _asks(self, start: int, end: int) -> bool:
-        """Is there a question mark in tokens[start:end]?"""
-        i = bisect_left(self._questions, start)
-        return i < len(self._questions) and self._questions[i] < end
-
-    def _classify(self, start: int, end: int, words: list[Token], sentence_end: int) -> Kind:
+    def _classify(self, start: int, end: int, words: list[Token], asks: bool) -> Kind:
+        """`asks`: a question mark follows in the sentence."""
         if self._has("holding", start, end):
             return Kind.HOLDING
-        asks = self._asks(start, sentence_end)
         if self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
@@ -313,23 +310,14 @@ class Reading:
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
-        if self._has("instruction", start, end) or self._has("negation", start, end):
-            return Kind.CONTENT
-        return Kind.CONTENT
+        return Kind.CONTENT  # an instruction, a negation, a fact
 
     def _is_courtesy(self, words: list[Token]) -> bool:
-        lead = next(
-            (
-                t
-                for t in words[: _LEAD_WORDS + 1]
-                if self._starts.get(t.i, {}).keys() & {"apology", "thanks", "empathy"}
-            ),
-            None,
-        )
+        courtesy = self._courtesy_starts
+        lead = next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
         if lead is not None:
-            ends = self._starts[lead.i]
-            courtesy_end = max(ends.get(k, 0) for k in ("apology", "thanks", "empathy"))
-            if ends.get("instruction", 0) >= courtesy_end:
+            courtesy_end = courtesy[lead.i]
+            if self._starts.get("instruction", {}).get(lead.i, 0) >= courtesy_end:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
@@ -465,7 +453,7 @@ class Reading:
         return self._directs(before[0].i, at)
 
     def _contacts_reader(self, after: int) -> bool:
-        return after < len(self.tokens) and "reader_object" in self._starts.get(after, {})
+        return after in self._starts.get("reader_object", ())
 
     def _thanks_before(self, start: int, at: int) -> bool:
         """Thanks before the act ("thanks for contacting us"); "merci de contacter" is
