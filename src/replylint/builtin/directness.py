@@ -14,14 +14,14 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas, is_word
 from replylint.text.derived import derived
-from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_list, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -86,10 +86,11 @@ class Clause:
 class Sentence:
     span: Span
     clauses: tuple[Clause, ...]
+    kinds: frozenset[Kind]  # of its clauses
 
-    @cached_property
-    def kinds(self) -> frozenset[Kind]:
-        return frozenset(c.kind for c in self.clauses)
+    @classmethod
+    def of(cls, span: Span, clauses: tuple[Clause, ...]) -> Sentence:
+        return cls(span, clauses, frozenset(c.kind for c in clauses))
 
     @property
     def is_courtesy(self) -> bool:
@@ -117,19 +118,15 @@ class Reading:
         self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
-        # Each list matches as its [lists] declaration says: word forms only, or
-        # every inflection through lemmas. One table, so one lower-case matcher pass
-        # serves both kinds.
-        form_keys = derived(data, "directness form lists", _form_keys, ctx)
-        table = data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys)
-        self.matches: dict[str, list[PhraseMatch]] = table.find(self.doc)
+        lists = derived(data, ("directness lists", lang, model), _rule_lists, ctx, lang, model)
+        self.matches: dict[str, list[PhraseMatch]] = lists.table.find(self.doc)
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
-        self.filler_words = data_words(data, "filler_words")
-        self.contrast = data_words(data, "contrast")
-        self.interjections = data_words(data, "interjections")
-        self.offer_words = data_words(data, "offer_words")
+        self.filler_words = lists.filler_words
+        self.contrast = lists.contrast
+        self.interjections = lists.interjections
+        self.offer_words = lists.offer_words
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -227,7 +224,7 @@ class Reading:
             self._indexed = True
         for index, span in enumerate(self.analysis.sentences):
             if index == len(self._classified):
-                self._classified.append(Sentence(span, tuple(self._clauses(span))))
+                self._classified.append(Sentence.of(span, tuple(self._clauses(span))))
             yield self._classified[index]
 
     def _words(self, start: int, end: int) -> list[Token]:
@@ -535,9 +532,29 @@ class Reading:
         ]
 
 
-def _form_keys(ctx: RuleContext) -> frozenset[str]:
-    """The lists the rule reads that match by word form only (the others by lemma)."""
-    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+class _RuleLists(NamedTuple):
+    """What every reply reads from the rule's data for one language, made once."""
+
+    table: PhraseTable
+    filler_words: frozenset[str]
+    contrast: frozenset[str]
+    interjections: frozenset[str]
+    offer_words: frozenset[str]
+
+
+def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
+    data = ctx.data
+    # Each list matches as its [lists] declaration says: word forms only, or every
+    # inflection through lemmas. One table, so one lower-case matcher pass serves
+    # both kinds.
+    form_keys = frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return _RuleLists(
+        data_phrase_table(data, _LISTS, language, model, form_keys=form_keys),
+        data_words(data, "filler_words"),
+        data_words(data, "contrast"),
+        data_words(data, "interjections"),
+        data_words(data, "offer_words"),
+    )
 
 
 def _digits(text: str) -> int:
