@@ -633,12 +633,11 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         return
     analysis = reading.analysis
     incoming = analysis.incoming_doc
-    questions = list(_questions(incoming, analysis, ctx)) if incoming is not None else []
     if Kind.REDIRECT in kinds:
         sent_to = Kind.REDIRECT
-        if any(_asks_for_contact(sent, ctx, analysis) for sent in questions):
+        if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
             return  # "do you have a phone number?": the contact is the answer
-    elif questions:
+    elif incoming is not None and next(_questions(incoming, analysis, ctx), None) is not None:
         sent_to = Kind.IDEAS  # a question answered with "post it as an idea"
     else:
         return  # feedback filed where feedback goes: nothing was asked
@@ -661,10 +660,16 @@ def _clause_end(reading: Reading, clause: Clause) -> int:
     return last.idx + len(last.text)
 
 
-def _asks_for_contact(sentence: Span, ctx: RuleContext, analysis: Analysis) -> bool:
-    """Does this question of the customer's ask how to reach someone?"""
+def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
+    """Does a question of the customer's ask how to reach someone?"""
     contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
-    return any(sentence.start <= m.token_start < sentence.end for m in contact.find(sentence.doc))
+    starts = [m.token_start for m in contact.find(incoming)]
+    if not starts:
+        return False  # the usual case: no need to find the questions
+    return any(
+        any(question.start <= at < question.end for at in starts)
+        for question in _questions(incoming, analysis, ctx)
+    )
 
 
 def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
@@ -680,14 +685,15 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         if not sentence.is_empty:
             return  # the rest of the reply need not be classified
         sentences.append(sentence)
+    # Cheaper than finding the customer's questions, so tested before.
+    if _has_answer_like_token(reading, sentences):
+        return
     incoming = analysis.incoming_doc
     if incoming is None:
         return
     courtesy = data_words(ctx.data, "courtesy_words")
     question = next(_questions(incoming, analysis, ctx, courtesy), None)
     if question is None:
-        return
-    if _has_answer_like_token(reading, sentences):
         return
     asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
     said = _stems(analysis.content_lemmas, courtesy)
