@@ -75,8 +75,7 @@ _SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER, Kind.FEEDBACK, Kind.IDEAS
 _COURTESY_KINDS = frozenset({Kind.COURTESY, Kind.FILLER})
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     start: int  # token indices in the reply doc
     end: int
     kind: Kind
@@ -133,6 +132,7 @@ class Reading:
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
+        self._lowers: list[str] = []
         self._starts: dict[str, dict[int, int]] = {}
         self._covered: dict[str, set[int]] = {}
         self._courtesy_starts: dict[int, int] = {}
@@ -169,6 +169,7 @@ class Reading:
         classified: replies that no check needs to read (see `may_have_preamble`)
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
+        self._lowers = token_lowers(self.doc)
         matches = self.matches
         # List name -> where its matches start, and their end (a list's matches never
         # overlap: one end per start); list name -> the token indices they cover.
@@ -224,17 +225,17 @@ class Reading:
             self._indexed = True
         for index, span in enumerate(self.analysis.sentences):
             if index == len(self._classified):
-                self._classified.append(Sentence.of(span, tuple(self._clauses(span))))
+                self._classified.append(Sentence.of(span, self._clauses(span)))
             yield self._classified[index]
 
     def _words(self, start: int, end: int) -> list[Token]:
         tokens, is_word = self.tokens, self._is_word
         return [tokens[i] for i in range(start, end) if is_word[i]]
 
-    def _clauses(self, sentence: Span) -> Iterator[Clause]:
+    def _clauses(self, sentence: Span) -> tuple[Clause, ...]:
         start, sentence_end = sentence.start, sentence.end
         tokens = self.tokens
-        lowers = token_lowers(self.doc)
+        lowers = self._lowers
         # A clause asks when a question mark follows it in its sentence.
         last_question = -1
         if "?" in self.analysis.text[sentence.start_char : sentence.end_char]:
@@ -242,11 +243,13 @@ class Reading:
                 (i for i in range(start, sentence_end) if lowers[i].endswith("?")), default=-1
             )
         words = self.analysis.word_flags
+        is_word = self._is_word
         # "&amp;" in tweets: the entity name after "&" is not a word.
-        self._is_word[start:sentence_end] = [
+        is_word[start:sentence_end] = [
             words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
             for i in range(start, sentence_end)
         ]
+        bounds: list[tuple[int, int]] = []
         contrast = self.contrast
         for i in range(start, sentence_end):
             lower = lowers[i]
@@ -256,15 +259,17 @@ class Reading:
                 or (lower == "-" and _spaced_dash(tokens, i))
             ):
                 if i > start:
-                    yield from self._clause(start, i, start <= last_question)
-                start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
+                    bounds.append((start, i))
+                start = i + 1 if lower in _CLAUSE_PUNCT else i
         if start < sentence_end:
-            yield from self._clause(start, sentence_end, start <= last_question)
-
-    def _clause(self, start: int, end: int, asks: bool) -> Iterator[Clause]:
-        words = self._words(start, end)
-        if words:
-            yield Clause(start, end, self._classify(start, end, words, asks))
+            bounds.append((start, sentence_end))
+        clauses = []
+        for start, end in bounds:
+            clause_words = [tokens[i] for i in range(start, end) if is_word[i]]
+            if clause_words:
+                kind = self._classify(start, end, clause_words, start <= last_question)
+                clauses.append(Clause(start, end, kind))
+        return tuple(clauses)
 
     def _has(self, key: str, start: int, end: int) -> bool:
         covered = self._covered.get(key)
@@ -336,10 +341,11 @@ class Reading:
         # filler words around an offer word ("We'd like to take a closer look").
         if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
             return True
-        lowers = [t.lower_ for t in words]
+        lowers = [self._lowers[t.i] for t in words]
         if all(w in self.interjections for w in lowers):
             return True
-        if not all(t.is_stop or t.lower_ in self.filler_words for t in words):
+        filler = self.filler_words
+        if not all(t.is_stop or w in filler for t, w in zip(words, lowers, strict=True)):
             return False
         return any(w in self.offer_words for w in lowers)
 
@@ -354,7 +360,8 @@ class Reading:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
         if not self._leads("conditional", words[:1]):
             return False
-        return all(t.is_stop or t.lower_ in self.filler_words for t in words[1:])
+        lowers, filler = self._lowers, self.filler_words
+        return all(t.is_stop or lowers[t.i] in filler for t in words[1:])
 
     def _redirect(self, start: int, end: int, asks: bool) -> tuple[int, int] | None:
         """The words that send the customer elsewhere in tokens[start:end], if this
