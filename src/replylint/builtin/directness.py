@@ -133,6 +133,8 @@ class Reading:
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
+        # Per list, made on first use (most lists are never asked about): where its
+        # matches start and their end, and the token indices they cover.
         self._starts: dict[str, dict[int, int]] = {}
         self._covered: dict[str, set[int]] = {}
         self._courtesy_starts: dict[int, int] = {}
@@ -171,23 +173,11 @@ class Reading:
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
         matches = self.matches
-        # List name -> where its matches start, and their end (a list's matches never
-        # overlap: one end per start); list name -> the token indices they cover.
-        self._starts = {
-            key: {m.token_start: m.token_end for m in found}
-            for key, found in matches.items()
-            if found
-        }
-        self._covered = {
-            key: {i for m in found for i in range(m.token_start, m.token_end)}
-            for key, found in matches.items()
-            if found
-        }
         # Where an apology, thanks or empathy starts, and its furthest end.
         courtesy: dict[int, int] = {}
         for key in ("apology", "thanks", "empathy"):
-            for at, end in self._starts.get(key, {}).items():
-                courtesy[at] = max(courtesy.get(at, 0), end)
+            for m in matches[key]:
+                courtesy[m.token_start] = max(courtesy.get(m.token_start, 0), m.token_end)
         self._courtesy_starts = courtesy
         # Where a clause can start sending the customer elsewhere (see `_redirect`):
         # a clause with none of these is no redirect, whatever else it says.
@@ -271,13 +261,33 @@ class Reading:
                 clauses.append(Clause(start, end, kind))
         return tuple(clauses)
 
-    def _has(self, key: str, start: int, end: int) -> bool:
+    def _starts_of(self, key: str) -> dict[int, int]:
+        """Where the matches of the list `key` start, and their end (a list's matches
+        never overlap: one end per start)."""
+        starts = self._starts.get(key)
+        if starts is None:
+            starts = self._starts[key] = {m.token_start: m.token_end for m in self.matches[key]}
+        return starts
+
+    def _cover(self, key: str) -> set[int]:
+        """The token indices that the matches of the list `key` cover."""
         covered = self._covered.get(key)
-        return covered is not None and not covered.isdisjoint(range(start, end))
+        if covered is None:
+            covered = self._covered[key] = {
+                i for m in self.matches[key] for i in range(m.token_start, m.token_end)
+            }
+        return covered
+
+    def _has(self, key: str, start: int, end: int) -> bool:
+        if not self.matches[key]:
+            return False  # most lists, most replies
+        return not self._cover(key).isdisjoint(range(start, end))
 
     def _leads(self, key: str, words: Sequence[Token]) -> bool:
-        starts = self._starts.get(key)
-        return starts is not None and any(t.i in starts for t in words[: _LEAD_WORDS + 1])
+        if not self.matches[key]:
+            return False
+        starts = self._starts_of(key)
+        return any(t.i in starts for t in words[: _LEAD_WORDS + 1])
 
     def _classify(self, start: int, end: int, words: list[Token], asks: bool) -> Kind:
         """`asks`: a question mark follows in the sentence."""
@@ -319,21 +329,20 @@ class Reading:
         lead = next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
         if lead is not None:
             courtesy_end = courtesy[lead.i]
-            if self._starts.get("instruction", {}).get(lead.i, 0) >= courtesy_end:
+            if self._starts_of("instruction").get(lead.i, 0) >= courtesy_end:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead.i + 1, words[-1].i + 1)
-            negation = self._covered.get("negation", set())
-            empathy = self._covered.get("empathy", set())
+            negation = self._cover("negation")
+            empathy = self._cover("empathy")
             states = any(i in negation and i not in empathy for i in after)
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
-            return all(
-                t.i in self._covered.get("greeting", ()) or t.is_title or t.is_stop for t in words
-            )
+            greeting = self._cover("greeting")
+            return all(t.i in greeting or t.is_title or t.is_stop for t in words)
         return False
 
     def _is_filler(self, words: list[Token]) -> bool:
@@ -353,7 +362,7 @@ class Reading:
         """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
         if not any(self.is_phone(t) for t in words):
             return False
-        acts = self._covered.get("contact_act", set())
+        acts = self._cover("contact_act")
         return all(self.is_phone(t) or t.is_stop or t.i in acts for t in words)
 
     def _is_idle_condition(self, words: list[Token]) -> bool:
@@ -387,7 +396,7 @@ class Reading:
         if self._states_negation(start, end):
             return None
         # "par téléphone" names a line; its noun is no act ("téléphoner") of its own.
-        means = self._covered.get("contact_means", set())
+        means = self._cover("contact_means")
         found: list[tuple[int, int]] = [
             (m.start, m.end)
             for m in matches["contact_act"]
@@ -426,10 +435,10 @@ class Reading:
 
     def _states_negation(self, start: int, end: int) -> bool:
         """A negated statement ("we can't see accounts here"), not "don't hesitate"."""
-        negation = self._covered.get("negation")
+        negation = self._cover("negation")
         if not negation:
             return False
-        directive = self._covered.get("directive", set())
+        directive = self._cover("directive")
         return any(i in negation and i not in directive for i in range(start, end))
 
     def _elsewhere_after(self, at: int, end: int) -> int | None:
@@ -457,22 +466,22 @@ class Reading:
         return self._directs(before[0].i, at)
 
     def _contacts_reader(self, after: int) -> bool:
-        return after in self._starts.get("reader_object", ())
+        return after in self._starts_of("reader_object")
 
     def _thanks_before(self, start: int, at: int) -> bool:
         """Thanks before the act ("thanks for contacting us"); "merci de contacter" is
         a request made politely, its "merci" covered by a directive."""
-        thanks = self._covered.get("thanks")
+        thanks = self._cover("thanks")
         if not thanks:
             return False
-        directive = self._covered.get("directive", set())
+        directive = self._cover("directive")
         return any(i in thanks and i not in directive for i in range(start, at))
 
     def _directs(self, start: int, at: int) -> bool:
         """Is the act at `at` told to the customer by a directive before it ("please use
         this link to contact us", "we'd recommend reaching out"), with no first-person
         subject after that directive ("please DM us and we'll contact the store")?"""
-        directive = self._covered.get("directive")
+        directive = self._cover("directive")
         if not directive:
             return False
         last = next((i for i in range(at - 1, start - 1, -1) if i in directive), None)
@@ -480,8 +489,8 @@ class Reading:
             return False
         # "Nous vous appelons": between a first-person subject and the act, "vous" is
         # its object ("je vous propose de contacter" keeps its directive verb).
-        first_person = self._covered.get("first_person", set())
-        second_person = self._covered.get("second_person", set())
+        first_person = self._cover("first_person")
+        second_person = self._cover("second_person")
         if last == at - 1 and last in second_person and last - 1 in first_person:
             return False
         # Right before the act a first-person word is its object ("nous contacter").
