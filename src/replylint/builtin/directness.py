@@ -123,7 +123,7 @@ class Reading:
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
         self.filler_words = lists.filler_words
-        self.contrast = lists.contrast
+        self.clause_breaks = lists.clause_breaks
         self.interjections = lists.interjections
         self.offer_words = lists.offer_words
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
@@ -232,22 +232,18 @@ class Reading:
             last_question = max(
                 (i for i in range(start, sentence_end) if lowers[i].endswith("?")), default=-1
             )
-        words = self.analysis.word_flags
         is_word = self._is_word
-        # "&amp;" in tweets: the entity name after "&" is not a word.
-        is_word[start:sentence_end] = [
-            words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
-            for i in range(start, sentence_end)
-        ]
+        is_word[start:sentence_end] = self.analysis.word_flags[start:sentence_end]
+        if "&" in self.analysis.text:
+            # "&amp;" in tweets: the entity name after "&" is not a word.
+            for i in range(max(start, 1), sentence_end):
+                if lowers[i] in _ENTITIES and lowers[i - 1] == "&":
+                    is_word[i] = False
         bounds: list[tuple[int, int]] = []
-        contrast = self.contrast
+        breaks = self.clause_breaks
         for i in range(start, sentence_end):
             lower = lowers[i]
-            if (
-                lower in _CLAUSE_PUNCT
-                or lower in contrast
-                or (lower == "-" and _spaced_dash(tokens, i))
-            ):
+            if lower in breaks or (lower == "-" and _spaced_dash(tokens, i)):
                 if i > start:
                     bounds.append((start, i))
                 start = i + 1 if lower in _CLAUSE_PUNCT else i
@@ -553,7 +549,7 @@ class _RuleLists(NamedTuple):
 
     table: PhraseTable
     filler_words: frozenset[str]
-    contrast: frozenset[str]
+    clause_breaks: frozenset[str]  # punctuation and the `contrast` words
     interjections: frozenset[str]
     offer_words: frozenset[str]
 
@@ -567,7 +563,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
     return _RuleLists(
         data_phrase_table(data, _LISTS, language, model, form_keys=form_keys),
         data_words(data, "filler_words"),
-        data_words(data, "contrast"),
+        _CLAUSE_PUNCT | data_words(data, "contrast"),
         data_words(data, "interjections"),
         data_words(data, "offer_words"),
     )
