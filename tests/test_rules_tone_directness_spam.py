@@ -205,6 +205,27 @@ def test_deflection_message_quotes_the_redirect() -> None:
     assert '"reach our billing team on 0800 555 0100"' in report.findings[0].message
 
 
+def test_contact_words_outside_the_questions_do_not_excuse_a_redirect() -> None:
+    text = "@ana Please call our billing team on 0800 555 0123. ^RJ"
+    told = lint(
+        "directness",
+        language="en",
+        incoming="I tried to contact you all week. Why was I charged twice?",
+        text=text,
+    )
+    assert [f.check for f in told.findings] == ["deflection"]
+
+
+def test_a_later_question_asking_whom_to_contact_excuses_the_redirect() -> None:
+    asked = lint(
+        "directness",
+        language="en",
+        incoming="Why was I charged twice? Who do I contact?",
+        text="@ana Please call our billing team on 0800 555 0123. ^RJ",
+    )
+    assert asked.findings == ()
+
+
 def test_feedback_link_counts_only_when_a_question_was_asked() -> None:
     text = "@sam Please post your idea on our ideas board: https://example.com/ideas ^LK"
     asked = lint("directness", language="en", incoming="Can I sort playlists by date?", text=text)

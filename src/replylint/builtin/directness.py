@@ -14,14 +14,14 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas, is_word
 from replylint.text.derived import derived
-from replylint.text.phrases import PhraseMatch, data_phrase_list, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_list, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ _LISTS = (
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
+# The lists whose matches start a redirect (besides an @handle of someone else).
+_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means")
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
@@ -73,8 +75,7 @@ _SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER, Kind.FEEDBACK, Kind.IDEAS
 _COURTESY_KINDS = frozenset({Kind.COURTESY, Kind.FILLER})
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     start: int  # token indices in the reply doc
     end: int
     kind: Kind
@@ -84,10 +85,11 @@ class Clause:
 class Sentence:
     span: Span
     clauses: tuple[Clause, ...]
+    kinds: frozenset[Kind]  # of its clauses
 
-    @cached_property
-    def kinds(self) -> frozenset[Kind]:
-        return frozenset(c.kind for c in self.clauses)
+    @classmethod
+    def of(cls, span: Span, clauses: tuple[Clause, ...]) -> Sentence:
+        return cls(span, clauses, frozenset(c.kind for c in clauses))
 
     @property
     def is_courtesy(self) -> bool:
@@ -115,24 +117,28 @@ class Reading:
         self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
-        # Each list matches as its [lists] declaration says: word forms only, or
-        # every inflection through lemmas. One table, so one lower-case matcher pass
-        # serves both kinds.
-        form_keys = derived(data, "directness form lists", _form_keys, ctx)
-        table = data_phrase_table(data, _LISTS, lang, model, form_keys=form_keys)
-        self.matches: dict[str, list[PhraseMatch]] = table.find(self.doc)
+        lists = derived(data, ("directness lists", lang, model), _rule_lists, ctx, lang, model)
+        self.matches: dict[str, list[PhraseMatch]] = lists.table.find(self.doc)
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
-        self.filler_words = data_words(data, "filler_words")
-        self.contrast = data_words(data, "contrast")
-        self.interjections = data_words(data, "interjections")
-        self.offer_words = data_words(data, "offer_words")
+        self.filler_words = lists.filler_words
+        self.clause_breaks = lists.clause_breaks
+        self.interjections = lists.interjections
+        self.offer_words = lists.offer_words
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
         self._is_word = [False] * len(self.tokens)
         self._other_handles = self._find_other_handles()
+        self._indexed = False  # see `_index_matches`
+        self._lowers: list[str] = []
+        # Per list, made on first use (most lists are never asked about): where its
+        # matches start and their end, and the token indices they cover.
+        self._starts: dict[str, dict[int, int]] = {}
+        self._covered: dict[str, set[int]] = {}
+        self._courtesy_starts: dict[int, int] = {}
+        self._redirect_starts: list[int] = []
 
     @cached_property
     def phone_tokens(self) -> frozenset[int]:
@@ -160,38 +166,27 @@ class Reading:
     def is_phone(self, token: Token) -> bool:
         return token.i in self.phone_tokens
 
-    # What only classifying a sentence needs is worked out on first use: replies
-    # that no check needs to read (see `may_have_preamble`) never pay for it.
-    @cached_property
-    def _match_index(self) -> tuple[dict[int, dict[str, int]], dict[str, set[int]]]:
-        """Token index -> the list names whose matches start there (and their end);
-        list name -> the token indices its matches cover."""
-        starts: dict[int, dict[str, int]] = {}
-        covered_by: dict[str, set[int]] = {}
-        for key, found in self.matches.items():
-            if not found:
-                continue
-            covered = covered_by[key] = set()
-            for m in found:
-                ends = starts.setdefault(m.token_start, {})
-                ends[key] = max(ends.get(key, 0), m.token_end)
-                covered.update(range(m.token_start, m.token_end))
-        return starts, covered_by
-
-    @cached_property
-    def _starts(self) -> dict[int, dict[str, int]]:
-        return self._match_index[0]
-
-    @cached_property
-    def _covered(self) -> dict[str, set[int]]:
-        return self._match_index[1]
-
-    @cached_property
-    def _questions(self) -> list[int]:
-        """The token indices of question marks."""
-        if "?" not in self.analysis.text:
-            return []
-        return [i for i, lower in enumerate(token_lowers(self.doc)) if lower.endswith("?")]
+    def _index_matches(self) -> None:
+        """What only classifying a sentence needs, worked out before the first one is
+        classified: replies that no check needs to read (see `may_have_preamble`)
+        never pay for it. Plain attributes, not cached properties: these are read
+        for every clause, and a cached property's first read takes a lock."""
+        self._lowers = token_lowers(self.doc)
+        matches = self.matches
+        # Where an apology, thanks or empathy starts, and its furthest end.
+        courtesy: dict[int, int] = {}
+        for key in ("apology", "thanks", "empathy"):
+            for m in matches[key]:
+                courtesy[m.token_start] = max(courtesy.get(m.token_start, 0), m.token_end)
+        self._courtesy_starts = courtesy
+        # Where a clause can start sending the customer elsewhere (see `_redirect`):
+        # a clause with none of these is no redirect, whatever else it says.
+        self._redirect_starts = sorted(
+            {
+                *(m.token_start for key in _REDIRECT_KEYS for m in matches[key]),
+                *self._other_handles,
+            }
+        )
 
     def may_have_preamble(self, ctx: RuleContext) -> bool:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
@@ -215,60 +210,85 @@ class Reading:
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
         sentence with content, so the rest of a long reply is never classified."""
+        if not self._indexed:
+            self._index_matches()
+            self._indexed = True
         for index, span in enumerate(self.analysis.sentences):
             if index == len(self._classified):
-                self._classified.append(Sentence(span, tuple(self._clauses(span))))
+                self._classified.append(Sentence.of(span, self._clauses(span)))
             yield self._classified[index]
 
     def _words(self, start: int, end: int) -> list[Token]:
         tokens, is_word = self.tokens, self._is_word
         return [tokens[i] for i in range(start, end) if is_word[i]]
 
-    def _clauses(self, sentence: Span) -> Iterator[Clause]:
+    def _clauses(self, sentence: Span) -> tuple[Clause, ...]:
         start, sentence_end = sentence.start, sentence.end
         tokens = self.tokens
-        lowers = token_lowers(self.doc)
-        words = self.analysis.word_flags
-        # "&amp;" in tweets: the entity name after "&" is not a word.
-        self._is_word[start:sentence_end] = [
-            words[i] and not (lowers[i] in _ENTITIES and i and lowers[i - 1] == "&")
-            for i in range(start, sentence_end)
-        ]
-        contrast = self.contrast
+        lowers = self._lowers
+        # A clause asks when a question mark follows it in its sentence.
+        last_question = -1
+        if "?" in self.analysis.text[sentence.start_char : sentence.end_char]:
+            last_question = max(
+                (i for i in range(start, sentence_end) if lowers[i].endswith("?")), default=-1
+            )
+        is_word = self._is_word
+        is_word[start:sentence_end] = self.analysis.word_flags[start:sentence_end]
+        if "&" in self.analysis.text:
+            # "&amp;" in tweets: the entity name after "&" is not a word.
+            for i in range(max(start, 1), sentence_end):
+                if lowers[i] in _ENTITIES and lowers[i - 1] == "&":
+                    is_word[i] = False
+        bounds: list[tuple[int, int]] = []
+        breaks = self.clause_breaks
         for i in range(start, sentence_end):
             lower = lowers[i]
-            if (
-                lower in _CLAUSE_PUNCT
-                or lower in contrast
-                or (lower == "-" and _spaced_dash(tokens, i))
-            ):
+            if lower in breaks or (lower == "-" and _spaced_dash(tokens, i)):
                 if i > start:
-                    yield from self._clause(start, i, sentence_end)
-                start = i + 1 if tokens[i].text in _CLAUSE_PUNCT else i
+                    bounds.append((start, i))
+                start = i + 1 if lower in _CLAUSE_PUNCT else i
         if start < sentence_end:
-            yield from self._clause(start, sentence_end, sentence_end)
+            bounds.append((start, sentence_end))
+        clauses = []
+        for start, end in bounds:
+            clause_words = [tokens[i] for i in range(start, end) if is_word[i]]
+            if clause_words:
+                kind = self._classify(start, end, clause_words, start <= last_question)
+                clauses.append(Clause(start, end, kind))
+        return tuple(clauses)
 
-    def _clause(self, start: int, end: int, sentence_end: int) -> Iterator[Clause]:
-        words = self._words(start, end)
-        if words:
-            yield Clause(start, end, self._classify(start, end, words, sentence_end))
+    def _starts_of(self, key: str) -> dict[int, int]:
+        """Where the matches of the list `key` start, and their end (a list's matches
+        never overlap: one end per start)."""
+        starts = self._starts.get(key)
+        if starts is None:
+            starts = self._starts[key] = {m.token_start: m.token_end for m in self.matches[key]}
+        return starts
+
+    def _cover(self, key: str) -> set[int]:
+        """The token indices that the matches of the list `key` cover."""
+        covered = self._covered.get(key)
+        if covered is None:
+            covered = self._covered[key] = {
+                i for m in self.matches[key] for i in range(m.token_start, m.token_end)
+            }
+        return covered
 
     def _has(self, key: str, start: int, end: int) -> bool:
-        covered = self._covered.get(key)
-        return covered is not None and not covered.isdisjoint(range(start, end))
+        if not self.matches[key]:
+            return False  # most lists, most replies
+        return not self._cover(key).isdisjoint(range(start, end))
 
     def _leads(self, key: str, words: Sequence[Token]) -> bool:
-        return any(key in self._starts.get(t.i, ()) for t in words[: _LEAD_WORDS + 1])
+        if not self.matches[key]:
+            return False
+        starts = self._starts_of(key)
+        return any(t.i in starts for t in words[: _LEAD_WORDS + 1])
 
-    def _asks(self, start: int, end: int) -> bool:
-        """Is there a question mark in tokens[start:end]?"""
-        i = bisect_left(self._questions, start)
-        return i < len(self._questions) and self._questions[i] < end
-
-    def _classify(self, start: int, end: int, words: list[Token], sentence_end: int) -> Kind:
+    def _classify(self, start: int, end: int, words: list[Token], asks: bool) -> Kind:
+        """`asks`: a question mark follows in the sentence."""
         if self._has("holding", start, end):
             return Kind.HOLDING
-        asks = self._asks(start, sentence_end)
         if self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
@@ -298,37 +318,27 @@ class Reading:
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
-        if self._has("instruction", start, end) or self._has("negation", start, end):
-            return Kind.CONTENT
-        return Kind.CONTENT
+        return Kind.CONTENT  # an instruction, a negation, a fact
 
     def _is_courtesy(self, words: list[Token]) -> bool:
-        lead = next(
-            (
-                t
-                for t in words[: _LEAD_WORDS + 1]
-                if self._starts.get(t.i, {}).keys() & {"apology", "thanks", "empathy"}
-            ),
-            None,
-        )
+        courtesy = self._courtesy_starts
+        lead = next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
         if lead is not None:
-            ends = self._starts[lead.i]
-            courtesy_end = max(ends.get(k, 0) for k in ("apology", "thanks", "empathy"))
-            if ends.get("instruction", 0) >= courtesy_end:
+            courtesy_end = courtesy[lead.i]
+            if self._starts_of("instruction").get(lead.i, 0) >= courtesy_end:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead.i + 1, words[-1].i + 1)
-            negation = self._covered.get("negation", set())
-            empathy = self._covered.get("empathy", set())
+            negation = self._cover("negation")
+            empathy = self._cover("empathy")
             states = any(i in negation and i not in empathy for i in after)
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
-            return all(
-                t.i in self._covered.get("greeting", ()) or t.is_title or t.is_stop for t in words
-            )
+            greeting = self._cover("greeting")
+            return all(t.i in greeting or t.is_title or t.is_stop for t in words)
         return False
 
     def _is_filler(self, words: list[Token]) -> bool:
@@ -336,10 +346,11 @@ class Reading:
         # filler words around an offer word ("We'd like to take a closer look").
         if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
             return True
-        lowers = [t.lower_ for t in words]
+        lowers = [self._lowers[t.i] for t in words]
         if all(w in self.interjections for w in lowers):
             return True
-        if not all(t.is_stop or t.lower_ in self.filler_words for t in words):
+        filler = self.filler_words
+        if not all(t.is_stop or w in filler for t, w in zip(words, lowers, strict=True)):
             return False
         return any(w in self.offer_words for w in lowers)
 
@@ -347,26 +358,22 @@ class Reading:
         """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
         if not any(self.is_phone(t) for t in words):
             return False
-        acts = self._covered.get("contact_act", set())
+        acts = self._cover("contact_act")
         return all(self.is_phone(t) or t.is_stop or t.i in acts for t in words)
 
     def _is_idle_condition(self, words: list[Token]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
         if not self._leads("conditional", words[:1]):
             return False
-        return all(t.is_stop or t.lower_ in self.filler_words for t in words[1:])
+        lowers, filler = self._lowers, self.filler_words
+        return all(t.is_stop or lowers[t.i] in filler for t in words[1:])
 
     def _redirect(self, start: int, end: int, asks: bool) -> tuple[int, int] | None:
         """The words that send the customer elsewhere in tokens[start:end], if this
         clause does only that (character offsets, for the message)."""
         matches = self.matches
-        if not (
-            matches["contact_act"]
-            or matches["go_to"]
-            or matches["handoff"]
-            or matches["contact_means"]
-            or self._other_handles
-        ):
+        i = bisect_left(self._redirect_starts, start)
+        if i == len(self._redirect_starts) or self._redirect_starts[i] >= end:
             return None  # most clauses of most replies: nothing to look at
         if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
             return None  # "for now, no: ..." answers before it redirects
@@ -385,7 +392,7 @@ class Reading:
         if self._states_negation(start, end):
             return None
         # "par téléphone" names a line; its noun is no act ("téléphoner") of its own.
-        means = self._covered.get("contact_means", set())
+        means = self._cover("contact_means")
         found: list[tuple[int, int]] = [
             (m.start, m.end)
             for m in matches["contact_act"]
@@ -424,10 +431,10 @@ class Reading:
 
     def _states_negation(self, start: int, end: int) -> bool:
         """A negated statement ("we can't see accounts here"), not "don't hesitate"."""
-        negation = self._covered.get("negation")
+        negation = self._cover("negation")
         if not negation:
             return False
-        directive = self._covered.get("directive", set())
+        directive = self._cover("directive")
         return any(i in negation and i not in directive for i in range(start, end))
 
     def _elsewhere_after(self, at: int, end: int) -> int | None:
@@ -455,22 +462,22 @@ class Reading:
         return self._directs(before[0].i, at)
 
     def _contacts_reader(self, after: int) -> bool:
-        return after < len(self.tokens) and "reader_object" in self._starts.get(after, {})
+        return after in self._starts_of("reader_object")
 
     def _thanks_before(self, start: int, at: int) -> bool:
         """Thanks before the act ("thanks for contacting us"); "merci de contacter" is
         a request made politely, its "merci" covered by a directive."""
-        thanks = self._covered.get("thanks")
+        thanks = self._cover("thanks")
         if not thanks:
             return False
-        directive = self._covered.get("directive", set())
+        directive = self._cover("directive")
         return any(i in thanks and i not in directive for i in range(start, at))
 
     def _directs(self, start: int, at: int) -> bool:
         """Is the act at `at` told to the customer by a directive before it ("please use
         this link to contact us", "we'd recommend reaching out"), with no first-person
         subject after that directive ("please DM us and we'll contact the store")?"""
-        directive = self._covered.get("directive")
+        directive = self._cover("directive")
         if not directive:
             return False
         last = next((i for i in range(at - 1, start - 1, -1) if i in directive), None)
@@ -478,8 +485,8 @@ class Reading:
             return False
         # "Nous vous appelons": between a first-person subject and the act, "vous" is
         # its object ("je vous propose de contacter" keeps its directive verb).
-        first_person = self._covered.get("first_person", set())
-        second_person = self._covered.get("second_person", set())
+        first_person = self._cover("first_person")
+        second_person = self._cover("second_person")
         if last == at - 1 and last in second_person and last - 1 in first_person:
             return False
         # Right before the act a first-person word is its object ("nous contacter").
@@ -537,9 +544,29 @@ class Reading:
         ]
 
 
-def _form_keys(ctx: RuleContext) -> frozenset[str]:
-    """The lists the rule reads that match by word form only (the others by lemma)."""
-    return frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+class _RuleLists(NamedTuple):
+    """What every reply reads from the rule's data for one language, made once."""
+
+    table: PhraseTable
+    filler_words: frozenset[str]
+    clause_breaks: frozenset[str]  # punctuation and the `contrast` words
+    interjections: frozenset[str]
+    offer_words: frozenset[str]
+
+
+def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
+    data = ctx.data
+    # Each list matches as its [lists] declaration says: word forms only, or every
+    # inflection through lemmas. One table, so one lower-case matcher pass serves
+    # both kinds.
+    form_keys = frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
+    return _RuleLists(
+        data_phrase_table(data, _LISTS, language, model, form_keys=form_keys),
+        data_words(data, "filler_words"),
+        _CLAUSE_PUNCT | data_words(data, "contrast"),
+        data_words(data, "interjections"),
+        data_words(data, "offer_words"),
+    )
 
 
 def _digits(text: str) -> int:
@@ -618,12 +645,11 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         return
     analysis = reading.analysis
     incoming = analysis.incoming_doc
-    questions = list(_questions(incoming, analysis, ctx)) if incoming is not None else []
     if Kind.REDIRECT in kinds:
         sent_to = Kind.REDIRECT
-        if any(_asks_for_contact(sent, ctx, analysis) for sent in questions):
+        if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
             return  # "do you have a phone number?": the contact is the answer
-    elif questions:
+    elif incoming is not None and next(_questions(incoming, analysis, ctx), None) is not None:
         sent_to = Kind.IDEAS  # a question answered with "post it as an idea"
     else:
         return  # feedback filed where feedback goes: nothing was asked
@@ -646,10 +672,16 @@ def _clause_end(reading: Reading, clause: Clause) -> int:
     return last.idx + len(last.text)
 
 
-def _asks_for_contact(sentence: Span, ctx: RuleContext, analysis: Analysis) -> bool:
-    """Does this question of the customer's ask how to reach someone?"""
+def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
+    """Does a question of the customer's ask how to reach someone?"""
     contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
-    return any(sentence.start <= m.token_start < sentence.end for m in contact.find(sentence.doc))
+    starts = [m.token_start for m in contact.find(incoming)]
+    if not starts:
+        return False  # the usual case: no need to find the questions
+    return any(
+        any(question.start <= at < question.end for at in starts)
+        for question in _questions(incoming, analysis, ctx)
+    )
 
 
 def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
@@ -665,14 +697,15 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         if not sentence.is_empty:
             return  # the rest of the reply need not be classified
         sentences.append(sentence)
+    # Cheaper than finding the customer's questions, so tested before.
+    if _has_answer_like_token(reading, sentences):
+        return
     incoming = analysis.incoming_doc
     if incoming is None:
         return
     courtesy = data_words(ctx.data, "courtesy_words")
     question = next(_questions(incoming, analysis, ctx, courtesy), None)
     if question is None:
-        return
-    if _has_answer_like_token(reading, sentences):
         return
     asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
     said = _stems(analysis.content_lemmas, courtesy)
