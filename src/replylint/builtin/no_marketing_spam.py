@@ -25,6 +25,7 @@ from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -263,6 +264,26 @@ def _promos(
     analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[Promo]:
     tokens = analysis.tokens
+    if any(matches.values()):  # most replies hold no word of any list
+        yield from _listed(analysis, ctx, matches)
+    # Both need one of their words in the text (a percent sign or word, a code word):
+    # most replies have neither, and their tokens need not be read.
+    data = ctx.data
+    lower = analysis.text.lower()
+    percent_starts, may_be_percent = derived(
+        data, "spam percent starts", _starts, data, "percent_words"
+    )
+    if may_be_percent.search(lower):
+        yield from _discounts(tokens, token_lowers(analysis.doc), data, percent_starts)
+    if derived(data, "spam code starts", _starts, data, "code_words")[1].search(lower):
+        yield from _codes(tokens, token_lowers(analysis.doc), data)
+
+
+def _listed(
+    analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[Promo]:
+    """Promotions made of list words: phrases, pairs and pitches."""
+    tokens = analysis.tokens
     for key in _PHRASE_LISTS:
         for m in matches.get(key, ()):
             # A call to buy opens its clause: "Pre-order now", not "your pre-order".
@@ -278,16 +299,6 @@ def _promos(
                 offered = ((other.start, other.end),)
                 yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, ctx, matches)
-    # Both need one of their words in the text (a percent sign or word, a code word):
-    # most replies have neither, and their tokens need not be read.
-    data = ctx.data
-    lower = analysis.text.lower()
-    if _may_contain(
-        lower, derived(data, "spam percent starts", _first_words, data, "percent_words")
-    ):
-        yield from _discounts(tokens, data)
-    if _may_contain(lower, derived(data, "spam code starts", _first_words, data, "code_words")):
-        yield from _codes(tokens, data)
 
 
 def _pitches(
@@ -437,21 +448,34 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _first_words(data: Mapping[str, object], key: str) -> tuple[str, ...]:
-    """The first word of each phrase of the list `key`, lower-cased ("" for an empty one)."""
-    return tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+def _starts(data: Mapping[str, object], key: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The first word of each phrase of the list `key`, lower-cased ("" for an empty
+    one), and a search for any of them in a lower-cased text (one pass in C)."""
+    words = tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+    if not words:
+        return words, re.compile(r"(?!)")  # nothing to find
+    return words, re.compile("|".join(re.escape(word) for word in words))
 
 
-def _may_contain(lower_text: str, first_words: Sequence[str]) -> bool:
-    """Can a phrase starting with one of `first_words` be in the text?"""
-    return any(word in lower_text for word in first_words)
+def _positions(lowers: list[str], words: Sequence[str]) -> list[int]:
+    """The token indexes whose lower-case form is one of `words`, in text order."""
+    wanted = frozenset(words)
+    return [i for i, lower in enumerate(lowers) if lower in wanted]
 
 
-def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
+def _discounts(
+    doc: Sequence[Token], lowers: list[str], data: Mapping[str, object], starts: Sequence[str]
+) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
     percent = {tuple(p.lower().split()) for p in data_strings(data, "percent_words")}
     discount = {w.lower() for w in data_strings(data, "discount_words")}
-    for token in doc:
+    # Only a token before a percent sign or word can be the amount: read those alone
+    # (an empty percent phrase follows any token).
+    signs = range(1, len(doc) + 1) if "" in starts else _positions(lowers, starts)
+    for sign in signs:
+        if sign == 0:
+            continue
+        token = doc[sign - 1]
         number = token.text.lstrip(_SIGNS)
         if not number or not (
             token.like_num or number.replace(",", ".").replace(".", "").isdigit()
@@ -484,11 +508,12 @@ def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) ->
     return None
 
 
-def _codes(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
+def _codes(doc: Sequence[Token], lowers: list[str], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
     code_words = {w.lower() for w in data_strings(data, "code_words")}
     verbs = {w.lower() for w in data_strings(data, "code_verbs")}
-    for token in doc:
+    for i in _positions(lowers, tuple(code_words)):  # the code words alone are read
+        token = doc[i]
         if token.lower_ not in code_words or token.i + 1 >= len(doc):
             continue
         code = doc[token.i + 1]

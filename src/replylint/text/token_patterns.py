@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.nlp import pipeline
@@ -74,7 +74,6 @@ class TokenPatterns:
         # once for all the patterns that share it (`_expand` makes many alike).
         groups: dict[Requirement, dict[Requirement, set[str]]] = {}
         first_of: dict[Requirement, frozenset[int]] = {}
-        later_of: dict[Requirement, set[str]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
         keys = _Keys(self._nlp.vocab)
         for pattern in dict.fromkeys(patterns):
@@ -89,29 +88,38 @@ class TokenPatterns:
                 anchors = tuple(requirement[n] for n in sorted(chosen))
                 groups.setdefault(anchors, {}).setdefault(requirement, set()).add(pattern)
                 first_of[anchors] = requirement[chosen[0]]
-                later_of.setdefault(anchors, set()).update(
-                    required[n][0] for n in chosen[1:] if required[n][0] != required[chosen[0]][0]
-                )
             matcher = Matcher(self._nlp.vocab)
             matcher.add(pattern, variants, greedy="LONGEST")
             self._matchers[pattern] = matcher
+        # Passes in C over a doc: the anchors of the attribute that opens most
+        # variants (most replies have none), the other anchors when a variant needs
+        # them, then the required words of the variants left, where they are.
+        anchor_keys = _keys_of(groups)
+        self._anchor_finders = keys.finders(anchor_keys)
+        first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
+        self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first_attrs)
         self._groups = [
-            _Group(anchors, frozenset(later_of[anchors]), tuple(members.items()))
+            _Group(
+                tuple(item for item in anchors if keys.attr(next(iter(item))) in first_attrs),
+                anchors,
+                frozenset(keys.attr(next(iter(item))) for item in anchors) - first_attrs,
+                tuple(members.items()),
+                # none when every required token is an anchor: the anchors found tell
+                tuple(keys.finders(_keys_of(members) - _keys_of([anchors])).values())
+                and tuple(keys.finders(_keys_of(members)).values()),
+            )
             for anchors, members in groups.items()
         ]
-        # key of a word of a group's first anchor -> the groups it may open
-        self._by_key: dict[int, list[int]] = {}
+        # key of a word of a group's first anchor -> the groups it may open, by the
+        # anchors of the first pass they need in order (tested once for them all)
+        by_key: dict[int, dict[Requirement, list[int]]] = {}
         for index, group in enumerate(self._groups):
             for key in first_of[group.anchors]:
-                self._by_key.setdefault(key, []).append(index)
-        # Passes in C over a doc: the anchors of the attributes that open variants
-        # first (most replies have none), the other anchors when a variant needs
-        # them, then every required word of the variants left, where they are.
-        anchor_keys = frozenset(key for anchors in groups for item in anchors for key in item)
-        self._anchor_finders = keys.finders(anchor_keys)
-        first = {keys.attr(key) for key in self._by_key}
-        self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first)
-        self._word_finders = tuple(keys.finders(keys.all()).values())
+                by_key.setdefault(key, {}).setdefault(group.first_anchors, []).append(index)
+        self._by_key = {
+            key: tuple((anchors, tuple(ns)) for anchors, ns in opened.items())
+            for key, opened in by_key.items()
+        }
 
     def _anchors(self, required: list[tuple[str, list[str]]]) -> list[int]:
         """The required tokens (their indexes) a variant is looked for by, the one
@@ -140,21 +148,35 @@ class TokenPatterns:
         hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
         if not hits:
             return unanchored  # most replies stop here
+        hits.sort()
         groups, by_key = self._groups, self._by_key
-        candidates = {n for _, key in hits for n in by_key.get(key, ())}
+        opened = {item for _, key in hits for item in by_key.get(key, ())}
+        candidates = {
+            n
+            for first_anchors, indexes in opened
+            if len(first_anchors) == 1 or _in_order(first_anchors, hits)
+            for n in indexes
+        }
         if not candidates:
             return unanchored
         more = {attr for n in candidates for attr in groups[n].later_attrs}
-        hits.extend((i, key) for attr in more for key, i, _ in self._anchor_finders[attr](doc))
-        hits.sort()
-        members = [
-            m for n in candidates if _in_order(groups[n].anchors, hits) for m in groups[n].members
-        ]
-        if not members:
-            return unanchored
-        # Every required word where it stands, in text order: (token, key).
-        words = sorted((i, key) for finder in self._word_finders for key, i, _ in finder(doc))
-        members = [m for m in members if _in_order(m[0], words)]
+        if more:
+            hits.extend((i, key) for a in more for key, i, _ in self._anchor_finders[a](doc))
+            hits.sort()
+            candidates = {n for n in candidates if _in_order(groups[n].anchors, hits)}
+        # Every required word of a group where it stands, in text order: (token, key).
+        members: list[tuple[Requirement, set[str], list[tuple[int, int]]]] = []
+        for n in candidates:
+            group = groups[n]
+            if group.finders:
+                words = sorted((i, key) for finder in group.finders for key, i, _ in finder(doc))
+            else:
+                words = hits
+            members.extend(
+                (requirement, patterns, words)
+                for requirement, patterns in group.members
+                if _in_order(requirement, words)
+            )
         if not members:
             return unanchored
         from spacy.attrs import SENT_START
@@ -162,17 +184,17 @@ class TokenPatterns:
         flags = doc.to_array(SENT_START).tolist()
         starts = [i for i, flag in enumerate(flags) if flag == 1] or [0]
         ends = [*starts[1:], size]
-        # The required words of each sentence (by its index in `starts`).
-        by_sentence: dict[int, list[tuple[int, int]]] = {}
-        for word in words:
-            sentence = bisect.bisect_right(starts, word[0]) - 1
-            if sentence >= 0:  # tokens before the first sentence start are in none
-                by_sentence.setdefault(sentence, []).append(word)
-        windows: list[tuple[int, int, set[str]]] = []
-        for sentence, found in sorted(by_sentence.items()):
-            ready = {p for requirement, ps in members if _in_order(requirement, found) for p in ps}
-            if ready:
-                windows.append((starts[sentence], ends[sentence], ready))
+        ready: dict[int, set[str]] = {}  # sentence (its index in `starts`) -> patterns
+        for requirement, patterns, words in members:
+            by_sentence: dict[int, list[tuple[int, int]]] = {}
+            for word in words:
+                sentence = bisect.bisect_right(starts, word[0]) - 1
+                if sentence >= 0:  # tokens before the first sentence start are in none
+                    by_sentence.setdefault(sentence, []).append(word)
+            for sentence, found in by_sentence.items():
+                if _in_order(requirement, found):
+                    ready.setdefault(sentence, set()).update(patterns)
+        windows = [(starts[n], ends[n], ready[n]) for n in sorted(ready)]
         return unanchored + windows
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
@@ -286,6 +308,10 @@ def _required(specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return required
 
 
+def _keys_of(requirements: Iterable[Requirement]) -> frozenset[int]:
+    return frozenset(key for requirement in requirements for item in requirement for key in item)
+
+
 def _in_order(requirement: Requirement, words: list[tuple[int, int]]) -> bool:
     """Do the required tokens all stand among `words` ((token, key), in text order),
     each after the one before? (Earliest first: if any order fits, this one does.)"""
@@ -304,10 +330,12 @@ def _in_order(requirement: Requirement, words: list[tuple[int, int]]) -> bool:
 class _Group(NamedTuple):
     """The variants of patterns (sequences of plain items) with the same anchors."""
 
+    first_anchors: Requirement  # those found by the first pass, in order
     anchors: Requirement  # the rare required tokens, in order
     later_attrs: frozenset[str]  # attributes of anchors looked for after the first
     # each requirement (every required token, in order) and the patterns it is of
     members: tuple[tuple[Requirement, set[str]], ...]
+    finders: tuple[PhraseMatcher, ...]  # of the members' required words
 
 
 class _Keys:
@@ -317,6 +345,7 @@ class _Keys:
     def __init__(self, vocab: Vocab) -> None:
         self._vocab = vocab
         self._words: dict[int, tuple[str, str]] = {}  # key -> (attribute, word)
+        self._docs: dict[int, Doc] = {}  # key -> its one-word doc, made once
 
     def of(self, attr: str, words: list[str]) -> frozenset[int]:
         keys = set()
@@ -344,7 +373,9 @@ class _Keys:
                 word_attr, word = self._words[key]
                 if word_attr == attr:
                     # A one-word doc whose lemma (or lower-case form) is the word.
-                    one = Doc(self._vocab, words=[word], lemmas=[word])
+                    one = self._docs.get(key)
+                    if one is None:
+                        one = self._docs[key] = Doc(self._vocab, words=[word], lemmas=[word])
                     finder.add(self._vocab.strings[key], [one])
             if len(finder):
                 finders[attr] = finder
