@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext, data_strings
+from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
@@ -97,9 +97,27 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from _findings(analysis, ctx)
 
 
+class _Tables:
+    """What every reply reads from the rule's data for one language, made once and
+    found with one lookup (not one per table and word list)."""
+
+    def __init__(self, ctx: RuleContext, language: str, model: str | None) -> None:
+        data = ctx.data
+        form_keys = derived(data, ("spam form lists", _LISTS), _form_keys, ctx, _LISTS)
+        self.lists = data_phrase_table(data, _LISTS, language, model, form_keys=form_keys)
+        self.percent_starts, self.may_be_percent = _starts(data, "percent_words")
+        self.may_be_code = _starts(data, "code_words")[1]
+
+
+def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
+    key = ("spam tables", analysis.language, analysis.model)
+    return derived(ctx.data, key, _Tables, ctx, analysis.language, analysis.model)
+
+
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    matches = _matches(analysis, ctx)
-    promos = sorted(_promos(analysis, ctx, matches), key=lambda p: p.start)
+    tables = _tables(analysis, ctx)
+    matches = tables.lists.find(analysis.doc)
+    promos = sorted(_promos(analysis, ctx, matches, tables), key=lambda p: p.start)
     if promos:
         promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
@@ -129,7 +147,7 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _matches(
-    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...] = _LISTS
+    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]
 ) -> dict[str, list[PhraseMatch]]:
     """Every list of `keys`, matched as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
@@ -261,22 +279,21 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
 
 
 def _promos(
-    analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
+    analysis: Analysis,
+    ctx: RuleContext,
+    matches: Mapping[str, list[PhraseMatch]],
+    tables: _Tables,
 ) -> Iterator[Promo]:
-    tokens = analysis.tokens
     if any(matches.values()):  # most replies hold no word of any list
         yield from _listed(analysis, ctx, matches)
     # Both need one of their words in the text (a percent sign or word, a code word):
     # most replies have neither, and their tokens need not be read.
-    data = ctx.data
     lower = analysis.text.lower()
-    percent_starts, may_be_percent = derived(
-        data, "spam percent starts", _starts, data, "percent_words"
-    )
-    if may_be_percent.search(lower):
-        yield from _discounts(tokens, token_lowers(analysis.doc), data, percent_starts)
-    if derived(data, "spam code starts", _starts, data, "code_words")[1].search(lower):
-        yield from _codes(tokens, token_lowers(analysis.doc), data)
+    if tables.may_be_percent.search(lower):
+        lowers = token_lowers(analysis.doc)
+        yield from _discounts(analysis.tokens, lowers, ctx.data, tables.percent_starts)
+    if tables.may_be_code.search(lower):
+        yield from _codes(analysis.tokens, token_lowers(analysis.doc), ctx.data)
 
 
 def _listed(
@@ -448,27 +465,28 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _starts(data: Mapping[str, object], key: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+def _starts(data: Mapping[str, object], key: str) -> tuple[frozenset[str], re.Pattern[str]]:
     """The first word of each phrase of the list `key`, lower-cased ("" for an empty
     one), and a search for any of them in a lower-cased text (one pass in C)."""
-    words = tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+    words = frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
     if not words:
         return words, re.compile(r"(?!)")  # nothing to find
-    return words, re.compile("|".join(re.escape(word) for word in words))
+    return words, re.compile("|".join(re.escape(word) for word in sorted(words)))
 
 
-def _positions(lowers: list[str], words: Sequence[str]) -> list[int]:
+def _positions(lowers: list[str], words: frozenset[str]) -> list[int]:
     """The token indexes whose lower-case form is one of `words`, in text order."""
-    wanted = frozenset(words)
-    return [i for i, lower in enumerate(lowers) if lower in wanted]
+    if words.isdisjoint(lowers):  # in C: most texts with "per" have no "%" token
+        return []
+    return [i for i, lower in enumerate(lowers) if lower in words]
 
 
 def _discounts(
-    doc: Sequence[Token], lowers: list[str], data: Mapping[str, object], starts: Sequence[str]
+    doc: Sequence[Token], lowers: list[str], data: Mapping[str, object], starts: frozenset[str]
 ) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
-    percent = {tuple(p.lower().split()) for p in data_strings(data, "percent_words")}
-    discount = {w.lower() for w in data_strings(data, "discount_words")}
+    percent = derived(data, "spam percent phrases", _word_tuples, data, "percent_words")
+    discount = data_words(data, "discount_words")
     # Only a token before a percent sign or word can be the amount: read those alone
     # (an empty percent phrase follows any token).
     signs = range(1, len(doc) + 1) if "" in starts else _positions(lowers, starts)
@@ -499,7 +517,12 @@ def _discounts(
         yield Promo(first.idx, last.idx + len(last.text), token.i, "discount")
 
 
-def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) -> int | None:
+def _word_tuples(data: Mapping[str, object], key: str) -> frozenset[tuple[str, ...]]:
+    """Each phrase of the list `key` as its lower-case words."""
+    return frozenset(tuple(p.lower().split()) for p in data_strings(data, key))
+
+
+def _percent_end(doc: Sequence[Token], i: int, percent: frozenset[tuple[str, ...]]) -> int | None:
     """The token index after a percent sign or word starting at `i`, if any."""
     for words in percent:
         end = i + len(words)
@@ -510,9 +533,9 @@ def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) ->
 
 def _codes(doc: Sequence[Token], lowers: list[str], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
-    code_words = {w.lower() for w in data_strings(data, "code_words")}
-    verbs = {w.lower() for w in data_strings(data, "code_verbs")}
-    for i in _positions(lowers, tuple(code_words)):  # the code words alone are read
+    code_words = data_words(data, "code_words")
+    verbs = data_words(data, "code_verbs")
+    for i in _positions(lowers, code_words):  # the code words alone are read
         token = doc[i]
         if token.lower_ not in code_words or token.i + 1 >= len(doc):
             continue
