@@ -105,8 +105,9 @@ class TokenPatterns:
                 frozenset(keys.attr(next(iter(item))) for item in anchors) - first_attrs,
                 tuple(members.items()),
                 # none when every required token is an anchor: the anchors found tell
-                tuple(keys.finders(_keys_of(members) - _keys_of([anchors])).values())
-                and tuple(keys.finders(_keys_of(members)).values()),
+                tuple(keys.finders(_keys_of(members)).values())
+                if _keys_of(members) - _keys_of([anchors])
+                else (),
             )
             for anchors, members in groups.items()
         ]
