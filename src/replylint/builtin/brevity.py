@@ -27,8 +27,10 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             check="reply-length",
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
+    if len(words) <= limit:
+        return  # a sentence is part of the body: none can be longer than it
     text = analysis.text
-    paragraphs = _BLANK_LINE.search(text) is not None
+    paragraphs = "\n" in text and _BLANK_LINE.search(text) is not None
     for sentence in analysis.sentences:
         span = (sentence.start_char, sentence.end_char)
         for start, end in _paragraph_pieces(text, *span) if paragraphs else (span,):

@@ -20,11 +20,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext, data_strings
+from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -96,9 +97,27 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from _findings(analysis, ctx)
 
 
+class _Tables:
+    """What every reply reads from the rule's data for one language, made once and
+    found with one lookup (not one per table and word list)."""
+
+    def __init__(self, ctx: RuleContext, language: str, model: str | None) -> None:
+        data = ctx.data
+        form_keys = derived(data, ("spam form lists", _LISTS), _form_keys, ctx, _LISTS)
+        self.lists = data_phrase_table(data, _LISTS, language, model, form_keys=form_keys)
+        self.percent_starts, self.may_be_percent = _starts(data, "percent_words")
+        self.may_be_code = _starts(data, "code_words")[1]
+
+
+def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
+    key = ("spam tables", analysis.language, analysis.model)
+    return derived(ctx.data, key, _Tables, ctx, analysis.language, analysis.model)
+
+
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    matches = _matches(analysis, ctx)
-    promos = sorted(_promos(analysis, ctx, matches), key=lambda p: p.start)
+    tables = _tables(analysis, ctx)
+    matches = tables.lists.find(analysis.doc)
+    promos = sorted(_promos(analysis, ctx, matches, tables), key=lambda p: p.start)
     if promos:
         promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
@@ -128,7 +147,7 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _matches(
-    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...] = _LISTS
+    analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]
 ) -> dict[str, list[PhraseMatch]]:
     """Every list of `keys`, matched as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
@@ -260,8 +279,27 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
 
 
 def _promos(
+    analysis: Analysis,
+    ctx: RuleContext,
+    matches: Mapping[str, list[PhraseMatch]],
+    tables: _Tables,
+) -> Iterator[Promo]:
+    if any(matches.values()):  # most replies hold no word of any list
+        yield from _listed(analysis, ctx, matches)
+    # Both need one of their words in the text (a percent sign or word, a code word):
+    # most replies have neither, and their tokens need not be read.
+    lower = analysis.text.lower()
+    if tables.may_be_percent.search(lower):
+        lowers = token_lowers(analysis.doc)
+        yield from _discounts(analysis.tokens, lowers, ctx.data, tables.percent_starts)
+    if tables.may_be_code.search(lower):
+        yield from _codes(analysis.tokens, token_lowers(analysis.doc), ctx.data)
+
+
+def _listed(
     analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[Promo]:
+    """Promotions made of list words: phrases, pairs and pitches."""
     tokens = analysis.tokens
     for key in _PHRASE_LISTS:
         for m in matches.get(key, ()):
@@ -278,16 +316,6 @@ def _promos(
                 offered = ((other.start, other.end),)
                 yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, ctx, matches)
-    # Both need one of their words in the text (a percent sign or word, a code word):
-    # most replies have neither, and their tokens need not be read.
-    data = ctx.data
-    lower = analysis.text.lower()
-    if _may_contain(
-        lower, derived(data, "spam percent starts", _first_words, data, "percent_words")
-    ):
-        yield from _discounts(tokens, data)
-    if _may_contain(lower, derived(data, "spam code starts", _first_words, data, "code_words")):
-        yield from _codes(tokens, data)
 
 
 def _pitches(
@@ -437,21 +465,35 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _first_words(data: Mapping[str, object], key: str) -> tuple[str, ...]:
-    """The first word of each phrase of the list `key`, lower-cased ("" for an empty one)."""
-    return tuple(dict.fromkeys((p.lower().split() or [""])[0] for p in data_strings(data, key)))
+def _starts(data: Mapping[str, object], key: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The first word of each phrase of the list `key`, lower-cased ("" for an empty
+    one), and a search for any of them in a lower-cased text (one pass in C)."""
+    words = frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
+    if not words:
+        return words, re.compile(r"(?!)")  # nothing to find
+    return words, re.compile("|".join(re.escape(word) for word in sorted(words)))
 
 
-def _may_contain(lower_text: str, first_words: Sequence[str]) -> bool:
-    """Can a phrase starting with one of `first_words` be in the text?"""
-    return any(word in lower_text for word in first_words)
+def _positions(lowers: list[str], words: frozenset[str]) -> list[int]:
+    """The token indexes whose lower-case form is one of `words`, in text order."""
+    if words.isdisjoint(lowers):  # in C: most texts with "per" have no "%" token
+        return []
+    return [i for i, lower in enumerate(lowers) if lower in words]
 
 
-def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
+def _discounts(
+    doc: Sequence[Token], lowers: list[str], data: Mapping[str, object], starts: frozenset[str]
+) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
-    percent = {tuple(p.lower().split()) for p in data_strings(data, "percent_words")}
-    discount = {w.lower() for w in data_strings(data, "discount_words")}
-    for token in doc:
+    percent = derived(data, "spam percent phrases", _word_tuples, data, "percent_words")
+    discount = data_words(data, "discount_words")
+    # Only a token before a percent sign or word can be the amount: read those alone
+    # (an empty percent phrase follows any token).
+    signs = range(1, len(doc) + 1) if "" in starts else _positions(lowers, starts)
+    for sign in signs:
+        if sign == 0:
+            continue
+        token = doc[sign - 1]
         number = token.text.lstrip(_SIGNS)
         if not number or not (
             token.like_num or number.replace(",", ".").replace(".", "").isdigit()
@@ -475,7 +517,12 @@ def _discounts(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Pro
         yield Promo(first.idx, last.idx + len(last.text), token.i, "discount")
 
 
-def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) -> int | None:
+def _word_tuples(data: Mapping[str, object], key: str) -> frozenset[tuple[str, ...]]:
+    """Each phrase of the list `key` as its lower-case words."""
+    return frozenset(tuple(p.lower().split()) for p in data_strings(data, key))
+
+
+def _percent_end(doc: Sequence[Token], i: int, percent: frozenset[tuple[str, ...]]) -> int | None:
     """The token index after a percent sign or word starting at `i`, if any."""
     for words in percent:
         end = i + len(words)
@@ -484,11 +531,12 @@ def _percent_end(doc: Sequence[Token], i: int, percent: set[tuple[str, ...]]) ->
     return None
 
 
-def _codes(doc: Sequence[Token], data: Mapping[str, object]) -> Iterator[Promo]:
+def _codes(doc: Sequence[Token], lowers: list[str], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
-    code_words = {w.lower() for w in data_strings(data, "code_words")}
-    verbs = {w.lower() for w in data_strings(data, "code_verbs")}
-    for token in doc:
+    code_words = data_words(data, "code_words")
+    verbs = data_words(data, "code_verbs")
+    for i in _positions(lowers, code_words):  # the code words alone are read
+        token = doc[i]
         if token.lower_ not in code_words or token.i + 1 >= len(doc):
             continue
         code = doc[token.i + 1]

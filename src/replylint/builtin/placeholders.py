@@ -189,8 +189,9 @@ def find_placeholders(
     `slot_words` are the words that make bracketed text a slot ("name", "nom");
     `handles` the literal @handles that are placeholders ("username").
     """
-    words = _lower_words(tuple(slot_words))
     urls = tuple(urls)
+    # Only bracketed, capitals and link slots are judged by their words.
+    words = _lower_words(tuple(slot_words)) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
     # Spans not looked in, worked out at the first candidate (most texts have none):
     # [code, links and URLs], [code only] (a link's own slots are looked for).
     skipped: list[tuple[list[int], list[int]]] = []
@@ -260,12 +261,15 @@ def find_placeholders(
         for m in _EMPTY_ITEM.finditer(text):
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             add(start, m.end(), "list_item")
-    handle = _handle_pattern(tuple(handles))
-    if handle is not None and ("@" in text or "＠" in text):
-        for m in handle.finditer(text):
+    if "@" in text or "＠" in text:
+        handle = _handle_pattern(tuple(handles))
+        for m in handle.finditer(text) if handle is not None else ():
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)
 
+
+# What the checks that read slot words need in the text: a bracket, "#" or "_".
+_MAY_HOLD_SLOT = re.compile(r"[{\[<%#_]")
 
 # Bracketed text that is a slot when its words say so ("{first_name}", "[NAME]",
 # "<agent>", "%CUSTOMER%"), by delimiter, in the order they take precedence.
@@ -283,4 +287,6 @@ def _handle_pattern(handles: tuple[str, ...]) -> re.Pattern[str] | None:
     names = [re.escape(h.strip().lstrip("@＠")) for h in handles if h.strip("@＠ ")]
     if not names:
         return None
-    return re.compile(r"(?<![\w@＠])[@＠](?:" + "|".join(names) + r")(?!\w)", re.IGNORECASE)
+    # The "@" first, then what stands before it: a search can jump from "@" to "@"
+    # (a pattern opening with a look-behind is tried at every position).
+    return re.compile(r"[@＠](?<![\w@＠][@＠])(?:" + "|".join(names) + r")(?!\w)", re.IGNORECASE)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
@@ -96,15 +97,27 @@ def _language_words(
     return stop_words, team_words
 
 
+class _DataWords:
+    """What the rule reads from its data for a language, looked up once per reply."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        # Name particles that stay lower-case inside a name: "Anne de la Tour".
+        self.particles = data_words(data, "name_particles")
+        self.separator = _separator(data_strings(data, "affiliation_words"))
+
+
+def _data_words(ctx: RuleContext) -> _DataWords:
+    data = ctx.data
+    return derived(data, "signature data words", _DataWords, data)
+
+
 class _Vocabulary:
     """What the rule compares sign-off words against, for one reply."""
 
     def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
-        # Name particles that stay lower-case inside a name: "Anne de la Tour".
-        self.particles = data_words(ctx.data, "name_particles")
-        self.separator = derived(
-            ctx.data, "separator", _separator, data_strings(ctx.data, "affiliation_words")
-        )
+        words = _data_words(ctx)
+        self.particles = words.particles
+        self.separator = words.separator
         self.stop_words, self.team_words = _language_words(
             analysis.language, analysis.model, analysis.lang
         )
@@ -151,13 +164,14 @@ class _Vocabulary:
         return not ({_fold(w) for w in words} <= self.customer_words)
 
 
-def _read_signature(analysis: Analysis, signoff: SignOff, vocab: _Vocabulary) -> Signature:
+def _read_signature(analysis: Analysis, signoff: SignOff, ctx: RuleContext) -> Signature:
     text = analysis.text
     if signoff.kind == "initials":
         mark = _INITIALS_MARK.match(signoff.name)
         start = signoff.name_start + (mark.end() if mark else 0)
         segment = Segment(start, signoff.name_end, text[start : signoff.name_end])
         return Signature((segment,), ())
+    vocab = _Vocabulary(analysis, ctx)  # initials (most sign-offs) need no words
     # Introduced by a dash or a closing ("– Will", "Thanks,\nMay"), a word is a name.
     strict = signoff.kind == "line" and signoff.name_start == signoff.start
     personal, team = [], []
@@ -195,7 +209,7 @@ def _names_agent(
 def _last_word(text: str) -> tuple[int, int]:
     """The span of the text's last word, where a missing signature would go."""
     end = len(text.rstrip())
-    start = max(text.rfind(ch, 0, end) for ch in (" ", "\n", "\t")) + 1
+    start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end)) + 1
     return start, end
 
 
@@ -276,14 +290,14 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     if signoff is None:
         signoff = _tail_signoff(analysis, ctx)
     signature = (
-        _read_signature(analysis, signoff, _Vocabulary(analysis, ctx))
+        _read_signature(analysis, signoff, ctx)
         if signoff is not None and signoff.kind != "closing"
         else Signature((), ())
     )
     initials_style = signoff is not None and signoff.kind == "initials"
 
     if signature.personal:
-        particles = data_words(ctx.data, "name_particles")
+        particles = _data_words(ctx).particles
         if agent and not any(
             _names_agent(s, agent, initials_style, particles) for s in signature.personal
         ):

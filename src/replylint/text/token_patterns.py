@@ -21,10 +21,11 @@ Each item is one token; its words get the lemma the same form gets in a text, so
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.nlp import pipeline
 from replylint.text.phrases import PhraseMatch
@@ -32,11 +33,12 @@ from replylint.text.token_arrays import token_bounds
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.matcher import Matcher
+    from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
-# A variant's anchors: (attribute, word hashes) for each of its rarest tokens.
-Condition = tuple[tuple[str, frozenset[int]], ...]
+# A variant's required tokens in order, each the keys of the words it may be.
+Requirement = tuple[frozenset[int], ...]
 
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
 
@@ -64,82 +66,136 @@ class TokenPatterns:
         self._lists = lists
         self._parts = parts
         self._lemma_cache: dict[str, str] = {}
-        # One matcher per pattern: a sentence runs only the patterns whose anchors
-        # it holds (the matcher's cost grows with the patterns it carries).
+        # One matcher per pattern: a sentence runs only the patterns that can match
+        # there (the matcher's cost grows with the patterns it carries).
         self._matchers: dict[str, Matcher] = {}
-        strings = self._nlp.vocab.strings
-        # A variant can only match where its two rarest required tokens are (see
-        # `_anchors`). attribute -> anchor word -> (anchors, pattern) it may open.
-        self._by_word: dict[str, dict[int, set[tuple[Condition, str]]]] = {
-            "LEMMA": {},
-            "LOWER": {},
-        }
+        # A variant can only match where its required words stand, in its order.
+        # Variants with the same anchors are tested together, and a requirement
+        # once for all the patterns that share it (`_expand` makes many alike).
+        groups: dict[Requirement, dict[Requirement, set[str]]] = {}
+        first_of: dict[Requirement, frozenset[int]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
+        keys = _Keys(self._nlp.vocab)
         for pattern in dict.fromkeys(patterns):
             variants = [self._token_specs(pattern, items) for items in self._expand(pattern)]
             for specs in variants:
-                anchors = tuple(
-                    (attr, frozenset(strings.add(w) for w in words))
-                    for attr, words in self._anchors(specs)
-                )
-                if not anchors:
+                required = _required(specs)
+                if not required:
                     self._unanchored.append(pattern)
                     continue
-                attr, words = anchors[0]
-                for word in words:
-                    self._by_word[attr].setdefault(word, set()).add((anchors, pattern))
+                requirement = tuple(keys.of(attr, words) for attr, words in required)
+                chosen = self._anchors(required)
+                anchors = tuple(requirement[n] for n in sorted(chosen))
+                groups.setdefault(anchors, {}).setdefault(requirement, set()).add(pattern)
+                first_of[anchors] = requirement[chosen[0]]
             matcher = Matcher(self._nlp.vocab)
             matcher.add(pattern, variants, greedy="LONGEST")
             self._matchers[pattern] = matcher
-        self._lemma_keys = frozenset(self._by_word["LEMMA"])
-        self._lower_keys = frozenset(self._by_word["LOWER"])
+        # Passes in C over a doc: the anchors of the attribute that opens most
+        # variants (most replies have none), the other anchors when a variant needs
+        # them, then the required words of the variants left, where they are.
+        anchor_keys = _keys_of(groups)
+        self._anchor_finders = keys.finders(anchor_keys)
+        first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
+        self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first_attrs)
+        self._groups = [
+            _Group(
+                tuple(item for item in anchors if keys.attr(next(iter(item))) in first_attrs),
+                anchors,
+                frozenset(keys.attr(next(iter(item))) for item in anchors) - first_attrs,
+                tuple(members.items()),
+                # none when every required token is an anchor: the anchors found tell
+                tuple(keys.finders(_keys_of(members)).values())
+                if _keys_of(members) - _keys_of([anchors])
+                else (),
+            )
+            for anchors, members in groups.items()
+        ]
+        # key of a word of a group's first anchor -> the groups it may open, by the
+        # anchors of the first pass they need in order (tested once for them all)
+        by_key: dict[int, dict[Requirement, list[int]]] = {}
+        for index, group in enumerate(self._groups):
+            for key in first_of[group.anchors]:
+                by_key.setdefault(key, {}).setdefault(group.first_anchors, []).append(index)
+        self._by_key = {
+            key: tuple((anchors, tuple(ns)) for anchors, ns in opened.items())
+            for key, opened in by_key.items()
+        }
 
-    def _anchors(self, specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
-        """The two required tokens of a variant whose words are rarest: those with
-        the fewest stop words, then the fewest words ("inconvenience" before "for")."""
+    def _anchors(self, required: list[tuple[str, list[str]]]) -> list[int]:
+        """The required tokens (their indexes) a variant is looked for by, the one
+        it is found by first: every token whose words are no stop words (those are
+        everywhere), the rarest first (by lemma, then fewest words); at least one."""
         stop_words = self._nlp.Defaults.stop_words
-        ranked: list[tuple[int, int, str, list[str]]] = []
-        for spec in specs:
-            op = str(spec.get("OP", ""))
-            if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
-                continue
-            for attr in ("LEMMA", "LOWER"):
-                value = spec.get(attr)
-                if isinstance(value, str) or (isinstance(value, dict) and "IN" in value):
-                    words = [value] if isinstance(value, str) else list(value["IN"])
-                    ranked.append((sum(w in stop_words for w in words), len(words), attr, words))
-        ranked.sort(key=lambda r: r[:2])
-        return [(attr, words) for _, _, attr, words in ranked[:2]]
+        ranked = sorted(
+            range(len(required)),
+            key=lambda n: (
+                sum(w in stop_words for w in required[n][1]),
+                required[n][0] != "LEMMA",  # one pass over lemmas finds most variants
+                len(required[n][1]),
+            ),
+        )
+        rest = [n for n in ranked[1:] if not any(w in stop_words for w in required[n][1])]
+        return ranked[:1] + rest
 
     def _windows(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
-        """The sentences (token ranges) where all the anchors of some variant are,
-        with the patterns to run there. Formulas stay inside a sentence."""
-        from spacy.attrs import LEMMA, LOWER, SENT_START
-
+        """The sentences (token ranges) where some variant's required words all
+        are, in its order, with the patterns to run there. Formulas stay inside a
+        sentence."""
         size = len(doc)
         if not size:
             return []
         unanchored = [(0, size, set(self._unanchored))] if self._unanchored else []
-        array = doc.to_array([LEMMA, LOWER, SENT_START])
-        lemmas, lowers = array[:, 0].tolist(), array[:, 1].tolist()
-        # First over the whole doc (set operations in C): most replies stop here.
-        in_doc = {"LEMMA": set(lemmas), "LOWER": set(lowers)}
+        hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
+        if not hits:
+            return unanchored  # most replies stop here
+        hits.sort()
+        groups, by_key = self._groups, self._by_key
+        opened = {item for _, key in hits for item in by_key.get(key, ())}
         candidates = {
-            candidate
-            for attr, keys in (("LEMMA", self._lemma_keys), ("LOWER", self._lower_keys))
-            for word in keys.intersection(in_doc[attr])
-            for candidate in self._by_word[attr][word]
+            n
+            for first_anchors, indexes in opened
+            if len(first_anchors) == 1 or _in_order(first_anchors, hits)
+            for n in indexes
         }
-        candidates = {c for c in candidates if _holds(c[0], in_doc)}
         if not candidates:
             return unanchored
-        starts = [i for i, flag in enumerate(array[:, 2].tolist()) if flag == 1] or [0]
-        windows: list[tuple[int, int, set[str]]] = []
-        for start, end in zip(starts, [*starts[1:], size], strict=True):
-            present = {"LEMMA": set(lemmas[start:end]), "LOWER": set(lowers[start:end])}
-            ready = {pattern for condition, pattern in candidates if _holds(condition, present)}
-            if ready:
-                windows.append((start, end, ready))
+        more = {attr for n in candidates for attr in groups[n].later_attrs}
+        if more:
+            hits.extend((i, key) for a in more for key, i, _ in self._anchor_finders[a](doc))
+            hits.sort()
+            candidates = {n for n in candidates if _in_order(groups[n].anchors, hits)}
+        # Every required word of a group where it stands, in text order: (token, key).
+        members: list[tuple[Requirement, set[str], list[tuple[int, int]]]] = []
+        for n in candidates:
+            group = groups[n]
+            if group.finders:
+                words = sorted((i, key) for finder in group.finders for key, i, _ in finder(doc))
+            else:
+                words = hits
+            members.extend(
+                (requirement, patterns, words)
+                for requirement, patterns in group.members
+                if _in_order(requirement, words)
+            )
+        if not members:
+            return unanchored
+        from spacy.attrs import SENT_START
+
+        flags = doc.to_array(SENT_START).tolist()
+        starts = [i for i, flag in enumerate(flags) if flag == 1] or [0]
+        ends = [*starts[1:], size]
+        ready: dict[int, set[str]] = {}  # sentence (its index in `starts`) -> patterns
+        for requirement, patterns, words in members:
+            by_sentence: dict[int, list[tuple[int, int]]] = {}
+            for word in words:
+                sentence = bisect.bisect_right(starts, word[0]) - 1
+                if sentence >= 0:  # tokens before the first sentence start are in none
+                    by_sentence.setdefault(sentence, []).append(word)
+            for sentence, found in by_sentence.items():
+                if _in_order(requirement, found):
+                    ready.setdefault(sentence, set()).update(patterns)
+        windows = [(starts[n], ends[n], ready[n]) for n in sorted(ready)]
         return unanchored + windows
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
@@ -237,6 +293,91 @@ def _one_of(words: list[str]) -> str | dict[str, list[str]]:
     return words[0] if len(words) == 1 else {"IN": words}
 
 
-def _holds(condition: Condition, present: dict[str, set[int]]) -> bool:
-    """Are all of a variant's anchors among the words present?"""
-    return all(not words.isdisjoint(present[attr]) for attr, words in condition)
+def _required(specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """A variant's tokens that must be there, in order, by the words they may be:
+    (attribute, words) for each token with a word or word list and no optional
+    repetition."""
+    required = []
+    for spec in specs:
+        op = str(spec.get("OP", ""))
+        if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
+            continue
+        for attr in ("LEMMA", "LOWER"):
+            value = spec.get(attr)
+            if isinstance(value, str) or (isinstance(value, dict) and "IN" in value):
+                required.append((attr, [value] if isinstance(value, str) else list(value["IN"])))
+    return required
+
+
+def _keys_of(requirements: Iterable[Requirement]) -> frozenset[int]:
+    return frozenset(key for requirement in requirements for item in requirement for key in item)
+
+
+def _in_order(requirement: Requirement, words: list[tuple[int, int]]) -> bool:
+    """Do the required tokens all stand among `words` ((token, key), in text order),
+    each after the one before? (Earliest first: if any order fits, this one does.)"""
+    needed = iter(requirement)
+    keys = next(needed)
+    last = -1
+    for token, key in words:
+        if token > last and key in keys:
+            last = token
+            keys = next(needed, None)  # type: ignore[arg-type]
+            if keys is None:
+                return True
+    return False
+
+
+class _Group(NamedTuple):
+    """The variants of patterns (sequences of plain items) with the same anchors."""
+
+    first_anchors: Requirement  # those found by the first pass, in order
+    anchors: Requirement  # the rare required tokens, in order
+    later_attrs: frozenset[str]  # attributes of anchors looked for after the first
+    # each requirement (every required token, in order) and the patterns it is of
+    members: tuple[tuple[Requirement, set[str]], ...]
+    finders: tuple[PhraseMatcher, ...]  # of the members' required words
+
+
+class _Keys:
+    """One key per (attribute, word) that a pattern requires, and the phrase
+    matchers that find them: each word is its own label, so a match says which."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self._vocab = vocab
+        self._words: dict[int, tuple[str, str]] = {}  # key -> (attribute, word)
+        self._docs: dict[int, Doc] = {}  # key -> its one-word doc, made once
+
+    def of(self, attr: str, words: list[str]) -> frozenset[int]:
+        keys = set()
+        for word in words:
+            key = self._vocab.strings.add(f"{attr} {word}")
+            self._words[key] = (attr, word)
+            keys.add(key)
+        return frozenset(keys)
+
+    def all(self) -> frozenset[int]:
+        return frozenset(self._words)
+
+    def attr(self, key: int) -> str:
+        return self._words[key][0]
+
+    def finders(self, keys: frozenset[int]) -> dict[str, PhraseMatcher]:
+        """Phrase matchers (one per attribute) of the words of `keys`."""
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        finders = {}
+        for attr in ("LEMMA", "LOWER"):
+            finder = PhraseMatcher(self._vocab, attr=attr)
+            for key in sorted(keys):
+                word_attr, word = self._words[key]
+                if word_attr == attr:
+                    # A one-word doc whose lemma (or lower-case form) is the word.
+                    one = self._docs.get(key)
+                    if one is None:
+                        one = self._docs[key] = Doc(self._vocab, words=[word], lemmas=[word])
+                    finder.add(self._vocab.strings[key], [one])
+            if len(finder):
+                finders[attr] = finder
+        return finders
