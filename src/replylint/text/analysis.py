@@ -17,7 +17,7 @@ from replylint.model import Reply
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.nlp import pipeline, process
 from replylint.text.token_arrays import token_lowers
-from replylint.text.words import content_word_flags, is_content_word, word_flags
+from replylint.text.words import content_word_flags, word_flags
 from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
 from replylint.text.words import is_word as is_word
 
@@ -201,11 +201,7 @@ class Analysis:
     @cached_property
     def content_lemmas(self) -> frozenset[str]:
         """Lemmas of the body's content words (no stop words, numbers or names)."""
-        words = self.body_words
-        content = content_word_flags(words)
-        return frozenset(
-            t.lemma_.lower() or t.lower_ for t, keep in zip(words, content, strict=True) if keep
-        )
+        return content_lemmas(self.body_words)
 
     @cached_property
     def addresses_reader(self) -> bool:
@@ -246,7 +242,11 @@ class Analysis:
 
 
 def content_lemmas(tokens: tuple[Token, ...] | list[Token]) -> frozenset[str]:
-    return frozenset(t.lemma_.lower() or t.lower_ for t in tokens if is_content_word(t))
+    """Lemmas of the content words of `tokens` (see `words.is_content_word`)."""
+    keep = content_word_flags(tokens)
+    return frozenset(
+        t.lemma_.lower() or t.lower_ for t, kept in zip(tokens, keep, strict=True) if kept
+    )
 
 
 def _find_mentions_end(text: str) -> int:
