@@ -85,3 +85,19 @@ def test_tokens_match_spacy_after_special_cases(language: str, text: str) -> Non
         # Each chunk alone first, then the text: the order the cache is filled in.
         for chunk in text.split():
             process(nlp, chunk)
+
+
+def test_chunks_remembered_for_the_tokenizer_cache_stay_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No more chunks are remembered than spaCy's tokenizer cache could hold."""
+    from replylint.text import nlp as nlp_module
+    from replylint.text.derived import derived
+
+    nlp = pipeline("en")
+    seen: set[str] = derived(nlp, "tokenizer-cached chunks", set)
+    monkeypatch.setattr(nlp_module, "_TOKENIZER_CACHE_SIZE", len(seen) + 3)
+    doc = process(nlp, "zqa1 zqa2 zqa3 zqa4 zqa5 zqa6")
+    assert len(doc) == 6
+    assert len(seen) == nlp_module._TOKENIZER_CACHE_SIZE
+    assert {"zqa1", "zqa2", "zqa3"} <= seen and "zqa4" not in seen

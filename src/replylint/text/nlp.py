@@ -322,6 +322,9 @@ def process(nlp: Language, text: str) -> Doc:
 # spaCy's tokenizer caches how it split each whitespace-separated chunk, up to this
 # many chunks (`Tokenizer.max_cache_size`'s default); past it, nothing new is cached.
 _TOKENIZER_CACHE_SIZE = 10_000
+# Texts longer than this (far beyond a reply or an incoming message) are not split
+# into chunks for the cache.
+_WARM_MAX_CHARS = 100_000
 
 
 def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
@@ -336,13 +339,17 @@ def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
     without special cases (a chunk that holds one is not cached, as before), so
     each chunk not seen yet is tokenized alone once; the tokens are the same.
     """
+    if len(text) > _WARM_MAX_CHARS:
+        return  # a whole export in one text: no list of its every chunk
     seen: set[str] = derived(nlp, "tokenizer-cached chunks", set)
-    if len(seen) >= _TOKENIZER_CACHE_SIZE:
+    room = _TOKENIZER_CACHE_SIZE - len(seen)
+    if room <= 0:
         return  # the tokenizer's cache is full as well: nothing more would be kept
     new = [chunk for chunk in text.split() if chunk not in seen]
     if new:
+        new = list(dict.fromkeys(new))[:room]
         tokenizer = nlp.tokenizer
-        for chunk in dict.fromkeys(new):
+        for chunk in new:
             tokenizer(chunk)
         seen.update(new)
 
