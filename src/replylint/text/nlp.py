@@ -345,9 +345,11 @@ def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
     room = _TOKENIZER_CACHE_SIZE - len(seen)
     if room <= 0:
         return  # the tokenizer's cache is full as well: nothing more would be kept
-    new = [chunk for chunk in text.split() if chunk not in seen]
+    chunks = text.split()
+    if seen.issuperset(chunks):  # the usual case, in C
+        return
+    new = list(dict.fromkeys(chunk for chunk in chunks if chunk not in seen))[:room]
     if new:
-        new = list(dict.fromkeys(new))[:room]
         tokenizer = nlp.tokenizer
         for chunk in new:
             tokenizer(chunk)
