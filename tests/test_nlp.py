@@ -55,3 +55,49 @@ def test_lemmas_worked_out_by_hand() -> None:
     lemmas_by_form = {t.text: t.lemma_ for t in doc}
     assert lemmas_by_form["Désolés"] == "désolé"
     assert lemmas_by_form["remercie"] == "remercier"
+
+
+# Special cases (contractions, elisions) early in a text, then chunks with affixes:
+# spaCy stops caching a text's chunks after its first special case.
+CONTRACTION_TEXTS = {
+    "en": [
+        "You'll get it (soon), we're sure. Don't worry: it's shipped! Can't wait...",
+        "I'm on it -- you'll see the refund by Monday; isn't that ok?",
+        "we'll, you'll, they'll... (don't) 'quoted' e-mail co-op U.S.A. 10:30am",
+    ],
+    "fr": [
+        "J'ai vu qu'il l'a envoyé aujourd'hui ; c'est-à-dire (demain) : peut-être !",
+        "L'équipe s'en occupe, n'hésitez pas... qu'en dites-vous ?",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, t) for lang, ts in CONTRACTION_TEXTS.items() for t in ts]
+)
+def test_tokens_match_spacy_after_special_cases(language: str, text: str) -> None:
+    """The chunk cache that `process` fills changes no token: the same tokens and
+    whitespace as a fresh blank pipeline of spaCy's, on first and later calls."""
+    expected = [(t.text, t.whitespace_) for t in spacy.blank(language)(text)]
+    nlp = pipeline(language)
+    for _ in range(2):
+        assert [(t.text, t.whitespace_) for t in process(nlp, text)] == expected
+        # Each chunk alone first, then the text: the order the cache is filled in.
+        for chunk in text.split():
+            process(nlp, chunk)
+
+
+def test_chunks_remembered_for_the_tokenizer_cache_stay_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No more chunks are remembered than spaCy's tokenizer cache could hold."""
+    from replylint.text import nlp as nlp_module
+    from replylint.text.derived import derived
+
+    nlp = pipeline("en")
+    seen: set[str] = derived(nlp, "tokenizer-cached chunks", set)
+    monkeypatch.setattr(nlp_module, "_TOKENIZER_CACHE_SIZE", len(seen) + 3)
+    doc = process(nlp, "zqa1 zqa2 zqa3 zqa4 zqa5 zqa6")
+    assert len(doc) == 6
+    assert len(seen) == nlp_module._TOKENIZER_CACHE_SIZE
+    assert {"zqa1", "zqa2", "zqa3"} <= seen and "zqa4" not in seen

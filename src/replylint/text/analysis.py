@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,6 +16,10 @@ from typing import TYPE_CHECKING
 from replylint.model import Reply
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.nlp import pipeline, process
+from replylint.text.token_arrays import token_lowers
+from replylint.text.words import content_word_flags, word_flags
+from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
+from replylint.text.words import is_word as is_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -85,28 +88,6 @@ def tokenizable(text: str) -> str:
     return text
 
 
-def is_emoji(text: str) -> bool:
-    if text.isascii():
-        return False
-    return bool(text) and all(
-        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f" for ch in text
-    )
-
-
-def is_word(token: Token) -> bool:
-    """A word for counting: not punctuation, space, URL, @mention or emoji (docs/rules/)."""
-    text = token.text
-    if text.isalpha():
-        return True  # the common case; letters only cannot be any of the exclusions
-    if token.is_punct or token.is_space or token.like_url or token.like_email:
-        return False
-    if text[0] in "@＠#" and len(text) > 1:
-        return False
-    if is_emoji(text):
-        return False
-    return any(ch.isalnum() for ch in text)
-
-
 @dataclass
 class Analysis:
     """Everything rules need to know about one reply, computed once."""
@@ -162,7 +143,7 @@ class Analysis:
     @cached_property
     def word_flags(self) -> list[bool]:
         """`is_word` of every token of the doc, by token index."""
-        return [is_word(t) for t in self.tokens]
+        return word_flags(self.tokens)
 
     @cached_property
     def word_tokens(self) -> tuple[Token, ...]:
@@ -215,7 +196,7 @@ class Analysis:
 
     @cached_property
     def lower_tokens(self) -> frozenset[str]:
-        return frozenset(t.lower_ for t in self.tokens)
+        return frozenset(token_lowers(self.doc))
 
     @cached_property
     def content_lemmas(self) -> frozenset[str]:
@@ -228,8 +209,7 @@ class Analysis:
         if self.mentions_end > 0:
             return True
         reader = self.lang.reader_words
-        for token in self.tokens:
-            lower = token.lower_
+        for lower in token_lowers(self.doc):
             if lower in reader or lower.rstrip("'’") + "'" in reader:
                 return True
         customer = (self.reply.customer or "").strip().lower()
@@ -262,10 +242,10 @@ class Analysis:
 
 
 def content_lemmas(tokens: tuple[Token, ...] | list[Token]) -> frozenset[str]:
+    """Lemmas of the content words of `tokens` (see `words.is_content_word`)."""
+    keep = content_word_flags(tokens)
     return frozenset(
-        t.lemma_.lower() or t.lower_
-        for t in tokens
-        if is_word(t) and not t.is_stop and not t.like_num and len(t.text) > 2
+        t.lemma_.lower() or t.lower_ for t, kept in zip(tokens, keep, strict=True) if kept
     )
 
 

@@ -311,11 +311,49 @@ def process(nlp: Language, text: str) -> Doc:
     """`nlp(text)` without `Language.__call__`'s per-call bookkeeping (error
     handlers, per-component settings), which cost as much as the sentencizer on a
     short reply."""
+    _warm_tokenizer_cache(nlp, text)
     doc = nlp.make_doc(text)
     # `Language.pipeline` builds a new list on every access.
     for component in derived(nlp, "components", _components, nlp):
         doc = component(doc)
     return doc
+
+
+# spaCy's tokenizer caches how it split each whitespace-separated chunk, up to this
+# many chunks (`Tokenizer.max_cache_size`'s default); past it, nothing new is cached.
+_TOKENIZER_CACHE_SIZE = 10_000
+# Texts longer than this (far beyond a reply or an incoming message) are not split
+# into chunks for the cache.
+_WARM_MAX_CHARS = 100_000
+
+
+def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
+    """Have the tokenizer cache every chunk of `text` before it tokenizes `text`.
+
+    After the first special case of a text ("you'll", "don't", "I'm") spaCy's
+    tokenizer caches nothing more of that text (spaCy #1250: a flag set for the
+    whole doc), so in a reply with an early contraction every later chunk went
+    through the prefix, suffix and infix expressions on every call: 40 µs for
+    "ships tomorrow, you'll get a tracking link by email." against 4 without the
+    contraction. A chunk tokenized on its own is cached exactly as it is in a text
+    without special cases (a chunk that holds one is not cached, as before), so
+    each chunk not seen yet is tokenized alone once; the tokens are the same.
+    """
+    if len(text) > _WARM_MAX_CHARS:
+        return  # a whole export in one text: no list of its every chunk
+    seen: set[str] = derived(nlp, "tokenizer-cached chunks", set)
+    room = _TOKENIZER_CACHE_SIZE - len(seen)
+    if room <= 0:
+        return  # the tokenizer's cache is full as well: nothing more would be kept
+    chunks = text.split()
+    if seen.issuperset(chunks):  # the usual case, in C
+        return
+    new = list(dict.fromkeys(chunk for chunk in chunks if chunk not in seen))[:room]
+    if new:
+        tokenizer = nlp.tokenizer
+        for chunk in new:
+            tokenizer(chunk)
+        seen.update(new)
 
 
 def _components(nlp: Language) -> tuple[Any, ...]:

@@ -1,0 +1,78 @@
+"""What counts as a word (docs/rules/brevity.md): not punctuation, space, link,
+@mention or emoji.
+
+Every test reads only a token's form and its lexeme's flags, so a token and its
+`Lexeme` (`vocab[orth]`) give the same answer: the flags of a doc's tokens are
+worked out once per word form (`word_flags`), not once per token.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from replylint.text.derived import derived
+
+if TYPE_CHECKING:
+    from spacy.lexeme import Lexeme
+    from spacy.tokens import Token
+
+
+def is_emoji(text: str) -> bool:
+    if text.isascii():
+        return False
+    return bool(text) and all(
+        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\u200d\ufe0f" for ch in text
+    )
+
+
+def is_word(token: Token | Lexeme) -> bool:
+    """A word for counting: not punctuation, space, URL, @mention or emoji (docs/rules/)."""
+    text = token.text
+    if text.isalpha():
+        return True  # the common case; letters only cannot be any of the exclusions
+    if token.is_punct or token.is_space or token.like_url or token.like_email:
+        return False
+    if text[0] in "@＠#" and len(text) > 1:
+        return False
+    if is_emoji(text):
+        return False
+    return any(ch.isalnum() for ch in text)
+
+
+def is_content_word(token: Token | Lexeme) -> bool:
+    """A word that says what a text is about: no stop word, number or short word
+    (what `content_lemmas` keeps)."""
+    return is_word(token) and not token.is_stop and not token.like_num and len(token.text) > 2
+
+
+# Per vocabulary, word form (ORTH) -> its answer; bounded for a long-lived server.
+_MAX_FORMS = 200_000
+
+
+def word_flags(tokens: Sequence[Token]) -> list[bool]:
+    """`is_word` of each token, worked out once per word form."""
+    return _form_flags(tokens, is_word)
+
+
+def content_word_flags(tokens: Sequence[Token]) -> list[bool]:
+    """`is_content_word` of each token, worked out once per word form."""
+    return _form_flags(tokens, is_content_word)
+
+
+def _form_flags(tokens: Sequence[Token], test: Callable[[Lexeme], bool]) -> list[bool]:
+    if not tokens:
+        return []
+    vocab = tokens[0].vocab
+    # Lexeme flags are a language's own: the answers are kept per vocabulary.
+    known: dict[int, bool] = derived(vocab, ("form flags", test), dict)
+    flags = [known.get(token.orth) for token in tokens]
+    if None in flags:  # new forms (None equals no bool)
+        if len(known) >= _MAX_FORMS:
+            known.clear()
+        for token, flag in zip(tokens, flags, strict=True):
+            if flag is None:
+                known[token.orth] = test(vocab[token.orth])
+        flags = [known[token.orth] for token in tokens]
+    return flags  # type: ignore[return-value]
