@@ -51,6 +51,7 @@ _PITCH_PART_LISTS = (
     "urgency",
     "pitch_opener",
     "clause_links",
+    "infinitive_markers",
     "free_object",
     "price_lead",
     "price_period",
@@ -332,6 +333,10 @@ def _pitches(
     matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
     tokens = analysis.tokens
     links = {m.token_start for m in matches.get("clause_links", ())}
+    # "Don't forget to check out…", "Pensez à découvrir…": the opener's infinitive.
+    markers = {m.token_start for m in matches.get("infinitive_markers", ())}
+    opened = {m.token_end for m in matches.get("pitch_opener", ())}
+    opened |= {end + 1 for end in opened if end in markers}
     parts: dict[int, dict[str, list[tuple[int, int, int]]]] = {}  # sentence -> family -> spans
 
     def add(family: str, start: int, end: int, token: int) -> None:
@@ -342,7 +347,9 @@ def _pitches(
         for m in matches.get(family, ()):
             # A call to act opens its clause: "Switch today", "...and get", not "you can get".
             if family == "call_to_act" and not (
-                _opens_clause(tokens, m.token_start) or m.token_start - 1 in links
+                _opens_clause(tokens, m.token_start)
+                or m.token_start - 1 in links
+                or m.token_start in opened
             ):
                 continue
             add(family, m.start, m.end, m.token_start)
@@ -351,20 +358,30 @@ def _pitches(
     if priced:
         for start, end, token in _prices(tokens, matches):
             add("bait", start, end, token)
+        for start, end, token in _free_amounts(tokens, matches):
+            add("bait", start, end, token)
     # "Great news! We're bringing faster speeds to...": an opener standing alone sets
     # up the pitch of the next sentence.
     # (It counts there, but the finding and its fix stay in the pitch's sentence.)
     carried: set[int] = set()
+    # "Have you tried our new plan? It's only £5 a month.": news made a pitch by the
+    # bait of the next sentence.
+    baited: set[int] = set()
     starts = [sent.start for sent in analysis.doc.sents]
     for here, after in pairwise(starts):
         if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
             parts.pop(here)
             carried.add(after)
+        elif set(parts.get(here, ())) == {"pitch_opener", "novelty"} and "bait" in parts.get(
+            after, ()
+        ):
+            baited.add(here)
+            carried.add(after)
     for sentence, families in parts.items():
         spans = _distinct(families)
         names = spans.keys() | ({"pitch_opener"} if sentence in carried else set())
         # "Good news, the fix is out now" is news: an opener needs bait to pitch.
-        weak = names == {"pitch_opener", "novelty"}
+        weak = names == {"pitch_opener", "novelty"} and sentence not in baited
         if len(names) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & names and not weak:
             every = [span for family in spans.values() for span in family]
             first = min(every)
@@ -405,6 +422,22 @@ def _freebies(
                 max(word.token_start, obj.token_start),
             ):
                 yield min(word.start, obj.start), max(word.end, obj.end), word.token_start
+                break
+
+
+def _free_amounts(
+    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+) -> Iterator[tuple[int, int, int]]:
+    """ "10 € offerts", "a free $20 voucher": an amount of money given away."""
+    free_words = matches.get("free_word", ())
+    if not free_words:
+        return
+    for first, last in _amounts(tokens, matches.get("currency_signs", ())):
+        for word in free_words:
+            if word.token_start == last + 1 or word.token_end == first:
+                start = min(word.start, tokens[first].idx)
+                end = max(word.end, tokens[last].idx + len(tokens[last].text))
+                yield start, end, first
                 break
 
 

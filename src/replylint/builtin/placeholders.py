@@ -1,7 +1,7 @@
 """Unfilled template placeholders in a reply, across the common template syntaxes.
 
 Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
-`${name}`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
+`${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
 `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
 `#NUMBER`, a capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in
 a link (`github.com/acme/REPONAME`), `____` blanks, a
@@ -47,6 +47,8 @@ _INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]+)[^)]*\)")
 _BARE_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.-]{0,40}\Z")
 _HASH_CAPITALS = re.compile(r"(?<![\w#])#(?P<word>[A-Z][A-Z_]{2,30})(?![\w])")
+# Shell and mail-merge variables: "Hi $FIRSTNAME," ("$PATH" names no slot).
+_DOLLAR_CAPITALS = re.compile(r"(?<![\w$\\])\$(?P<word>[A-Z][A-Z_]{2,30})(?![\w])")
 _URL_CAPITALS = re.compile(r"(?<=/)(?P<word>[A-Z][A-Z_]{2,30})(?=[/?#.]|\Z|[^\w])")
 # "Hi CUSTOMER_NAME,": a capitals identifier standing bare in the prose.
 _BARE_CAPITALS_ID = re.compile(
@@ -236,6 +238,10 @@ def find_placeholders(
         for m in _HASH_CAPITALS.finditer(text):
             if _names_slot(m.group("word"), words):
                 add(m.start(), m.end(), _slot_name(m.group("word")))
+    if "$" in text:
+        for m in _DOLLAR_CAPITALS.finditer(text):
+            if _names_slot(m.group("word"), words):
+                add(m.start(), m.end(), _slot_name(m.group("word")))
     if "_" in text:
         # "Hi CUSTOMER_NAME,": unbracketed, it is a slot only when a part names one
         # ("ERR_TIMEOUT", "MAX_RETRIES" are real identifiers).
@@ -269,7 +275,7 @@ def find_placeholders(
 
 
 # What the checks that read slot words need in the text: a bracket, "#" or "_".
-_MAY_HOLD_SLOT = re.compile(r"[{\[<%#_]")
+_MAY_HOLD_SLOT = re.compile(r"[{\[<%#_$]")
 
 # Bracketed text that is a slot when its words say so ("{first_name}", "[NAME]",
 # "<agent>", "%CUSTOMER%"), by delimiter, in the order they take precedence.
