@@ -670,14 +670,16 @@ def measure_row(
 def replylint_row(
     shape: ShapeInput, jobs: int, base: list[str] | None, args: argparse.Namespace, out: Path
 ) -> Row:
-    """Time ``replylint check --format json --fail-on never --jobs J`` on one shape."""
+    """Time ``replylint check --format json --fail-on never --no-cache --jobs J`` on one
+    shape (without the result cache: after the warm-up run every reply would be a hit,
+    and the row would time the cache, which startup.py measures on its own)."""
     row = Row(shape.label, shape.name, f"replylint --jobs {jobs}", replies=shape.replies, jobs=jobs)
     if base is None:
         row.status = "unavailable: no replylint beside sys.executable nor on PATH"
         return row
     row.command = [
         *base,
-        *("check", "--format", "json", "--fail-on", "never", "--jobs", str(jobs)),
+        *("check", "--format", "json", "--fail-on", "never", "--no-cache", "--jobs", str(jobs)),
         str(shape.replylint_path),
     ]
     row.note = "reads the .jsonl" if shape.name == "jsonl" else "reads the folder"
