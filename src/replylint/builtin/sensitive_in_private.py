@@ -124,6 +124,7 @@ class _Reader:
     # per reply, so each is one dict read once warm.
     _found: dict[str, list[PhraseMatch]] | None = None
     _lowers: list[str] | None = None
+    _url_tokens: list[int] | None = None
 
     def __post_init__(self) -> None:
         self.data: Mapping[str, Any] = self.ctx.data
@@ -160,6 +161,30 @@ class _Reader:
         if lowers is None:
             lowers = self._lowers = token_lowers(self.doc)
         return lowers[index] if 0 <= index < len(lowers) else ""
+
+    def lowers(self, start: int, end: int) -> list[str]:
+        """The lower-case forms of the tokens from `start` to `end`."""
+        self.lower(0)  # fills `_lowers`
+        return self._lowers[start:end]  # type: ignore[index]
+
+    def has_url(self, sent: Span) -> bool:
+        """Is a token of `sent` like a URL (spaCy's `like_url`)?"""
+        urls = self._url_tokens
+        if urls is None:
+            self.lower(0)
+            # `like_url` holds only for a token opening with "http://", "https://" or
+            # "www.", or with a dot inside it: only those are read as Token objects.
+            doc = self.doc
+            urls = self._url_tokens = [
+                i
+                for i, lower in enumerate(self._lowers or ())
+                if ("." in lower[1:-1] or lower.startswith(("http://", "https://", "www.")))
+                and doc[i].like_url
+            ]
+        if not urls:
+            return False
+        first = bisect_left(urls, sent.start)
+        return first < len(urls) and urls[first] < sent.end
 
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
@@ -471,7 +496,7 @@ def _offers_private_channel(
     brand_contacts = [(d.start, d.end) for d in found if d.business]
     agents = reader.words("agent_subjects")
     for sent in sentences:
-        url = any(t.like_url for t in sent)
+        url = reader.has_url(sent)
         has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
             return True
@@ -483,7 +508,7 @@ def _offers_private_channel(
         if (
             url
             and not _in(sent, reader.find("reading_words"))
-            and any(t.lower_ in agents for t in sent)
+            and not agents.isdisjoint(reader.lowers(sent.start, sent.end))
             and _in(sent, reader.find("with_reader"))
         ):
             return True
@@ -573,7 +598,7 @@ def _public_asks(
         if _in(sent, reader.find("private_channel")):
             continue
         # "via the link below" presents the link as the channel: "below" is not public.
-        has_link = any(t.like_url for t in sent) or bool(_in(sent, link_words))
+        has_link = reader.has_url(sent) or bool(_in(sent, link_words))
         posts = [] if has_link else _in(sent, public_posts)
         if private and not posts:
             continue
@@ -690,9 +715,10 @@ def _status_detail(reader: _Reader, sent: Span, terms: Sequence[PhraseMatch]) ->
     """ "the bag's status", "your order status", "the status of your order"."""
     status_words = reader.words("status_words")
     possessives = reader.words("possessives") | {"'s", "’s"}
-    for token in sent:
-        if token.lower_ not in status_words:
+    for i, lower in enumerate(reader.lowers(sent.start, sent.end), sent.start):
+        if lower not in status_words:
             continue
+        token = reader.doc[i]
         before = range(max(sent.start, token.i - _MARKER_WINDOW), token.i)
         after = range(token.i + 1, min(sent.end, token.i + 1 + _MARKER_WINDOW))
         near_term = any(t.token_start in before or t.token_start in after for t in terms)
@@ -711,15 +737,14 @@ def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, in
         return None
     subjects = reader.words("agent_subjects")
     aux = reader.words("decision_aux")
-    for token in sent:
-        if token.lower_ not in subjects:
+    for i, lower in enumerate(reader.lowers(sent.start, sent.end), sent.start):
+        if lower not in subjects:
             continue
-        follows = [reader.lower(i) for i in range(token.i + 1, min(sent.end, token.i + 4))]
-        if not any(w in aux for w in follows):
+        if aux.isdisjoint(reader.lowers(i + 1, min(sent.end, i + 4))):
             continue
         for match in compensation:
-            if 0 < match.token_start - token.i <= 8:
-                return match, token.i
+            if 0 < match.token_start - i <= 8:
+                return match, i
     return None
 
 
