@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -260,6 +260,26 @@ def _may_name_identifier(lower_text: str, keywords: tuple[str, ...]) -> bool:
     return not first_words.isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_CODE_CHARS = frozenset(string.ascii_letters + string.digits + "-")
+_CODE_STRETCH = re.compile(r"[A-Za-z0-9-]*")
+
+
+def _may_hold_code(text: str, skip: _Spans) -> bool:
+    """A quick pre-test for identifiers: a code (`_CODE` that `_looks_like_code`)
+    has 5 or more characters with digits, so some stretch of letters, digits and
+    hyphens around a digit is that long, and not all within a span already claimed
+    (an @handle "@115821" or a URL holds none)."""
+    for run in _ASCII_DIGITS.finditer(text):
+        start = run.start()
+        while start > 0 and text[start - 1] in _CODE_CHARS:
+            start -= 1
+        end = _CODE_STRETCH.match(text, run.end()).end()  # type: ignore[union-attr]
+        if end - start >= 5 and not skip.covers(start, end):
+            return True
+    return False
+
+
 def _looks_like_code(code: str) -> bool:
     digits = sum(map(str.isdigit, code))
     letters = sum(ch.isalpha() for ch in code)
@@ -284,6 +304,11 @@ class _Spans:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect_left(self._starts, end)  # spans starting before `end`
         return i > 0 and self._ends[i - 1] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        """Does one span hold all of `start`-`end`?"""
+        i = bisect_right(self._starts, start)  # spans starting at or before `start`
+        return i > 0 and self._ends[i - 1] >= end
 
     def add(self, start: int, end: int) -> None:
         i = bisect_left(self._starts, start)
@@ -484,7 +509,7 @@ def find_personal_data(
         for m in _BIRTH_DATE.finditer(text) if _may_name_birth(scan.lower) else ():
             add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
         keywords = words.identifier_keywords
-        if keywords and _may_name_identifier(scan.lower, keywords):
+        if keywords and _may_hold_code(text, skip) and _may_name_identifier(scan.lower, keywords):
             for m in _identifier_pattern(keywords).finditer(text):
                 code = m.group("code").rstrip("-")
                 if _looks_like_code(code) and not _DATE_CODE.match(code):
