@@ -19,7 +19,7 @@ declaration says (word forms or lemmas).
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, data_phrase_table
-from replylint.text.token_arrays import token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -167,24 +167,38 @@ class _Reader:
         self.lower(0)  # fills `_lowers`
         return self._lowers[start:end]  # type: ignore[index]
 
-    def has_url(self, sent: Span) -> bool:
-        """Is a token of `sent` like a URL (spaCy's `like_url`)?"""
+    def has_url(self, sent: Span, text: str) -> bool:
+        """Is a token of `sent` like a URL (spaCy's `like_url`)? `text` is the doc's
+        text (`Analysis.text`: the same offsets, and no join of the tokens)."""
         urls = self._url_tokens
         if urls is None:
-            self.lower(0)
-            # `like_url` holds only for a token opening with "http://", "https://" or
-            # "www.", or with a dot inside it: only those are read as Token objects.
-            doc = self.doc
-            urls = self._url_tokens = [
-                i
-                for i, lower in enumerate(self._lowers or ())
-                if ("." in lower[1:-1] or lower.startswith(("http://", "https://", "www.")))
-                and doc[i].like_url
-            ]
+            urls = self._url_tokens = _url_tokens(self.doc, text)
         if not urls:
             return False
         first = bisect_left(urls, sent.start)
         return first < len(urls) and urls[first] < sent.end
+
+
+def _url_tokens(doc: Doc, text: str) -> list[int]:
+    """The tokens that are `like_url`, in order. It holds only for a token with a dot
+    inside it or opening with "http://", "https://" or "www.": only the tokens at
+    those places are read as Token objects."""
+    places = []
+    dot = text.find(".", 1)
+    while 0 < dot < len(text) - 1:
+        if not (text[dot - 1].isspace() or text[dot + 1].isspace()):
+            places.append(dot)
+        dot = text.find(".", dot + 1)
+    for opening in ("http://", "https://", "www."):
+        at = text.find(opening)
+        while at != -1:
+            places.append(at)
+            at = text.find(opening, at + 1)
+    if not places:
+        return []
+    starts = token_bounds(doc)[0]
+    tokens = {bisect_right(starts, place) - 1 for place in places}
+    return sorted(i for i in tokens if i >= 0 and doc[i].like_url)
 
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
@@ -496,7 +510,7 @@ def _offers_private_channel(
     brand_contacts = [(d.start, d.end) for d in found if d.business]
     agents = reader.words("agent_subjects")
     for sent in sentences:
-        url = reader.has_url(sent)
+        url = reader.has_url(sent, analysis.text)
         has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
             return True
@@ -598,7 +612,7 @@ def _public_asks(
         if _in(sent, reader.find("private_channel")):
             continue
         # "via the link below" presents the link as the channel: "below" is not public.
-        has_link = reader.has_url(sent) or bool(_in(sent, link_words))
+        has_link = reader.has_url(sent, analysis.text) or bool(_in(sent, link_words))
         posts = [] if has_link else _in(sent, public_posts)
         if private and not posts:
             continue
