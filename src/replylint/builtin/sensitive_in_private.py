@@ -790,7 +790,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         if not _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text)
         else []
     )
-    if not money and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc)):
+    if (
+        not money
+        # Most messages hold a topic's first word as written: their lower-case forms,
+        # read below anyway, spare the doc's LOWER and LEMMA arrays.
+        and _topic_start_forms(ctx, analysis.model).isdisjoint(token_lowers(doc))
+        and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc))
+    ):
         return None  # no topic phrase can start anywhere: the matchers need not run
     reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
@@ -898,6 +904,18 @@ def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
     return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
 
 
+def _topic_start_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
+    """The first word of every topic phrase as written, lower-cased (`_topic_starts`
+    holds their hashes)."""
+    return derived(ctx.data, ("sensitive topic start forms", model), _first_forms, ctx, model)
+
+
+def _first_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
+    nlp = pipeline(ctx.language, model)
+    forms = (process(nlp, str(phrase)) for _, key in _TOPICS for phrase in ctx.data.get(key, ()))
+    return frozenset(doc[0].lower_ for doc in forms if len(doc))
+
+
 def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
     nlp = pipeline(ctx.language, model)
     words: set[int] = set()
@@ -909,10 +927,11 @@ def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
     return frozenset(words)
 
 
-def _token_keys(doc: Doc) -> set[int]:
+def _token_keys(doc: Doc) -> list[int]:
+    """Every token's LOWER and LEMMA hash (a list: `isdisjoint` needs no set)."""
     from spacy.attrs import LEMMA, LOWER
 
-    return set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
+    return doc.to_array([LOWER, LEMMA]).ravel().tolist()  # type: ignore[no-any-return]
 
 
 def _negation_near(
