@@ -167,6 +167,19 @@ class _Reader:
         self.lower(0)  # fills `_lowers`
         return self._lowers[start:end]  # type: ignore[index]
 
+    def _sentence_form(self, sent: Span) -> str:
+        """The sentence's tokens lower-cased and joined without their spaces: "?"
+        stands in it where it stands in `sent.text`, which builds a Token per word."""
+        return "".join(self.lowers(sent.start, sent.end))
+
+    def has_question_mark(self, sent: Span) -> bool:
+        """`"?" in sent.text`"""
+        return "?" in self._sentence_form(sent)
+
+    def ends_in_question(self, sent: Span) -> bool:
+        """`sent.text.rstrip().endswith("?")`"""
+        return self._sentence_form(sent).rstrip().endswith("?")
+
     def has_url(self, sent: Span, text: str) -> bool:
         """Is a token of `sent` like a URL (spaCy's `like_url`)? `text` is the doc's
         text (`Analysis.text`: the same offsets, and no join of the tokens)."""
@@ -238,8 +251,8 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _is_question_or_request(sent: Span, requests: Sequence[PhraseMatch]) -> bool:
-    return "?" in sent.text or bool(_in(sent, requests))
+def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
+    return reader.has_question_mark(sent) or bool(_in(sent, requests))
 
 
 def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
@@ -248,7 +261,7 @@ def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     verbs = _in(sent, reader.find("hand_over_verbs"))
     if verbs:
         first = next((t.i for t in sent if not t.is_punct), sent.start)
-        if _is_question_or_request(sent, reader.find("request")):
+        if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
         else:  # an imperative: "Send the receipt."
             asks += [v for v in verbs if v.token_start == first]
@@ -301,7 +314,7 @@ def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Ite
         for term in asked:
             if _negated(reader, sent, term) or not _is_payment_card(reader, term, sent):
                 continue
-            if not _asked_after(asks, term) and "?" not in sent.text:
+            if not _asked_after(asks, term) and not reader.has_question_mark(sent):
                 continue
             words = analysis.text[term.start : term.end]
             yield ctx.finding(
@@ -414,7 +427,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         asks = _asks(reader, sent)
         # "Votre mot de passe, c'est lequel ?": a question about their own secret asks for it.
         # "Quel mot de passe utilisez-vous ?": a question word right before it asks too.
-        asked_question = sent.text.rstrip().endswith("?") and any(
+        asked_question = reader.ends_in_question(sent) and any(
             _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None
             or reader.lower(s.token_start - 1) in question_words
             for s in named
@@ -634,7 +647,7 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
         analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
     ).find("troubleshooting_words")
     return bool(words) and any(
-        sent.text.rstrip().endswith("?") and _in(sent, words) for sent in analysis.sentences
+        reader.ends_in_question(sent) and _in(sent, words) for sent in analysis.sentences
     )
 
 
@@ -695,7 +708,7 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         # "Please don't share your order details": a warning, not their matter.
         sent_billing = [m for m in _in(sent, billing) if not _negated(reader, sent, m)]
         sent_orders = [m for m in _in(sent, orders) if not _negated(reader, sent, m)]
-        asking = (sent_billing or sent_orders) and _is_question_or_request(sent, requests)
+        asking = (sent_billing or sent_orders) and _is_question_or_request(reader, sent, requests)
         # "Sorry about the unexpected charge": an apology for their matter names it.
         sorry = bool(_in(sent, apologies))
         for match in sent_billing:
@@ -822,7 +835,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
         lead_word = lead.lower_ if lead is not None else ""
-        question = sent.text.rstrip().endswith("?")
+        question = reader.ends_in_question(sent)
         how_to = lead_word in question_starts and question and not words & (negations | stills)
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
@@ -869,14 +882,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if key == "billing_terms" and (
                     own
                     or (not how_to and owner_anywhere)
-                    or ("?" not in sent.text and _near(reader, match, problems, sent))
+                    or (not reader.has_question_mark(sent) and _near(reader, match, problems, sent))
                 ):
                     return _Raised(topic, _quote(sent.text))
                 trouble = stated or negated
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
-                    unasked = "?" not in sent.text
+                    unasked = not reader.has_question_mark(sent)
                     if (own and trouble) or (unasked and _near(reader, match, problems, sent)):
                         return _Raised(topic, _quote(sent.text))
                     continue
