@@ -176,6 +176,21 @@ def test_handles_are_found_wherever_their_at_sign_stands(
     assert kinds(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@115821 @4821937 thanks, all sorted", []),
+        ("@115821 see https://shop.example/orders/4821937", []),
+        ("@115821 write to ann.lee@example.org", [("email", "ann.lee@example.org")]),
+        ("@115821 your order 4821937 shipped", [("identifier", "4821937")]),
+    ],
+)
+def test_digits_only_in_handles_urls_or_emails_hold_no_other_data(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
+
+
 @pytest.mark.parametrize("text", ["@helpdesk @shop thanks!", "Thanks @helpdesk, all sorted"])
 def test_a_text_with_only_handles_and_no_digits_holds_no_data(text: str) -> None:
     assert kinds(text) == []

@@ -34,6 +34,7 @@ _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d \t().\-/]{5,24}\d")
 _PHONE_CONTEXT = 8  # characters around a candidate ("tel:", "+", "ext. 12")
 _MASK = "*"
 _DIGIT = re.compile(r"\d")  # what the patterns below count as a digit
+_DIGIT_RUN = re.compile(r"\d+")
 _CARD_MIN_DIGITS = 13
 
 _EMAIL = re.compile(
@@ -408,13 +409,12 @@ class _Scan:
         self.text = text
         self.digits = 0
         self.run_starts: list[int] = []  # where each run of digits begins
-        previous = -2
-        for m in _DIGIT.finditer(text):
-            position = m.start()
-            if position != previous + 1:
-                self.run_starts.append(position)
-            previous = position
-            self.digits += 1
+        self.run_ends: list[int] = []
+        for run in _DIGIT_RUN.finditer(text):
+            start, end = run.span()
+            self.run_starts.append(start)
+            self.run_ends.append(end)
+            self.digits += end - start
 
     @cached_property
     def lower(self) -> str:
@@ -498,6 +498,10 @@ def find_personal_data(
 
     for m in _emails(text, email_at):
         contact(m.start(), m.end(), "email")
+    # Every other kind holds a digit: with each digit in a span already claimed (an
+    # @handle "@115821", a URL, code, an email), none of them can be found.
+    if all(skip.covers(*run) for run in zip(scan.run_starts, scan.run_ends, strict=True)):
+        return _not_public(found, public_contacts)
     for item in _card_numbers(scan, words):
         add(item)
     if digits >= 2:
@@ -532,6 +536,13 @@ def find_personal_data(
             brand = brand or _brand_cue_before(text, start, words)
             found.append(PersonalData(start, end, "phone", text[start:end], brand))
 
+    return _not_public(found, public_contacts)
+
+
+def _not_public(
+    found: Iterable[PersonalData], public_contacts: Iterable[str]
+) -> list[PersonalData]:
+    """`found` without the brand's `public_contacts`, in text order."""
     public = _public_keys(tuple(public_contacts))
     return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
 
