@@ -102,6 +102,23 @@ def test_identifier_pre_test_follows_case_insensitive_matching(keyword: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The shortest codes: five characters with four digits, six with two letters.
+        ("Your order 12-34 is packed", [("identifier", "12-34")]),
+        ("Your ticket AB12CD is open", [("identifier", "AB12CD")]),
+        ("Your ticket 1-2-3 is open", []),  # three digits: no code
+        # The only long run of digits is an @handle: the keyword has no code.
+        ("@order48213 your order 12 is here", []),
+    ],
+)
+def test_identifier_codes_at_their_shortest_and_around_their_digits(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("Please call us on (415) 555-2671 any day.", "en"),  # "us": the brand's line
@@ -154,6 +171,21 @@ def test_text_written_as_code_is_not_data() -> None:
     ],
 )
 def test_handles_are_found_wherever_their_at_sign_stands(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@115821 @4821937 thanks, all sorted", []),
+        ("@115821 see https://shop.example/orders/4821937", []),
+        ("@115821 write to ann.lee@example.org", [("email", "ann.lee@example.org")]),
+        ("@115821 your order 4821937 shipped", [("identifier", "4821937")]),
+    ],
+)
+def test_digits_only_in_handles_urls_or_emails_hold_no_other_data(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert kinds(text) == expected

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -34,6 +34,7 @@ _PHONE_CANDIDATE = re.compile(r"\+?\(?\d[\d \t().\-/]{5,24}\d")
 _PHONE_CONTEXT = 8  # characters around a candidate ("tel:", "+", "ext. 12")
 _MASK = "*"
 _DIGIT = re.compile(r"\d")  # what the patterns below count as a digit
+_DIGIT_RUN = re.compile(r"\d+")
 _CARD_MIN_DIGITS = 13
 
 _EMAIL = re.compile(
@@ -260,6 +261,26 @@ def _may_name_identifier(lower_text: str, keywords: tuple[str, ...]) -> bool:
     return not first_words.isdisjoint(_WORD_OR_HYPHENATED.findall(lower_text))
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_CODE_CHARS = frozenset(string.ascii_letters + string.digits + "-")
+_CODE_STRETCH = re.compile(r"[A-Za-z0-9-]*")
+
+
+def _may_hold_code(text: str, skip: _Spans) -> bool:
+    """A quick pre-test for identifiers: a code (`_CODE` that `_looks_like_code`)
+    has 5 or more characters with digits, so some stretch of letters, digits and
+    hyphens around a digit is that long, and not all within a span already claimed
+    (an @handle "@115821" or a URL holds none)."""
+    for run in _ASCII_DIGITS.finditer(text):
+        start = run.start()
+        while start > 0 and text[start - 1] in _CODE_CHARS:
+            start -= 1
+        end = _CODE_STRETCH.match(text, run.end()).end()  # type: ignore[union-attr]
+        if end - start >= 5 and not skip.covers(start, end):
+            return True
+    return False
+
+
 def _looks_like_code(code: str) -> bool:
     digits = sum(map(str.isdigit, code))
     letters = sum(ch.isalpha() for ch in code)
@@ -285,6 +306,11 @@ class _Spans:
         i = bisect_left(self._starts, end)  # spans starting before `end`
         return i > 0 and self._ends[i - 1] > start
 
+    def covers(self, start: int, end: int) -> bool:
+        """Does one span hold all of `start`-`end`?"""
+        i = bisect_right(self._starts, start)  # spans starting at or before `start`
+        return i > 0 and self._ends[i - 1] >= end
+
     def add(self, start: int, end: int) -> None:
         i = bisect_left(self._starts, start)
         self._starts.insert(i, start)
@@ -300,21 +326,33 @@ def _phone_spans(text: str, regions: Iterable[str], taken: _Spans) -> list[tuple
     for candidate in _PHONE_CANDIDATE.finditer(text):
         if sum(map(str.isdigit, candidate.group())) < _MIN_PHONE_DIGITS:
             continue
-        # Imported when first needed: ~20 ms that a run with no such number never pays.
-        import phonenumbers
-
         offset = max(0, candidate.start() - _PHONE_CONTEXT)
         window = text[offset : candidate.end() + _PHONE_CONTEXT]
-        for region in regions:
-            for match in phonenumbers.PhoneNumberMatcher(
-                window, region, leniency=phonenumbers.Leniency.VALID
-            ):
-                start, end = offset + match.start, offset + match.end
-                if not taken.overlaps(start, end):
-                    taken.add(start, end)
-                    brand = phonenumbers.number_type(match.number) in _BRAND_NUMBER_TYPES
-                    spans.append((start, end, brand))
+        for start, end, brand in _phone_numbers_in(window, regions):
+            start, end = offset + start, offset + end
+            if not taken.overlaps(start, end):
+                taken.add(start, end)
+                spans.append((start, end, brand))
     return spans
+
+
+# A pure function of its arguments, so a bounded cache changes no result; it spares
+# phonenumbers (~100-500 µs a window) when a text is read again: a language server
+# re-reads a document's unchanged numbers on every edit.
+@lru_cache(maxsize=1024)
+def _phone_numbers_in(window: str, regions: tuple[str, ...]) -> tuple[tuple[int, int, bool], ...]:
+    """Every valid number phonenumbers finds in `window`, region by region in order
+    (overlaps included): its span and whether only an organisation has its type."""
+    # Imported when first needed: ~20 ms that a run with no such number never pays.
+    import phonenumbers
+
+    return tuple(
+        (match.start, match.end, phonenumbers.number_type(match.number) in _BRAND_NUMBER_TYPES)
+        for region in regions
+        for match in phonenumbers.PhoneNumberMatcher(
+            window, region, leniency=phonenumbers.Leniency.VALID
+        )
+    )
 
 
 def is_card_number(candidate: str, context: str = "", words: DetectionWords | None = None) -> bool:
@@ -371,13 +409,12 @@ class _Scan:
         self.text = text
         self.digits = 0
         self.run_starts: list[int] = []  # where each run of digits begins
-        previous = -2
-        for m in _DIGIT.finditer(text):
-            position = m.start()
-            if position != previous + 1:
-                self.run_starts.append(position)
-            previous = position
-            self.digits += 1
+        self.run_ends: list[int] = []
+        for run in _DIGIT_RUN.finditer(text):
+            start, end = run.span()
+            self.run_starts.append(start)
+            self.run_ends.append(end)
+            self.digits += end - start
 
     @cached_property
     def lower(self) -> str:
@@ -461,6 +498,10 @@ def find_personal_data(
 
     for m in _emails(text, email_at):
         contact(m.start(), m.end(), "email")
+    # Every other kind holds a digit: with each digit in a span already claimed (an
+    # @handle "@115821", a URL, code, an email), none of them can be found.
+    if all(skip.covers(*run) for run in zip(scan.run_starts, scan.run_ends, strict=True)):
+        return _not_public(found, public_contacts)
     for item in _card_numbers(scan, words):
         add(item)
     if digits >= 2:
@@ -472,7 +513,7 @@ def find_personal_data(
         for m in _BIRTH_DATE.finditer(text) if _may_name_birth(scan.lower) else ():
             add(PersonalData(m.start("date"), m.end("date"), "birth_date", m.group("date")))
         keywords = words.identifier_keywords
-        if keywords and _may_name_identifier(scan.lower, keywords):
+        if keywords and _may_hold_code(text, skip) and _may_name_identifier(scan.lower, keywords):
             for m in _identifier_pattern(keywords).finditer(text):
                 code = m.group("code").rstrip("-")
                 if _looks_like_code(code) and not _DATE_CODE.match(code):
@@ -495,6 +536,13 @@ def find_personal_data(
             brand = brand or _brand_cue_before(text, start, words)
             found.append(PersonalData(start, end, "phone", text[start:end], brand))
 
+    return _not_public(found, public_contacts)
+
+
+def _not_public(
+    found: Iterable[PersonalData], public_contacts: Iterable[str]
+) -> list[PersonalData]:
+    """`found` without the brand's `public_contacts`, in text order."""
     public = _public_keys(tuple(public_contacts))
     return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
 

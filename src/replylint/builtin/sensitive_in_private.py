@@ -19,7 +19,7 @@ declaration says (word forms or lemmas).
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, data_phrase_table
-from replylint.text.token_arrays import token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -124,6 +124,7 @@ class _Reader:
     # per reply, so each is one dict read once warm.
     _found: dict[str, list[PhraseMatch]] | None = None
     _lowers: list[str] | None = None
+    _url_tokens: list[int] | None = None
 
     def __post_init__(self) -> None:
         self.data: Mapping[str, Any] = self.ctx.data
@@ -160,6 +161,57 @@ class _Reader:
         if lowers is None:
             lowers = self._lowers = token_lowers(self.doc)
         return lowers[index] if 0 <= index < len(lowers) else ""
+
+    def lowers(self, start: int, end: int) -> list[str]:
+        """The lower-case forms of the tokens from `start` to `end`."""
+        self.lower(0)  # fills `_lowers`
+        return self._lowers[start:end]  # type: ignore[index]
+
+    def _sentence_form(self, sent: Span) -> str:
+        """The sentence's tokens lower-cased and joined without their spaces: "?"
+        stands in it where it stands in `sent.text`, which builds a Token per word."""
+        return "".join(self.lowers(sent.start, sent.end))
+
+    def has_question_mark(self, sent: Span) -> bool:
+        """`"?" in sent.text`"""
+        return "?" in self._sentence_form(sent)
+
+    def ends_in_question(self, sent: Span) -> bool:
+        """`sent.text.rstrip().endswith("?")`"""
+        return self._sentence_form(sent).rstrip().endswith("?")
+
+    def has_url(self, sent: Span, text: str) -> bool:
+        """Is a token of `sent` like a URL (spaCy's `like_url`)? `text` is the doc's
+        text (`Analysis.text`: the same offsets, and no join of the tokens)."""
+        urls = self._url_tokens
+        if urls is None:
+            urls = self._url_tokens = _url_tokens(self.doc, text)
+        if not urls:
+            return False
+        first = bisect_left(urls, sent.start)
+        return first < len(urls) and urls[first] < sent.end
+
+
+def _url_tokens(doc: Doc, text: str) -> list[int]:
+    """The tokens that are `like_url`, in order. It holds only for a token with a dot
+    inside it or opening with "http://", "https://" or "www.": only the tokens at
+    those places are read as Token objects."""
+    places = []
+    dot = text.find(".", 1)
+    while 0 < dot < len(text) - 1:
+        if not (text[dot - 1].isspace() or text[dot + 1].isspace()):
+            places.append(dot)
+        dot = text.find(".", dot + 1)
+    for opening in ("http://", "https://", "www."):
+        at = text.find(opening)
+        while at != -1:
+            places.append(at)
+            at = text.find(opening, at + 1)
+    if not places:
+        return []
+    starts = token_bounds(doc)[0]
+    tokens = {bisect_right(starts, place) - 1 for place in places}
+    return sorted(i for i in tokens if i >= 0 and doc[i].like_url)
 
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
@@ -199,8 +251,8 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _is_question_or_request(sent: Span, requests: Sequence[PhraseMatch]) -> bool:
-    return "?" in sent.text or bool(_in(sent, requests))
+def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
+    return reader.has_question_mark(sent) or bool(_in(sent, requests))
 
 
 def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
@@ -209,7 +261,7 @@ def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     verbs = _in(sent, reader.find("hand_over_verbs"))
     if verbs:
         first = next((t.i for t in sent if not t.is_punct), sent.start)
-        if _is_question_or_request(sent, reader.find("request")):
+        if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
         else:  # an imperative: "Send the receipt."
             asks += [v for v in verbs if v.token_start == first]
@@ -262,7 +314,7 @@ def _card_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Ite
         for term in asked:
             if _negated(reader, sent, term) or not _is_payment_card(reader, term, sent):
                 continue
-            if not _asked_after(asks, term) and "?" not in sent.text:
+            if not _asked_after(asks, term) and not reader.has_question_mark(sent):
                 continue
             words = analysis.text[term.start : term.end]
             yield ctx.finding(
@@ -375,7 +427,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
         asks = _asks(reader, sent)
         # "Votre mot de passe, c'est lequel ?": a question about their own secret asks for it.
         # "Quel mot de passe utilisez-vous ?": a question word right before it asks too.
-        asked_question = sent.text.rstrip().endswith("?") and any(
+        asked_question = reader.ends_in_question(sent) and any(
             _before(reader, s, possessives, _MARKER_WINDOW, sent.start) is not None
             or reader.lower(s.token_start - 1) in question_words
             for s in named
@@ -471,7 +523,7 @@ def _offers_private_channel(
     brand_contacts = [(d.start, d.end) for d in found if d.business]
     agents = reader.words("agent_subjects")
     for sent in sentences:
-        url = any(t.like_url for t in sent)
+        url = reader.has_url(sent, analysis.text)
         has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
             return True
@@ -483,7 +535,7 @@ def _offers_private_channel(
         if (
             url
             and not _in(sent, reader.find("reading_words"))
-            and any(t.lower_ in agents for t in sent)
+            and not agents.isdisjoint(reader.lowers(sent.start, sent.end))
             and _in(sent, reader.find("with_reader"))
         ):
             return True
@@ -573,7 +625,7 @@ def _public_asks(
         if _in(sent, reader.find("private_channel")):
             continue
         # "via the link below" presents the link as the channel: "below" is not public.
-        has_link = any(t.like_url for t in sent) or bool(_in(sent, link_words))
+        has_link = reader.has_url(sent, analysis.text) or bool(_in(sent, link_words))
         posts = [] if has_link else _in(sent, public_posts)
         if private and not posts:
             continue
@@ -595,7 +647,7 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
         analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
     ).find("troubleshooting_words")
     return bool(words) and any(
-        sent.text.rstrip().endswith("?") and _in(sent, words) for sent in analysis.sentences
+        reader.ends_in_question(sent) and _in(sent, words) for sent in analysis.sentences
     )
 
 
@@ -656,7 +708,7 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         # "Please don't share your order details": a warning, not their matter.
         sent_billing = [m for m in _in(sent, billing) if not _negated(reader, sent, m)]
         sent_orders = [m for m in _in(sent, orders) if not _negated(reader, sent, m)]
-        asking = (sent_billing or sent_orders) and _is_question_or_request(sent, requests)
+        asking = (sent_billing or sent_orders) and _is_question_or_request(reader, sent, requests)
         # "Sorry about the unexpected charge": an apology for their matter names it.
         sorry = bool(_in(sent, apologies))
         for match in sent_billing:
@@ -690,9 +742,10 @@ def _status_detail(reader: _Reader, sent: Span, terms: Sequence[PhraseMatch]) ->
     """ "the bag's status", "your order status", "the status of your order"."""
     status_words = reader.words("status_words")
     possessives = reader.words("possessives") | {"'s", "’s"}
-    for token in sent:
-        if token.lower_ not in status_words:
+    for i, lower in enumerate(reader.lowers(sent.start, sent.end), sent.start):
+        if lower not in status_words:
             continue
+        token = reader.doc[i]
         before = range(max(sent.start, token.i - _MARKER_WINDOW), token.i)
         after = range(token.i + 1, min(sent.end, token.i + 1 + _MARKER_WINDOW))
         near_term = any(t.token_start in before or t.token_start in after for t in terms)
@@ -711,15 +764,14 @@ def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, in
         return None
     subjects = reader.words("agent_subjects")
     aux = reader.words("decision_aux")
-    for token in sent:
-        if token.lower_ not in subjects:
+    for i, lower in enumerate(reader.lowers(sent.start, sent.end), sent.start):
+        if lower not in subjects:
             continue
-        follows = [reader.lower(i) for i in range(token.i + 1, min(sent.end, token.i + 4))]
-        if not any(w in aux for w in follows):
+        if aux.isdisjoint(reader.lowers(i + 1, min(sent.end, i + 4))):
             continue
         for match in compensation:
-            if 0 < match.token_start - token.i <= 8:
-                return match, token.i
+            if 0 < match.token_start - i <= 8:
+                return match, i
     return None
 
 
@@ -751,7 +803,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         if not _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text)
         else []
     )
-    if not money and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc)):
+    if (
+        not money
+        # Most messages hold a topic's first word as written: their lower-case forms,
+        # read below anyway, spare the doc's LOWER and LEMMA arrays.
+        and _topic_start_forms(ctx, analysis.model).isdisjoint(token_lowers(doc))
+        and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc))
+    ):
         return None  # no topic phrase can start anywhere: the matchers need not run
     reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
@@ -777,7 +835,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
         lead_word = lead.lower_ if lead is not None else ""
-        question = sent.text.rstrip().endswith("?")
+        question = reader.ends_in_question(sent)
         how_to = lead_word in question_starts and question and not words & (negations | stills)
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
@@ -824,14 +882,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if key == "billing_terms" and (
                     own
                     or (not how_to and owner_anywhere)
-                    or ("?" not in sent.text and _near(reader, match, problems, sent))
+                    or (not reader.has_question_mark(sent) and _near(reader, match, problems, sent))
                 ):
                     return _Raised(topic, _quote(sent.text))
                 trouble = stated or negated
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
-                    unasked = "?" not in sent.text
+                    unasked = not reader.has_question_mark(sent)
                     if (own and trouble) or (unasked and _near(reader, match, problems, sent)):
                         return _Raised(topic, _quote(sent.text))
                     continue
@@ -859,6 +917,18 @@ def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
     return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
 
 
+def _topic_start_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
+    """The first word of every topic phrase as written, lower-cased (`_topic_starts`
+    holds their hashes)."""
+    return derived(ctx.data, ("sensitive topic start forms", model), _first_forms, ctx, model)
+
+
+def _first_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
+    nlp = pipeline(ctx.language, model)
+    forms = (process(nlp, str(phrase)) for _, key in _TOPICS for phrase in ctx.data.get(key, ()))
+    return frozenset(doc[0].lower_ for doc in forms if len(doc))
+
+
 def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
     nlp = pipeline(ctx.language, model)
     words: set[int] = set()
@@ -870,10 +940,11 @@ def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
     return frozenset(words)
 
 
-def _token_keys(doc: Doc) -> set[int]:
+def _token_keys(doc: Doc) -> list[int]:
+    """Every token's LOWER and LEMMA hash (a list: `isdisjoint` needs no set)."""
     from spacy.attrs import LEMMA, LOWER
 
-    return set(doc.to_array([LOWER, LEMMA]).ravel().tolist())
+    return doc.to_array([LOWER, LEMMA]).ravel().tolist()  # type: ignore[no-any-return]
 
 
 def _negation_near(
