@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -371,9 +372,14 @@ def _signoff_after_last_sentence(
     line_start = max(region.rfind("\n", body_start), body_start - 1) + 1
     core = region[line_start:].rstrip(" .")  # "Rob B." keeps its closing period
     cut = max(core.rfind(ch) for ch in ".!?…")
+    if not core.isascii():
+        # An emoji ends a sentence too: "…is on its way 😊 Aoife".
+        cut = max(cut, _last_emoji(core, cut))
     if cut == -1:
         return None
     tail_start = line_start + cut + 1
+    while tail_start < end and unicodedata.category(region[tail_start]) in _EMOJI_TAILS:
+        tail_start += 1  # a variation selector, skin tone or joiner of the emoji
     tail_start += _leading_space(region, tail_start)
     tail = region[tail_start:]
     if not tail:
@@ -391,6 +397,18 @@ def _signoff_after_last_sentence(
     if words[0].rstrip(".").lower() in lang.not_names | lang.closings | lang.salutations:
         return None
     return SignOff(tail_start, end, tail_start, end, "line", tail)
+
+
+# Characters that continue an emoji: variation selectors, skin tones, joiners.
+_EMOJI_TAILS = frozenset({"Mn", "Sk", "Cf"})
+
+
+def _last_emoji(text: str, floor: int) -> int:
+    """Where the last emoji-like symbol of `text` after `floor` is (-1: none)."""
+    for i in range(len(text) - 1, floor, -1):
+        if unicodedata.category(text[i]) == "So":
+            return i
+    return -1
 
 
 def _last_chunks_start(text: str, floor: int, chunks: int) -> int:
