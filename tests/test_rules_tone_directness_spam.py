@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from replylint.config import Config, ConfigLayer, RuleSettings
 from replylint.engine import Engine
 from replylint.inputs.record import parse_record
 from replylint.model import Report
-
-_engines: dict[str, Engine] = {}
-
-
-def lint(rule: str, **record: Any) -> Report:
-    """Lint one record with only `rule` selected."""
-    record.setdefault("channel", "public")
-    if rule not in _engines:
-        _engines[rule] = Engine(Config((ConfigLayer("test", select=(rule,)),)))
-    return _engines[rule].lint(parse_record(record))
+from rule_support import lint
 
 
 def flagged(report: Report) -> list[str]:
