@@ -10,6 +10,8 @@ Four checks, most severe first:
 
 Coverage is lemma containment: the share of a `faq` question's content lemmas that
 the incoming message contains. One question at or above `coverage_threshold` covers it.
+Words of the same meaning (`same_meaning` in the rule data: "return" / "send back",
+"retourner" / "renvoyer") count as one word on both sides.
 """
 
 from __future__ import annotations
@@ -48,9 +50,38 @@ def _lemmas(tokens: Iterable[Token]) -> frozenset[str]:
     return frozenset(_norm(lemma) for lemma in content_lemmas(list(tokens)))
 
 
+Meanings = tuple[tuple[str, tuple[frozenset[str], ...]], ...]
+
+
+def _meaning_lemmas(tokens: Iterable[Token], meanings: Meanings) -> frozenset[str]:
+    """The content lemmas, where the words of a `same_meaning` entry stand (all of
+    them, stop words included: "send back") replaced by the meaning's name."""
+    tokens = list(tokens)
+    lemmas = set(_lemmas(tokens))
+    if not meanings:
+        return frozenset(lemmas)
+    present = {_norm(t.lemma_) for t in tokens} | {_norm(t.lower_) for t in tokens}
+    for name, entries in meanings:
+        for words in entries:
+            if words <= present:
+                lemmas -= words
+                lemmas.add(f"={name}")
+    return frozenset(lemmas)
+
+
+def _meanings(ctx: RuleContext) -> Meanings:
+    table = ctx.data.get("same_meaning") or {}
+    return tuple(
+        (str(name), tuple(frozenset(_norm(w) for w in str(e).split()) for e in entries))
+        for name, entries in table.items()
+    )
+
+
 @lru_cache(maxsize=4096)
-def _question_lemmas(language: str, model: str | None, question: str) -> frozenset[str]:
-    return _lemmas(process(pipeline(language, model), question))
+def _question_lemmas(
+    language: str, model: str | None, question: str, meanings: Meanings
+) -> frozenset[str]:
+    return _meaning_lemmas(process(pipeline(language, model), question), meanings)
 
 
 def coverage(incoming: frozenset[str], question: frozenset[str]) -> float:
@@ -158,10 +189,11 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(start, end, ctx.message("no_faq"), check="no-faq")
         return
     if reply.faq:
-        incoming = _lemmas(doc)
+        meanings = _meanings(ctx)
+        incoming = _meaning_lemmas(doc, meanings)
         threshold = float(ctx.options.get("coverage_threshold", 0.5))
         scores = [
-            coverage(incoming, _question_lemmas(analysis.language, analysis.model, q))
+            coverage(incoming, _question_lemmas(analysis.language, analysis.model, q, meanings))
             for q in reply.faq
         ]
         if max(scores) < threshold:
