@@ -27,6 +27,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_strings
 from replylint.text.analysis import Analysis, content_lemmas
+from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(start, end, ctx.message("no_faq"), check="no-faq")
         return
     if reply.faq:
-        meanings = _meanings(ctx)
+        meanings = derived(ctx.data, "same meanings", _meanings, ctx)  # once per rule data
         incoming = _meaning_lemmas(doc, meanings)
         threshold = float(ctx.options.get("coverage_threshold", 0.5))
         scores = [
