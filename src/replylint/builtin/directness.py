@@ -46,7 +46,7 @@ _LISTS = (
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
-    "public_reply",
+    "public_reply", "farewell",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -126,6 +126,9 @@ class Reading:
         self.clause_breaks = lists.clause_breaks
         self.interjections = lists.interjections
         self.offer_words = lists.offer_words
+        self.wish_words = lists.wish_words
+        self.wish_times = lists.wish_times
+        self.wish_openers = lists.wish_openers
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -305,8 +308,8 @@ class Reading:
         if numbers:
             if self._only_contact_details(words):
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
-            if not all(map(self.is_phone, numbers)):
-                return Kind.CONTENT
+            if not all(map(self.is_phone, numbers)) and not self._is_farewell(words):
+                return Kind.CONTENT  # (not "Have a good one")
         if self._is_courtesy(words):
             return Kind.COURTESY
         if self._has("feedback", start, end):
@@ -339,7 +342,28 @@ class Reading:
         if self._leads("greeting", words[:1]):
             greeting = self._cover("greeting")
             return all(t.i in greeting or t.is_title or t.is_stop for t in words)
-        return False
+        return self._is_farewell(words)
+
+    def _is_farewell(self, words: list[Token]) -> bool:
+        """A parting wish: a fixed closing ("Take care", "À bientôt"), or a wish opened
+        by a wish word or opener whose last content word is a time or an occasion
+        ("Have a great weekend", "Belle journée à vous", "I hope you enjoy your stay");
+        a name may follow."""
+        while len(words) > 1 and words[-1].is_title and words[-1].lower_ not in self.wish_times:
+            words = words[:-1]  # "Take care, Sam"
+        if self._leads("farewell", words[:1]):
+            farewell = self._cover("farewell")
+            return all(t.i in farewell or t.is_stop for t in words)
+        lowers = [self._lowers[t.i] for t in words]
+        wish, times = self.wish_words, self.wish_times
+        if lowers[0] not in wish and lowers[0] not in self.wish_openers:
+            return False  # "It should be a good week" states a fact
+        # The last content word is the time: "Belle journée à vous !"
+        pairs = zip(reversed(words), reversed(lowers), strict=True)
+        last = next((w for t, w in pairs if w in times or not t.is_stop), "")
+        if last not in times or not any(w in wish for w in lowers):
+            return False
+        return all(w in wish or w in times or t.is_stop for t, w in zip(words, lowers, strict=True))
 
     def _is_filler(self, words: list[Token]) -> bool:
         # A name on its own (", Sanu."), an interjection ("Oh ok."), or an offer made of
@@ -552,6 +576,9 @@ class _RuleLists(NamedTuple):
     clause_breaks: frozenset[str]  # punctuation and the `contrast` words
     interjections: frozenset[str]
     offer_words: frozenset[str]
+    wish_words: frozenset[str]
+    wish_times: frozenset[str]
+    wish_openers: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -566,6 +593,9 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         _CLAUSE_PUNCT | data_words(data, "contrast"),
         data_words(data, "interjections"),
         data_words(data, "offer_words"),
+        data_words(data, "wish_words"),
+        data_words(data, "wish_times"),
+        data_words(data, "wish_openers"),
     )
 
 
@@ -729,14 +759,18 @@ def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext)
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     """A number, a link or a question mark in the body; a link given with feedback
-    ("post your idea here: <link>") is no answer."""
+    ("post your idea here: <link>") and a number in a courtesy sentence are no answer."""
     analysis = reading.analysis
     body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
     if body is None:
         return False
     feedback = [s.span for s in sentences if s.acknowledges_feedback]
+    # "Have a good one": a number in a courtesy sentence is no answer.
+    courtesy = [s.span for s in sentences if s.is_courtesy]
     for t in body:
-        if t.text == "?" or t.like_num:
+        if t.text == "?":
+            return True
+        if t.like_num and not any(s.start <= t.i < s.end for s in courtesy):
             return True
         if t.like_url and not any(s.start <= t.i < s.end for s in feedback):
             return True
@@ -766,6 +800,7 @@ def _questions(
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
     wh_words = data_words(ctx.data, "wh_words")
+    mention_verbs = data_words(ctx.data, "mention_verbs")
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
         needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
@@ -776,6 +811,9 @@ def _questions(
         pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
         joined = first + words[1].lower_ if len(words) > 1 else first
         opens = first in question_words or pair in question_words or joined in question_words
+        if opens and words[0].i > sent.start and incoming[words[0].i - 1].text[:1] in "@＠":
+            # "@Acme is the best app": a statement about the one mentioned.
+            opens = first not in mention_verbs
         if asks or opens or any(t.i in indirect_starts for t in sent):
             yield sent
 
