@@ -166,6 +166,7 @@ class DetectionWords:
     brand_cues: frozenset[str]
     customer_cues: frozenset[str]
     card_cues: frozenset[str]
+    future_words: frozenset[str] = frozenset()  # "your next order": no identifier yet
 
     @classmethod
     def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
@@ -191,6 +192,7 @@ class DetectionWords:
             brand_cues=frozenset(joined("brand_cues")),
             customer_cues=frozenset(joined("customer_cues")),
             card_cues=frozenset(joined("card_cues")),
+            future_words=frozenset(joined("future_words")),
         )
 
 
@@ -516,7 +518,11 @@ def find_personal_data(
         if keywords and _may_hold_code(text, skip) and _may_name_identifier(scan.lower, keywords):
             for m in _identifier_pattern(keywords).finditer(text):
                 code = m.group("code").rstrip("-")
-                if _looks_like_code(code) and not _DATE_CODE.match(code):
+                if (
+                    _looks_like_code(code)
+                    and not _DATE_CODE.match(code)
+                    and not _names_future_record(text, m.start(), words.future_words)
+                ):
                     start = m.start("code")
                     add(PersonalData(start, start + len(code), "identifier", code))
     if digits >= 9 or "1Z" in text:
@@ -537,6 +543,18 @@ def find_personal_data(
             found.append(PersonalData(start, end, "phone", text[start:end], brand))
 
     return _not_public(found, public_contacts)
+
+
+_LAST_WORD = re.compile(r"([\w'-]+)\W*\Z")
+
+
+def _names_future_record(text: str, keyword_start: int, future_words: frozenset[str]) -> bool:
+    """The keyword names a record that does not exist yet ("a code for your next
+    order: SAVE20", "votre prochaine commande"): the code after it is not its number."""
+    if not future_words:
+        return False
+    before = _LAST_WORD.search(text, max(0, keyword_start - 24), keyword_start)
+    return before is not None and before.group(1).lower() in future_words
 
 
 def _not_public(
