@@ -55,6 +55,11 @@ _REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means")
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
+# How many words may name who "will be able to help" in an idle handoff.
+_HANDOFF_SUBJECT_WORDS = 4
+_RANGE = re.compile(r"[-–/]")
+# A time or a range of times: "9", "9–5", "8h30", "9am-5pm", "10:00", "24/7".
+_TIME = re.compile(r"\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?(?:[-–/]\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?)?")
 
 
 class Kind(enum.Enum):
@@ -129,6 +134,10 @@ class Reading:
         self.wish_words = lists.wish_words
         self.wish_times = lists.wish_times
         self.wish_openers = lists.wish_openers
+        self.detail_nouns = lists.detail_nouns
+        self.reader_possessives = lists.reader_possessives
+        self.hours_words = lists.hours_words
+        self.team_possessives = lists.team_possessives
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -302,8 +311,12 @@ class Reading:
             return Kind.REDIRECT
         if self._sends_ideas(start, end):
             return Kind.IDEAS
+        if self._is_idle_handoff(start, end, words):
+            return Kind.FILLER  # "they will be able to help you with that"
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
+        if self._is_hours(words):
+            return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         numbers = [t for t in words if t.like_num]
         if numbers:
             if self._only_contact_details(words):
@@ -365,6 +378,34 @@ class Reading:
             return False
         return all(w in wish or w in times or t.is_stop for t, w in zip(words, lowers, strict=True))
 
+    def _is_hours(self, words: list[Token]) -> bool:
+        """Opening hours: day names, times and their joining words only, with a time."""
+        lowers, hours = self._lowers, self.hours_words
+        timed = False
+        for t in words:
+            lower = lowers[t.i]
+            if _TIME.fullmatch(lower):
+                timed = True
+            elif lower not in hours and not all(p in hours for p in _RANGE.split(lower)):
+                return False  # ("mon–fri" is one token)
+        return timed
+
+    def _is_idle_handoff(self, start: int, end: int, words: list[Token]) -> bool:
+        """Someone else "will be able to help you with that", "someone there will know":
+        a promise that completes a redirect and says nothing of its own."""
+        if not self.matches["handoff"] or not self._has("handoff", start, end):
+            return False
+        if self._has("first_person", start, end):
+            return False  # "we can help you" is the team's own offer
+        handoff, filler = self._cover("handoff"), self.filler_words
+        lowers = self._lowers
+        # Who will help is named before ("les membres sauront vous répondre"); after
+        # the promise only filler may follow ("with that").
+        first = next(i for i, t in enumerate(words) if t.i in handoff)
+        if first > _HANDOFF_SUBJECT_WORDS:
+            return False
+        return all(t.i in handoff or t.is_stop or lowers[t.i] in filler for t in words[first:])
+
     def _is_filler(self, words: list[Token]) -> bool:
         # A name on its own (", Sanu."), an interjection ("Oh ok."), or an offer made of
         # filler words around an offer word ("We'd like to take a closer look").
@@ -422,6 +463,7 @@ class Reading:
             for m in matches["contact_act"]
             if start <= m.token_start < end
             and m.token_start not in means
+            and not self._names_detail(m)
             and self._sends_customer(start, m, asks)
         ]
         for m in matches["go_to"]:
@@ -439,6 +481,24 @@ class Reading:
                 if start <= m.token_start < end and self._offers_line(start, end):
                     return m.start, m.end
         return None
+
+    def _names_detail(self, match: PhraseMatch) -> bool:
+        """The contact word names the customer's detail, not an act: "your email",
+        "the phone number you booked with", "votre numéro de téléphone" (but "our
+        contact details" is the team's line)."""
+        lowers, at, after = self._lowers, match.token_start, match.token_end
+        if at > 0 and lowers[at - 1] in self.reader_possessives:
+            return True
+        nouns = self.detail_nouns
+        if after < len(lowers) and lowers[after] in nouns:
+            owner = at - 1  # "our contact details"
+        elif at > 0 and lowers[at - 1] in nouns:
+            owner = at - 2  # French puts the noun first: "adresse e-mail"
+        elif at > 1 and lowers[at - 1] in ("de", "d'") and lowers[at - 2] in nouns:
+            owner = at - 3  # "numéro de téléphone"
+        else:
+            return False
+        return owner < 0 or lowers[owner] not in self.team_possessives
 
     def _offers_line(self, start: int, end: int) -> bool:
         """A contact line stated, not told: "our team is available by phone or chat at
@@ -579,6 +639,10 @@ class _RuleLists(NamedTuple):
     wish_words: frozenset[str]
     wish_times: frozenset[str]
     wish_openers: frozenset[str]
+    detail_nouns: frozenset[str]
+    reader_possessives: frozenset[str]
+    hours_words: frozenset[str]
+    team_possessives: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -596,6 +660,10 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "wish_words"),
         data_words(data, "wish_times"),
         data_words(data, "wish_openers"),
+        data_words(data, "detail_nouns"),
+        data_words(data, "reader_possessives"),
+        data_words(data, "hours_words"),
+        data_words(data, "team_possessives"),
     )
 
 
@@ -770,7 +838,9 @@ def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     for t in body:
         if t.text == "?":
             return True
-        if t.like_num and not any(s.start <= t.i < s.end for s in courtesy):
+        if (t.like_num or _TIME.fullmatch(t.text)) and not any(
+            s.start <= t.i < s.end for s in courtesy
+        ):
             return True
         if t.like_url and not any(s.start <= t.i < s.end for s in feedback):
             return True
