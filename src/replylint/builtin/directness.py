@@ -59,7 +59,9 @@ _DIGIT = re.compile(r"\d")
 _HANDOFF_SUBJECT_WORDS = 4
 _RANGE = re.compile(r"[-–/]")
 # A time or a range of times: "9", "9–5", "8h30", "9am-5pm", "10:00", "24/7".
-_TIME = re.compile(r"\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?(?:[-–/]\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?)?")
+_TIME = re.compile(
+    r"\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?(?:[-–/]\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?)?"
+)
 
 
 class Kind(enum.Enum):
