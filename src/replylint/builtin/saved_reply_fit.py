@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from replylint.builtin.placeholders import Placeholder, find_placeholders
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext, data_strings
+from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis, content_lemmas
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
@@ -136,8 +136,31 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
         )
 
 
-def _questions(doc: Doc) -> list[Span]:
-    return [sent for sent in doc.sents if sent.text.rstrip().endswith("?")]
+def _questions(doc: Doc, joins: frozenset[str], openers: frozenset[str]) -> list[Span]:
+    """The customer's questions: sentences ending in "?", split where a join is followed
+    by a question opener ("How long does shipping take, and do you charge customs?")."""
+    questions = []
+    for sent in doc.sents:
+        if not sent.text.rstrip().endswith("?"):
+            continue
+        start = sent.start
+        for i in range(sent.start + 1, sent.end - 1):
+            if doc[i].lower_ in joins and i > start and _opens_question(doc, i + 1, openers):
+                questions.append(doc[start:i])
+                start = i + 1
+        questions.append(doc[start : sent.end])
+    return questions
+
+
+def _opens_question(doc: Doc, i: int, openers: frozenset[str]) -> bool:
+    """A question opener at doc[i], one token or two ("est-ce", "pouvez-vous")."""
+    first = doc[i].lower_
+    if first in openers:
+        return True
+    if i + 1 >= len(doc):
+        return False
+    second = doc[i + 1].lower_
+    return first + second in openers or f"{first} {second.lstrip('-')}" in openers
 
 
 def _specifics(doc: Doc) -> list[str]:
@@ -157,7 +180,8 @@ def _unchanged_findings(analysis: Analysis, ctx: RuleContext, doc: Doc) -> Itera
     reply_lemmas = _lemmas(analysis.doc)
     reply_text = analysis.text.lower()
     start, end = analysis.body_span
-    questions = _questions(doc)
+    joins = data_words(ctx.data, "question_joins")
+    questions = _questions(doc, joins, analysis.lang.question_words)
     if len(questions) >= 2:
         for question in questions:
             if not _lemmas(question) & reply_lemmas:
