@@ -37,7 +37,12 @@ _INITIALS_END = re.compile(
 )
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
-_TRAILER_WORD = re.compile(r"\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+", re.IGNORECASE)
+_TRAILER_WORD = re.compile(
+    r"\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+|\((?:she|he|they|elle|il|iel)/\w+\)",
+    re.IGNORECASE,
+)
+# A line opening a list item ("- Tap Account", "2. Restart"): not a name.
+_LIST_ITEM = re.compile(r"[-*•·]|\d+[.)]\s")
 # A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules".
 _DASH_NAME_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
@@ -354,6 +359,13 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
                 if prev_nl == -1 or not _looks_like_signoff_line(prev_line):
                     break
                 line_end = prev_nl
+            else:
+                line_end = last_nl  # four short lines: a list, not a sign-off block
+            if line_end < last_nl and not closing_len and block_start == line_start:
+                # A paragraph of its own, name above team: "Becca\nAcme Support".
+                top = line_end + 1 + _leading_space(region, line_end + 1)
+                if not _LIST_ITEM.match(region, top):
+                    block_start = name_start = top
             if closing_len >= len(line):
                 kind = "closing"
                 name_start = end
