@@ -821,6 +821,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     problems = reader.words("problem_words")
     negations = reader.words("negations")
     stills = reader.words("still_words")
+    contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
     complaint = bool(reader.find("complaint_words"))
@@ -870,6 +871,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 # own thing as the subject of a negated verb.
                 if possessed and not negated:
                     negated = _after(reader, match, negations, _MARKER_WINDOW, sent.end) is not None
+                if possessed and not negated:
+                    negated = _contrasted(reader, match, sent, contrasts, negations)
                 # "How do I change my billing date?" asks how, about no problem.
                 if how_to and not (stated or negated):
                     continue
@@ -900,6 +903,25 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if negated:
                     return _Raised(topic, _quote(sent.text))  # "still no shipping info"
     return None
+
+
+def _contrasted(
+    reader: _Reader,
+    match: PhraseMatch,
+    sent: Span,
+    contrasts: frozenset[str],
+    negations: frozenset[str],
+) -> bool:
+    """Their matter, then a contrast, the matter taken up again and negated: "my parcel
+    says delivered but it's not here", "ma commande est validée mais rien n'arrive"."""
+    pronouns = reader.words("matter_pronouns")
+    for i in range(match.token_end, sent.end - 1):
+        if reader.lower(i) in contrasts:
+            if reader.lower(i + 1) not in pronouns:
+                return False  # "…but I don't like the colour": an opinion
+            reach = min(sent.end, i + 2 + _MARKER_WINDOW)
+            return any(reader.lower(j) in negations for j in range(i + 1, reach))
+    return False
 
 
 def _near(reader: _Reader, match: PhraseMatch, words: frozenset[str], sent: Span) -> bool:
