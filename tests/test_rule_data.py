@@ -173,3 +173,36 @@ def test_wording_rules_leave_an_unsupported_language_to_the_language_note() -> N
     )
     report = Engine().lint(reply)
     assert [(f.rule, f.severity) for f in report.findings] == [("language", Severity.INFO)]
+
+
+def test_a_rule_file_that_is_not_toml_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import replylint.rule as rule_module
+
+    (tmp_path / "broken-rule.toml").write_text("[checks]\nbad = [\n", encoding="utf-8")
+    monkeypatch.setattr(rule_module, "rules_dir", lambda: tmp_path)
+    rule_module.load_rule_data.cache_clear()
+    try:
+        with pytest.raises(RuleDataError) as caught:
+            rule_module.load_rule_data("broken-rule")
+    finally:
+        rule_module.load_rule_data.cache_clear()
+    message = str(caught.value)
+    assert str(tmp_path / "broken-rule.toml") in message
+    assert "not valid TOML" in message
+
+
+def test_selecting_a_rule_whose_plugin_failed_to_load_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import replylint.engine as engine_module
+    from replylint.plugins import LoadedPlugins, PluginError
+
+    failed = LoadedPlugins((), {}, (PluginError("brevity", "RuleDataError: brevity.toml: bad"),))
+    monkeypatch.setattr(engine_module, "load_plugins", lambda: failed)
+    layer = ConfigLayer.from_mapping({"select": ["brevity"]}, "test")
+    with pytest.raises(ConfigError) as caught:
+        Engine(Config((layer,)))
+    assert "rule 'brevity' failed to load: RuleDataError: brevity.toml: bad" in str(caught.value)
+    assert "unknown rule" not in str(caught.value)

@@ -72,6 +72,12 @@ class Engine:
         for source, key in self.config.named_rules():
             name = key.rsplit(".", 1)[-1]
             if name not in self.rules:
+                # A plugin that failed to load names the rule it would have provided.
+                failed = next((e for e in self.plugin_errors if e.plugin == name), None)
+                if failed is not None:
+                    raise ConfigError(
+                        source, key, f"rule {name!r} failed to load: {failed.message}"
+                    )
                 raise ConfigError(source, key, f"unknown rule {name!r}")
         for layer in self.config.layers:
             for name, settings in layer.rules.items():

@@ -148,7 +148,10 @@ def rules_dir() -> Path:
 def load_rule_data(name: str) -> Mapping[str, Any]:
     path = rules_dir() / f"{name}.toml"
     with path.open("rb") as handle:
-        data = tomllib.load(handle)
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleDataError(str(path), "", f"not valid TOML: {exc}") from None
     data.setdefault("name", name)
     return data
 
