@@ -248,8 +248,39 @@ def _blank(lang: str) -> Language:
 
     if lang == "fr":
         with _light_french_import():
-            return get_lang_class(lang)()
-    return get_lang_class(lang)()
+            return get_lang_class(lang)(create_tokenizer=_make_tokenizer)
+    return get_lang_class(lang)(create_tokenizer=_make_tokenizer)
+
+
+def _make_tokenizer(nlp: Language) -> Any:
+    """spaCy's default tokenizer (`spacy.language.create_tokenizer`), built cheaper:
+
+    - the cheaper lexeme getters (`_fast_lexeme_attributes`) are in place before the
+      tokenizer exceptions make their ~800 lexemes;
+    - the ~1,350 exceptions spaCy ships for the language are added without
+      re-checking each one's token texts against its string (a Python loop per
+      exception; spaCy's own tests check its data).
+
+    The tokenizer is the same: `test_nlp.py` compares it with `spacy.blank`'s."""
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    class ShippedExceptionsTokenizer(Tokenizer):  # type: ignore[misc]  # spaCy's Cython class is untyped
+        def _validate_special_case(self, chunk: str, substrings: Any) -> None:
+            pass
+
+    _fast_lexeme_attributes(nlp)
+    defaults = nlp.Defaults
+    prefixes, suffixes, infixes = defaults.prefixes, defaults.suffixes, defaults.infixes
+    return ShippedExceptionsTokenizer(
+        nlp.vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
+        suffix_search=compile_suffix_regex(suffixes).search if suffixes else None,
+        infix_finditer=compile_infix_regex(infixes).finditer if infixes else None,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
 
 
 def _build(lang: str, model: str | None) -> Language:
