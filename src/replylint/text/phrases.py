@@ -28,7 +28,10 @@ class PhraseMatch(NamedTuple):
     token_end: int
 
 
-_SEPARATOR = "\x1f"  # joins a list's key and a phrase into one matcher label
+# A phrase's matcher label is this and its number in the table: spaCy makes a lexeme
+# of each label (~15 µs), and short labels that every table numbers alike are made
+# once per process (the lexeme of a string is the same wherever it is used).
+_LABEL_PREFIX = "\x1f"
 
 
 class PhraseTable:
@@ -64,17 +67,17 @@ class PhraseTable:
         self._first_tokens: dict[str, set[str]] = {}
         strings = nlp.vocab.strings
         by_lemma = frozenset(lemma_keys)
-        for key, phrase, lemma_ids, lower_ids, first in _compiled(
-            nlp, lists, language, model, by_lemma
-        ):
-            label = f"{key}{_SEPARATOR}{phrase}"
+        compiled = _compiled(nlp, lists, language, model, by_lemma)
+        for number, (key, phrase, lemma_ids, lower_ids, first) in enumerate(compiled):
+            label = f"{_LABEL_PREFIX}{number}"
             self._labels[strings.add(label)] = (key, phrase)
-            # The matchers take a phrase's token hashes as they take its doc.
+            # The matchers take a phrase's token hashes as they take its doc (what
+            # spaCy's unpickling does; the stub lists only docs).
             if self._lemma is not None and lemma_ids is not None:
-                self._lemma.add(label, [lemma_ids])
+                self._lemma.add(label, [lemma_ids])  # type: ignore[list-item]
             if first is not None:
                 self._first_tokens.setdefault(key, set()).add(first)
-            self._lower.add(label, [lower_ids])
+            self._lower.add(label, [lower_ids])  # type: ignore[list-item]
             self._empty = False
 
     def could_match(self, text: str, keys: Iterable[str]) -> bool:

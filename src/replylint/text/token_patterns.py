@@ -397,7 +397,7 @@ class _Keys:
                         one = self._hashes[key] = (
                             strings.add(word if attr == "LEMMA" else word.lower()),
                         )
-                    finder.add(strings[key], [one])
+                    finder.add(strings[key], [one])  # type: ignore[list-item]  # hashes, as in phrases.py
             if len(finder):
                 finders[attr] = finder
         return finders
