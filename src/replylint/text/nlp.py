@@ -4,7 +4,7 @@ No statistical model is needed, so nothing is downloaded and every rule runs the
 same everywhere. A statistical pipeline (e.g. `fr_core_news_sm`) is used only when
 the configuration names it and it is installed.
 
-Three start-up costs are avoided here (a batch run pays them once per process, a
+Four start-up costs are avoided here (a batch run pays them once per process, a
 `--jobs` run once per worker):
 
 - `spacy.lang.fr.tokenizer_exceptions` compiles, at import, one regular expression
@@ -19,6 +19,9 @@ Three start-up costs are avoided here (a batch run pays them once per process, a
   `spacy.cli` can still be imported afterwards by anyone who needs it.
 - spacy-lookups-data's lemma tables are read once into a compact sorted block
   (`lemma_lookup.py`), kept in the user cache folder (see `cache_dir`).
+- spaCy's tokenizer re-checks each of the ~1,350 exceptions it ships in Python and
+  makes their words with its slower word-shape function: `_make_tokenizer` builds
+  the same tokenizer without either (~30 ms for English).
 """
 
 from __future__ import annotations
