@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,15 @@ def test_the_folder_keeps_the_newest_entries(
     assert by_age[0] not in remaining
     assert {by_age[1], by_age[2]} <= remaining
     assert len(remaining) == 3
+
+
+def test_a_temporary_file_left_by_a_killed_run_goes_when_an_hour_old(cache_folder: Path) -> None:
+    cache_folder.mkdir(parents=True)
+    old, recent = cache_folder / ".tmp-old.bin", cache_folder / ".tmp-recent.bin"
+    old.write_bytes(b"half an entry")
+    recent.write_bytes(b"being written")
+    two_hours_ago = (int(time.time()) - 7200) * 10**9
+    os.utime(old, ns=(two_hours_ago, two_hours_ago))
+    stored("phrases", ["a new entry"], Builder(1))
+    assert not old.exists()
+    assert recent.exists()  # perhaps another run's entry, still being written

@@ -26,6 +26,7 @@ import contextlib
 import marshal
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -42,6 +43,7 @@ FOLDER = "patterns"
 MAX_ENTRIES = 64
 _MAGIC = b"replylint-patterns\n"
 _DIGEST_SIZE = 16
+_ABANDONED_NS = 3600 * 10**9  # a temporary file this old was left by a killed run
 
 # The modules whose code shapes what is stored: an edited checkout gets new entries.
 _SHAPING_MODULES = (
@@ -154,12 +156,16 @@ def _write(path: Path, name: str, value: Any) -> None:
 
 def _trim(folder: Path) -> None:
     """Delete the oldest entries past `MAX_ENTRIES` (rule data that changed leaves
-    its old entries behind)."""
+    its old entries behind), and temporary files a killed run left (an hour old)."""
     entries = []
+    abandoned_before = time.time_ns() - _ABANDONED_NS
     with os.scandir(folder) as listing:
         for item in listing:
-            if item.name.endswith(".bin") and not item.name.startswith("."):
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if item.name.startswith(".tmp-"):
+                    if item.stat().st_mtime_ns < abandoned_before:
+                        os.unlink(item.path)
+                elif item.name.endswith(".bin"):
                     entries.append((item.stat().st_mtime_ns, item.path))
     if len(entries) <= MAX_ENTRIES:
         return
