@@ -47,6 +47,21 @@ def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
     assert [t.lemma_ for t in doc] == lemmas
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_tokenizer_has_spacy_blank_settings_and_exceptions(language: str) -> None:
+    """The tokenizer built without re-checking spaCy's shipped exceptions has the
+    same affix patterns, token and URL matches and exceptions as `spacy.blank`'s."""
+    ours = pipeline(language).tokenizer.to_bytes(exclude=["vocab"])
+    assert ours == spacy.blank(language).tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_shipped_exceptions_split_as_spacy_splits_them() -> None:
+    """Exceptions added unchecked still split their string: "can't" is "ca" + "n't",
+    "y'all" is "y'" + "all" (spaCy's English exceptions)."""
+    tokens = [t.text for t in process(pipeline("en"), "I can't, y'all")]
+    assert tokens == ["I", "ca", "n't", ",", "y'", "all"]
+
+
 def test_lemmas_worked_out_by_hand() -> None:
     doc = process(pipeline("en"), "The children's parcels shipped. We waited.")
     lemmas = [t.lemma_ for t in doc]

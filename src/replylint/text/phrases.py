@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
+from replylint.text.pattern_cache import stored
 from replylint.text.token_arrays import token_bounds
 
 if TYPE_CHECKING:
@@ -27,7 +28,10 @@ class PhraseMatch(NamedTuple):
     token_end: int
 
 
-_SEPARATOR = "\x1f"  # joins a list's key and a phrase into one matcher label
+# A phrase's matcher label is this and its number in the table: spaCy makes a lexeme
+# of each label (~15 µs), and short labels that every table numbers alike are made
+# once per process (the lexeme of a string is the same wherever it is used).
+_LABEL_PREFIX = "\x1f"
 
 
 class PhraseTable:
@@ -62,22 +66,19 @@ class PhraseTable:
         # Per list, the first token of each phrase, lower-cased (see `could_match`).
         self._first_tokens: dict[str, set[str]] = {}
         strings = nlp.vocab.strings
-        for key, phrases in lists:
-            for phrase in dict.fromkeys(p for p in phrases if p.strip()):
-                label = f"{key}{_SEPARATOR}{phrase}"
-                self._labels[strings.add(label)] = (key, phrase)
-                lower = phrase.lower()
-                if self._lemma is not None and key not in form_keys:
-                    doc = _pattern(nlp, phrase, lemmas=True)
-                    self._lemma.add(label, [doc])
-                    # A phrase written in lower case is its own lower-case pattern.
-                    lower_doc = doc if lower == phrase else _pattern(nlp, lower, lemmas=False)
-                else:
-                    lower_doc = _pattern(nlp, lower, lemmas=False)
-                if len(lower_doc):
-                    self._first_tokens.setdefault(key, set()).add(lower_doc[0].text)
-                self._lower.add(label, [lower_doc])
-                self._empty = False
+        by_lemma = frozenset(lemma_keys)
+        compiled = _compiled(nlp, lists, language, model, by_lemma)
+        for number, (key, phrase, lemma_ids, lower_ids, first) in enumerate(compiled):
+            label = f"{_LABEL_PREFIX}{number}"
+            self._labels[strings.add(label)] = (key, phrase)
+            # The matchers take a phrase's token hashes as they take its doc (what
+            # spaCy's unpickling does; the stub lists only docs).
+            if self._lemma is not None and lemma_ids is not None:
+                self._lemma.add(label, [lemma_ids])  # type: ignore[list-item]
+            if first is not None:
+                self._first_tokens.setdefault(key, set()).add(first)
+            self._lower.add(label, [lower_ids])  # type: ignore[list-item]
+            self._empty = False
 
     def could_match(self, text: str, keys: Iterable[str]) -> bool:
         """Can a phrase of the lists `keys` match in `text`? A quick test before
@@ -112,6 +113,49 @@ class PhraseTable:
         for key, candidates in by_key.items():
             result[key] = _longest_first(bounds, candidates)
         return result
+
+
+# One phrase, compiled: (list, phrase, its lemma hashes or None when the list
+# matches by form, its lower-case form hashes, its first token lower-cased or None).
+CompiledPhrase = tuple[str, str, "tuple[int, ...] | None", tuple[int, ...], "str | None"]
+
+
+def _compiled(
+    nlp: Any,
+    lists: tuple[tuple[str, tuple[str, ...]], ...],
+    language: str,
+    model: str | None,
+    by_lemma: frozenset[str],
+) -> list[CompiledPhrase]:
+    """Every phrase of `lists` as token hashes, from the pattern cache when the
+    default pipeline makes them (a statistical model's tokens are not cached)."""
+    if model is not None:
+        return _compile(nlp, lists, by_lemma)
+    parts = (language, repr(sorted(by_lemma)), repr(lists))
+    return stored("phrases", parts, lambda: _compile(nlp, lists, by_lemma))
+
+
+def _compile(
+    nlp: Any, lists: tuple[tuple[str, tuple[str, ...]], ...], by_lemma: frozenset[str]
+) -> list[CompiledPhrase]:
+    from spacy.attrs import LEMMA, LOWER
+
+    compiled: list[CompiledPhrase] = []
+    for key, phrases in lists:
+        for phrase in dict.fromkeys(p for p in phrases if p.strip()):
+            lower = phrase.lower()
+            lemma_ids: tuple[int, ...] | None = None
+            if key in by_lemma:
+                doc = _pattern(nlp, phrase, lemmas=True)
+                lemma_ids = tuple(doc.to_array(LEMMA).tolist()) if len(doc) else ()
+                # A phrase written in lower case is its own lower-case pattern.
+                lower_doc = doc if lower == phrase else _pattern(nlp, lower, lemmas=False)
+            else:
+                lower_doc = _pattern(nlp, lower, lemmas=False)
+            lower_ids = tuple(lower_doc.to_array(LOWER).tolist()) if len(lower_doc) else ()
+            first = lower_doc[0].text if len(lower_doc) else None
+            compiled.append((key, phrase, lemma_ids, lower_ids, first))
+    return compiled
 
 
 _ELISION_ENDS = ("'", "\u2019")

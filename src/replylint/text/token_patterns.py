@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.nlp import pipeline
+from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
 from replylint.text.token_arrays import token_bounds
 
@@ -76,8 +77,7 @@ class TokenPatterns:
         first_of: dict[Requirement, frozenset[int]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
         keys = _Keys(self._nlp.vocab)
-        for pattern in dict.fromkeys(patterns):
-            variants = [self._token_specs(pattern, items) for items in self._expand(pattern)]
+        for pattern, variants in self._compiled(tuple(dict.fromkeys(patterns)), language, model):
             for specs in variants:
                 required = _required(specs)
                 if not required:
@@ -121,6 +121,23 @@ class TokenPatterns:
             key: tuple((anchors, tuple(ns)) for anchors, ns in opened.items())
             for key, opened in by_key.items()
         }
+
+    def _compiled(
+        self, patterns: tuple[str, ...], language: str, model: str | None
+    ) -> list[tuple[str, list[list[dict[str, Any]]]]]:
+        """Each pattern with its variants as matcher specs, from the pattern cache
+        when the default pipeline gives the words their lemmas."""
+
+        def compile_all() -> list[tuple[str, list[list[dict[str, Any]]]]]:
+            return [
+                (pattern, [self._token_specs(pattern, items) for items in self._expand(pattern)])
+                for pattern in patterns
+            ]
+
+        if model is not None:
+            return compile_all()
+        parts = (language, repr(patterns), repr(self._lists), repr(self._parts))
+        return stored("token patterns", parts, compile_all)
 
     def _anchors(self, required: list[tuple[str, list[str]]]) -> list[int]:
         """The required tokens (their indexes) a variant is looked for by, the one
@@ -346,7 +363,7 @@ class _Keys:
     def __init__(self, vocab: Vocab) -> None:
         self._vocab = vocab
         self._words: dict[int, tuple[str, str]] = {}  # key -> (attribute, word)
-        self._docs: dict[int, Doc] = {}  # key -> its one-word doc, made once
+        self._hashes: dict[int, tuple[int]] = {}  # key -> its word's token hash
 
     def of(self, attr: str, words: list[str]) -> frozenset[int]:
         keys = set()
@@ -365,19 +382,22 @@ class _Keys:
     def finders(self, keys: frozenset[int]) -> dict[str, PhraseMatcher]:
         """Phrase matchers (one per attribute) of the words of `keys`."""
         from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
 
         finders = {}
+        strings = self._vocab.strings
         for attr in ("LEMMA", "LOWER"):
             finder = PhraseMatcher(self._vocab, attr=attr)
             for key in sorted(keys):
                 word_attr, word = self._words[key]
                 if word_attr == attr:
-                    # A one-word doc whose lemma (or lower-case form) is the word.
-                    one = self._docs.get(key)
+                    # The word's one token hash, as a one-word doc whose lemma is the
+                    # word would give it (its lower-case form: spaCy's `str.lower`).
+                    one = self._hashes.get(key)
                     if one is None:
-                        one = self._docs[key] = Doc(self._vocab, words=[word], lemmas=[word])
-                    finder.add(self._vocab.strings[key], [one])
+                        one = self._hashes[key] = (
+                            strings.add(word if attr == "LEMMA" else word.lower()),
+                        )
+                    finder.add(strings[key], [one])  # type: ignore[list-item]  # hashes, as in phrases.py
             if len(finder):
                 finders[attr] = finder
         return finders
