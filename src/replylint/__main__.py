@@ -1,5 +1,3 @@
-import sys
+from replylint.cli import run
 
-from replylint.cli import main
-
-sys.exit(main())
+run()

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from replylint.config import ConfigError, ConfigLayer
 from replylint.formats import FORMATS
@@ -147,6 +147,37 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, help_text) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def run() -> NoReturn:
+    """The `replylint` command: `main()`, then the process ends without tearing
+    down the interpreter when nothing else is left to finish.
+
+    A `check` run leaves spaCy's pipelines, the rule tables and the language
+    detector's models in memory; freeing them one object at a time at exit costs
+    ~40 ms of CPU (2% of linting 1,000 files) and nobody reads the result. The
+    output is flushed first. The slow, ordinary exit is kept whenever another
+    thread or child process is still alive, or coverage measurement must write its
+    data at exit, since skipping `atexit` would lose their work.
+    """
+    status = main()
+    if _may_skip_teardown():
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(status)  # let the ordinary exit report or ignore it
+        os._exit(status)
+    sys.exit(status)
+
+
+def _may_skip_teardown() -> bool:
+    import threading
+
+    if threading.active_count() > 1 or "coverage" in sys.modules:
+        return False
+    processes = sys.modules.get("multiprocessing")
+    return processes is None or not processes.active_children()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -115,6 +115,21 @@ class Linted:
         library: LibraryEntry | None = None,
         ignored: tuple[str, ...] = (),
     ) -> Linted:
+        if not result.findings:  # most replies: no line index, excerpt nor fingerprint
+            return cls(
+                result.path,
+                result.id,
+                result.language,
+                result.channel,
+                (),
+                (),
+                result.is_document,
+                line,
+                result.rule_errors,
+                library,
+                result.assumed,
+                ignored,
+            )
         source = result.source
         index = LineIndex(source)
         # The one place reports get their excerpts from: personal data masked here
@@ -206,6 +221,10 @@ def _utf16_region(index: LineIndex, start: int, end: int) -> tuple[int, int, int
     )
 
 
+# Finding JSON spells a severity `str(severity)`: looked up, not parsed, per finding.
+_SEVERITY_NAMED = {str(severity): severity for severity in Severity}
+
+
 @dataclass
 class Summary:
     replies: int = 0
@@ -223,7 +242,8 @@ class Summary:
         self.findings += len(result.findings)
         for finding in result.findings:
             if isinstance(finding, dict):
-                rule, severity = finding["rule"], Severity.parse(finding["severity"])
+                rule, name = finding["rule"], finding["severity"]
+                severity = _SEVERITY_NAMED.get(name) or Severity.parse(name)
             else:
                 rule, severity = finding.rule, finding.severity
             self.by_rule[rule] += 1
