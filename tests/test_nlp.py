@@ -16,6 +16,8 @@ TEXTS = {
         "?!",
         "",
         "@acme Where is it? I've waited 3 weeks -- nothing.",
+        'Sent!) ("Ok?" she said.) Fine. . . and then? ,yes!',
+        "No final at all, just words",
     ],
     "fr": [
         "Bonjour ! Ça va ? Oui… merci.",
@@ -35,6 +37,7 @@ def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
     reference.add_pipe("sentencizer")
     expected = reference(text)
     assert [s.start for s in doc.sents] == [s.start for s in expected.sents]
+    assert [t.is_sent_start for t in doc] == [t.is_sent_start for t in expected]
     # The reference is spacy-lookups-data's own table, read by spaCy (French entries
     # may be lists: the first is the lemma).
     table = load_lookups(language, ["lemma_lookup"]).get_table("lemma_lookup")

@@ -73,6 +73,10 @@ def _lemma_table(lang: str) -> LemmaLookup:
     return load_lemma_lookup(lang, cache_dir())
 
 
+# SENT_START -1 ("not a sentence start") as the uint64 `Doc.from_array` reads.
+_NOT_SENT_START = 2**64 - 1
+
+
 class _Annotator:
     """Sentence starts and lookup lemmas for the default pipeline, in one pass.
 
@@ -119,20 +123,25 @@ class _Annotator:
             return doc
         forms, form_of = self._forms, self._form
         rows = [forms.get(orth) or form_of(orth) for orth in doc.to_array(self._orth).tolist()]
-        starts = [-1] * size
+        starts = [_NOT_SENT_START] * size
         starts[0] = 1
-        start, seen_final = 0, False
-        for i, (_, final, punct) in enumerate(rows):
-            if seen_final and not punct and not final:
-                starts[start] = 1
-                start, seen_final = i, False
-            elif final:
-                seen_final = True
-        starts[start] = 1
-        values = self._numpy.empty((size, 2), dtype=self._numpy.uint64)
-        values[:, 0] = [row[0] for row in rows]
-        values[:, 1] = self._numpy.array(starts, dtype=self._numpy.int64).astype(self._numpy.uint64)
-        doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
+        # After a sentence-final character, the next token that is neither one nor
+        # punctuation starts a sentence: only the tokens after each final one are read.
+        after = 0  # tokens before this one are settled
+        for final in [i for i, row in enumerate(rows) if row[1]]:
+            if final < after:
+                continue
+            after = final + 1
+            while after < size and (rows[after][1] or rows[after][2]):
+                after += 1
+            if after < size:
+                starts[after] = 1
+        # One row per attribute, handed over transposed: `from_array` reads the
+        # attribute-major layout, so it copies nothing.
+        values = self._numpy.empty((2, size), dtype=self._numpy.uint64)
+        values[0] = [row[0] for row in rows]
+        values[1] = starts
+        doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
         return doc
 
 
