@@ -119,3 +119,12 @@ def test_chunks_remembered_for_the_tokenizer_cache_stay_bounded(
     assert len(doc) == 6
     assert len(seen) == nlp_module._TOKENIZER_CACHE_SIZE
     assert {"zqa1", "zqa2", "zqa3"} <= seen and "zqa4" not in seen
+
+
+def test_lower_case_forms_come_with_the_annotation() -> None:
+    """The annotator hands every token's lower-case form to `token_lowers`."""
+    from replylint.text.token_arrays import token_lowers
+
+    doc = process(pipeline("en"), "Hello WORLD, it's ÉTÉ!")
+    assert token_lowers(doc) == ["hello", "world", ",", "it", "'s", "été", "!"]
+    assert token_lowers(doc) is token_lowers(doc)  # kept with the doc, not remade

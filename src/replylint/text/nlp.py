@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from replylint.startup import paused_collector
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
+from replylint.text.token_arrays import remember_lowers
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -103,17 +104,19 @@ class _Annotator:
         self._table = table
         self._vocab = nlp.vocab
         self._strings = nlp.vocab.strings
-        # ORTH -> (lemma hash, is a sentence-final character, is punctuation)
-        self._forms: dict[int, tuple[int, bool, bool]] = {}
+        # ORTH -> (lemma hash, is a sentence-final character, is punctuation, lower case)
+        self._forms: dict[int, tuple[int, bool, bool, str]] = {}
 
-    def _form(self, orth: int) -> tuple[int, bool, bool]:
+    def _form(self, orth: int) -> tuple[int, bool, bool, str]:
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
+        lexeme = self._vocab[orth]
         found = self._forms[orth] = (
             self._strings.add(lemma.lower() if lemma else lower),
             form in self._punct_chars,
-            self._vocab[orth].is_punct,
+            lexeme.is_punct,
+            lexeme.lower_,  # what `token_lowers` reads (spaCy's LOWER)
         )
         return found
 
@@ -142,6 +145,7 @@ class _Annotator:
         values[0] = [row[0] for row in rows]
         values[1] = starts
         doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
+        remember_lowers(doc, [row[3] for row in rows])  # rules read nearly every doc's
         return doc
 
 

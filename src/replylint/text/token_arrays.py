@@ -43,6 +43,13 @@ def token_lowers(doc: Doc) -> list[str]:
     return lowers  # type: ignore[no-any-return]
 
 
+def remember_lowers(doc: Doc, lowers: list[str]) -> None:
+    """Keep `lowers` as the doc's lower-case forms (`token_lowers`): the annotator
+    looks up every token's form anyway and hands them over, which spares the
+    `to_array` call and the per-token lookups here."""
+    doc.user_data[_LOWERS_KEY] = lowers
+
+
 _BOUNDS_KEY = "replylint.token_bounds"
 
 
