@@ -18,7 +18,7 @@ from replylint.model import Reply
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.nlp import pipeline, process
 from replylint.text.token_arrays import token_lowers
-from replylint.text.words import content_word_flags, word_flags
+from replylint.text.words import content_word_flags, doc_word_flags
 from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
 from replylint.text.words import is_word as is_word
 
@@ -149,7 +149,7 @@ class Analysis:
     @cached_property
     def word_flags(self) -> list[bool]:
         """`is_word` of every token of the doc, by token index."""
-        return word_flags(self.tokens)
+        return doc_word_flags(self.doc)
 
     @cached_property
     def word_tokens(self) -> tuple[Token, ...]:

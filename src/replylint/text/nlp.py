@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from replylint.startup import paused_collector
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
-from replylint.text.token_arrays import remember_lowers
+from replylint.text.token_arrays import remember_lowers, remember_orths
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -125,7 +125,8 @@ class _Annotator:
         if not size:
             return doc
         forms, form_of = self._forms, self._form
-        rows = [forms.get(orth) or form_of(orth) for orth in doc.to_array(self._orth).tolist()]
+        orths = doc.to_array(self._orth).tolist()
+        rows = [forms.get(orth) or form_of(orth) for orth in orths]
         starts = [_NOT_SENT_START] * size
         starts[0] = 1
         # After a sentence-final character, the next token that is neither one nor
@@ -145,7 +146,9 @@ class _Annotator:
         values[0] = [row[0] for row in rows]
         values[1] = starts
         doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
-        remember_lowers(doc, [row[3] for row in rows])  # rules read nearly every doc's
+        # Rules read nearly every doc's lower-case forms, the analysis its word forms.
+        remember_orths(doc, orths)
+        remember_lowers(doc, [row[3] for row in rows])
         return doc
 
 
