@@ -173,19 +173,13 @@ def _pattern(nlp: Any, phrase: str, *, lemmas: bool) -> Doc:
     return make(nlp, phrase)
 
 
-# `PhraseMatch(...)` goes through a Python-level `__new__`; a find makes a dozen
-# matches per reply, so they are made as the tuples they are.
-_new_tuple = tuple.__new__
-
-
 def _longest_first(
     bounds: tuple[list[int], list[int]], candidates: list[tuple[int, int, str]]
 ) -> list[PhraseMatch]:
     starts, ends = bounds
-    new, match = _new_tuple, PhraseMatch
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
-        return [new(match, (starts[start], ends[end - 1], phrase, start, end))]
+        return [PhraseMatch(starts[start], ends[end - 1], phrase, start, end)]
     # Usually no two candidates overlap: then every one is kept, in text order.
     candidates.sort()
     last_end = 0
@@ -194,14 +188,14 @@ def _longest_first(
             break
         last_end = end
     else:
-        return [new(match, (starts[s], ends[e - 1], p, s, e)) for s, e, p in candidates]
+        return [PhraseMatch(starts[s], ends[e - 1], p, s, e) for s, e, p in candidates]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
     for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
         if not taken.isdisjoint(range(start, end)):
             continue
         taken.update(range(start, end))
-        chosen.append(new(match, (starts[start], ends[end - 1], phrase, start, end)))
+        chosen.append(PhraseMatch(starts[start], ends[end - 1], phrase, start, end))
     chosen.sort()
     return chosen
 
