@@ -16,6 +16,8 @@ TEXTS = {
         "?!",
         "",
         "@acme Where is it? I've waited 3 weeks -- nothing.",
+        'Sent!) ("Ok?" she said.) Fine. . . and then? ,yes!',
+        "No final at all, just words",
     ],
     "fr": [
         "Bonjour ! Ça va ? Oui… merci.",
@@ -35,6 +37,7 @@ def test_sentences_and_lemmas_match_spacy(language: str, text: str) -> None:
     reference.add_pipe("sentencizer")
     expected = reference(text)
     assert [s.start for s in doc.sents] == [s.start for s in expected.sents]
+    assert [t.is_sent_start for t in doc] == [t.is_sent_start for t in expected]
     # The reference is spacy-lookups-data's own table, read by spaCy (French entries
     # may be lists: the first is the lemma).
     table = load_lookups(language, ["lemma_lookup"]).get_table("lemma_lookup")
@@ -116,3 +119,12 @@ def test_chunks_remembered_for_the_tokenizer_cache_stay_bounded(
     assert len(doc) == 6
     assert len(seen) == nlp_module._TOKENIZER_CACHE_SIZE
     assert {"zqa1", "zqa2", "zqa3"} <= seen and "zqa4" not in seen
+
+
+def test_lower_case_forms_come_with_the_annotation() -> None:
+    """The annotator hands every token's lower-case form to `token_lowers`."""
+    from replylint.text.token_arrays import token_lowers
+
+    doc = process(pipeline("en"), "Hello WORLD, it's ÉTÉ!")
+    assert token_lowers(doc) == ["hello", "world", ",", "it", "'s", "été", "!"]
+    assert token_lowers(doc) is token_lowers(doc)  # kept with the doc, not remade

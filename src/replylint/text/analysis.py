@@ -11,14 +11,14 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from replylint.model import Reply
 from replylint.text.language_data import LanguageData, language_data
+from replylint.text.lazy import lazy_property
 from replylint.text.nlp import pipeline, process
 from replylint.text.token_arrays import token_lowers
-from replylint.text.words import content_word_flags, word_flags
+from replylint.text.words import content_word_flags, doc_word_flags
 from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
 from replylint.text.words import is_word as is_word
 
@@ -141,17 +141,17 @@ class Analysis:
     def body(self) -> str:
         return self.text[self.body_start : self.body_end]
 
-    @cached_property
+    @lazy_property
     def tokens(self) -> tuple[Token, ...]:
         """The doc's tokens, made once: `doc[i]` builds a new Token object each time."""
         return tuple(self.doc)
 
-    @cached_property
+    @lazy_property
     def word_flags(self) -> list[bool]:
         """`is_word` of every token of the doc, by token index."""
-        return word_flags(self.tokens)
+        return doc_word_flags(self.doc)
 
-    @cached_property
+    @lazy_property
     def word_tokens(self) -> tuple[Token, ...]:
         """Every word token outside links (contraction parts and elisions included)."""
         words = [t for t, word in zip(self.tokens, self.word_flags, strict=True) if word]
@@ -174,14 +174,14 @@ class Analysis:
         space, link, @mention or emoji ("doesn't" is two, like "l'équipe")."""
         return self.word_tokens
 
-    @cached_property
+    @lazy_property
     def body_words(self) -> tuple[Token, ...]:
         """The words that start inside the body (words are in text order)."""
         offsets = self._word_offsets
         first = bisect.bisect_left(offsets, self.body_start)
         return self.words[first : bisect.bisect_left(offsets, self.body_end, first)]
 
-    @cached_property
+    @lazy_property
     def sentences(self) -> tuple[Span, ...]:
         """Sentences of the body (salutation and sign-off excluded)."""
         start, end = self.body_start, self.body_end
@@ -200,16 +200,16 @@ class Analysis:
                 result.append(span)
         return tuple(result)
 
-    @cached_property
+    @lazy_property
     def lower_tokens(self) -> frozenset[str]:
         return frozenset(token_lowers(self.doc))
 
-    @cached_property
+    @lazy_property
     def content_lemmas(self) -> frozenset[str]:
         """Lemmas of the body's content words (no stop words, numbers or names)."""
         return content_lemmas(self.body_words)
 
-    @cached_property
+    @lazy_property
     def addresses_reader(self) -> bool:
         """Does the reply speak to the customer (you/vous, their name, an @mention)?"""
         if self.mentions_end > 0:
@@ -224,19 +224,19 @@ class Analysis:
             return first in self.lower_tokens or customer in self.text.lower()
         return False
 
-    @cached_property
+    @lazy_property
     def incoming_text(self) -> str:
         """The customer's message as the tokenizer reads it ("" when there is none)."""
         return tokenizable(self.reply.incoming) if self.reply.incoming else ""
 
-    @cached_property
+    @lazy_property
     def incoming_doc(self) -> Doc | None:
         """The customer's message, tokenized with the reply's pipeline."""
         if not self.incoming_text:
             return None
         return process(pipeline(self.language, self.model), self.incoming_text)
 
-    @cached_property
+    @lazy_property
     def _word_offsets(self) -> list[int]:
         return [t.idx for t in self.words]
 

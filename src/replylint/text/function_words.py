@@ -16,7 +16,6 @@ French words.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -101,6 +100,16 @@ class FunctionWords(NamedTuple):
         return None
 
 
+# Each word's kind, with the precedence of the counting: English first, then the
+# witnesses, then French (words of neither are not in the table).
+_ENGLISH_WORD, _WITNESS_WORD, _FRENCH_WORD = 1, 2, 3
+_KIND_OF_WORD = {
+    **dict.fromkeys(_FRENCH, _FRENCH_WORD),
+    **dict.fromkeys(_WITNESS_LANGUAGES, _WITNESS_WORD),
+    **dict.fromkeys(_ENGLISH, _ENGLISH_WORD),
+}
+
+
 def count_function_words(text: str) -> FunctionWords:
     """The function words of `text`, counted."""
     # The apostrophe is written both ways; the pattern takes either, so one
@@ -111,15 +120,18 @@ def count_function_words(text: str) -> FunctionWords:
     # lower case is not a letter: "İ" becomes "i" and a combining dot.
     lowered = "\u0130" not in text
     words = _WORD.findall(text.lower()) if lowered else [w.lower() for w in _WORD.findall(text)]
-    english = french = other = 0
-    others: set[str] = set()
-    # Each distinct word looked up once (replies repeat "the", "you", "vous").
-    for word, count in Counter(words).items():
-        if word in _ENGLISH:
-            english += count
-        elif word in _WITNESS_LANGUAGES:
-            other += count
-            others |= _WITNESS_LANGUAGES[word]
-        elif word in _FRENCH or ("'" in word and word.split("'", 1)[0] in _FRENCH_ELISIONS):
-            french += count
-    return FunctionWords(english, french, other, frozenset(others))
+    # Every word's kind looked up in C (`map`), then counted in C.
+    kinds = list(map(_KIND_OF_WORD.get, words))
+    english = kinds.count(_ENGLISH_WORD)
+    other = kinds.count(_WITNESS_WORD)
+    french = kinds.count(_FRENCH_WORD)
+    if "'" in text:  # an elided French word not listed: "l'équipe", "qu'il"
+        french += sum(
+            1
+            for word, kind in zip(words, kinds, strict=True)
+            if kind is None and "'" in word and word.split("'", 1)[0] in _FRENCH_ELISIONS
+        )
+    others: frozenset[str] = frozenset()
+    if other:
+        others = others.union(*(_WITNESS_LANGUAGES[w] for w in words if w in _WITNESS_LANGUAGES))
+    return FunctionWords(english, french, other, others)

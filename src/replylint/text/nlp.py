@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from replylint.startup import paused_collector
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
+from replylint.text.token_arrays import remember_lowers, remember_orths
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -73,6 +74,10 @@ def _lemma_table(lang: str) -> LemmaLookup:
     return load_lemma_lookup(lang, cache_dir())
 
 
+# SENT_START -1 ("not a sentence start") as the uint64 `Doc.from_array` reads.
+_NOT_SENT_START = 2**64 - 1
+
+
 class _Annotator:
     """Sentence starts and lookup lemmas for the default pipeline, in one pass.
 
@@ -99,17 +104,19 @@ class _Annotator:
         self._table = table
         self._vocab = nlp.vocab
         self._strings = nlp.vocab.strings
-        # ORTH -> (lemma hash, is a sentence-final character, is punctuation)
-        self._forms: dict[int, tuple[int, bool, bool]] = {}
+        # ORTH -> (lemma hash, is a sentence-final character, is punctuation, lower case)
+        self._forms: dict[int, tuple[int, bool, bool, str]] = {}
 
-    def _form(self, orth: int) -> tuple[int, bool, bool]:
+    def _form(self, orth: int) -> tuple[int, bool, bool, str]:
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
+        lexeme = self._vocab[orth]
         found = self._forms[orth] = (
             self._strings.add(lemma.lower() if lemma else lower),
             form in self._punct_chars,
-            self._vocab[orth].is_punct,
+            lexeme.is_punct,
+            lexeme.lower_,  # what `token_lowers` reads (spaCy's LOWER)
         )
         return found
 
@@ -118,21 +125,30 @@ class _Annotator:
         if not size:
             return doc
         forms, form_of = self._forms, self._form
-        rows = [forms.get(orth) or form_of(orth) for orth in doc.to_array(self._orth).tolist()]
-        starts = [-1] * size
+        orths = doc.to_array(self._orth).tolist()
+        rows = [forms.get(orth) or form_of(orth) for orth in orths]
+        starts = [_NOT_SENT_START] * size
         starts[0] = 1
-        start, seen_final = 0, False
-        for i, (_, final, punct) in enumerate(rows):
-            if seen_final and not punct and not final:
-                starts[start] = 1
-                start, seen_final = i, False
-            elif final:
-                seen_final = True
-        starts[start] = 1
-        values = self._numpy.empty((size, 2), dtype=self._numpy.uint64)
-        values[:, 0] = [row[0] for row in rows]
-        values[:, 1] = self._numpy.array(starts, dtype=self._numpy.int64).astype(self._numpy.uint64)
-        doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
+        # After a sentence-final character, the next token that is neither one nor
+        # punctuation starts a sentence: only the tokens after each final one are read.
+        after = 0  # tokens before this one are settled
+        for final in [i for i, row in enumerate(rows) if row[1]]:
+            if final < after:
+                continue
+            after = final + 1
+            while after < size and (rows[after][1] or rows[after][2]):
+                after += 1
+            if after < size:
+                starts[after] = 1
+        # One row per attribute, handed over transposed: `from_array` reads the
+        # attribute-major layout, so it copies nothing.
+        values = self._numpy.empty((2, size), dtype=self._numpy.uint64)
+        values[0] = [row[0] for row in rows]
+        values[1] = starts
+        doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
+        # Rules read nearly every doc's lower-case forms, the analysis its word forms.
+        remember_orths(doc, orths)
+        remember_lowers(doc, [row[3] for row in rows])
         return doc
 
 

@@ -43,6 +43,32 @@ def token_lowers(doc: Doc) -> list[str]:
     return lowers  # type: ignore[no-any-return]
 
 
+def remember_lowers(doc: Doc, lowers: list[str]) -> None:
+    """Keep `lowers` as the doc's lower-case forms (`token_lowers`): the annotator
+    looks up every token's form anyway and hands them over, which spares the
+    `to_array` call and the per-token lookups here."""
+    doc.user_data[_LOWERS_KEY] = lowers
+
+
+_ORTHS_KEY = "replylint.token_orths"
+
+
+def token_orths(doc: Doc) -> list[int]:
+    """The ORTH hash (word form) of every token."""
+    orths = doc.user_data.get(_ORTHS_KEY)
+    if orths is None:
+        from spacy.attrs import ORTH
+
+        orths = doc.user_data[_ORTHS_KEY] = doc.to_array(ORTH).tolist()
+    return orths  # type: ignore[no-any-return]
+
+
+def remember_orths(doc: Doc, orths: list[int]) -> None:
+    """Keep `orths` as the doc's ORTH hashes (`token_orths`): the annotator reads
+    them anyway."""
+    doc.user_data[_ORTHS_KEY] = orths
+
+
 _BOUNDS_KEY = "replylint.token_bounds"
 
 

@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from replylint.text.derived import derived
+from replylint.text.token_arrays import token_orths
 
 if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 
 def is_emoji(text: str) -> bool:
@@ -56,6 +58,11 @@ def word_flags(tokens: Sequence[Token]) -> list[bool]:
     return _form_flags(tokens, is_word)
 
 
+def doc_word_flags(doc: Doc) -> list[bool]:
+    """`is_word` of every token of `doc`, read from its word forms (no Token objects)."""
+    return _orth_flags(doc.vocab, token_orths(doc), is_word)
+
+
 def content_word_flags(tokens: Sequence[Token]) -> list[bool]:
     """`is_content_word` of each token, worked out once per word form."""
     return _form_flags(tokens, is_content_word)
@@ -64,15 +71,21 @@ def content_word_flags(tokens: Sequence[Token]) -> list[bool]:
 def _form_flags(tokens: Sequence[Token], test: Callable[[Lexeme], bool]) -> list[bool]:
     if not tokens:
         return []
-    vocab = tokens[0].vocab
+    return _orth_flags(tokens[0].vocab, [token.orth for token in tokens], test)
+
+
+def _orth_flags(vocab: Vocab, orths: list[int], test: Callable[[Lexeme], bool]) -> list[bool]:
     # Lexeme flags are a language's own: the answers are kept per vocabulary.
     known: dict[int, bool] = derived(vocab, ("form flags", test), dict)
-    flags = [known.get(token.orth) for token in tokens]
+    flags = [known.get(orth) for orth in orths]
     if None in flags:  # new forms (None equals no bool)
         if len(known) >= _MAX_FORMS:
             known.clear()
-        for token, flag in zip(tokens, flags, strict=True):
-            if flag is None:
-                known[token.orth] = test(vocab[token.orth])
-        flags = [known[token.orth] for token in tokens]
+        for i, flag in enumerate(flags):
+            if flag is None:  # (the forms read before a clear keep their answer)
+                orth = orths[i]
+                found = known.get(orth)
+                if found is None:
+                    found = known[orth] = test(vocab[orth])
+                flags[i] = found
     return flags  # type: ignore[return-value]
