@@ -128,3 +128,19 @@ def test_lower_case_forms_come_with_the_annotation() -> None:
     doc = process(pipeline("en"), "Hello WORLD, it's ÉTÉ!")
     assert token_lowers(doc) == ["hello", "world", ",", "it", "'s", "été", "!"]
     assert token_lowers(doc) is token_lowers(doc)  # kept with the doc, not remade
+
+
+def test_the_annotators_form_table_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-lived server meets new word forms forever: the table stays bounded, and
+    a doc annotated across the reset gets the same lemmas as a fresh one."""
+    import replylint.text.nlp as nlp_module
+    from replylint.text.token_arrays import token_lowers
+
+    nlp = pipeline("en")
+    annotator = nlp.get_pipe("replylint_annotate")
+    monkeypatch.setattr(nlp_module, "_MAX_FORMS", 4)
+    annotator._forms.clear()
+    doc = process(nlp, "Parcels arrived late again today, Wilma")
+    assert len(annotator._forms) <= 4
+    assert [t.lemma_ for t in doc] == ["parcel", "arrive", "late", "again", "today", ",", "wilma"]
+    assert token_lowers(doc) == ["parcels", "arrived", "late", "again", "today", ",", "wilma"]

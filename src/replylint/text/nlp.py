@@ -78,6 +78,10 @@ def _lemma_table(lang: str) -> LemmaLookup:
 _NOT_SENT_START = 2**64 - 1
 
 
+# How many word forms the annotator remembers before it starts over.
+_MAX_FORMS = 200_000
+
+
 class _Annotator:
     """Sentence starts and lookup lemmas for the default pipeline, in one pass.
 
@@ -108,6 +112,10 @@ class _Annotator:
         self._forms: dict[int, tuple[int, bool, bool, str]] = {}
 
     def _form(self, orth: int) -> tuple[int, bool, bool, str]:
+        if len(self._forms) >= _MAX_FORMS:
+            # A long-lived server meets new word forms forever: start over rather
+            # than grow (a cleared form is simply worked out again).
+            self._forms.clear()
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
