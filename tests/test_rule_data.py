@@ -206,3 +206,16 @@ def test_selecting_a_rule_whose_plugin_failed_to_load_says_why(
         Engine(Config((layer,)))
     assert "rule 'brevity' failed to load: RuleDataError: brevity.toml: bad" in str(caught.value)
     assert "unknown rule" not in str(caught.value)
+
+
+def test_a_language_without_data_gets_one_shared_empty_table() -> None:
+    """Values derived from a rule's data are kept per table: a fresh empty table per
+    reply would rebuild them every time."""
+    from replylint.rule import RuleContext, data_words
+
+    rule = Rule("no-data-rule", _no_check, Severity.WARNING)
+    first = RuleContext(rule, Severity.WARNING, {}, "de")
+    second = RuleContext(rule, Severity.WARNING, {}, "de")
+    assert first.data == {}
+    assert first.data is second.data
+    assert data_words(first.data, "anything") == frozenset()

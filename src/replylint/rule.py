@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from replylint.model import Finding, Fix, Severity
@@ -227,6 +228,9 @@ def _checks_markdown(rule: str, checks: Mapping[str, CheckSpec]) -> str:
     return "\n".join(rows)
 
 
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
+
+
 def data_strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """The list `key` of a rule's data table, as strings (empty if absent)."""
     return derived(data, ("strings", key), _strings, data, key)
@@ -279,7 +283,9 @@ class RuleContext:
     @property
     def data(self) -> Mapping[str, Any]:
         """The rule's data for the reply's language (empty if it has none)."""
-        return self.rule.data.get(self.language, {})
+        # One shared empty table, not a new one per call: `derived` values are kept
+        # per table, and a fresh table would rebuild them on every reply.
+        return self.rule.data.get(self.language, _NO_DATA)
 
     def message(self, key: str, **values: Any) -> str:
         """The message `key` in the reply's language, else English, formatted."""
