@@ -33,6 +33,8 @@ _LEADING_MENTION = re.compile(r"\A[\s*_~>]*[@＠]\w")
 _SENTENCE_END = ".!?…\n"
 _PUNCT = ".!?…:;, \t\n"
 _WORD = re.compile(r"[\w'’-]+")
+# A courtesy word, then a capitalised word closed by punctuation: "Thanks Kim!".
+_VOCATIVE = re.compile(r"\s*(?P<opener>\w+)[ ,]+(?P<name>[^\W\d_][\w'’-]*)\s*[,.!:;]")
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -180,6 +182,8 @@ def _impersonal(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         return
     if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis, ctx):
         return
+    if _thanks_by_name(analysis, ctx):
+        return
     if _requests_of_reader(analysis, ctx):
         return
     yield ctx.finding(
@@ -259,6 +263,20 @@ def _greets_by_name(analysis: Analysis, ctx: RuleContext) -> bool:
     words = _WORD.findall(greeting[len(opener) :])
     not_names = data_words(ctx.data, "not_names")
     return any(w not in not_names for w in words)
+
+
+def _thanks_by_name(analysis: Analysis, ctx: RuleContext) -> bool:
+    """A courtesy word and a name opening the body speak to the reader: "Thanks Kim!",
+    "Sorry, Dev.", "Merci Julie !"."""
+    match = _VOCATIVE.match(analysis.text, analysis.body_start)
+    if match is None:
+        return False
+    opener, name = match.group("opener").lower(), match.group("name").lower()
+    if opener not in data_words(ctx.data, "vocative_openers"):
+        return False
+    # "Thanks so much!", "Sorry again.": a stop word or a known non-name is no name.
+    stop_words = pipeline(analysis.language, analysis.model).Defaults.stop_words
+    return name not in stop_words and name not in data_words(ctx.data, "not_names")
 
 
 @hookimpl
