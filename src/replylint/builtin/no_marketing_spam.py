@@ -106,8 +106,8 @@ class _Tables:
         data = ctx.data
         form_keys = derived(data, ("spam form lists", _LISTS), _form_keys, ctx, _LISTS)
         self.lists = data_phrase_table(data, _LISTS, language, model, form_keys=form_keys)
-        self.percent_starts, self.may_be_percent = _starts(data, "percent_words")
-        self.may_be_code = _starts(data, "code_words")[1]
+        self.percent_starts = _starts(data, "percent_words")
+        self.code_words = data_words(data, "code_words")
 
 
 def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
@@ -118,9 +118,13 @@ def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     tables = _tables(analysis, ctx)
     matches = tables.lists.find(analysis.doc)
-    promos = sorted(_promos(analysis, ctx, matches, tables), key=lambda p: p.start)
-    if promos:
-        promos = _unexplained(analysis, ctx, matches, promos)
+    promos = _promos(analysis, ctx, matches, tables)
+    if not promos:  # most replies: only a campaign link can be left to flag
+        if analysis.urls:
+            yield from _campaign_links(analysis, ctx, [])
+        return
+    promos.sort(key=lambda p: p.start)
+    promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
     complained: bool | None = None  # read only when there is something to say
     for sentence, group in _by_sentence(analysis.doc, promos):
@@ -284,17 +288,20 @@ def _promos(
     ctx: RuleContext,
     matches: Mapping[str, list[PhraseMatch]],
     tables: _Tables,
-) -> Iterator[Promo]:
+) -> list[Promo]:
+    promos: list[Promo] = []
     if any(matches.values()):  # most replies hold no word of any list
-        yield from _listed(analysis, ctx, matches)
-    # Both need one of their words in the text (a percent sign or word, a code word):
-    # most replies have neither, and their tokens need not be read.
-    lower = analysis.text.lower()
-    if tables.may_be_percent.search(lower):
+        promos.extend(_listed(analysis, ctx, matches))
+    # Both need one of their words among the reply's tokens (a percent sign or word, a
+    # code word): most replies have neither, and their tokens need not be read.
+    present = analysis.lower_tokens  # cached per reply; other rules read it too
+    percent = tables.percent_starts
+    if "" in percent or not percent.isdisjoint(present):
         lowers = token_lowers(analysis.doc)
-        yield from _discounts(analysis.tokens, lowers, ctx.data, tables.percent_starts)
-    if tables.may_be_code.search(lower):
-        yield from _codes(analysis.tokens, token_lowers(analysis.doc), ctx.data)
+        promos.extend(_discounts(analysis.tokens, lowers, ctx.data, percent))
+    if not tables.code_words.isdisjoint(present):
+        promos.extend(_codes(analysis.tokens, token_lowers(analysis.doc), ctx.data))
+    return promos
 
 
 def _listed(
@@ -498,13 +505,10 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _starts(data: Mapping[str, object], key: str) -> tuple[frozenset[str], re.Pattern[str]]:
+def _starts(data: Mapping[str, object], key: str) -> frozenset[str]:
     """The first word of each phrase of the list `key`, lower-cased ("" for an empty
-    one), and a search for any of them in a lower-cased text (one pass in C)."""
-    words = frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
-    if not words:
-        return words, re.compile(r"(?!)")  # nothing to find
-    return words, re.compile("|".join(re.escape(word) for word in sorted(words)))
+    one)."""
+    return frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
 
 
 def _positions(lowers: list[str], words: frozenset[str]) -> list[int]:
