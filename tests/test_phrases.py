@@ -168,3 +168,25 @@ def test_an_elided_word_alone_in_a_list_matches_before_a_word() -> None:
     for lemmas in (True, False):
         found = [m.phrase for m in phrase_list(["j'", "qu'", "l’"], "fr", lemmas=lemmas).find(doc)]
         assert found == ["j'", "qu'", "l’"]
+
+
+@pytest.mark.parametrize(
+    ("text", "possible"),
+    [
+        ("Thanks for waiting, all sorted.", False),  # "go for" needs "go" too
+        ("Did you go for the bigger box?", True),  # lower-case words of "go for"
+        ("Go sit for a bit.", True),  # both words, not adjacent: a gate may say True
+        ("She signed up yesterday.", True),  # no word of "sign up" as written: its lemma
+        ("Sign-in works again.", False),
+    ],
+)
+def test_may_find_is_a_safe_gate_for_form_and_lemma_lists(text: str, possible: bool) -> None:
+    """False only where `find` cannot match; whenever `find` matches, True."""
+    table = phrase_table(
+        {"forms": ("go for",), "lemmas": ("sign up",)}, "en", form_keys=frozenset({"forms"})
+    )
+    doc = process(pipeline("en"), text)
+    lowers = {t.lower_ for t in doc}
+    assert table.may_find(doc, lowers) is possible
+    if any(table.find(doc).values()):
+        assert possible

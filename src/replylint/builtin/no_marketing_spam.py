@@ -117,7 +117,9 @@ def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
 
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     tables = _tables(analysis, ctx)
-    matches = tables.lists.find(analysis.doc)
+    doc, lists = analysis.doc, tables.lists
+    # Most replies hold no word of any list: a set test and one lemma pass say so.
+    matches = lists.find(doc) if lists.may_find(doc, analysis.lower_tokens) else {}
     promos = _promos(analysis, ctx, matches, tables)
     if not promos:  # most replies: only a campaign link can be left to flag
         if analysis.urls:
@@ -367,6 +369,8 @@ def _pitches(
             add("bait", start, end, token)
         for start, end, token in _free_amounts(tokens, matches):
             add("bait", start, end, token)
+    if not any(_PITCH_CORE & families.keys() for families in parts.values()):
+        return  # a pitch's sentence puts something new or some bait forward
     # "Great news! We're bringing faster speeds to...": an opener standing alone sets
     # up the pitch of the next sentence.
     # (It counts there, but the finding and its fix stay in the pitch's sentence.)
@@ -374,7 +378,8 @@ def _pitches(
     # "Have you tried our new plan? It's only £5 a month.": news made a pitch by the
     # bait of the next sentence.
     baited: set[int] = set()
-    starts = [sent.start for sent in analysis.doc.sents]
+    # Only an opener ties two sentences: without one, the sentences need not be read.
+    starts = [sent.start for sent in analysis.doc.sents] if matches["pitch_opener"] else []
     for here, after in pairwise(starts):
         if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
             parts.pop(here)
