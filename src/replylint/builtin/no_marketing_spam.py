@@ -61,6 +61,8 @@ _LISTS = (
     *(k for first, second, _ in _PAIRS for k in (first, second)),
     *_PITCH_CORE_LISTS,
 )
+# The lists of which one word may be the start of a promotion (see `_listed`).
+_ALONE_LISTS = frozenset((*_PHRASE_LISTS, *_PITCH_CORE_LISTS))
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
 _OFFER_KINDS = frozenset(
     {"offer", "upsell", "invite", "signup", "upgrade", "discount", "code", "buy", "pitch"}
@@ -118,8 +120,10 @@ def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
 def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     tables = _tables(analysis, ctx)
     doc, lists = analysis.doc, tables.lists
-    # Most replies hold no word of any list: a set test and one lemma pass say so.
-    matches = lists.find(doc) if lists.may_find(doc, analysis.lower_tokens) else {}
+    # Most replies hold no word of any list, or half a pair: set tests and one lemma
+    # pass say so.
+    in_reach = lists.lists_in_reach(doc, analysis.lower_tokens)
+    matches = lists.find(doc) if _may_promote(in_reach) else {}
     promos = _promos(analysis, ctx, matches, tables)
     if not promos:  # most replies: only a campaign link can be left to flag
         if analysis.urls:
@@ -151,6 +155,16 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from _campaign_links(analysis, ctx, flagged)
     if promos:
         yield from _shouting(analysis, ctx)
+
+
+def _may_promote(lists: set[str]) -> bool:
+    """Can matches of these lists make a promotion? A phrase list's or a pitch's core
+    word can alone, a pair's word only with the other."""
+    if not lists:
+        return False
+    if not lists.isdisjoint(_ALONE_LISTS):
+        return True
+    return any(first in lists and second in lists for first, second, _ in _PAIRS)
 
 
 def _matches(

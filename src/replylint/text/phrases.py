@@ -66,9 +66,9 @@ class PhraseTable:
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
         # Per list, the first token of each phrase, lower-cased (see `could_match`).
         self._first_tokens: dict[str, set[str]] = {}
-        # The lower-case words of each phrase, found by its longest: a lower-case match
-        # needs them all in the doc (see `may_find`).
-        by_anchor: dict[str, set[frozenset[str]]] = {}
+        # The lower-case words of each phrase and its list, found by its longest word:
+        # a lower-case match needs them all in the doc (see `lists_in_reach`).
+        by_anchor: dict[str, set[tuple[frozenset[str], str]]] = {}
         strings = nlp.vocab.strings
         by_lemma = frozenset(lemma_keys)
         compiled = _compiled(nlp, lists, language, model, by_lemma)
@@ -82,7 +82,8 @@ class PhraseTable:
                 self._lemma.add(label, [lemma_ids])  # type: ignore[list-item]
             if first is not None:
                 self._first_tokens.setdefault(key, set()).add(first)
-                by_anchor.setdefault(max(words, key=len), set()).add(frozenset(words))
+                anchor = max(words, key=len)
+                by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
             self._lower.add(label, [lower_ids])  # type: ignore[list-item]
             self._empty = False
         self._anchors = frozenset(by_anchor)
@@ -97,17 +98,22 @@ class PhraseTable:
         lower = text.lower()
         return any(first in lower for key in keys for first in self._first_tokens.get(key, ()))
 
-    def may_find(self, doc: Doc, lowers: AbstractSet[str]) -> bool:
-        """Can `find` match anything in `doc`, whose tokens' lower-case forms are
-        `lowers`? A gate cheaper than `find` where most docs hold nothing: False only
-        when no phrase has all its words among `lowers` and no lemma phrase matches."""
-        if self._empty:
-            return False
+    def lists_in_reach(self, doc: Doc, lowers: AbstractSet[str]) -> set[str]:
+        """The lists of which `find` may match something in `doc`, whose tokens'
+        lower-case forms are `lowers` (every list `find` fills is among them): a gate
+        cheaper than `find` where most docs hold nothing. A list is in reach when all
+        the words of one of its phrases are among `lowers`, or one of its phrases
+        matches by lemma."""
+        found: set[str] = set()
         for anchor in self._anchors.intersection(lowers):  # few: most hold none
-            for words in self._phrase_words[anchor]:
-                if words <= lowers:
-                    return True
-        return self._lemma is not None and bool(self._lemma(doc))
+            for words, key in self._phrase_words[anchor]:
+                if key not in found and words <= lowers:
+                    found.add(key)
+        lemma_matches = self._lemma(doc) if self._lemma is not None else None
+        if lemma_matches:
+            labels = self._labels
+            found.update(labels[label][0] for label, _, _ in lemma_matches)
+        return found
 
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""
