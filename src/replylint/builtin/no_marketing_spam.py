@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -24,7 +25,7 @@ from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -283,20 +284,26 @@ def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer's message (or, for a saved reply without one, its `faq`) ask
     about prices, promotions, codes or offers, other than in a complaint about a charge?"""
-    docs: list[Doc] = []
-    if analysis.incoming_doc is not None:
-        docs.append(analysis.incoming_doc)
-    elif analysis.reply.faq:
-        nlp = pipeline(analysis.language, analysis.model)
-        docs.extend(process(nlp, question) for question in analysis.reply.faq)
     data, lang, model = ctx.data, analysis.language, analysis.model
     table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
-    for doc in docs:
-        found = table.find(doc)
-        complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
-        if any(doc[m.token_start].sent.start not in complaints for m in found["asked"]):
-            return True
-    return False
+    if analysis.incoming_doc is not None:
+        return _asks_about_offers(table, analysis.incoming_doc)
+    return any(_faq_asks_about_offers(table, lang, model, q) for q in analysis.reply.faq)
+
+
+def _asks_about_offers(table: PhraseTable, doc: Doc) -> bool:
+    found = table.find(doc)
+    complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
+    return any(doc[m.token_start].sent.start not in complaints for m in found["asked"])
+
+
+@lru_cache(maxsize=4096)
+def _faq_asks_about_offers(
+    table: PhraseTable, language: str, model: str | None, question: str
+) -> bool:
+    """`_asks_about_offers` for a `faq` question, read once: a saved reply comes back,
+    with its questions, on every ticket it answers."""
+    return _asks_about_offers(table, process(pipeline(language, model), question))
 
 
 def _promos(
