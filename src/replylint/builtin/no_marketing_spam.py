@@ -73,6 +73,8 @@ _COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
 # A pitch needs this many families, one of them what it puts forward (new or bait).
 _PITCH_MIN_FAMILIES = 2
 _PITCH_CORE = frozenset({"novelty", "bait"})
+# The other families, found with the part lists of the same names.
+_PITCH_PART_FAMILIES = frozenset({"call_to_act", "urgency", "pitch_opener"})
 # How near a freebie's word and its object stand ("free delivery", "livraison offerte"),
 # and a price's lead or period its amount ("now only £49", "29 € par mois").
 _FREE_REACH = 3
@@ -172,9 +174,14 @@ def _matches(
     analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]
 ) -> dict[str, list[PhraseMatch]]:
     """Every list of `keys`, matched as its [lists] declaration says."""
+    return _table(analysis, ctx, keys).find(analysis.doc)
+
+
+def _table(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]) -> PhraseTable:
+    """The lists of `keys`, each to match as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
     form_keys = derived(data, ("spam form lists", keys), _form_keys, ctx, keys)
-    return data_phrase_table(data, keys, lang, model, form_keys=form_keys).find(analysis.doc)
+    return data_phrase_table(data, keys, lang, model, form_keys=form_keys)
 
 
 def _form_keys(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
@@ -360,7 +367,10 @@ def _pitches(
     priced = bool(core.get("currency_signs"))
     if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
         return
-    matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
+    part_table = _table(analysis, ctx, _PITCH_PART_LISTS)
+    if not _may_pitch(core, part_table.lists_in_reach(analysis.doc, analysis.lower_tokens)):
+        return  # most replies with a free word or an amount: the parts need not be read
+    matches = {**core, **part_table.find(analysis.doc)}
     tokens = analysis.tokens
     links = {m.token_start for m in matches.get("clause_links", ())}
     # "Don't forget to check out…", "Pensez à découvrir…": the opener's infinitive.
@@ -420,6 +430,22 @@ def _pitches(
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
             yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+
+
+def _may_pitch(core: Mapping[str, list[PhraseMatch]], parts: set[str]) -> bool:
+    """Can a sentence hold parts of two families, one of them novelty or bait, with
+    these core matches and these part lists in reach? Bait is a bait word, a freebie
+    (a free word and its object), a price (an amount and its lead or period) or an
+    amount given away (a free word and an amount)."""
+    free, priced = bool(core.get("free_word")), bool(core.get("currency_signs"))
+    bait = (
+        bool(core.get("bait"))
+        or (free and (priced or "free_object" in parts))
+        or (priced and not parts.isdisjoint(("price_lead", "price_period")))
+    )
+    novelty = bool(core.get("novelty"))
+    families = bait + novelty + len(_PITCH_PART_FAMILIES & parts)
+    return (bait or novelty) and families >= _PITCH_MIN_FAMILIES
 
 
 def _distinct(
