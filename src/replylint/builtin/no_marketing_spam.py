@@ -99,10 +99,6 @@ class Promo:
     offered: tuple[tuple[int, int], ...] = ()
 
 
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    yield from _findings(analysis, ctx)
-
-
 class _Tables:
     """What every reply reads from the rule's data for one language, made once and
     found with one lookup (not one per table and word list)."""
@@ -120,7 +116,7 @@ def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
     return derived(ctx.data, key, _Tables, ctx, analysis.language, analysis.model)
 
 
-def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     tables = _tables(analysis, ctx)
     doc, lists = analysis.doc, tables.lists
     # Most replies hold no word of any list, or half a pair: set tests and one lemma
@@ -201,25 +197,25 @@ def _unexplained(
     tokens = analysis.tokens
     matches = {**matches, **_matches(analysis, ctx, _CONTEXT_LISTS)}
 
-    def in_sentence(key: str, promo: Promo) -> bool:
-        sent = tokens[promo.token].sent
+    def in_sentence(key: str, sent: Span) -> bool:
         return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
 
     own_starts = {m.token_start for m in matches.get("own_matter", ())}
     echoed = _customer_words(analysis, ctx)
     kept = []
     for promo in promos:
+        sent = tokens[promo.token].sent  # every kind reads it (made once: a Span each time)
         if promo.kind == "subscribe":
-            if in_sentence("private_channel", promo):
+            if in_sentence("private_channel", sent):
                 continue  # "follow us so we can DM you"
             end = doc.char_span(promo.start, promo.end, alignment_mode="expand")
             if end is not None and own_starts & set(range(end.end, end.end + 2)):
                 continue  # "so you don't miss out on your saved playlists"
-        elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", promo):
+        elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", sent):
             continue  # a code for this customer's trouble: compensation
-        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", promo):
+        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
-        if _help_link(analysis, matches, promo):
+        if _help_link(analysis, matches, promo, sent):
             continue  # "Have a discount code? Learn how to redeem it here: <link>"
         if echoed and _echoes(analysis, promo, echoed):
             continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
@@ -259,12 +255,13 @@ def _echoes(analysis: Analysis, promo: Promo, words: frozenset[str]) -> bool:
     return False
 
 
-def _help_link(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
-    """Is the promotion's sentence, or the next one, a help link ("learn how to redeem
-    it here: <link>")? A code or offer named there is the topic of the help."""
+def _help_link(
+    analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo, sent: Span
+) -> bool:
+    """Is the promotion's sentence `sent`, or the next one, a help link ("learn how to
+    redeem it here: <link>")? A code or offer named there is the topic of the help."""
     if not analysis.urls or promo.kind == "pitch":
         return False
-    sent = analysis.tokens[promo.token].sent
     end = sent.end
     if end < len(analysis.doc):
         end = analysis.doc[end].sent.end  # and the next sentence
