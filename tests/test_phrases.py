@@ -168,3 +168,24 @@ def test_an_elided_word_alone_in_a_list_matches_before_a_word() -> None:
     for lemmas in (True, False):
         found = [m.phrase for m in phrase_list(["j'", "qu'", "l’"], "fr", lemmas=lemmas).find(doc)]
         assert found == ["j'", "qu'", "l’"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reach"),
+    [
+        ("Thanks for waiting, all sorted.", set()),  # "go for" needs "go" too
+        ("Did you go for the bigger box?", {"forms"}),  # the lower-case words of "go for"
+        ("Go sit for a bit.", {"forms"}),  # both words, not side by side: a gate may say so
+        ("She signed up yesterday.", {"lemmas"}),  # "sign up" by its lemma alone
+        ("Sign-in works again, go for it.", {"forms"}),
+    ],
+)
+def test_lists_in_reach_hold_every_list_find_fills(text: str, reach: set[str]) -> None:
+    """A list is out of reach only where `find` cannot match it."""
+    table = phrase_table(
+        {"forms": ("go for",), "lemmas": ("sign up",)}, "en", form_keys=frozenset({"forms"})
+    )
+    doc = process(pipeline("en"), text)
+    in_reach = table.lists_in_reach(doc, {t.lower_ for t in doc})
+    assert in_reach == reach
+    assert {key for key, found in table.find(doc).items() if found} <= in_reach

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -24,7 +25,7 @@ from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ _LISTS = (
     *(k for first, second, _ in _PAIRS for k in (first, second)),
     *_PITCH_CORE_LISTS,
 )
+# The lists of which one word may be the start of a promotion (see `_listed`).
+_ALONE_LISTS = frozenset((*_PHRASE_LISTS, *_PITCH_CORE_LISTS))
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
 _OFFER_KINDS = frozenset(
     {"offer", "upsell", "invite", "signup", "upgrade", "discount", "code", "buy", "pitch"}
@@ -70,6 +73,8 @@ _COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
 # A pitch needs this many families, one of them what it puts forward (new or bait).
 _PITCH_MIN_FAMILIES = 2
 _PITCH_CORE = frozenset({"novelty", "bait"})
+# The other families, found with the part lists of the same names.
+_PITCH_PART_FAMILIES = frozenset({"call_to_act", "urgency", "pitch_opener"})
 # How near a freebie's word and its object stand ("free delivery", "livraison offerte"),
 # and a price's lead or period its amount ("now only £49", "29 € par mois").
 _FREE_REACH = 3
@@ -94,10 +99,6 @@ class Promo:
     offered: tuple[tuple[int, int], ...] = ()
 
 
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    yield from _findings(analysis, ctx)
-
-
 class _Tables:
     """What every reply reads from the rule's data for one language, made once and
     found with one lookup (not one per table and word list)."""
@@ -106,8 +107,8 @@ class _Tables:
         data = ctx.data
         form_keys = derived(data, ("spam form lists", _LISTS), _form_keys, ctx, _LISTS)
         self.lists = data_phrase_table(data, _LISTS, language, model, form_keys=form_keys)
-        self.percent_starts, self.may_be_percent = _starts(data, "percent_words")
-        self.may_be_code = _starts(data, "code_words")[1]
+        self.percent_starts = _starts(data, "percent_words")
+        self.code_words = data_words(data, "code_words")
 
 
 def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
@@ -115,12 +116,20 @@ def _tables(analysis: Analysis, ctx: RuleContext) -> _Tables:
     return derived(ctx.data, key, _Tables, ctx, analysis.language, analysis.model)
 
 
-def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     tables = _tables(analysis, ctx)
-    matches = tables.lists.find(analysis.doc)
-    promos = sorted(_promos(analysis, ctx, matches, tables), key=lambda p: p.start)
-    if promos:
-        promos = _unexplained(analysis, ctx, matches, promos)
+    doc, lists = analysis.doc, tables.lists
+    # Most replies hold no word of any list, or half a pair: set tests and one lemma
+    # pass say so.
+    in_reach = lists.lists_in_reach(doc, analysis.lower_tokens)
+    matches = lists.find(doc) if _may_promote(in_reach) else {}
+    promos = _promos(analysis, ctx, matches, tables)
+    if not promos:  # most replies: only a campaign link can be left to flag
+        if analysis.urls:
+            yield from _campaign_links(analysis, ctx, [])
+        return
+    promos.sort(key=lambda p: p.start)
+    promos = _unexplained(analysis, ctx, matches, promos)
     flagged: list[tuple[int, int]] = []  # sentence spans already flagged
     complained: bool | None = None  # read only when there is something to say
     for sentence, group in _by_sentence(analysis.doc, promos):
@@ -147,13 +156,28 @@ def _findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         yield from _shouting(analysis, ctx)
 
 
+def _may_promote(lists: set[str]) -> bool:
+    """Can matches of these lists make a promotion? A phrase list's or a pitch's core
+    word can alone, a pair's word only with the other."""
+    if not lists:
+        return False
+    if not lists.isdisjoint(_ALONE_LISTS):
+        return True
+    return any(first in lists and second in lists for first, second, _ in _PAIRS)
+
+
 def _matches(
     analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]
 ) -> dict[str, list[PhraseMatch]]:
     """Every list of `keys`, matched as its [lists] declaration says."""
+    return _table(analysis, ctx, keys).find(analysis.doc)
+
+
+def _table(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]) -> PhraseTable:
+    """The lists of `keys`, each to match as its [lists] declaration says."""
     data, lang, model = ctx.data, analysis.language, analysis.model
     form_keys = derived(data, ("spam form lists", keys), _form_keys, ctx, keys)
-    return data_phrase_table(data, keys, lang, model, form_keys=form_keys).find(analysis.doc)
+    return data_phrase_table(data, keys, lang, model, form_keys=form_keys)
 
 
 def _form_keys(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
@@ -173,25 +197,25 @@ def _unexplained(
     tokens = analysis.tokens
     matches = {**matches, **_matches(analysis, ctx, _CONTEXT_LISTS)}
 
-    def in_sentence(key: str, promo: Promo) -> bool:
-        sent = tokens[promo.token].sent
+    def in_sentence(key: str, sent: Span) -> bool:
         return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
 
     own_starts = {m.token_start for m in matches.get("own_matter", ())}
     echoed = _customer_words(analysis, ctx)
     kept = []
     for promo in promos:
+        sent = tokens[promo.token].sent  # every kind reads it (made once: a Span each time)
         if promo.kind == "subscribe":
-            if in_sentence("private_channel", promo):
+            if in_sentence("private_channel", sent):
                 continue  # "follow us so we can DM you"
             end = doc.char_span(promo.start, promo.end, alignment_mode="expand")
             if end is not None and own_starts & set(range(end.end, end.end + 2)):
                 continue  # "so you don't miss out on your saved playlists"
-        elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", promo):
+        elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", sent):
             continue  # a code for this customer's trouble: compensation
-        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", promo):
+        elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
-        if _help_link(analysis, matches, promo):
+        if _help_link(analysis, matches, promo, sent):
             continue  # "Have a discount code? Learn how to redeem it here: <link>"
         if echoed and _echoes(analysis, promo, echoed):
             continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
@@ -231,12 +255,13 @@ def _echoes(analysis: Analysis, promo: Promo, words: frozenset[str]) -> bool:
     return False
 
 
-def _help_link(analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
-    """Is the promotion's sentence, or the next one, a help link ("learn how to redeem
-    it here: <link>")? A code or offer named there is the topic of the help."""
+def _help_link(
+    analysis: Analysis, matches: Mapping[str, list[PhraseMatch]], promo: Promo, sent: Span
+) -> bool:
+    """Is the promotion's sentence `sent`, or the next one, a help link ("learn how to
+    redeem it here: <link>")? A code or offer named there is the topic of the help."""
     if not analysis.urls or promo.kind == "pitch":
         return False
-    sent = analysis.tokens[promo.token].sent
     end = sent.end
     if end < len(analysis.doc):
         end = analysis.doc[end].sent.end  # and the next sentence
@@ -263,20 +288,26 @@ def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer's message (or, for a saved reply without one, its `faq`) ask
     about prices, promotions, codes or offers, other than in a complaint about a charge?"""
-    docs: list[Doc] = []
-    if analysis.incoming_doc is not None:
-        docs.append(analysis.incoming_doc)
-    elif analysis.reply.faq:
-        nlp = pipeline(analysis.language, analysis.model)
-        docs.extend(process(nlp, question) for question in analysis.reply.faq)
     data, lang, model = ctx.data, analysis.language, analysis.model
     table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
-    for doc in docs:
-        found = table.find(doc)
-        complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
-        if any(doc[m.token_start].sent.start not in complaints for m in found["asked"]):
-            return True
-    return False
+    if analysis.incoming_doc is not None:
+        return _asks_about_offers(table, analysis.incoming_doc)
+    return any(_faq_asks_about_offers(table, lang, model, q) for q in analysis.reply.faq)
+
+
+def _asks_about_offers(table: PhraseTable, doc: Doc) -> bool:
+    found = table.find(doc)
+    complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
+    return any(doc[m.token_start].sent.start not in complaints for m in found["asked"])
+
+
+@lru_cache(maxsize=4096)
+def _faq_asks_about_offers(
+    table: PhraseTable, language: str, model: str | None, question: str
+) -> bool:
+    """`_asks_about_offers` for a `faq` question, read once: a saved reply comes back,
+    with its questions, on every ticket it answers."""
+    return _asks_about_offers(table, process(pipeline(language, model), question))
 
 
 def _promos(
@@ -284,17 +315,20 @@ def _promos(
     ctx: RuleContext,
     matches: Mapping[str, list[PhraseMatch]],
     tables: _Tables,
-) -> Iterator[Promo]:
+) -> list[Promo]:
+    promos: list[Promo] = []
     if any(matches.values()):  # most replies hold no word of any list
-        yield from _listed(analysis, ctx, matches)
-    # Both need one of their words in the text (a percent sign or word, a code word):
-    # most replies have neither, and their tokens need not be read.
-    lower = analysis.text.lower()
-    if tables.may_be_percent.search(lower):
+        promos.extend(_listed(analysis, ctx, matches))
+    # Both need one of their words among the reply's tokens (a percent sign or word, a
+    # code word): most replies have neither, and their tokens need not be read.
+    present = analysis.lower_tokens  # cached per reply; other rules read it too
+    percent = tables.percent_starts
+    if "" in percent or not percent.isdisjoint(present):
         lowers = token_lowers(analysis.doc)
-        yield from _discounts(analysis.tokens, lowers, ctx.data, tables.percent_starts)
-    if tables.may_be_code.search(lower):
-        yield from _codes(analysis.tokens, token_lowers(analysis.doc), ctx.data)
+        promos.extend(_discounts(analysis.tokens, lowers, ctx.data, percent))
+    if not tables.code_words.isdisjoint(present):
+        promos.extend(_codes(analysis.tokens, token_lowers(analysis.doc), ctx.data))
+    return promos
 
 
 def _listed(
@@ -330,7 +364,10 @@ def _pitches(
     priced = bool(core.get("currency_signs"))
     if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
         return
-    matches = {**core, **_matches(analysis, ctx, _PITCH_PART_LISTS)}
+    part_table = _table(analysis, ctx, _PITCH_PART_LISTS)
+    if not _may_pitch(core, part_table.lists_in_reach(analysis.doc, analysis.lower_tokens)):
+        return  # most replies with a free word or an amount: the parts need not be read
+    matches = {**core, **part_table.find(analysis.doc)}
     tokens = analysis.tokens
     links = {m.token_start for m in matches.get("clause_links", ())}
     # "Don't forget to check out…", "Pensez à découvrir…": the opener's infinitive.
@@ -360,6 +397,8 @@ def _pitches(
             add("bait", start, end, token)
         for start, end, token in _free_amounts(tokens, matches):
             add("bait", start, end, token)
+    if not any(_PITCH_CORE & families.keys() for families in parts.values()):
+        return  # a pitch's sentence puts something new or some bait forward
     # "Great news! We're bringing faster speeds to...": an opener standing alone sets
     # up the pitch of the next sentence.
     # (It counts there, but the finding and its fix stay in the pitch's sentence.)
@@ -367,7 +406,8 @@ def _pitches(
     # "Have you tried our new plan? It's only £5 a month.": news made a pitch by the
     # bait of the next sentence.
     baited: set[int] = set()
-    starts = [sent.start for sent in analysis.doc.sents]
+    # Only an opener ties two sentences: without one, the sentences need not be read.
+    starts = [sent.start for sent in analysis.doc.sents] if matches["pitch_opener"] else []
     for here, after in pairwise(starts):
         if set(parts.get(here, ())) == {"pitch_opener"} and after in parts:
             parts.pop(here)
@@ -387,6 +427,22 @@ def _pitches(
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
             yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+
+
+def _may_pitch(core: Mapping[str, list[PhraseMatch]], parts: set[str]) -> bool:
+    """Can a sentence hold parts of two families, one of them novelty or bait, with
+    these core matches and these part lists in reach? Bait is a bait word, a freebie
+    (a free word and its object), a price (an amount and its lead or period) or an
+    amount given away (a free word and an amount)."""
+    free, priced = bool(core.get("free_word")), bool(core.get("currency_signs"))
+    bait = (
+        bool(core.get("bait"))
+        or (free and (priced or "free_object" in parts))
+        or (priced and not parts.isdisjoint(("price_lead", "price_period")))
+    )
+    novelty = bool(core.get("novelty"))
+    families = bait + novelty + len(_PITCH_PART_FAMILIES & parts)
+    return (bait or novelty) and families >= _PITCH_MIN_FAMILIES
 
 
 def _distinct(
@@ -498,13 +554,10 @@ def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
-def _starts(data: Mapping[str, object], key: str) -> tuple[frozenset[str], re.Pattern[str]]:
+def _starts(data: Mapping[str, object], key: str) -> frozenset[str]:
     """The first word of each phrase of the list `key`, lower-cased ("" for an empty
-    one), and a search for any of them in a lower-cased text (one pass in C)."""
-    words = frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
-    if not words:
-        return words, re.compile(r"(?!)")  # nothing to find
-    return words, re.compile("|".join(re.escape(word) for word in sorted(words)))
+    one)."""
+    return frozenset((p.lower().split() or [""])[0] for p in data_strings(data, key))
 
 
 def _positions(lowers: list[str], words: frozenset[str]) -> list[int]:

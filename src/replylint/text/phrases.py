@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from replylint.text.derived import derived
@@ -65,10 +66,14 @@ class PhraseTable:
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
         # Per list, the first token of each phrase, lower-cased (see `could_match`).
         self._first_tokens: dict[str, set[str]] = {}
+        # The lower-case words of each phrase and its list, found by its longest word:
+        # a lower-case match needs them all in the doc (see `lists_in_reach`).
+        by_anchor: dict[str, set[tuple[frozenset[str], str]]] = {}
         strings = nlp.vocab.strings
         by_lemma = frozenset(lemma_keys)
         compiled = _compiled(nlp, lists, language, model, by_lemma)
-        for number, (key, phrase, lemma_ids, lower_ids, first) in enumerate(compiled):
+        for number, (key, phrase, lemma_ids, lower_ids, words) in enumerate(compiled):
+            first = words[0] if words else None
             label = f"{_LABEL_PREFIX}{number}"
             self._labels[strings.add(label)] = (key, phrase)
             # The matchers take a phrase's token hashes as they take its doc (what
@@ -77,8 +82,12 @@ class PhraseTable:
                 self._lemma.add(label, [lemma_ids])  # type: ignore[list-item]
             if first is not None:
                 self._first_tokens.setdefault(key, set()).add(first)
+                anchor = max(words, key=len)
+                by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
             self._lower.add(label, [lower_ids])  # type: ignore[list-item]
             self._empty = False
+        self._anchors = frozenset(by_anchor)
+        self._phrase_words = {anchor: tuple(sets) for anchor, sets in by_anchor.items()}
 
     def could_match(self, text: str, keys: Iterable[str]) -> bool:
         """Can a phrase of the lists `keys` match in `text`? A quick test before
@@ -88,6 +97,23 @@ class PhraseTable:
             return True
         lower = text.lower()
         return any(first in lower for key in keys for first in self._first_tokens.get(key, ()))
+
+    def lists_in_reach(self, doc: Doc, lowers: AbstractSet[str]) -> set[str]:
+        """The lists of which `find` may match something in `doc`, whose tokens'
+        lower-case forms are `lowers` (every list `find` fills is among them): a gate
+        cheaper than `find` where most docs hold nothing. A list is in reach when all
+        the words of one of its phrases are among `lowers`, or one of its phrases
+        matches by lemma."""
+        found: set[str] = set()
+        for anchor in self._anchors.intersection(lowers):  # few: most hold none
+            for words, key in self._phrase_words[anchor]:
+                if key not in found and words <= lowers:
+                    found.add(key)
+        lemma_matches = self._lemma(doc) if self._lemma is not None else None
+        if lemma_matches:
+            labels = self._labels
+            found.update(labels[label][0] for label, _, _ in lemma_matches)
+        return found
 
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""
@@ -116,8 +142,8 @@ class PhraseTable:
 
 
 # One phrase, compiled: (list, phrase, its lemma hashes or None when the list
-# matches by form, its lower-case form hashes, its first token lower-cased or None).
-CompiledPhrase = tuple[str, str, "tuple[int, ...] | None", tuple[int, ...], "str | None"]
+# matches by form, its lower-case form hashes, its lower-case words).
+CompiledPhrase = tuple[str, str, "tuple[int, ...] | None", tuple[int, ...], tuple[str, ...]]
 
 
 def _compiled(
@@ -153,8 +179,8 @@ def _compile(
             else:
                 lower_doc = _pattern(nlp, lower, lemmas=False)
             lower_ids = tuple(lower_doc.to_array(LOWER).tolist()) if len(lower_doc) else ()
-            first = lower_doc[0].text if len(lower_doc) else None
-            compiled.append((key, phrase, lemma_ids, lower_ids, first))
+            words = tuple(t.lower_ for t in lower_doc)  # what the lower-case matcher compares
+            compiled.append((key, phrase, lemma_ids, lower_ids, words))
     return compiled
 
 
