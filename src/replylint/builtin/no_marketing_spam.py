@@ -46,7 +46,7 @@ _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_
 _PITCH_FAMILIES = ("call_to_act", "urgency", "novelty", "bait", "pitch_opener")
 # What every pitch holds (novelty or bait) is matched with the other lists; the rest of
 # a pitch's parts ("and", "now", "only" are everywhere) only in a reply that has some.
-_PITCH_CORE_LISTS = ("novelty", "bait", "free_word", "currency_signs")
+_PITCH_CORE_LISTS = ("novelty", "bait", "gift", "free_word", "currency_signs")
 _PITCH_PART_LISTS = (
     "call_to_act",
     "urgency",
@@ -215,6 +215,8 @@ def _unexplained(
             continue  # a code for this customer's trouble: compensation
         elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
+        elif promo.kind == "pitch" and _gift_after_apology(matches, promo):
+            continue  # "So sorry about the jug! … your next smoothie is on us"
         if _help_link(analysis, matches, promo, sent):
             continue  # "Have a discount code? Learn how to redeem it here: <link>"
         if echoed and _echoes(analysis, promo, echoed):
@@ -223,6 +225,15 @@ def _unexplained(
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
     return kept
+
+
+def _gift_after_apology(matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
+    """A pitch whose bait is a gift, after an apology anywhere before it: the gift makes
+    up for this customer's trouble (a sale pitched after an apology is still a pitch)."""
+    gifts = [(m.start, m.end) for m in matches.get("gift", ())]
+    if not any(s < end and start < e for s, e in gifts for start, end in promo.offered):
+        return False
+    return any(m.start < promo.start for m in matches.get("apology", ()))
 
 
 def _customer_words(analysis: Analysis, ctx: RuleContext) -> frozenset[str]:
@@ -362,7 +373,13 @@ def _pitches(
     # Every pitch has novelty or bait: without a word of either (or a price: a lead or
     # period word and a currency sign), nothing to read.
     priced = bool(core.get("currency_signs"))
-    if not (priced or core.get("novelty") or core.get("bait") or core.get("free_word")):
+    if not (
+        priced
+        or core.get("novelty")
+        or core.get("bait")
+        or core.get("gift")
+        or core.get("free_word")
+    ):
         return
     part_table = _table(analysis, ctx, _PITCH_PART_LISTS)
     if not _may_pitch(core, part_table.lists_in_reach(analysis.doc, analysis.lower_tokens)):
@@ -390,6 +407,8 @@ def _pitches(
             ):
                 continue
             add(family, m.start, m.end, m.token_start)
+    for m in matches.get("gift", ()):
+        add("bait", m.start, m.end, m.token_start)
     for start, end, token in _freebies(tokens, matches):
         add("bait", start, end, token)
     if priced:
@@ -437,6 +456,7 @@ def _may_pitch(core: Mapping[str, list[PhraseMatch]], parts: set[str]) -> bool:
     free, priced = bool(core.get("free_word")), bool(core.get("currency_signs"))
     bait = (
         bool(core.get("bait"))
+        or bool(core.get("gift"))
         or (free and (priced or "free_object" in parts))
         or (priced and not parts.isdisjoint(("price_lead", "price_period")))
     )
