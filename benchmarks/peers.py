@@ -77,6 +77,10 @@ TARGET_SHAPE1_SPEEDUP = 2.0
 TARGET_SHAPE2_J1_SPEEDUP = 1.0
 TARGET_SHAPE2_J2_SPEEDUP = 1.5
 TARGET_PEAK_MB = 300.0
+# The speed issue's targets (one run, side by side with the ones above): 1,000 files
+# with --jobs 1, the 10,000-reply JSONL with --jobs 1 and with the default jobs (the
+# CPU count, 2 on the reference machine).
+ISSUE_TARGETS = (("files", 1, 1.5), ("jsonl", 1, 0.4), ("jsonl", 2, 0.7))
 
 MB = 1024 * 1024
 WARMUP_COUNTS_AFTER_S = 30.0
@@ -517,6 +521,14 @@ def evaluate_targets(rows: list[Row], shape_labels: dict[str, str]) -> list[Targ
         TARGET_SHAPE2_J2_SPEEDUP,
         f"shape 2: replylint --jobs 2 >= {TARGET_SHAPE2_J2_SPEEDUP:g}x proselint's speed",
     )
+    for shape, jobs, goal in ISSUE_TARGETS:
+        number = "1" if shape == "files" else "2"
+        speedup(
+            shape,
+            jobs,
+            goal,
+            f"shape {number}: replylint --jobs {jobs} >= {goal:g}x proselint's speed (speed issue)",
+        )
     ours = [r for r in rows if r.jobs is not None and r.ok and r.peak_mb is not None]
     text = f"replylint peak memory < {TARGET_PEAK_MB:g} MB (every replylint row)"
     if ours:
