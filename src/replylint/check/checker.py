@@ -115,54 +115,17 @@ class Linted:
         library: LibraryEntry | None = None,
         ignored: tuple[str, ...] = (),
     ) -> Linted:
-        if not result.findings:  # most replies: no line index, excerpt nor fingerprint
-            return cls(
-                result.path,
-                result.id,
-                result.language,
-                result.channel,
-                (),
-                (),
-                result.is_document,
-                line,
-                result.rule_errors,
-                library,
-                result.assumed,
-                ignored,
-            )
-        source = result.source
-        index = LineIndex(source)
-        # The one place reports get their excerpts from: personal data masked here
-        # reaches no report format in the clear.
-        shown = redact_spans(source, ((f.start, f.end) for f in result.findings if f.personal_data))
-        details = []
-        for f in result.findings:
-            text = shown[f.start : f.end]
-            fix_regions = (
-                tuple(
-                    tuple(_utf16_region(index, e.start, e.end) for e in fix.edits)
-                    for fix in f.fixes
-                )
-                if result.is_document
-                else ()
-            )
-            details.append(
-                FindingDetail(
-                    fingerprint(result.path, result.id, f.rule, source[f.start : f.end]),
-                    text,
-                    index.utf16_column(f.start),
-                    index.utf16_column(f.end),
-                    fix_regions,
-                    *source_window(shown, f.start, f.end),
-                )
-            )
+        findings: tuple[dict[str, Any], ...] = ()
+        details: tuple[FindingDetail, ...] = ()
+        if result.findings:  # most replies have none: no line index, excerpt nor fingerprint
+            findings, details = _finding_details(result)
         return cls(
             result.path,
             result.id,
             result.language,
             result.channel,
-            tuple(f.to_dict(index) for f in result.findings),
-            tuple(details),
+            findings,
+            details,
             result.is_document,
             line,
             result.rule_errors,
@@ -210,6 +173,36 @@ def source_window(text: str, start: int, end: int) -> tuple[str, int, int]:
     suffix = "…" if cut_end < line_end else ""
     first = len(prefix) + start - cut_start
     return prefix + text[cut_start:cut_end] + suffix, first, first + end - start
+
+
+def _finding_details(
+    result: Result,
+) -> tuple[tuple[dict[str, Any], ...], tuple[FindingDetail, ...]]:
+    """The findings as report dicts, and what the text formats show of each."""
+    source = result.source
+    index = LineIndex(source)
+    # The one place reports get their excerpts from: personal data masked here
+    # reaches no report format in the clear.
+    shown = redact_spans(source, ((f.start, f.end) for f in result.findings if f.personal_data))
+    details = []
+    for f in result.findings:
+        text = shown[f.start : f.end]
+        fix_regions = (
+            tuple(tuple(_utf16_region(index, e.start, e.end) for e in fix.edits) for fix in f.fixes)
+            if result.is_document
+            else ()
+        )
+        details.append(
+            FindingDetail(
+                fingerprint(result.path, result.id, f.rule, source[f.start : f.end]),
+                text,
+                index.utf16_column(f.start),
+                index.utf16_column(f.end),
+                fix_regions,
+                *source_window(shown, f.start, f.end),
+            )
+        )
+    return tuple(f.to_dict(index) for f in result.findings), tuple(details)
 
 
 def _utf16_region(index: LineIndex, start: int, end: int) -> tuple[int, int, int, int]:
