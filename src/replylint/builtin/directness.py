@@ -46,12 +46,12 @@ _LISTS = (
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
-    "public_reply", "farewell",
+    "public_reply", "farewell", "pleasantry", "info_nouns",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
 # The lists whose matches start a redirect (besides an @handle of someone else).
-_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means")
+_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means", "info_nouns")
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
@@ -189,7 +189,7 @@ class Reading:
         matches = self.matches
         # Where an apology, thanks or empathy starts, and its furthest end.
         courtesy: dict[int, int] = {}
-        for key in ("apology", "thanks", "empathy"):
+        for key in ("apology", "thanks", "empathy", "pleasantry"):
             for m in matches[key]:
                 courtesy[m.token_start] = max(courtesy.get(m.token_start, 0), m.token_end)
         self._courtesy_starts = courtesy
@@ -206,7 +206,9 @@ class Reading:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
         with an apology, thanks, empathy or greeting match of its own."""
         limit = int(ctx.options.get("preamble_sentences", 2))
-        found = sum(len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting"))
+        found = sum(
+            len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting", "pleasantry")
+        )
         return found >= limit
 
     def may_deflect(self) -> bool:
@@ -217,6 +219,7 @@ class Reading:
             or matches["go_to"]
             or matches["handoff"]
             or matches["contact_means"]
+            or (matches["info_nouns"] and matches["elsewhere"])
             or self._other_handles
             or matches["feedback_submit"]
         )
@@ -482,7 +485,21 @@ class Reading:
             for m in matches["contact_means"]:
                 if start <= m.token_start < end and self._offers_line(start, end):
                     return m.start, m.end
+            return self._info_elsewhere(start, end)
         return None
+
+    def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
+        """Information said to be elsewhere, with no link: "All the information is on
+        our website", "Toutes les informations sont sur notre site"."""
+        if not self.matches["info_nouns"] or not self._has("info_nouns", start, end):
+            return None
+        if self._has("first_person", start, end):
+            return None  # "we'll post the details on our website": the team acts
+        tokens = self.tokens
+        if any(tokens[i].like_url for i in range(start, end)):
+            return None  # a link given is the answer or the details
+        place = next((m for m in self.matches["elsewhere"] if start <= m.token_start < end), None)
+        return (place.start, place.end) if place is not None else None
 
     def _names_detail(self, match: PhraseMatch) -> bool:
         """The contact word names the customer's detail, not an act: "your email",
@@ -873,6 +890,7 @@ def _questions(
     question_words = analysis.lang.question_words
     wh_words = data_words(ctx.data, "wh_words")
     mention_verbs = data_words(ctx.data, "mention_verbs")
+    opinion_words = data_words(ctx.data, "opinion_words")
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
         needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
@@ -883,9 +901,14 @@ def _questions(
         pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
         joined = first + words[1].lower_ if len(words) > 1 else first
         opens = first in question_words or pair in question_words or joined in question_words
-        if opens and words[0].i > sent.start and incoming[words[0].i - 1].text[:1] in "@＠":
-            # "@Acme is the best app": a statement about the one mentioned.
-            opens = first not in mention_verbs
+        if (
+            opens
+            and first in mention_verbs
+            and words[0].i > sent.start
+            and incoming[words[0].i - 1].text[:1] in "@＠"
+            and any(t.lower_ in opinion_words for t in words)
+        ):
+            opens = False  # "@Acme is the best app": a statement about the one mentioned
         if asks or opens or any(t.i in indirect_starts for t in sent):
             yield sent
 
