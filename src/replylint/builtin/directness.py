@@ -55,6 +55,10 @@ _REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means", "info_noun
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
+# Marks between the details of a list ("name/ZIP/phone"), and how far back the list's
+# possessive may stand from its last detail.
+_LIST_MARKS = frozenset({"/", ",", "&"})
+_DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
 _RANGE = re.compile(r"[-–/]")
@@ -508,6 +512,12 @@ class Reading:
         lowers, at, after = self._lowers, match.token_start, match.token_end
         if at > 0 and lowers[at - 1] in self.reader_possessives:
             return True
+        # The last of a list of the customer's details: "your name/ZIP/phone".
+        mark = at - 1
+        while mark > 1 and at - mark <= _DETAIL_LIST_REACH and lowers[mark] in _LIST_MARKS:
+            if lowers[mark - 2] in self.reader_possessives:  # "your" + detail + mark
+                return True
+            mark -= 2  # over the detail before the mark, to the mark before it
         nouns = self.detail_nouns
         if after < len(lowers) and lowers[after] in nouns:
             owner = at - 1  # "our contact details"

@@ -25,7 +25,7 @@ from replylint.rule import Rule, RuleContext, data_strings, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_list, data_phrase_table
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -217,6 +217,8 @@ def _unexplained(
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
         elif promo.kind == "pitch" and _gift_after_apology(matches, promo):
             continue  # "So sorry about the jug! … your next smoothie is on us"
+        if promo.kind == "buy" and _asked_how_to_buy(analysis, ctx):
+            continue  # "Can I get it on the store?" -> "Pre-order it on the UK site"
         if _help_link(analysis, matches, promo, sent):
             continue  # "Have a discount code? Learn how to redeem it here: <link>"
         if echoed and _echoes(analysis, promo, echoed):
@@ -294,6 +296,15 @@ def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
         return False
     table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
     return bool(table.find(doc)["charge_complaint"])
+
+
+def _asked_how_to_buy(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Did the customer ask, in a question, how or where to get the product?"""
+    doc = analysis.incoming_doc
+    if doc is None or "?" not in analysis.incoming_text:
+        return False
+    table = data_phrase_list(ctx.data, "purchase_question", analysis.language, analysis.model)
+    return any(doc[m.token_start].sent.text.rstrip().endswith("?") for m in table.find(doc))
 
 
 def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:

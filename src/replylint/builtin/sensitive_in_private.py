@@ -578,12 +578,32 @@ def _contact_instruction(
     return False
 
 
+def _names_public_thing(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
+    """A common identifier word qualified by something public: "flight number",
+    "the store's address" (before it), "numéro de vol", "adresse du magasin" (after)."""
+    public = reader.words("public_qualifiers")
+    before = match.token_start - 1
+    if before >= sent.start and reader.lower(before) in ("'s", "’s"):
+        before -= 1
+    if before >= sent.start and reader.lower(before) in public:
+        return True
+    after = match.token_end
+    if after < sent.end and reader.lower(after) in reader.words("of_words"):
+        after += 1
+        if after < sent.end and reader.lower(after) in ("le", "la", "l'", "l’", "the"):
+            after += 1
+        return after < sent.end and reader.lower(after) in public
+    return False
+
+
 def _is_identifier(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
     if _negated(reader, sent, match):
         return False  # "Without giving any account information, ..."
     words = match.phrase.lower().split()
     if len(words) != 1 or words[0] not in reader.words("generic_identifiers"):
         return True
+    if _names_public_thing(reader, sent, match):
+        return False  # "your flight number", "the store's address", "le numéro de vol"
     # "the number of items", "please address it": a common word needs "your", "a", ...
     markers = reader.words("own_markers") | reader.words("generic_markers")
     if _before(reader, match, markers, 2, sent.start) is None:
