@@ -151,6 +151,7 @@ class Reading:
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
+        self._digit_starts: set[int] = set()  # tokens that start with a digit
         # Per list, made on first use (most lists are never asked about): where its
         # matches start and their end, and the token indices they cover.
         self._starts: dict[str, dict[int, int]] = {}
@@ -190,6 +191,7 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
+        self._digit_starts = {i for i, lower in enumerate(self._lowers) if lower[:1].isdigit()}
         matches = self.matches
         # Where an apology, thanks or empathy starts, and its furthest end.
         courtesy: dict[int, int] = {}
@@ -324,7 +326,9 @@ class Reading:
             return Kind.FILLER  # "they will be able to help you with that"
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
-        if self._is_hours(words):
+        # Opening hours hold a time, which starts with a digit (most clauses have none).
+        digits = self._digit_starts
+        if digits and not digits.isdisjoint(range(start, end)) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         numbers = [t for t in words if t.like_num]
         if numbers:
