@@ -16,15 +16,22 @@ class Ended(Exception):
         self.status = status
 
 
+def _end(status: int) -> None:
+    raise Ended(status)
+
+
+def _prepare_run(monkeypatch: pytest.MonkeyPatch, argv: list[str], may_skip: bool) -> None:
+    """`cli.run()` with these arguments, its teardown check answered, and `os._exit`
+    replaced by raising `Ended`."""
+    monkeypatch.setattr(cli.sys, "argv", ["replylint", *argv])
+    monkeypatch.setattr(cli, "_may_skip_teardown", lambda: may_skip)
+    monkeypatch.setattr(cli.os, "_exit", _end)
+
+
 def test_run_flushes_the_output_then_ends_with_mains_status(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def end(status: int) -> None:
-        raise Ended(status)
-
-    monkeypatch.setattr(cli.sys, "argv", ["replylint", "rules"])
-    monkeypatch.setattr(cli, "_may_skip_teardown", lambda: True)
-    monkeypatch.setattr(cli.os, "_exit", end)
+    _prepare_run(monkeypatch, ["rules"], may_skip=True)
     with pytest.raises(Ended) as ended:
         cli.run()
     assert ended.value.status == 0
@@ -34,12 +41,8 @@ def test_run_flushes_the_output_then_ends_with_mains_status(
 def test_run_exits_the_ordinary_way_when_teardown_is_needed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def end(status: int) -> None:
-        raise AssertionError("os._exit called")
-
-    monkeypatch.setattr(cli.sys, "argv", ["replylint", "no-such-command"])
-    monkeypatch.setattr(cli, "_may_skip_teardown", lambda: False)
-    monkeypatch.setattr(cli.os, "_exit", end)
+    _prepare_run(monkeypatch, ["no-such-command"], may_skip=False)
+    # `os._exit` would raise Ended: the ordinary exit raises SystemExit instead.
     with pytest.raises(SystemExit) as exited:
         cli.run()
     assert exited.value.code == 2
