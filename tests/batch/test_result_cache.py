@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,18 +43,28 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
+def _recorded_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, record: Callable[..., Any]
+) -> list[Any]:
+    """`owner.name` wrapped so that each call first appends `record(*its arguments)` to
+    the list returned, then runs as before."""
+    seen: list[Any] = []
+    real = getattr(owner, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(record(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return seen
+
+
 @pytest.fixture
 def fresh_lints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the replies linted afresh, in order."""
-    seen: list[str] = []
-    real = Checker._lint_fresh
-
-    def counting(self: Checker, item):  # type: ignore[no-untyped-def]
-        seen.append(Path(item.path).name)
-        return real(self, item)
-
-    monkeypatch.setattr(Checker, "_lint_fresh", counting)
-    return seen
+    return _recorded_calls(
+        monkeypatch, Checker, "_lint_fresh", lambda self, item: Path(item.path).name
+    )
 
 
 def check(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -190,15 +202,9 @@ def engines_built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The configs an `Engine` was built for, in order."""
     from replylint.engine import Engine
 
-    built: list[object] = []
-    real = Engine.__init__
-
-    def counting(self: Engine, config=None, *args, **kwargs):  # type: ignore[no-untyped-def]
-        built.append(config)
-        real(self, config, *args, **kwargs)
-
-    monkeypatch.setattr(Engine, "__init__", counting)
-    return built
+    return _recorded_calls(
+        monkeypatch, Engine, "__init__", lambda self, config=None, *args, **kwargs: config
+    )
 
 
 def test_a_warm_rerun_builds_no_engine_yet_checks_record_languages(
@@ -257,15 +263,9 @@ def documents_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files `check` opened to read replies from, in order."""
     from replylint.check import checker as checker_module
 
-    seen: list[str] = []
-    real = checker_module.read_items
-
-    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(Path(path).name)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(checker_module, "read_items", counting)
-    return seen
+    return _recorded_calls(
+        monkeypatch, checker_module, "read_items", lambda path, *args, **kwargs: Path(path).name
+    )
 
 
 def test_a_settled_unchanged_document_is_not_even_read_again(
