@@ -31,10 +31,13 @@ _DOLLAR_BRACES = re.compile(r"\$\{\s*[A-Za-z_][\w.]{0,60}\s*\}")
 _BRACES = re.compile(r"(?<![{$\w])\{(?P<inner>[^{}\n]{1,60})\}(?!\})")
 _SQUARE = re.compile(r"(?<![\w\]])\[(?P<inner>[^\[\]\n]{1,60})\](?![(\[:])")
 _ANGLE = re.compile(r"<(?P<inner>[#$]?[A-Za-z][\w .#'’-]{0,60})>")
-_PERCENT = re.compile(r"(?<![\w%])%(?P<inner>[A-Za-z][\w.]{1,60})%(?![\w%])")
-# "XXX", "#XXXXX", "Order XXXX" (capitals only: "xxx" is kisses in a tweet).
+_PERCENT = re.compile(r"(?<![\w%])%%?(?P<inner>[A-Za-z][\w.]{1,60})%%?(?![\w%])")
+# "XXX", "#XXXXX", "Order XXXX", "XXXX-XXXX" (capitals only: "xxx" is kisses in a tweet).
 # Not "XXXX-1234": that is a masked number, already filled.
-_XXX = re.compile(r"(?<![\w-])#?X{3,}(?![\w-])")
+_XXX = re.compile(r"(?<![\w-])#?X{3,}(?:-X{3,})*(?![\w-])")
+# "__NAME__", "__ORDER_ID__": a capitals name between double underscores (a slot when
+# its words say so; "__init__" is Python).
+_DUNDER = re.compile(r"(?<![\w])__(?P<word>[A-Z][A-Z0-9_]{1,40}?)__(?![\w])")
 # A blank to fill in: "your order number is ____".
 _BLANK = re.compile(r"(?<![\w_])_{3,}(?![\w_])")
 # A list item left empty in a template: "1. ...", "- …".
@@ -240,6 +243,10 @@ def find_placeholders(
                 add(m.start(), m.end(), _slot_name(m.group("word")))
     if "$" in text:
         for m in _DOLLAR_CAPITALS.finditer(text):
+            if _names_slot(m.group("word"), words):
+                add(m.start(), m.end(), _slot_name(m.group("word")))
+    if "__" in text:
+        for m in _DUNDER.finditer(text):
             if _names_slot(m.group("word"), words):
                 add(m.start(), m.end(), _slot_name(m.group("word")))
     if "_" in text:
