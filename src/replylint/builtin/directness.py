@@ -380,10 +380,11 @@ class Reading:
         if self._leads("farewell", words[:1]):
             farewell = self._cover("farewell")
             return all(t.i in farewell or t.is_stop for t in words)
-        lowers = [self._lowers[t.i] for t in words]
         wish, times = self.wish_words, self.wish_times
-        if lowers[0] not in wish and lowers[0] not in self.wish_openers:
-            return False  # "It should be a good week" states a fact
+        first = self._lowers[words[0].i]
+        if first not in wish and first not in self.wish_openers:
+            return False  # "It should be a good week" states a fact (most clauses stop here)
+        lowers = [self._lowers[t.i] for t in words]
         # The last content word is the time: "Belle journée à vous !"
         pairs = zip(reversed(words), reversed(lowers), strict=True)
         last = next((w for t, w in pairs if w in times or not t.is_stop), "")
