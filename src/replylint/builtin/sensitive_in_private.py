@@ -82,6 +82,7 @@ _PHRASE_LISTS = (
     "order_events",
     "travel_terms",
     "account_terms",
+    "case_terms",
     "compensation_terms",
     "complaint_words",
     "apology_words",
@@ -94,6 +95,7 @@ _TOPICS = (
     ("order", "order_events"),
     ("travel", "travel_terms"),
     ("account", "account_terms"),
+    ("case", "case_terms"),
 )
 
 
