@@ -531,14 +531,18 @@ def _offers_private_channel(
             return True
         if _contact_instruction(reader, sent, has_link, brand_contacts):
             return True
-        # "We'd like to look into this with you here: <link>": the team offers the link
-        # as the way to work on the case with the reader; "see this article: <link>"
-        # and "the date listed here: <link>" are reading.
+        # "We'd like to look into this with you here: <link>", "our team can sort this
+        # for you here: <link>": the team offers the link as the way to work on the
+        # case with the reader; "see this article: <link>" and "the date listed here:
+        # <link>" are reading.
         if (
             url
             and not _in(sent, reader.find("reading_words"))
-            and not agents.isdisjoint(reader.lowers(sent.start, sent.end))
             and _in(sent, reader.find("with_reader"))
+            and (
+                not agents.isdisjoint(reader.lowers(sent.start, sent.end))
+                or _in(sent, reader.find("team_words"))
+            )
         ):
             return True
     return False
@@ -884,7 +888,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 # "Charged twice this month", "Facturé deux fois": a message that opens
                 # on the matter leaves out its "I" (I was charged, j'ai été facturé).
                 opens = lead is not None and match.token_start == lead.i
-                own = possessed or near is not None or (opens and key == "billing_terms")
+                own = possessed or near is not None or (opens and (key == "billing_terms" or not question))
                 # "Where is my parcel?", "when are you shipping my order?"
                 if possessed and question and lead_word in status_questions and topic != "account":
                     return _Raised(topic, _quote(sent.text))
