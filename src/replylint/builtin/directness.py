@@ -44,6 +44,7 @@ _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "contact_act", "go_to",
     "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
+    "general_resource",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns",
@@ -466,7 +467,9 @@ class Reading:
         # a fact or a specific resource: not a bare redirect.
         if self._has("private_channel", sentence.start, sentence.end):
             return None
-        if any(self._has(k, start, end) for k in ("further_need", "reason", "specific_link")):
+        if any(self._has(k, start, end) for k in ("further_need", "reason")):
+            return None
+        if self._names_resource(start, end, sentence.start, sentence.end):
             return None
         if self._states_negation(start, end):
             return None
@@ -496,6 +499,20 @@ class Reading:
                     return m.start, m.end
             return self._info_elsewhere(start, end)
         return None
+
+    def _names_resource(self, start: int, end: int, s_start: int, s_end: int) -> bool:
+        """A specific resource beside the redirect ("the steps are in this article").
+        A general one (the FAQ, the docs) is specific only with its link in the
+        sentence: "check our FAQ" alone is "visit our website"."""
+        if not self._has("specific_link", start, end):
+            return False
+        general = self._cover("general_resource")
+        specific = any(
+            m.token_start not in general
+            for m in self.matches["specific_link"]
+            if start <= m.token_start < end
+        )
+        return specific or any(self.tokens[i].like_url for i in range(s_start, s_end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
         """Information said to be elsewhere, with no link: "All the information is on
