@@ -839,9 +839,7 @@ def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bo
         places = data_words(ctx.data, "locative_prepositions")
         lowers = token_lowers(incoming)
         starts = [
-            at
-            for at in starts
-            if not any(lowers[i] in places for i in range(max(0, at - 2), at))
+            at for at in starts if not any(lowers[i] in places for i in range(max(0, at - 2), at))
         ]
     if not starts:
         return False  # the usual case: no need to find the questions
