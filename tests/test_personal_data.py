@@ -129,6 +129,9 @@ def test_identifier_codes_at_their_shortest_and_around_their_digits(
         ("Appelez-nous au 01 44 55 66 77 en semaine.", "fr"),
         ("Notre numéro : 01 44 55 66 77.", "fr"),
         ("Composez le 0 800 123 456, appel gratuit.", "fr"),  # a French toll-free number
+        ("Just email returns@shop-example.com with a photo.", "en"),  # a role mailbox
+        ("Write to customer.care@acme-example.com for a copy.", "en"),  # role, then a dot
+        ("Écrivez à sav-lyon@boutique-exemple.fr pour l'échange.", "fr"),
     ],
 )
 def test_the_brands_own_contact_is_marked_business(text: str, language: str) -> None:
@@ -142,6 +145,7 @@ def test_the_brands_own_contact_is_marked_business(text: str, language: str) -> 
         ("We will call you on (415) 555-2671 tomorrow.", "en"),
         ("Our driver tried to call you on (415) 555-2671.", "en"),  # "you" stands nearer
         ("You can also write to jane.doe@gmail.com about it.", "en"),
+        ("Write to supporter.jane@gmail.com about it.", "en"),  # a role word is no prefix
         ("Your parcel went to 22 Baker Street, London.", "en"),
         ("Appelez-moi au 06 12 34 56 78 demain.", "fr"),
         ("Nous avons livré au 15 allée des Tilleuls.", "fr"),

@@ -44,6 +44,7 @@ _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "contact_act", "go_to",
     "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
+    "general_resource",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns",
@@ -58,6 +59,7 @@ _DIGIT = re.compile(r"\d")
 # Marks between the details of a list ("name/ZIP/phone"), and how far back the list's
 # possessive may stand from its last detail.
 _LIST_MARKS = frozenset({"/", ",", "&"})
+_ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
@@ -144,6 +146,7 @@ class Reading:
         self.reader_possessives = lists.reader_possessives
         self.hours_words = lists.hours_words
         self.team_possessives = lists.team_possessives
+        self.verb_objects = lists.verb_objects
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -330,7 +333,8 @@ class Reading:
         digits = self._digit_starts
         if digits and not digits.isdisjoint(range(start, end)) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
-        numbers = [t for t in words if t.like_num]
+        # "un", "une", "one" are articles and pronouns far more often than counts.
+        numbers = [t for t in words if t.like_num and t.lower_ not in _ARTICLE_NUMBERS]
         if numbers:
             if self._only_contact_details(words):
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
@@ -466,7 +470,9 @@ class Reading:
         # a fact or a specific resource: not a bare redirect.
         if self._has("private_channel", sentence.start, sentence.end):
             return None
-        if any(self._has(k, start, end) for k in ("further_need", "reason", "specific_link")):
+        if any(self._has(k, start, end) for k in ("further_need", "reason")):
+            return None
+        if self._names_resource(start, end, sentence.start, sentence.end):
             return None
         if self._states_negation(start, end):
             return None
@@ -497,6 +503,20 @@ class Reading:
             return self._info_elsewhere(start, end)
         return None
 
+    def _names_resource(self, start: int, end: int, s_start: int, s_end: int) -> bool:
+        """A specific resource beside the redirect ("the steps are in this article").
+        A general one (the FAQ, the docs) is specific only with its link in the
+        sentence: "check our FAQ" alone is "visit our website"."""
+        if not self._has("specific_link", start, end):
+            return False
+        general = self._cover("general_resource")
+        specific = any(
+            m.token_start not in general
+            for m in self.matches["specific_link"]
+            if start <= m.token_start < end
+        )
+        return specific or any(self.tokens[i].like_url for i in range(s_start, s_end))
+
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
         """Information said to be elsewhere, with no link: "All the information is on
         our website", "Toutes les informations sont sur notre site"."""
@@ -517,8 +537,11 @@ class Reading:
         lowers, at, after = self._lowers, match.token_start, match.token_end
         if at > 0 and lowers[at - 1] in self.reader_possessives:
             return True
-        # The last of a list of the customer's details: "your name/ZIP/phone".
+        # The last of a list of the customer's details: "your name/ZIP/phone" (a verb
+        # taking an object after a comma is no detail: "your card, contact your bank").
         mark = at - 1
+        if after < len(lowers) and lowers[after] in self.verb_objects:
+            mark = -1
         while mark > 1 and at - mark <= _DETAIL_LIST_REACH and lowers[mark] in _LIST_MARKS:
             if lowers[mark - 2] in self.reader_possessives:  # "your" + detail + mark
                 return True
@@ -677,6 +700,7 @@ class _RuleLists(NamedTuple):
     reader_possessives: frozenset[str]
     hours_words: frozenset[str]
     team_possessives: frozenset[str]
+    verb_objects: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -698,6 +722,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "reader_possessives"),
         data_words(data, "hours_words"),
         data_words(data, "team_possessives"),
+        data_words(data, "verb_objects"),
     )
 
 
@@ -808,6 +833,14 @@ def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bo
     """Does a question of the customer's ask how to reach someone?"""
     contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
     starts = [m.token_start for m in contact.find(incoming)]
+    if starts:
+        # "declined on your website", "refusée sur votre site": where the trouble
+        # happens, not a way to reach someone asked for.
+        places = data_words(ctx.data, "locative_prepositions")
+        lowers = token_lowers(incoming)
+        starts = [
+            at for at in starts if not any(lowers[i] in places for i in range(max(0, at - 2), at))
+        ]
     if not starts:
         return False  # the usual case: no need to find the questions
     return any(
@@ -872,7 +905,8 @@ def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     for t in body:
         if t.text == "?":
             return True
-        if (t.like_num or _TIME.fullmatch(t.text)) and not any(
+        number = t.like_num and t.lower_ not in _ARTICLE_NUMBERS
+        if (number or _TIME.fullmatch(t.text)) and not any(
             s.start <= t.i < s.end for s in courtesy
         ):
             return True

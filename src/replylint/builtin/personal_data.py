@@ -167,6 +167,9 @@ class DetectionWords:
     customer_cues: frozenset[str]
     card_cues: frozenset[str]
     future_words: frozenset[str] = frozenset()  # "your next order": no identifier yet
+    # A mailbox named for a role, not a person ("support@", "returns@", "sav@"): the
+    # brand's address whoever writes it.
+    role_mailboxes: frozenset[str] = frozenset()
 
     @classmethod
     def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
@@ -193,6 +196,7 @@ class DetectionWords:
             customer_cues=frozenset(joined("customer_cues")),
             card_cues=frozenset(joined("card_cues")),
             future_words=frozenset(joined("future_words")),
+            role_mailboxes=frozenset(joined("role_mailboxes")),
         )
 
 
@@ -499,7 +503,10 @@ def find_personal_data(
         add(PersonalData(start, end, kind, text[start:end], _brand_cue_before(text, start, words)))
 
     for m in _emails(text, email_at):
-        contact(m.start(), m.end(), "email")
+        if _is_role_mailbox(m.group(), words.role_mailboxes):
+            add(PersonalData(m.start(), m.end(), "email", m.group(), True))
+        else:
+            contact(m.start(), m.end(), "email")
     # Every other kind holds a digit: with each digit in a span already claimed (an
     # @handle "@115821", a URL, code, an email), none of them can be found.
     if all(skip.covers(*run) for run in zip(scan.run_starts, scan.run_ends, strict=True)):
@@ -563,6 +570,16 @@ def _not_public(
     """`found` without the brand's `public_contacts`, in text order."""
     public = _public_keys(tuple(public_contacts))
     return sorted((f for f in found if not _is_public(f, public)), key=lambda f: f.start)
+
+
+_LOCAL_PARTS = re.compile(r"[._+\-]")
+
+
+def _is_role_mailbox(email: str, roles: frozenset[str]) -> bool:
+    """Does the address's local part open on a role ("support@…", "customer.care@…",
+    "sav-paris@…") rather than a person's name?"""
+    local = email.split("@", 1)[0].lower()
+    return local in roles or _LOCAL_PARTS.split(local, 1)[0] in roles
 
 
 def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:

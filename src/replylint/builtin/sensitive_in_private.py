@@ -82,6 +82,7 @@ _PHRASE_LISTS = (
     "order_events",
     "travel_terms",
     "account_terms",
+    "case_terms",
     "compensation_terms",
     "complaint_words",
     "apology_words",
@@ -94,6 +95,7 @@ _TOPICS = (
     ("order", "order_events"),
     ("travel", "travel_terms"),
     ("account", "account_terms"),
+    ("case", "case_terms"),
 )
 
 
@@ -529,14 +531,18 @@ def _offers_private_channel(
             return True
         if _contact_instruction(reader, sent, has_link, brand_contacts):
             return True
-        # "We'd like to look into this with you here: <link>": the team offers the link
-        # as the way to work on the case with the reader; "see this article: <link>"
-        # and "the date listed here: <link>" are reading.
+        # "We'd like to look into this with you here: <link>", "our team can sort this
+        # for you here: <link>": the team offers the link as the way to work on the
+        # case with the reader; "see this article: <link>" and "the date listed here:
+        # <link>" are reading.
         if (
             url
             and not _in(sent, reader.find("reading_words"))
-            and not agents.isdisjoint(reader.lowers(sent.start, sent.end))
             and _in(sent, reader.find("with_reader"))
+            and (
+                not agents.isdisjoint(reader.lowers(sent.start, sent.end))
+                or _in(sent, reader.find("team_words"))
+            )
         ):
             return True
     return False
@@ -724,6 +730,9 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     markers = reader.words("own_markers")
     reader_words = reader.words("reader_pronouns")
     apologies = reader.find("apology_words")
+    # An amount of money in the reply: beside a billing word and the reader it is
+    # theirs ("your account shows a payment of £54.20").
+    money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
     for sent in analysis.sentences:
         # "Please don't share your order details": a warning, not their matter.
         sent_billing = [m for m in _in(sent, billing) if not _negated(reader, sent, m)]
@@ -739,6 +748,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
                 if own is None and asking and reader.lower(match.token_end) in reader_words:
                     own = match.token_start
+            if own is None and money_signs:
+                own = _reader_amount(reader, sent, possessives)
             if own is not None:
                 return match, "billing", own
         for match in sent_orders:
@@ -755,6 +766,20 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         decision = _compensation_decision(reader, sent)
         if decision is not None:
             return decision[0], "billing", decision[1]
+    return None
+
+
+def _reader_amount(reader: _Reader, sent: Span, possessives: frozenset[str]) -> int | None:
+    """Where the reader's account, bill or statement stands in a sentence that names
+    an amount of money ("your account shows a payment of £54.20"), or None. ("Your
+    first payment" after a price is any subscriber's, so the holder must be named.)"""
+    doc = reader.doc
+    if not any(doc[i].is_currency for i in range(sent.start, sent.end)):
+        return None
+    holders = reader.words("money_holders")
+    for i, lower in enumerate(reader.lowers(sent.start, sent.end - 1), sent.start):
+        if lower in possessives and reader.lower(i + 1) in holders:
+            return i
     return None
 
 
@@ -849,9 +874,23 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     owner_anywhere = not first_person.isdisjoint(lowers)
     question_starts = reader.words("question_starts")
     status_questions = reader.words("status_questions")
+    cause_questions = reader.words("cause_questions")
+    subjects = reader.words("cause_subjects")
+    past_aux = reader.words("past_aux")
+    repeats = reader.words("repeat_words")
+    working = reader.words("working_words")
     for sent in doc.sents:
         words = set(lowers[sent.start : sent.end])
-        stated = bool(words & problems)
+        # "Checkout is working again", "ça marche encore": a repeat word after a working
+        # state reports that the trouble is over, not a problem.
+        sentence_problems = problems
+        if not repeats.isdisjoint(words) and all(
+            lowers[i - 1] in working
+            for i in range(max(sent.start, 1), sent.end)
+            if lowers[i] in repeats
+        ):
+            sentence_problems = problems - repeats
+        stated = bool(words & sentence_problems)
         own_sentence = bool(words & first_person)
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
@@ -882,9 +921,27 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 # "Charged twice this month", "Facturé deux fois": a message that opens
                 # on the matter leaves out its "I" (I was charged, j'ai été facturé).
                 opens = lead is not None and match.token_start == lead.i
-                own = possessed or near is not None or (opens and key == "billing_terms")
-                # "Where is my parcel?", "when are you shipping my order?"
-                if possessed and question and lead_word in status_questions and topic != "account":
+                own = (
+                    possessed
+                    or near is not None
+                    or (opens and (key == "billing_terms" or not question))
+                )
+                # "Where is my parcel?", "when are you shipping my order?", and asking why
+                # something happened to the writer: "why was I charged £54?"
+                if (
+                    question
+                    and topic != "account"
+                    and lead_word in status_questions
+                    and (
+                        possessed
+                        or (
+                            near is not None
+                            and lead is not None
+                            and lead_word in cause_questions
+                            and _happened(lowers, lead.i + 1, sent.end, subjects, past_aux)
+                        )
+                    )
+                ):
                     return _Raised(topic, _quote(sent.text))
                 negated = _negation_near(reader, match, sent, negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
@@ -905,7 +962,10 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if key == "billing_terms" and (
                     own
                     or (not how_to and owner_anywhere)
-                    or (not reader.has_question_mark(sent) and _near(reader, match, problems, sent))
+                    or (
+                        not reader.has_question_mark(sent)
+                        and _near(reader, match, sentence_problems, sent)
+                    )
                 ):
                     return _Raised(topic, _quote(sent.text))
                 trouble = stated or negated
@@ -913,7 +973,9 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
                     unasked = not reader.has_question_mark(sent)
-                    if (own and trouble) or (unasked and _near(reader, match, problems, sent)):
+                    if (own and trouble) or (
+                        unasked and _near(reader, match, sentence_problems, sent)
+                    ):
                         return _Raised(topic, _quote(sent.text))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
@@ -923,6 +985,22 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if negated:
                     return _Raised(topic, _quote(sent.text))  # "still no shipping info"
     return None
+
+
+def _happened(
+    lowers: Sequence[str],
+    start: int,
+    end: int,
+    subjects: frozenset[str],
+    past_aux: frozenset[str],
+) -> bool:
+    """After "why", is the first word past the subject an auxiliary of what happened
+    ("why was I charged", "pourquoi j'ai été prélevé") rather than of a rule ("why do
+    I have to pay", "pourquoi je dois payer")?"""
+    for i in range(start, end):
+        if lowers[i] not in subjects:
+            return lowers[i] in past_aux
+    return False
 
 
 def _contrasted(
