@@ -44,7 +44,7 @@ _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "contact_act", "go_to",
     "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
-    "general_resource",
+    "general_resource", "platitude",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns",
@@ -348,6 +348,9 @@ class Reading:
         if asks:
             return Kind.CONTENT
         if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+            return Kind.FILLER
+        # "Your satisfaction is our top priority": a platitude says nothing of the case.
+        if self._has("platitude", start, end):
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER

@@ -40,6 +40,7 @@ _PAIRS = (
     ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
+_WISH_REACH = 4  # "hope you can [soon] snag"
 # What can explain a promotion: read only in a reply that has one.
 _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
 # The parts of a sales pitch worded without an offer word, by family.
@@ -364,15 +365,33 @@ def _listed(
             if key == "buy" and not _opens_clause(tokens, m.token_start):
                 continue
             yield Promo(m.start, m.end, m.token_start, key)
+    wishes = data_words(ctx.data, "wish_words")
     for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
         for m in matches.get(first, ()):
             reach = m.token_end + _PAIR_REACH
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
-            if other is not None and _same_sentence(tokens, m.token_start, other.token_start):
-                offered = ((other.start, other.end),)
-                yield Promo(m.start, other.end, m.token_start, kind, offered)
+            if other is None or not _same_sentence(tokens, m.token_start, other.token_start):
+                continue
+            # "Hope you can snag a great deal soon!": a wish for the customer, not an
+            # invitation to an offer.
+            if kind == "invite" and _wished(tokens, m.token_start, wishes):
+                continue
+            offered = ((other.start, other.end),)
+            yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, ctx, matches)
+
+
+def _wished(tokens: Sequence[Token], at: int, wishes: frozenset[str]) -> bool:
+    """Does a wish word stand just before `at`, in its sentence ("hope you can …")?"""
+    if tokens[at].is_sent_start:
+        return False
+    for i in range(at - 1, max(-1, at - _WISH_REACH - 1), -1):
+        if tokens[i].lower_ in wishes:
+            return True
+        if tokens[i].is_sent_start:
+            return False
+    return False
 
 
 def _pitches(

@@ -55,6 +55,13 @@ _VALUE_WINDOW = 5
 _CONTACT_WINDOW = 8
 # How far after a number word the card may stand: "the 16 digits on the front of your card".
 _CARD_WINDOW = 7
+# How far after "unable to view" the matter may stand: "unable to view your order details".
+_NO_ACCESS_REACH = 3
+_NO_ACCESS_TOPICS = (
+    ("order_terms", "order"),
+    ("billing_terms", "billing"),
+    ("account_terms", "account"),
+)
 # Quoted words in messages are cut to this many characters.
 _QUOTE_CHARS = 60
 
@@ -62,6 +69,7 @@ _QUOTE_CHARS = 60
 # sets read token by token (`_Reader.words`). Each list matches as `[lists]` declares.
 _PHRASE_LISTS = (
     "private_channel",
+    "no_access",
     "contact_verbs",
     "team_words",
     "link_request",
@@ -869,7 +877,9 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
-    complaint = bool(reader.find("complaint_words"))
+    complaint = bool(reader.find("complaint_words")) or any(
+        emoji in analysis.incoming_text for emoji in reader.words("complaint_emoji")
+    )
     lowers = token_lowers(doc)
     owner_anywhere = not first_person.isdisjoint(lowers)
     question_starts = reader.words("question_starts")
@@ -1123,8 +1133,32 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     ):
         message = ctx.message("incoming_data")
     else:
+        unviewable = _no_access(reader)
+        if unviewable is not None:
+            at, to, topic = unviewable
+            topic_words = ctx.message(f"topic_{topic}")
+            words = _quote(analysis.text[at:to])
+            message = ctx.message("no_access", topic=topic_words, words=words)
+            yield ctx.finding(at, to, message, check="own-matter")
         return
     yield ctx.finding(start, end, message, check="incoming-matter")
+
+
+def _no_access(reader: _Reader) -> tuple[int, int, str] | None:
+    """ "We're unable to view orders via Twitter": the reply itself says the customer's
+    matter cannot be looked at here. Where those words run to the matter, and its topic."""
+    found = reader.find("no_access")
+    if not found:
+        return None
+    doc = reader.doc
+    for key, topic in _NO_ACCESS_TOPICS:
+        for matter in reader.find(key):
+            for access in found:
+                reach = matter.token_start - access.token_end
+                same = doc[access.token_start].sent.start == doc[matter.token_start].sent.start
+                if 0 <= reach <= _NO_ACCESS_REACH and same:
+                    return access.start, matter.end, topic
+    return None
 
 
 @hookimpl
