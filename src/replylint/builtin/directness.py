@@ -44,7 +44,7 @@ _LISTS = (
     "apology", "thanks", "empathy", "greeting", "holding", "refusal", "contact_act", "go_to",
     "elsewhere", "directive", "suggestion_question", "private_channel", "handoff",
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
-    "general_resource", "platitude",
+    "general_resource", "platitude", "scope",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns",
@@ -52,7 +52,7 @@ _LISTS = (
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
 # The lists whose matches start a redirect (besides an @handle of someone else).
-_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means", "info_nouns")
+_REDIRECT_KEYS = ("contact_act", "go_to", "handoff", "contact_means", "info_nouns", "availability")
 # A number this long is a phone line, not a fact ("0800 028 0202").
 _PHONE_DIGITS = 6
 _DIGIT = re.compile(r"\d")
@@ -60,6 +60,8 @@ _DIGIT = re.compile(r"\d")
 # possessive may stand from its last detail.
 _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
+_BRACKETS = "()[]"
+_COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
@@ -132,6 +134,13 @@ class Reading:
         lang, model = analysis.language, analysis.model
         lists = derived(data, ("directness lists", lang, model), _rule_lists, ctx, lang, model)
         self.matches: dict[str, list[PhraseMatch]] = lists.table.find(self.doc)
+        if self.matches["private_channel"]:
+            # "until 8 pm": a time, not a private message.
+            self.matches["private_channel"] = [
+                m
+                for m in self.matches["private_channel"]
+                if not (m.token_start > 0 and self.doc[m.token_start - 1].like_num)
+            ]
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
@@ -228,6 +237,7 @@ class Reading:
             or matches["go_to"]
             or matches["handoff"]
             or matches["contact_means"]
+            or matches["availability"]
             or (matches["info_nouns"] and matches["elsewhere"])
             or self._other_handles
             or matches["feedback_submit"]
@@ -352,6 +362,10 @@ class Reading:
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
         if self._has("platitude", start, end):
             return Kind.FILLER
+        # "Pour cela, …", "In that case, …": a clause that only points back at the
+        # question says nothing itself.
+        if self.matches["scope"] and all(t.i in self._cover("scope") for t in words):
+            return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
         return Kind.CONTENT  # an instruction, a negation, a fact
@@ -404,7 +418,7 @@ class Reading:
         lowers, hours = self._lowers, self.hours_words
         timed = False
         for t in words:
-            lower = lowers[t.i]
+            lower = lowers[t.i].strip(_BRACKETS)  # "(Mon-Fri 8-8)" may leave "8)"
             if _TIME.fullmatch(lower):
                 timed = True
             elif lower not in hours and not all(p in hours for p in _RANGE.split(lower)):
@@ -503,6 +517,15 @@ class Reading:
             for m in matches["contact_means"]:
                 if start <= m.token_start < end and self._offers_line(start, end):
                     return m.start, m.end
+            # "Nos conseillers sont disponibles au 09 69 …": the line itself beside a
+            # word of availability, with no "by phone" to name it.
+            for m in matches["availability"]:
+                if (
+                    start < m.token_start < end
+                    and self.tokens[m.token_start - 1].lemma_ in _COPULAS  # not "open a claim"
+                    and self._states_line(start, end)
+                ):
+                    return m.start, m.end
             return self._info_elsewhere(start, end)
         return None
 
@@ -570,6 +593,11 @@ class Reading:
             return False
         if available:
             return True
+        tokens = self.tokens
+        return any(tokens[i].like_url or i in self.phone_tokens for i in range(start, end))
+
+    def _states_line(self, start: int, end: int) -> bool:
+        """A phone number or a link in the clause."""
         tokens = self.tokens
         return any(tokens[i].like_url or i in self.phone_tokens for i in range(start, end))
 

@@ -521,7 +521,12 @@ def _offers_private_channel(
     reader: _Reader, analysis: Analysis, found: Sequence[PersonalData]
 ) -> bool:
     """Does the reply move the case to a non-public channel of the same team?"""
-    if reader.find("private_channel"):
+    doc = reader.doc
+    # "until 8 pm" is a time, not a private message.
+    if any(
+        not (m.token_start > 0 and doc[m.token_start - 1].like_num)
+        for m in reader.find("private_channel")
+    ):
         return True
     sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
@@ -873,6 +878,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     objects = reader.words("first_person_objects")
     problems = reader.words("problem_words")
     negations = reader.words("negations")
+    conditions = reader.words("condition_words")
+    question_openers = reader.words("question_openers")
     stills = reader.words("still_words")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
@@ -906,7 +913,18 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
         lead_word = lead.lower_ if lead is not None else ""
         question = reader.ends_in_question(sent)
-        how_to = lead_word in question_starts and question and not words & (negations | stills)
+        # "Can I overpay without a fee?": in a question "without" sets a condition.
+        sent_negations = negations - conditions if question else negations
+        opener = (
+            f"{lead_word} {lowers[lead.i + 1]}"
+            if lead is not None and lead.i + 1 < sent.end
+            else ""
+        )
+        how_to = (
+            (lead_word in question_starts or opener in question_openers)
+            and question
+            and not words & (sent_negations | stills)
+        )
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
             # in a sentence about the writer, in trouble.
@@ -915,7 +933,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 or _before(reader, match, objects, _MARKER_WINDOW + 1, sent.start) is not None
                 or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
             )
-            if own_money and (stated or _negation_near(reader, match, sent, negations)):
+            if own_money and (stated or _negation_near(reader, match, sent, sent_negations)):
                 return _Raised("billing", _quote(sent.text))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
@@ -953,13 +971,15 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     )
                 ):
                     return _Raised(topic, _quote(sent.text))
-                negated = _negation_near(reader, match, sent, negations | stills)
+                negated = _negation_near(reader, match, sent, sent_negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
                 if possessed and not negated:
-                    negated = _after(reader, match, negations, _MARKER_WINDOW, sent.end) is not None
+                    negated = (
+                        _after(reader, match, sent_negations, _MARKER_WINDOW, sent.end) is not None
+                    )
                 if possessed and not negated:
-                    negated = _contrasted(reader, match, sent, contrasts, negations)
+                    negated = _contrasted(reader, match, sent, contrasts, sent_negations)
                 # "How do I change my billing date?" asks how, about no problem.
                 if how_to and not (stated or negated):
                     continue
