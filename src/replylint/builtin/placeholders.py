@@ -68,7 +68,9 @@ _DATE_SLOT = re.compile(
 )
 _DATE_SLOT_HINT = re.compile(r"DD|JJ|MM/|HH")
 _LAST_WORD = re.compile(r"([\w.]+)\W*\Z")
-_FORMAT_LEADS = frozenset({"as", "format", "like", "e.g.", "eg", "ex", "forme", "comme", "type", "au"})
+_FORMAT_LEADS = frozenset(
+    {"as", "format", "like", "e.g.", "eg", "ex", "forme", "comme", "type", "au"}
+)
 # A salutation, then a capitals word: "Hi NAME,", "Dear CUSTOMER", "Bonjour PRÉNOM".
 _SALUTATION_CAPITALS = re.compile(
     r"(?i:\b(?:hi|hello|hey|dear|bonjour|bonsoir|salut|cher|chère))[ \t]+"
@@ -260,8 +262,10 @@ def find_placeholders(
         round_words = _lower_words(tuple(round_slot_words))
         for m in _ROUND.finditer(text):
             inner = m.group("inner").lower().split()
-            if inner and inner[-1] in round_words and all(
-                w in round_words or w in _SLOT_LEADS for w in inner
+            if (
+                inner
+                and inner[-1] in round_words
+                and all(w in round_words or w in _SLOT_LEADS for w in inner)
             ):
                 add(m.start(), m.end(), _slot_name(m.group("inner")))
     if _DATE_SLOT_HINT.search(text):
