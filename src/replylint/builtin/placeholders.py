@@ -4,7 +4,8 @@ Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
 `${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
 `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
 `#NUMBER`, a capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in
-a link (`github.com/acme/REPONAME`), `____` blanks, a
+a link (`github.com/acme/REPONAME`), a capitals slot word after a salutation (`Hi NAME,`),
+a slot word in round brackets (`(link)`), a date format (`DD/MM/YYYY`), `____` blanks, a
 literal `@username` or `@maintainer`, and list items left as "1. ..." in a template.
 Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not placeholders: `:)`, `[sic]`, markdown links
 `[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
@@ -56,6 +57,24 @@ _URL_CAPITALS = re.compile(r"(?<=/)(?P<word>[A-Z][A-Z_]{2,30})(?=[/?#.]|\Z|[^\w]
 # "Hi CUSTOMER_NAME,": a capitals identifier standing bare in the prose.
 _BARE_CAPITALS_ID = re.compile(
     r"(?<![\w$%#{<\[/.@-])[A-ZÀ-Ý][A-ZÀ-Ý0-9]*(?:_[A-ZÀ-Ý0-9]+)+(?![\w%}>\]])"
+)
+# Round brackets hold a slot only when all their words are a slot's: "(link)".
+_ROUND = re.compile(r"(?<![\w\]])\((?P<inner>[^()\n]{2,30})\)")
+_SLOT_LEADS = frozenset({"your", "the", "customer", "client", "first", "last", "votre", "du", "de"})
+# A date or time written as its format: "DD/MM/YYYY", "JJ/MM", "HH:MM".
+_DATE_SLOT = re.compile(
+    r"(?<![\w/:])(?:(?:DD|JJ)/MM|MM/(?:DD|JJ))(?:/(?:YYYY|YY|AAAA|AA))?(?![\w/])"
+    r"|(?<![\w:])HH[:h]MM(?![\w:])"
+)
+_DATE_SLOT_HINT = re.compile(r"DD|JJ|MM/|HH")
+_LAST_WORD = re.compile(r"([\w.]+)\W*\Z")
+_FORMAT_LEADS = frozenset(
+    {"as", "format", "like", "e.g.", "eg", "ex", "forme", "comme", "type", "au"}
+)
+# A salutation, then a capitals word: "Hi NAME,", "Dear CUSTOMER", "Bonjour PRÉNOM".
+_SALUTATION_CAPITALS = re.compile(
+    r"(?i:\b(?:hi|hello|hey|dear|bonjour|bonsoir|salut|cher|chère))[ \t]+"
+    r"(?P<word>[A-ZÀ-Ý]{3,20})(?![\w'’-])"
 )
 _IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
 _CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
@@ -186,13 +205,15 @@ def find_placeholders(
     text: str,
     *,
     slot_words: Iterable[str] = (),
+    round_slot_words: Iterable[str] = (),
     handles: Iterable[str] = (),
     urls: Iterable[tuple[int, int]] = (),
 ) -> list[Placeholder]:
     """Unfilled placeholders in `text`, in text order, without overlaps.
 
     `slot_words` are the words that make bracketed text a slot ("name", "nom");
-    `handles` the literal @handles that are placeholders ("username").
+    `round_slot_words` the few that do so in round brackets too ("(link)": "(product)"
+    or "(USA)" are prose); `handles` the literal @handles that are placeholders.
     """
     urls = tuple(urls)
     # Only bracketed, capitals and link slots are judged by their words.
@@ -236,6 +257,26 @@ def find_placeholders(
             # variable in prose (JSON and code sit in code spans, which are skipped).
             if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
+    if "(" in text:
+        # "see (link) for the steps", "(your name)": only the words of a slot.
+        round_words = _lower_words(tuple(round_slot_words))
+        for m in _ROUND.finditer(text):
+            inner = m.group("inner").lower().split()
+            if (
+                inner
+                and inner[-1] in round_words
+                and all(w in round_words or w in _SLOT_LEADS for w in inner)
+            ):
+                add(m.start(), m.end(), _slot_name(m.group("inner")))
+    if _DATE_SLOT_HINT.search(text):
+        for m in _DATE_SLOT.finditer(text):
+            before = _LAST_WORD.search(text, max(0, m.start() - 24), m.start())
+            if before is None or before.group(1).lower() not in _FORMAT_LEADS:
+                add(m.start(), m.end(), "date")  # "write it as DD/MM/YYYY" shows a format
+    # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word right after a salutation.
+    for m in _SALUTATION_CAPITALS.finditer(text):
+        if _names_slot(m.group("word"), words or _lower_words(tuple(slot_words))):
+            add(m.start("word"), m.end("word"), _slot_name(m.group("word")))
     if "#" in text:
         # "#NUMBER", "#ISSUE_ID": a capitals word naming a slot where a number goes.
         for m in _HASH_CAPITALS.finditer(text):

@@ -113,6 +113,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
     found = find_placeholders(
         analysis.text,
         slot_words=data_strings(data, "slot_words"),
+        round_slot_words=data_strings(data, "round_slot_words"),
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
     )

@@ -383,6 +383,12 @@ def _signoff_after_last_sentence(
     "…today? Julien", "…the inconvenience. GA", "…add on.Thanks-Mi"."""
     line_start = max(region.rfind("\n", body_start), body_start - 1) + 1
     core = region[line_start:].rstrip(" .")  # "Rob B." keeps its closing period
+    if not core.isascii():
+        # A closing emoji after the name: "…today! ~ Jess 🙂".
+        trimmed = _without_trailing_emoji(core)
+        if trimmed != core and trimmed[-1:] not in ".!?…":
+            end -= len(core) - len(trimmed)
+            core = trimmed
     cut = max(core.rfind(ch) for ch in ".!?…")
     if not core.isascii():
         # An emoji ends a sentence too: "…is on its way 😊 Aoife".
@@ -393,17 +399,21 @@ def _signoff_after_last_sentence(
     while tail_start < end and unicodedata.category(region[tail_start]) in _EMOJI_TAILS:
         tail_start += 1  # a variation selector, skin tone or joiner of the emoji
     tail_start += _leading_space(region, tail_start)
-    tail = region[tail_start:]
+    tail = region[tail_start:end]
     if not tail:
         return None
     closing_len = _closing_prefix(tail, lang)
     if closing_len:
         name = tail[closing_len:].strip()
-        if 0 < len(name.split()) <= 3 and name[:1].isupper() and not name.endswith("?"):
+        # "Tom from Acme", "Jess du service client"
+        if 0 < len(name.split()) <= 4 and name[:1].isupper() and not name.endswith("?"):
             return SignOff(tail_start, end, tail_start + closing_len, end, "line", name)
         return None
-    # A bare name or initials: one or two words, each a capitalised name or capitals.
+    # A bare name or initials: one or two words, each a capitalised name or capitals
+    # (after a spaced mark: "~ Jess").
     words = tail.split()
+    if len(words) > 1 and words[0] in _SPACED_MARKS:
+        words = words[1:]
     if not 1 <= len(words) <= 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return None
     if words[0].rstrip(".").lower() in lang.not_names | lang.closings | lang.salutations:
@@ -411,6 +421,20 @@ def _signoff_after_last_sentence(
     return SignOff(tail_start, end, tail_start, end, "line", tail)
 
 
+_SPACED_MARKS = frozenset({"~", "-", "–", "—", "/"})
+
+
+def _without_trailing_emoji(text: str) -> str:
+    """`text` without the emoji (and spaces) it ends with."""
+    end = len(text)
+    while end and (
+        text[end - 1].isspace() or unicodedata.category(text[end - 1]) in _EMOJI_CATEGORIES
+    ):
+        end -= 1
+    return text[:end]
+
+
+_EMOJI_CATEGORIES = frozenset({"So", "Mn", "Sk", "Cf"})
 # Characters that continue an emoji: variation selectors, skin tones, joiners.
 _EMOJI_TAILS = frozenset({"Mn", "Sk", "Cf"})
 
