@@ -66,16 +66,12 @@ _DATE_SLOT = re.compile(
     r"(?<![\w/:])(?:(?:DD|JJ)/MM|MM/(?:DD|JJ))(?:/(?:YYYY|YY|AAAA|AA))?(?![\w/])"
     r"|(?<![\w:])HH[:h]MM(?![\w:])"
 )
-_DATE_SLOT_HINT = re.compile(r"DD|JJ|MM/|HH")
 _LAST_WORD = re.compile(r"([\w.]+)\W*\Z")
 _FORMAT_LEADS = frozenset(
     {"as", "format", "like", "e.g.", "eg", "ex", "forme", "comme", "type", "au"}
 )
-# A salutation, then a capitals word: "Hi NAME,", "Dear CUSTOMER", "Bonjour PRÉNOM".
-_SALUTATION_CAPITALS = re.compile(
-    r"(?i:\b(?:hi|hello|hey|dear|bonjour|bonsoir|salut|cher|chère))[ \t]+"
-    r"(?P<word>[A-ZÀ-Ý]{3,20})(?![\w'’-])"
-)
+# A capitals word in a salutation: "NAME" in "Hi NAME,".
+_GREETING_CAPITALS = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý]{3,20}(?![\w'’-])")
 _IDENTIFIER = re.compile(r"\A[#$]?[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\Z")
 _CAPITALS = re.compile(r"\A[#$]?[A-Z][A-Z0-9]*(?:[ _-][A-Z0-9]+)*\Z")
 
@@ -208,12 +204,15 @@ def find_placeholders(
     round_slot_words: Iterable[str] = (),
     handles: Iterable[str] = (),
     urls: Iterable[tuple[int, int]] = (),
+    greeting: tuple[int, int] | None = None,
 ) -> list[Placeholder]:
     """Unfilled placeholders in `text`, in text order, without overlaps.
 
     `slot_words` are the words that make bracketed text a slot ("name", "nom");
     `round_slot_words` the few that do so in round brackets too ("(link)": "(product)"
-    or "(USA)" are prose); `handles` the literal @handles that are placeholders.
+    or "(USA)" are prose); `handles` the literal @handles that are placeholders;
+    `greeting` the span of the opening salutation, where a capitals slot word
+    ("Hi NAME,") is a slot.
     """
     urls = tuple(urls)
     # Only bracketed, capitals and link slots are judged by their words.
@@ -268,15 +267,16 @@ def find_placeholders(
                 and all(w in round_words or w in _SLOT_LEADS for w in inner)
             ):
                 add(m.start(), m.end(), _slot_name(m.group("inner")))
-    if _DATE_SLOT_HINT.search(text):
+    if "DD" in text or "JJ" in text or "HH" in text or "MM/" in text:
         for m in _DATE_SLOT.finditer(text):
             before = _LAST_WORD.search(text, max(0, m.start() - 24), m.start())
             if before is None or before.group(1).lower() not in _FORMAT_LEADS:
                 add(m.start(), m.end(), "date")  # "write it as DD/MM/YYYY" shows a format
-    # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word right after a salutation.
-    for m in _SALUTATION_CAPITALS.finditer(text):
-        if _names_slot(m.group("word"), words or _lower_words(tuple(slot_words))):
-            add(m.start("word"), m.end("word"), _slot_name(m.group("word")))
+    if greeting is not None:
+        # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word in the salutation.
+        for m in _GREETING_CAPITALS.finditer(text, *greeting):
+            if _names_slot(m.group(), words or _lower_words(tuple(slot_words))):
+                add(m.start(), m.end(), _slot_name(m.group()))
     if "#" in text:
         # "#NUMBER", "#ISSUE_ID": a capitals word naming a slot where a number goes.
         for m in _HASH_CAPITALS.finditer(text):

@@ -116,6 +116,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
         round_slot_words=data_strings(data, "round_slot_words"),
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
+        greeting=analysis.greeting,
     )
     fill = data.get("fill", {})
     for placeholder in found:
