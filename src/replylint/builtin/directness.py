@@ -139,7 +139,11 @@ class Reading:
             self.matches["private_channel"] = [
                 m
                 for m in self.matches["private_channel"]
-                if not (m.token_start > 0 and self.doc[m.token_start - 1].like_num)
+                if not (
+                    m.token_start > 0
+                    and self.doc[m.token_start].lower_ == "pm"
+                    and self.doc[m.token_start - 1].text[-1:].isdigit()
+                )
             ]
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}

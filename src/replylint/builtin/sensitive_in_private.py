@@ -522,11 +522,7 @@ def _offers_private_channel(
 ) -> bool:
     """Does the reply move the case to a non-public channel of the same team?"""
     doc = reader.doc
-    # "until 8 pm" is a time, not a private message.
-    if any(
-        not (m.token_start > 0 and doc[m.token_start - 1].like_num)
-        for m in reader.find("private_channel")
-    ):
+    if any(not _is_time(doc, m) for m in reader.find("private_channel")):
         return True
     sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
@@ -559,6 +555,13 @@ def _offers_private_channel(
         ):
             return True
     return False
+
+
+def _is_time(doc: Doc, match: PhraseMatch) -> bool:
+    """ "until 8 pm": "pm" after a number written in digits is a time, not a private
+    message ("un message privé" has the number word "un" before it)."""
+    at = match.token_start
+    return at > 0 and doc[at].lower_ == "pm" and doc[at - 1].text[-1:].isdigit()
 
 
 def _contact_instruction(
