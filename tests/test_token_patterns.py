@@ -52,3 +52,56 @@ def test_overlapping_patterns_keep_the_longest_match() -> None:
 
 def test_a_reply_without_any_anchor_finds_nothing() -> None:
     assert found(("sorry for the? <inconvenience>",), "Your parcel left today.") == []
+
+
+# Adjacent required words of a pattern ("sorry for") are looked for as one run, a
+# far rarer anchor than either word: these check that no match is lost by it.
+
+
+def test_a_run_of_adjacent_words_matches_their_inflections() -> None:
+    pattern = "apologize for the? <inconvenience>"
+    assert found((pattern,), "We apologized for the troubles.") == [
+        ("apologized for the troubles", pattern)
+    ]
+
+
+def test_a_run_is_found_in_a_later_sentence_but_not_across_a_sentence_end() -> None:
+    pattern = "sorry , for the? <inconvenience>"
+    assert found((pattern,), "Hello there. Sorry, for the troubles!") == [
+        ("Sorry, for the troubles", pattern)
+    ]
+    # "!" ends the sentence: "for" opens the next one, and a formula stays in one.
+    assert found(("sorry ! for the? <inconvenience>",), "Sorry! for the troubles.") == []
+
+
+def test_an_optional_word_between_required_words_may_be_there_or_not() -> None:
+    pattern = "we be very? sorry for the? <inconvenience>"
+    assert found((pattern,), "We are sorry for the trouble.") == [
+        ("We are sorry for the trouble", pattern)
+    ]
+    assert found((pattern,), "We are very sorry for the trouble.") == [
+        ("We are very sorry for the trouble", pattern)
+    ]
+
+
+def test_a_repeated_word_between_required_words_may_stand_once_or_twice() -> None:
+    pattern = "sorry for <determiners>{1,2} <inconvenience>"
+    lists = {**_LISTS, "determiners": ("lemma", ("all", "the", "this"))}
+    doc = pipeline("en")("Sorry for all the trouble. Sorry for this trouble.")
+    matches = TokenPatterns((pattern,), lists, {}, "en").find(doc)
+    assert [doc.text[m.start : m.end] for m in matches] == [
+        "Sorry for all the trouble",
+        "Sorry for this trouble",
+    ]
+
+
+def test_a_run_of_word_forms_matches_those_forms_only() -> None:
+    pattern = "=kindly =note that"
+    assert found((pattern,), "Kindly note that we close at six.") == [("Kindly note that", pattern)]
+    assert found((pattern,), "Kindly noted that we close at six.") == []
+
+
+def test_the_words_of_a_run_in_another_order_or_apart_do_not_match() -> None:
+    pattern = "sorry for the? <inconvenience>"
+    assert found((pattern,), "For the trouble we are sorry.") == []
+    assert found((pattern,), "Sorry, but for the trouble see below.") == []

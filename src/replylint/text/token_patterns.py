@@ -40,6 +40,13 @@ if TYPE_CHECKING:
 
 # A variant's required tokens in order, each the keys of the words it may be.
 Requirement = tuple[frozenset[int], ...]
+# A required item: its attribute and the token sequences it may be (one token each,
+# or a run of adjacent required tokens: "sorry for|about" -> sorry for, sorry about).
+Required = tuple[str, list[tuple[str, ...]]]
+
+# The most token sequences a run of adjacent required tokens may stand for before it
+# is split (their product grows with each list joined).
+_MAX_RUN_PHRASES = 64
 
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
 
@@ -139,21 +146,23 @@ class TokenPatterns:
         parts = (language, repr(patterns), repr(self._lists), repr(self._parts))
         return stored("token patterns", parts, compile_all)
 
-    def _anchors(self, required: list[tuple[str, list[str]]]) -> list[int]:
-        """The required tokens (their indexes) a variant is looked for by, the one
-        it is found by first: every token whose words are no stop words (those are
-        everywhere), the rarest first (by lemma, then fewest words); at least one."""
+    def _anchors(self, required: list[Required]) -> list[int]:
+        """The required items (their indexes) a variant is looked for by, the one it
+        is found by first: every item none of whose sequences is all stop words (those
+        are everywhere), the rarest first (by lemma, then the longest run: "sorry for"
+        is far rarer than "sorry", then fewest sequences); at least one."""
         stop_words = self._nlp.Defaults.stop_words
+        stops = [sum(all(w in stop_words for w in seq) for seq in seqs) for _, seqs in required]
         ranked = sorted(
             range(len(required)),
             key=lambda n: (
-                sum(w in stop_words for w in required[n][1]),
+                stops[n],
                 required[n][0] != "LEMMA",  # one pass over lemmas finds most variants
+                -len(required[n][1][0]),
                 len(required[n][1]),
             ),
         )
-        rest = [n for n in ranked[1:] if not any(w in stop_words for w in required[n][1])]
-        return ranked[:1] + rest
+        return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
     def _windows(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
         """The sentences (token ranges) where some variant's required words all
@@ -310,20 +319,46 @@ def _one_of(words: list[str]) -> str | dict[str, list[str]]:
     return words[0] if len(words) == 1 else {"IN": words}
 
 
-def _required(specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+def _required(specs: list[dict[str, Any]]) -> list[Required]:
     """A variant's tokens that must be there, in order, by the words they may be:
-    (attribute, words) for each token with a word or word list and no optional
-    repetition."""
-    required = []
+    (attribute, sequences) for each token with a word or word list and no optional
+    repetition. Adjacent ones of the same attribute, each standing once (nothing
+    optional or repeated between), make one run: its sequences are found in one C
+    pass and are much rarer than their words."""
+    required: list[Required] = []
+    joinable = False  # may the next token extend the last item into a run?
     for spec in specs:
         op = str(spec.get("OP", ""))
         if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
+            joinable = False
             continue
-        for attr in ("LEMMA", "LOWER"):
-            value = spec.get(attr)
-            if isinstance(value, str) or (isinstance(value, dict) and "IN" in value):
-                required.append((attr, [value] if isinstance(value, str) else list(value["IN"])))
+        words = _words_of(spec)
+        if words is None:  # any token, or a regular expression
+            joinable = False
+            continue
+        attr, values = words
+        if (
+            joinable
+            and not op
+            and required[-1][0] == attr
+            and len(required[-1][1]) * len(values) <= _MAX_RUN_PHRASES
+        ):
+            required[-1] = (attr, [(*seq, v) for seq in required[-1][1] for v in values])
+        else:
+            required.append((attr, [(v,) for v in values]))
+        joinable = not op
     return required
+
+
+def _words_of(spec: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The attribute and words of a token spec with a word or word list."""
+    for attr in ("LEMMA", "LOWER"):
+        value = spec.get(attr)
+        if isinstance(value, str):
+            return attr, [value]
+        if isinstance(value, dict) and "IN" in value:
+            return attr, list(value["IN"])
+    return None
 
 
 def _keys_of(requirements: Iterable[Requirement]) -> frozenset[int]:
@@ -357,19 +392,22 @@ class _Group(NamedTuple):
 
 
 class _Keys:
-    """One key per (attribute, word) that a pattern requires, and the phrase
-    matchers that find them: each word is its own label, so a match says which."""
+    """One key per (attribute, token sequence) that a pattern requires, and the
+    phrase matchers that find them: each sequence is its own label, so a match says
+    which."""
 
     def __init__(self, vocab: Vocab) -> None:
         self._vocab = vocab
-        self._words: dict[int, tuple[str, str]] = {}  # key -> (attribute, word)
-        self._hashes: dict[int, tuple[int]] = {}  # key -> its word's token hash
+        self._words: dict[int, tuple[str, tuple[str, ...]]] = {}  # key -> (attribute, words)
+        self._hashes: dict[int, tuple[int, ...]] = {}  # key -> its words' token hashes
 
-    def of(self, attr: str, words: list[str]) -> frozenset[int]:
+    def of(self, attr: str, sequences: list[tuple[str, ...]]) -> frozenset[int]:
         keys = set()
-        for word in words:
-            key = self._vocab.strings.add(f"{attr} {word}")
-            self._words[key] = (attr, word)
+        for words in sequences:
+            # A unit separator between the words of a run: a list word may hold a
+            # space ("account holder", one token that never matches) and is no run.
+            key = self._vocab.strings.add(f"{attr} " + "\x1f".join(words))
+            self._words[key] = (attr, words)
             keys.add(key)
         return frozenset(keys)
 
@@ -388,16 +426,16 @@ class _Keys:
         for attr in ("LEMMA", "LOWER"):
             finder = PhraseMatcher(self._vocab, attr=attr)
             for key in sorted(keys):
-                word_attr, word = self._words[key]
+                word_attr, words = self._words[key]
                 if word_attr == attr:
-                    # The word's one token hash, as a one-word doc whose lemma is the
-                    # word would give it (its lower-case form: spaCy's `str.lower`).
-                    one = self._hashes.get(key)
-                    if one is None:
-                        one = self._hashes[key] = (
-                            strings.add(word if attr == "LEMMA" else word.lower()),
+                    # The words' token hashes, as a doc whose lemmas are the words
+                    # would give them (lower-case forms: spaCy's `str.lower`).
+                    hashes = self._hashes.get(key)
+                    if hashes is None:
+                        hashes = self._hashes[key] = tuple(
+                            strings.add(w if attr == "LEMMA" else w.lower()) for w in words
                         )
-                    finder.add(strings[key], [one])  # type: ignore[list-item]  # hashes, as in phrases.py
+                    finder.add(strings[key], [hashes])  # type: ignore[list-item]  # hashes, as in phrases.py
             if len(finder):
                 finders[attr] = finder
         return finders
