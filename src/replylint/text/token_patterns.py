@@ -118,16 +118,20 @@ class TokenPatterns:
             )
             for anchors, members in groups.items()
         ]
-        # key of a word of a group's first anchor -> the groups it may open, by the
-        # anchors of the first pass they need in order (tested once for them all)
-        by_key: dict[int, dict[Requirement, list[int]]] = {}
+        # The anchors of the first pass groups need in order, each tested once for
+        # all the groups that need them: (anchors, the groups), by number.
+        openers: dict[Requirement, list[int]] = {}
         for index, group in enumerate(self._groups):
+            openers.setdefault(group.first_anchors, []).append(index)
+        self._openers = [(anchors, tuple(ns)) for anchors, ns in openers.items()]
+        number = {anchors: n for n, anchors in enumerate(openers)}
+        # key of a word of a group's first anchor -> the openers it may start (numbers:
+        # a set of them is cheap to build per doc)
+        by_key: dict[int, set[int]] = {}
+        for group in self._groups:
             for key in first_of[group.anchors]:
-                by_key.setdefault(key, {}).setdefault(group.first_anchors, []).append(index)
-        self._by_key = {
-            key: tuple((anchors, tuple(ns)) for anchors, ns in opened.items())
-            for key, opened in by_key.items()
-        }
+                by_key.setdefault(key, set()).add(number[group.first_anchors])
+        self._by_key = {key: tuple(sorted(ns)) for key, ns in by_key.items()}
 
     def _compiled(
         self, patterns: tuple[str, ...], language: str, model: str | None
@@ -175,15 +179,21 @@ class TokenPatterns:
         hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
         if not hits:
             return unanchored  # most replies stop here
+        by_key = self._by_key
+        opened: set[int] = set()
+        for _, key in hits:
+            numbers = by_key.get(key)
+            if numbers is not None:
+                opened.update(numbers)
+        if not opened:
+            return unanchored  # words of the first pass that open nothing
         hits.sort()
-        groups, by_key = self._groups, self._by_key
-        opened = {item for _, key in hits for item in by_key.get(key, ())}
-        candidates = {
-            n
-            for first_anchors, indexes in opened
-            if len(first_anchors) == 1 or _in_order(first_anchors, hits)
-            for n in indexes
-        }
+        groups, openers = self._groups, self._openers
+        candidates: set[int] = set()
+        for number in opened:
+            first_anchors, indexes = openers[number]
+            if len(first_anchors) == 1 or _in_order(first_anchors, hits):
+                candidates.update(indexes)
         if not candidates:
             return unanchored
         more = {attr for n in candidates for attr in groups[n].later_attrs}
