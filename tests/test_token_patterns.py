@@ -82,6 +82,20 @@ def test_an_optional_word_between_required_words_may_be_there_or_not() -> None:
     assert found((pattern,), "We are very sorry for the trouble.") == [
         ("We are very sorry for the trouble", pattern)
     ]
+    assert found((pattern,), "We are very sorry for trouble.") == [
+        ("We are very sorry for trouble", pattern)
+    ]
+
+
+def test_a_run_holds_an_optional_word_or_not() -> None:
+    pattern = "for your kind? information"
+    assert found((pattern,), "For your information, we open at nine.") == [
+        ("For your information", pattern)
+    ]
+    assert found((pattern,), "Here it is for your kind information.") == [
+        ("for your kind information", pattern)
+    ]
+    assert found((pattern,), "For your kind of information, call us.") == []
 
 
 def test_a_repeated_word_between_required_words_may_stand_once_or_twice() -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -162,7 +163,7 @@ class TokenPatterns:
             key=lambda n: (
                 stops[n],
                 required[n][0] != "LEMMA",  # one pass over lemmas finds most variants
-                -len(required[n][1][0]),
+                -min(len(seq) for seq in required[n][1]),
                 len(required[n][1]),
             ),
         )
@@ -332,31 +333,42 @@ def _one_of(words: list[str]) -> str | dict[str, list[str]]:
 def _required(specs: list[dict[str, Any]]) -> list[Required]:
     """A variant's tokens that must be there, in order, by the words they may be:
     (attribute, sequences) for each token with a word or word list and no optional
-    repetition. Adjacent ones of the same attribute, each standing once (nothing
-    optional or repeated between), make one run: its sequences are found in one C
-    pass and are much rarer than their words."""
+    repetition. Adjacent ones of the same attribute, each standing once, make one
+    run, also across optional words of that attribute between them ("for your
+    kind? information": for your information, for your kind information): its
+    sequences are found in one C pass and are much rarer than their words."""
     required: list[Required] = []
     joinable = False  # may the next token extend the last item into a run?
+    between: list[list[str]] = []  # the optional words since the run's last token
     for spec in specs:
         op = str(spec.get("OP", ""))
-        if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
-            joinable = False
-            continue
         words = _words_of(spec)
-        if words is None:  # any token, or a regular expression
-            joinable = False
+        optional = op in ("?", "*") or op.startswith("{0") or op.startswith("{,")
+        if words is None or optional:
+            # An optional word of the run's attribute may stand in it, or not.
+            if joinable and op == "?" and words is not None and words[0] == required[-1][0]:
+                between.append(words[1])
+            else:
+                joinable = False
             continue
         attr, values = words
+        count = len(values) * math.prod(len(options) + 1 for options in between)
         if (
             joinable
             and not op
             and required[-1][0] == attr
-            and len(required[-1][1]) * len(values) <= _MAX_RUN_PHRASES
+            and len(required[-1][1]) * count <= _MAX_RUN_PHRASES
         ):
-            required[-1] = (attr, [(*seq, v) for seq in required[-1][1] for v in values])
-        else:
-            required.append((attr, [(v,) for v in values]))
+            # each sequence so far, with or without each optional word, then this one
+            sequences = required[-1][1]
+            for options in between:
+                sequences = [*sequences, *((*seq, w) for seq in sequences for w in options)]
+            required[-1] = (attr, [(*seq, v) for seq in sequences for v in values])
+            between = []
+            continue
+        required.append((attr, [(v,) for v in values]))
         joinable = not op
+        between = []
     return required
 
 
