@@ -119,3 +119,14 @@ def test_the_words_of_a_run_in_another_order_or_apart_do_not_match() -> None:
     pattern = "sorry for the? <inconvenience>"
     assert found((pattern,), "For the trouble we are sorry.") == []
     assert found((pattern,), "Sorry, but for the trouble see below.") == []
+
+
+def test_matches_any_says_whether_find_finds_something() -> None:
+    patterns = TokenPatterns(
+        ("sorry for the? <inconvenience>", "<automated> reply"), _LISTS, {}, "en"
+    )
+    nlp = pipeline("en")
+    assert patterns.matches_any(nlp("Hi. This is an automatic reply. Sorry for the trouble."))
+    assert patterns.matches_any(nlp("Sorry for the trouble."))
+    assert not patterns.matches_any(nlp("Sorry, the trouble is an automatic one."))
+    assert not patterns.matches_any(nlp(""))

@@ -206,7 +206,7 @@ def _requests_of_reader(analysis: Analysis, ctx: RuleContext) -> bool:
     "feel free", "veuillez"), an instruction verb opening a sentence in its base form
     ("Update to…", "Try again…"), or a verb in the reader's person ("vérifiez")."""
     data = ctx.data
-    if _formulas(ctx, analysis).requests.find(analysis.doc):
+    if _formulas(ctx, analysis).requests.matches_any(analysis.doc):
         return True
     endings = tuple(data_words(data, "reader_verb_endings"))
     if endings:

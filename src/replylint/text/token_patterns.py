@@ -235,6 +235,14 @@ class TokenPatterns:
         windows = [(starts[n], ends[n], ready[n]) for n in sorted(ready)]
         return unanchored + windows
 
+    def matches_any(self, doc: Doc) -> bool:
+        """Does any pattern match? (`find` is not empty.) Stops at the first match."""
+        return any(
+            self._matchers[pattern](doc[offset:stop])
+            for offset, stop, patterns in self._windows(doc)
+            for pattern in sorted(patterns)
+        )
+
     def find(self, doc: Doc) -> list[PhraseMatch]:
         """Longest non-overlapping matches, in text order (`phrase` is the pattern)."""
         found = [
