@@ -130,3 +130,23 @@ def test_matches_any_says_whether_find_finds_something() -> None:
     assert patterns.matches_any(nlp("Sorry for the trouble."))
     assert not patterns.matches_any(nlp("Sorry, the trouble is an automatic one."))
     assert not patterns.matches_any(nlp(""))
+
+
+# A sentence is matched only around a variant's required words, as far as its
+# optional or any-word tokens may reach before and after them.
+
+
+def test_optional_words_before_and_after_the_required_ones_are_matched() -> None:
+    pattern = "very? sorry for the? <inconvenience> indeed?"
+    assert found((pattern,), "Well, we are very sorry for the trouble indeed, truly.") == [
+        ("very sorry for the trouble indeed", pattern)
+    ]
+
+
+def test_any_words_before_the_required_ones_are_matched_as_far_as_they_reach() -> None:
+    assert found(
+        ("_{0,2} sorry for the? <inconvenience>",), "Well we are sorry for the trouble."
+    ) == [("we are sorry for the trouble", "_{0,2} sorry for the? <inconvenience>")]
+    assert found(("_+ sorry for the? <inconvenience>",), "Well we are sorry for the trouble.") == [
+        ("Well we are sorry for the trouble", "_+ sorry for the? <inconvenience>")
+    ]

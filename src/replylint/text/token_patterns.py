@@ -67,10 +67,12 @@ class TokenPatterns:
         language: str,
         model: str | None = None,
     ) -> None:
+        from spacy.attrs import SENT_START
         from spacy.matcher import Matcher
         from spacy.tokens import Doc
 
         self._doc_class = Doc
+        self._sent_start = SENT_START
         self._nlp = pipeline(language, model)
         self._lists = lists
         self._parts = parts
@@ -84,8 +86,13 @@ class TokenPatterns:
         groups: dict[Requirement, dict[Requirement, set[str]]] = {}
         first_of: dict[Requirement, frozenset[int]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
+        # pattern -> the most tokens its matches hold before their first required
+        # token and after their last: a sentence is matched only around those
+        self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
         for pattern, variants in self._compiled(tuple(dict.fromkeys(patterns)), language, model):
+            reaches = [_reach(specs) for specs in variants]
+            self._reach[pattern] = (max(r[0] for r in reaches), max(r[1] for r in reaches))
             for specs in variants:
                 required = _required(specs)
                 if not required:
@@ -104,6 +111,7 @@ class TokenPatterns:
         # them, then the required words of the variants left, where they are.
         anchor_keys = _keys_of(groups)
         self._anchor_finders = keys.finders(anchor_keys)
+        self._lengths = keys.lengths()  # key -> the tokens of its sequence
         first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
         self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first_attrs)
         self._groups = [
@@ -169,14 +177,14 @@ class TokenPatterns:
         )
         return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
-    def _windows(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
-        """The sentences (token ranges) where some variant's required words all
-        are, in its order, with the patterns to run there. Formulas stay inside a
-        sentence."""
+    def _windows(self, doc: Doc) -> list[dict[str, tuple[int, int]]]:
+        """By sentence where some variant's required words all are, in its order:
+        the patterns to run there, each with the token range of the sentence its
+        matches can lie in (around those words). Formulas stay inside a sentence."""
         size = len(doc)
         if not size:
             return []
-        unanchored = [(0, size, set(self._unanchored))] if self._unanchored else []
+        unanchored = [dict.fromkeys(self._unanchored, (0, size))] if self._unanchored else []
         hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
         if not hits:
             return unanchored  # most replies stop here
@@ -217,38 +225,60 @@ class TokenPatterns:
             )
         if not members:
             return unanchored
-        from spacy.attrs import SENT_START
-
-        flags = doc.to_array(SENT_START).tolist()
-        starts = [i for i, flag in enumerate(flags) if flag == 1] or [0]
+        starts = (doc.to_array(self._sent_start) == 1).nonzero()[0].tolist() or [0]
         ends = [*starts[1:], size]
-        ready: dict[int, set[str]] = {}  # sentence (its index in `starts`) -> patterns
+        # sentence (its index in `starts`) -> pattern -> [first token of a first
+        # required word, end of a last required word] of its variants there
+        ready: dict[int, dict[str, list[int]]] = {}
+        lengths = self._lengths
         for requirement, patterns, words in members:
             by_sentence: dict[int, list[tuple[int, int]]] = {}
             for word in words:
                 sentence = bisect.bisect_right(starts, word[0]) - 1
                 if sentence >= 0:  # tokens before the first sentence start are in none
                     by_sentence.setdefault(sentence, []).append(word)
+            first, last = requirement[0], requirement[-1]
             for sentence, found in by_sentence.items():
-                if _in_order(requirement, found):
-                    ready.setdefault(sentence, set()).update(patterns)
-        windows = [(starts[n], ends[n], ready[n]) for n in sorted(ready)]
+                if not _in_order(requirement, found):
+                    continue
+                low = next(i for i, key in found if key in first)
+                high = max(i + lengths[key] for i, key in found if key in last)
+                spans = ready.setdefault(sentence, {})
+                for pattern in patterns:
+                    span = spans.get(pattern)
+                    if span is None:
+                        spans[pattern] = [low, high]
+                    else:
+                        span[0], span[1] = min(span[0], low), max(span[1], high)
+        windows = []
+        reach = self._reach
+        for n in sorted(ready):
+            start, end = starts[n], ends[n]
+            windows.append(
+                {
+                    pattern: (
+                        max(start, low - reach[pattern][0]),
+                        min(end, high + reach[pattern][1]),
+                    )
+                    for pattern, (low, high) in ready[n].items()
+                }
+            )
         return unanchored + windows
 
     def matches_any(self, doc: Doc) -> bool:
         """Does any pattern match? (`find` is not empty.) Stops at the first match."""
         return any(
-            self._matchers[pattern](doc[offset:stop])
-            for offset, stop, patterns in self._windows(doc)
-            for pattern in sorted(patterns)
+            self._matchers[pattern](doc[start:end])
+            for ranges in self._windows(doc)
+            for pattern, (start, end) in sorted(ranges.items())
         )
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
         """Longest non-overlapping matches, in text order (`phrase` is the pattern)."""
         found = [
             (pattern, begin + offset, end + offset)
-            for offset, stop, patterns in self._windows(doc)
-            for pattern in sorted(patterns)
+            for ranges in self._windows(doc)
+            for pattern, (offset, stop) in sorted(ranges.items())
             for _, begin, end in self._matchers[pattern](doc[offset:stop])
         ]
         if not found:
@@ -351,7 +381,7 @@ def _required(specs: list[dict[str, Any]]) -> list[Required]:
     for spec in specs:
         op = str(spec.get("OP", ""))
         words = _words_of(spec)
-        optional = op in ("?", "*") or op.startswith("{0") or op.startswith("{,")
+        optional = _optional(spec)
         if words is None or optional:
             # An optional word of the run's attribute may stand in it, or not.
             if joinable and op == "?" and words is not None and words[0] == required[-1][0]:
@@ -378,6 +408,39 @@ def _required(specs: list[dict[str, Any]]) -> list[Required]:
         joinable = not op
         between = []
     return required
+
+
+# More tokens than any text holds: what `*`, `+` or `{m,}` may repeat to.
+_UNBOUNDED = 1 << 30
+
+
+def _reach(specs: list[dict[str, Any]]) -> tuple[int, int]:
+    """The most tokens a match of this variant holds before its first required word
+    token (`_required`'s first) and after its last."""
+    required = [
+        n for n, spec in enumerate(specs) if _words_of(spec) is not None and not _optional(spec)
+    ]
+    if not required:
+        return _UNBOUNDED, _UNBOUNDED
+    before = sum(_most(spec) for spec in specs[: required[0]])
+    after = sum(_most(spec) for spec in specs[required[-1] + 1 :])
+    return min(before, _UNBOUNDED), min(after, _UNBOUNDED)
+
+
+def _optional(spec: dict[str, Any]) -> bool:
+    op = str(spec.get("OP", ""))
+    return op in ("?", "*") or op.startswith("{0") or op.startswith("{,")
+
+
+def _most(spec: dict[str, Any]) -> int:
+    """The most tokens one spec may take."""
+    op = str(spec.get("OP", ""))
+    if op in ("", "?"):
+        return 1
+    if not op.startswith("{"):  # "*", "+"
+        return _UNBOUNDED
+    bounds = op.strip("{}").split(",")  # "{n}", "{m,n}", "{m,}", "{,n}"
+    return int(bounds[-1]) if bounds[-1] else _UNBOUNDED
 
 
 def _words_of(spec: dict[str, Any]) -> tuple[str, list[str]] | None:
@@ -446,6 +509,10 @@ class _Keys:
 
     def attr(self, key: int) -> str:
         return self._words[key][0]
+
+    def lengths(self) -> dict[int, int]:
+        """Every key's number of tokens."""
+        return {key: len(words) for key, (_, words) in self._words.items()}
 
     def finders(self, keys: frozenset[int]) -> dict[str, PhraseMatcher]:
         """Phrase matchers (one per attribute) of the words of `keys`."""
