@@ -171,7 +171,7 @@ class TokenPatterns:
             key=lambda n: (
                 stops[n],
                 required[n][0] != "LEMMA",  # one pass over lemmas finds most variants
-                -min(len(seq) for seq in required[n][1]),
+                -len(required[n][1][0]),  # its shortest sequence (`_required` puts it first)
                 len(required[n][1]),
             ),
         )
@@ -493,14 +493,17 @@ class _Keys:
         self._vocab = vocab
         self._words: dict[int, tuple[str, tuple[str, ...]]] = {}  # key -> (attribute, words)
         self._hashes: dict[int, tuple[int, ...]] = {}  # key -> its words' token hashes
+        self._labels: dict[int, str] = {}  # key -> its string (no StringStore decoding)
 
     def of(self, attr: str, sequences: list[tuple[str, ...]]) -> frozenset[int]:
         keys = set()
         for words in sequences:
             # A unit separator between the words of a run: a list word may hold a
             # space ("account holder", one token that never matches) and is no run.
-            key = self._vocab.strings.add(f"{attr} " + "\x1f".join(words))
+            label = f"{attr} " + "\x1f".join(words)
+            key = self._vocab.strings.add(label)
             self._words[key] = (attr, words)
+            self._labels[key] = label
             keys.add(key)
         return frozenset(keys)
 
@@ -532,7 +535,7 @@ class _Keys:
                         hashes = self._hashes[key] = tuple(
                             strings.add(w if attr == "LEMMA" else w.lower()) for w in words
                         )
-                    finder.add(strings[key], [hashes])  # type: ignore[list-item]  # hashes, as in phrases.py
+                    finder.add(self._labels[key], [hashes])  # type: ignore[list-item]  # hashes, as in phrases.py
             if len(finder):
                 finders[attr] = finder
         return finders
