@@ -52,3 +52,101 @@ def test_overlapping_patterns_keep_the_longest_match() -> None:
 
 def test_a_reply_without_any_anchor_finds_nothing() -> None:
     assert found(("sorry for the? <inconvenience>",), "Your parcel left today.") == []
+
+
+# Adjacent required words of a pattern ("sorry for") are looked for as one run, a
+# far rarer anchor than either word: these check that no match is lost by it.
+
+
+def test_a_run_of_adjacent_words_matches_their_inflections() -> None:
+    pattern = "apologize for the? <inconvenience>"
+    assert found((pattern,), "We apologized for the troubles.") == [
+        ("apologized for the troubles", pattern)
+    ]
+
+
+def test_a_run_is_found_in_a_later_sentence_but_not_across_a_sentence_end() -> None:
+    pattern = "sorry , for the? <inconvenience>"
+    assert found((pattern,), "Hello there. Sorry, for the troubles!") == [
+        ("Sorry, for the troubles", pattern)
+    ]
+    # "!" ends the sentence: "for" opens the next one, and a formula stays in one.
+    assert found(("sorry ! for the? <inconvenience>",), "Sorry! for the troubles.") == []
+
+
+def test_an_optional_word_between_required_words_may_be_there_or_not() -> None:
+    pattern = "we be very? sorry for the? <inconvenience>"
+    assert found((pattern,), "We are sorry for the trouble.") == [
+        ("We are sorry for the trouble", pattern)
+    ]
+    assert found((pattern,), "We are very sorry for the trouble.") == [
+        ("We are very sorry for the trouble", pattern)
+    ]
+    assert found((pattern,), "We are very sorry for trouble.") == [
+        ("We are very sorry for trouble", pattern)
+    ]
+
+
+def test_a_run_holds_an_optional_word_or_not() -> None:
+    pattern = "for your kind? information"
+    assert found((pattern,), "For your information, we open at nine.") == [
+        ("For your information", pattern)
+    ]
+    assert found((pattern,), "Here it is for your kind information.") == [
+        ("for your kind information", pattern)
+    ]
+    assert found((pattern,), "For your kind of information, call us.") == []
+
+
+def test_a_repeated_word_between_required_words_may_stand_once_or_twice() -> None:
+    pattern = "sorry for <determiners>{1,2} <inconvenience>"
+    lists = {**_LISTS, "determiners": ("lemma", ("all", "the", "this"))}
+    doc = pipeline("en")("Sorry for all the trouble. Sorry for this trouble.")
+    matches = TokenPatterns((pattern,), lists, {}, "en").find(doc)
+    assert [doc.text[m.start : m.end] for m in matches] == [
+        "Sorry for all the trouble",
+        "Sorry for this trouble",
+    ]
+
+
+def test_a_run_of_word_forms_matches_those_forms_only() -> None:
+    pattern = "=kindly =note that"
+    assert found((pattern,), "Kindly note that we close at six.") == [("Kindly note that", pattern)]
+    assert found((pattern,), "Kindly noted that we close at six.") == []
+
+
+def test_the_words_of_a_run_in_another_order_or_apart_do_not_match() -> None:
+    pattern = "sorry for the? <inconvenience>"
+    assert found((pattern,), "For the trouble we are sorry.") == []
+    assert found((pattern,), "Sorry, but for the trouble see below.") == []
+
+
+def test_matches_any_says_whether_find_finds_something() -> None:
+    patterns = TokenPatterns(
+        ("sorry for the? <inconvenience>", "<automated> reply"), _LISTS, {}, "en"
+    )
+    nlp = pipeline("en")
+    assert patterns.matches_any(nlp("Hi. This is an automatic reply. Sorry for the trouble."))
+    assert patterns.matches_any(nlp("Sorry for the trouble."))
+    assert not patterns.matches_any(nlp("Sorry, the trouble is an automatic one."))
+    assert not patterns.matches_any(nlp(""))
+
+
+# A sentence is matched only around a variant's required words, as far as its
+# optional or any-word tokens may reach before and after them.
+
+
+def test_optional_words_before_and_after_the_required_ones_are_matched() -> None:
+    pattern = "very? sorry for the? <inconvenience> indeed?"
+    assert found((pattern,), "Well, we are very sorry for the trouble indeed, truly.") == [
+        ("very sorry for the trouble indeed", pattern)
+    ]
+
+
+def test_any_words_before_the_required_ones_are_matched_as_far_as_they_reach() -> None:
+    assert found(
+        ("_{0,2} sorry for the? <inconvenience>",), "Well we are sorry for the trouble."
+    ) == [("we are sorry for the trouble", "_{0,2} sorry for the? <inconvenience>")]
+    assert found(("_+ sorry for the? <inconvenience>",), "Well we are sorry for the trouble.") == [
+        ("Well we are sorry for the trouble", "_+ sorry for the? <inconvenience>")
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
@@ -38,10 +38,24 @@ _VOCATIVE = re.compile(r"\s*(?P<opener>\w+)[ ,]+(?P<name>[^\W\d_][\w'’-]*)\s*[
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+    # Most replies have no formula and address the reader: plain calls decide that,
+    # the generators that build findings only start when there are some.
     if ctx.enabled("boilerplate"):
-        yield from _boilerplate(analysis, ctx)
+        data = ctx.data
+        if data.get("formulas"):
+            formulas = _formulas_of(data, analysis, ctx)
+            matches = formulas.patterns.find(analysis.doc)
+            if matches:
+                yield from _boilerplate(analysis, ctx, formulas, matches)
     if ctx.enabled("impersonal"):
-        yield from _impersonal(analysis, ctx)
+        words = _impersonal_words(analysis, ctx)
+        if words:
+            yield ctx.finding(
+                analysis.body_start,
+                analysis.body_end,
+                ctx.message("impersonal", words=words),
+                check="impersonal",
+            )
 
 
 class _Formulas:
@@ -68,23 +82,18 @@ class _Formulas:
 
 
 def _formulas(ctx: RuleContext, analysis: Analysis) -> _Formulas:
-    return derived(
-        ctx.data,
-        ("formulas", analysis.language, analysis.model),
-        _Formulas,
-        ctx,
-        analysis.language,
-        analysis.model,
-    )
+    return _formulas_of(ctx.data, analysis, ctx)
 
 
-def _boilerplate(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.data.get("formulas"):
-        return
-    formulas = _formulas(ctx, analysis)
-    matches = formulas.patterns.find(analysis.doc)
-    if not matches:
-        return
+def _formulas_of(data: Mapping[str, Any], analysis: Analysis, ctx: RuleContext) -> _Formulas:
+    """The compiled formulas of `data` (the rule's data for the reply's language)."""
+    language, model = analysis.language, analysis.model
+    return derived(data, ("formulas", language, model), _Formulas, ctx, language, model)
+
+
+def _boilerplate(
+    analysis: Analysis, ctx: RuleContext, formulas: _Formulas, matches: list[PhraseMatch]
+) -> Iterator[Finding]:
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(analysis.text)]
     covered = 0  # end of the last finding: "Madame, Monsieur" inside "Veuillez agréer, ..."
     for match in matches:
@@ -174,24 +183,22 @@ def _sentence_of(analysis: Analysis, match: PhraseMatch) -> Span:
     return analysis.doc[match.token_start].sent
 
 
-def _impersonal(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
-    """A long reply with no "you", no name, no @mention and no request to the reader."""
-    min_words = int(ctx.option_for("min_words", analysis.channel, default=20))
+def _impersonal_words(analysis: Analysis, ctx: RuleContext) -> int:
+    """The body's word count of a long reply with no "you", no name, no @mention and
+    no request to the reader; 0 for any other reply."""
     words = len(analysis.body_words)
+    min_words = ctx.options.get("min_words", 20)
+    if type(min_words) is not int:  # a table by channel (the plain number is read as is)
+        min_words = int(ctx.option_for("min_words", analysis.channel, default=20))
     if words < min_words or analysis.addresses_reader:
-        return
+        return 0
     if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis, ctx):
-        return
+        return 0
     if _thanks_by_name(analysis, ctx):
-        return
+        return 0
     if _requests_of_reader(analysis, ctx):
-        return
-    yield ctx.finding(
-        analysis.body_start,
-        analysis.body_end,
-        ctx.message("impersonal", words=words),
-        check="impersonal",
-    )
+        return 0
+    return words
 
 
 def _requests_of_reader(analysis: Analysis, ctx: RuleContext) -> bool:
@@ -199,7 +206,7 @@ def _requests_of_reader(analysis: Analysis, ctx: RuleContext) -> bool:
     "feel free", "veuillez"), an instruction verb opening a sentence in its base form
     ("Update to…", "Try again…"), or a verb in the reader's person ("vérifiez")."""
     data = ctx.data
-    if _formulas(ctx, analysis).requests.find(analysis.doc):
+    if _formulas(ctx, analysis).requests.matches_any(analysis.doc):
         return True
     endings = tuple(data_words(data, "reader_verb_endings"))
     if endings:

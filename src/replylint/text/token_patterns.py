@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,6 +41,13 @@ if TYPE_CHECKING:
 
 # A variant's required tokens in order, each the keys of the words it may be.
 Requirement = tuple[frozenset[int], ...]
+# A required item: its attribute and the token sequences it may be (one token each,
+# or a run of adjacent required tokens: "sorry for|about" -> sorry for, sorry about).
+Required = tuple[str, list[tuple[str, ...]]]
+
+# The most token sequences a run of adjacent required tokens may stand for before it
+# is split (their product grows with each list joined).
+_MAX_RUN_PHRASES = 64
 
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
 
@@ -59,10 +67,12 @@ class TokenPatterns:
         language: str,
         model: str | None = None,
     ) -> None:
+        from spacy.attrs import SENT_START
         from spacy.matcher import Matcher
         from spacy.tokens import Doc
 
         self._doc_class = Doc
+        self._sent_start = SENT_START
         self._nlp = pipeline(language, model)
         self._lists = lists
         self._parts = parts
@@ -76,8 +86,13 @@ class TokenPatterns:
         groups: dict[Requirement, dict[Requirement, set[str]]] = {}
         first_of: dict[Requirement, frozenset[int]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
+        # pattern -> the most tokens its matches hold before their first required
+        # token and after their last: a sentence is matched only around those
+        self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
         for pattern, variants in self._compiled(tuple(dict.fromkeys(patterns)), language, model):
+            reaches = [_reach(specs) for specs in variants]
+            self._reach[pattern] = (max(r[0] for r in reaches), max(r[1] for r in reaches))
             for specs in variants:
                 required = _required(specs)
                 if not required:
@@ -96,6 +111,7 @@ class TokenPatterns:
         # them, then the required words of the variants left, where they are.
         anchor_keys = _keys_of(groups)
         self._anchor_finders = keys.finders(anchor_keys)
+        self._lengths = keys.lengths()  # key -> the tokens of its sequence
         first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
         self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first_attrs)
         self._groups = [
@@ -111,16 +127,20 @@ class TokenPatterns:
             )
             for anchors, members in groups.items()
         ]
-        # key of a word of a group's first anchor -> the groups it may open, by the
-        # anchors of the first pass they need in order (tested once for them all)
-        by_key: dict[int, dict[Requirement, list[int]]] = {}
+        # The anchors of the first pass groups need in order, each tested once for
+        # all the groups that need them: (anchors, the groups), by number.
+        openers: dict[Requirement, list[int]] = {}
         for index, group in enumerate(self._groups):
+            openers.setdefault(group.first_anchors, []).append(index)
+        self._openers = [(anchors, tuple(ns)) for anchors, ns in openers.items()]
+        number = {anchors: n for n, anchors in enumerate(openers)}
+        # key of a word of a group's first anchor -> the openers it may start (numbers:
+        # a set of them is cheap to build per doc)
+        by_key: dict[int, set[int]] = {}
+        for group in self._groups:
             for key in first_of[group.anchors]:
-                by_key.setdefault(key, {}).setdefault(group.first_anchors, []).append(index)
-        self._by_key = {
-            key: tuple((anchors, tuple(ns)) for anchors, ns in opened.items())
-            for key, opened in by_key.items()
-        }
+                by_key.setdefault(key, set()).add(number[group.first_anchors])
+        self._by_key = {key: tuple(sorted(ns)) for key, ns in by_key.items()}
 
     def _compiled(
         self, patterns: tuple[str, ...], language: str, model: str | None
@@ -139,42 +159,50 @@ class TokenPatterns:
         parts = (language, repr(patterns), repr(self._lists), repr(self._parts))
         return stored("token patterns", parts, compile_all)
 
-    def _anchors(self, required: list[tuple[str, list[str]]]) -> list[int]:
-        """The required tokens (their indexes) a variant is looked for by, the one
-        it is found by first: every token whose words are no stop words (those are
-        everywhere), the rarest first (by lemma, then fewest words); at least one."""
+    def _anchors(self, required: list[Required]) -> list[int]:
+        """The required items (their indexes) a variant is looked for by, the one it
+        is found by first: every item none of whose sequences is all stop words (those
+        are everywhere), the rarest first (by lemma, then the longest run: "sorry for"
+        is far rarer than "sorry", then fewest sequences); at least one."""
         stop_words = self._nlp.Defaults.stop_words
+        stops = [sum(all(w in stop_words for w in seq) for seq in seqs) for _, seqs in required]
         ranked = sorted(
             range(len(required)),
             key=lambda n: (
-                sum(w in stop_words for w in required[n][1]),
+                stops[n],
                 required[n][0] != "LEMMA",  # one pass over lemmas finds most variants
+                -len(required[n][1][0]),  # its shortest sequence (`_required` puts it first)
                 len(required[n][1]),
             ),
         )
-        rest = [n for n in ranked[1:] if not any(w in stop_words for w in required[n][1])]
-        return ranked[:1] + rest
+        return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
-    def _windows(self, doc: Doc) -> list[tuple[int, int, set[str]]]:
-        """The sentences (token ranges) where some variant's required words all
-        are, in its order, with the patterns to run there. Formulas stay inside a
-        sentence."""
+    def _windows(self, doc: Doc) -> list[dict[str, tuple[int, int]]]:
+        """By sentence where some variant's required words all are, in its order:
+        the patterns to run there, each with the token range of the sentence its
+        matches can lie in (around those words). Formulas stay inside a sentence."""
         size = len(doc)
         if not size:
             return []
-        unanchored = [(0, size, set(self._unanchored))] if self._unanchored else []
+        unanchored = [dict.fromkeys(self._unanchored, (0, size))] if self._unanchored else []
         hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
         if not hits:
             return unanchored  # most replies stop here
+        by_key = self._by_key
+        opened: set[int] = set()
+        for _, key in hits:
+            numbers = by_key.get(key)
+            if numbers is not None:
+                opened.update(numbers)
+        if not opened:
+            return unanchored  # words of the first pass that open nothing
         hits.sort()
-        groups, by_key = self._groups, self._by_key
-        opened = {item for _, key in hits for item in by_key.get(key, ())}
-        candidates = {
-            n
-            for first_anchors, indexes in opened
-            if len(first_anchors) == 1 or _in_order(first_anchors, hits)
-            for n in indexes
-        }
+        groups, openers = self._groups, self._openers
+        candidates: set[int] = set()
+        for number in opened:
+            first_anchors, indexes = openers[number]
+            if len(first_anchors) == 1 or _in_order(first_anchors, hits):
+                candidates.update(indexes)
         if not candidates:
             return unanchored
         more = {attr for n in candidates for attr in groups[n].later_attrs}
@@ -197,30 +225,60 @@ class TokenPatterns:
             )
         if not members:
             return unanchored
-        from spacy.attrs import SENT_START
-
-        flags = doc.to_array(SENT_START).tolist()
-        starts = [i for i, flag in enumerate(flags) if flag == 1] or [0]
+        starts = (doc.to_array(self._sent_start) == 1).nonzero()[0].tolist() or [0]
         ends = [*starts[1:], size]
-        ready: dict[int, set[str]] = {}  # sentence (its index in `starts`) -> patterns
+        # sentence (its index in `starts`) -> pattern -> [first token of a first
+        # required word, end of a last required word] of its variants there
+        ready: dict[int, dict[str, list[int]]] = {}
+        lengths = self._lengths
         for requirement, patterns, words in members:
             by_sentence: dict[int, list[tuple[int, int]]] = {}
             for word in words:
                 sentence = bisect.bisect_right(starts, word[0]) - 1
                 if sentence >= 0:  # tokens before the first sentence start are in none
                     by_sentence.setdefault(sentence, []).append(word)
+            first, last = requirement[0], requirement[-1]
             for sentence, found in by_sentence.items():
-                if _in_order(requirement, found):
-                    ready.setdefault(sentence, set()).update(patterns)
-        windows = [(starts[n], ends[n], ready[n]) for n in sorted(ready)]
+                if not _in_order(requirement, found):
+                    continue
+                low = next(i for i, key in found if key in first)
+                high = max(i + lengths[key] for i, key in found if key in last)
+                spans = ready.setdefault(sentence, {})
+                for pattern in patterns:
+                    span = spans.get(pattern)
+                    if span is None:
+                        spans[pattern] = [low, high]
+                    else:
+                        span[0], span[1] = min(span[0], low), max(span[1], high)
+        windows = []
+        reach = self._reach
+        for n in sorted(ready):
+            start, end = starts[n], ends[n]
+            windows.append(
+                {
+                    pattern: (
+                        max(start, low - reach[pattern][0]),
+                        min(end, high + reach[pattern][1]),
+                    )
+                    for pattern, (low, high) in ready[n].items()
+                }
+            )
         return unanchored + windows
+
+    def matches_any(self, doc: Doc) -> bool:
+        """Does any pattern match? (`find` is not empty.) Stops at the first match."""
+        return any(
+            self._matchers[pattern](doc[start:end])
+            for ranges in self._windows(doc)
+            for pattern, (start, end) in sorted(ranges.items())
+        )
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
         """Longest non-overlapping matches, in text order (`phrase` is the pattern)."""
         found = [
             (pattern, begin + offset, end + offset)
-            for offset, stop, patterns in self._windows(doc)
-            for pattern in sorted(patterns)
+            for ranges in self._windows(doc)
+            for pattern, (offset, stop) in sorted(ranges.items())
             for _, begin, end in self._matchers[pattern](doc[offset:stop])
         ]
         if not found:
@@ -310,20 +368,90 @@ def _one_of(words: list[str]) -> str | dict[str, list[str]]:
     return words[0] if len(words) == 1 else {"IN": words}
 
 
-def _required(specs: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+def _required(specs: list[dict[str, Any]]) -> list[Required]:
     """A variant's tokens that must be there, in order, by the words they may be:
-    (attribute, words) for each token with a word or word list and no optional
-    repetition."""
-    required = []
+    (attribute, sequences) for each token with a word or word list and no optional
+    repetition. Adjacent ones of the same attribute, each standing once, make one
+    run, also across optional words of that attribute between them ("for your
+    kind? information": for your information, for your kind information): its
+    sequences are found in one C pass and are much rarer than their words."""
+    required: list[Required] = []
+    joinable = False  # may the next token extend the last item into a run?
+    between: list[list[str]] = []  # the optional words since the run's last token
     for spec in specs:
         op = str(spec.get("OP", ""))
-        if op in ("?", "*") or op.startswith("{0") or op.startswith("{,"):
+        words = _words_of(spec)
+        optional = _optional(spec)
+        if words is None or optional:
+            # An optional word of the run's attribute may stand in it, or not.
+            if joinable and op == "?" and words is not None and words[0] == required[-1][0]:
+                between.append(words[1])
+            else:
+                joinable = False
             continue
-        for attr in ("LEMMA", "LOWER"):
-            value = spec.get(attr)
-            if isinstance(value, str) or (isinstance(value, dict) and "IN" in value):
-                required.append((attr, [value] if isinstance(value, str) else list(value["IN"])))
+        attr, values = words
+        count = len(values) * math.prod(len(options) + 1 for options in between)
+        if (
+            joinable
+            and not op
+            and required[-1][0] == attr
+            and len(required[-1][1]) * count <= _MAX_RUN_PHRASES
+        ):
+            # each sequence so far, with or without each optional word, then this one
+            sequences = required[-1][1]
+            for options in between:
+                sequences = [*sequences, *((*seq, w) for seq in sequences for w in options)]
+            required[-1] = (attr, [(*seq, v) for seq in sequences for v in values])
+            between = []
+            continue
+        required.append((attr, [(v,) for v in values]))
+        joinable = not op
+        between = []
     return required
+
+
+# More tokens than any text holds: what `*`, `+` or `{m,}` may repeat to.
+_UNBOUNDED = 1 << 30
+
+
+def _reach(specs: list[dict[str, Any]]) -> tuple[int, int]:
+    """The most tokens a match of this variant holds before its first required word
+    token (`_required`'s first) and after its last."""
+    required = [
+        n for n, spec in enumerate(specs) if _words_of(spec) is not None and not _optional(spec)
+    ]
+    if not required:
+        return _UNBOUNDED, _UNBOUNDED
+    before = sum(_most(spec) for spec in specs[: required[0]])
+    after = sum(_most(spec) for spec in specs[required[-1] + 1 :])
+    return min(before, _UNBOUNDED), min(after, _UNBOUNDED)
+
+
+def _optional(spec: dict[str, Any]) -> bool:
+    op = str(spec.get("OP", ""))
+    return op in ("?", "*") or op.startswith("{0") or op.startswith("{,")
+
+
+def _most(spec: dict[str, Any]) -> int:
+    """The most tokens one spec may take."""
+    op = str(spec.get("OP", ""))
+    if op in ("", "?"):
+        return 1
+    if not op.startswith("{"):  # "*", "+"
+        return _UNBOUNDED
+    bounds = op.strip("{}").split(",")  # "{n}", "{m,n}", "{m,}", "{,n}"
+    return int(bounds[-1]) if bounds[-1] else _UNBOUNDED
+
+
+def _words_of(spec: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The attribute and words of a token spec with a word or word list."""
+    for attr in ("LEMMA", "LOWER"):
+        value = spec.get(attr)
+        if isinstance(value, str):
+            return attr, [value]
+        if isinstance(value, dict) and "IN" in value:
+            return attr, list(value["IN"])
+    return None
 
 
 def _keys_of(requirements: Iterable[Requirement]) -> frozenset[int]:
@@ -357,19 +485,25 @@ class _Group(NamedTuple):
 
 
 class _Keys:
-    """One key per (attribute, word) that a pattern requires, and the phrase
-    matchers that find them: each word is its own label, so a match says which."""
+    """One key per (attribute, token sequence) that a pattern requires, and the
+    phrase matchers that find them: each sequence is its own label, so a match says
+    which."""
 
     def __init__(self, vocab: Vocab) -> None:
         self._vocab = vocab
-        self._words: dict[int, tuple[str, str]] = {}  # key -> (attribute, word)
-        self._hashes: dict[int, tuple[int]] = {}  # key -> its word's token hash
+        self._words: dict[int, tuple[str, tuple[str, ...]]] = {}  # key -> (attribute, words)
+        self._hashes: dict[int, tuple[int, ...]] = {}  # key -> its words' token hashes
+        self._labels: dict[int, str] = {}  # key -> its string (no StringStore decoding)
 
-    def of(self, attr: str, words: list[str]) -> frozenset[int]:
+    def of(self, attr: str, sequences: list[tuple[str, ...]]) -> frozenset[int]:
         keys = set()
-        for word in words:
-            key = self._vocab.strings.add(f"{attr} {word}")
-            self._words[key] = (attr, word)
+        for words in sequences:
+            # A unit separator between the words of a run: a list word may hold a
+            # space ("account holder", one token that never matches) and is no run.
+            label = f"{attr} " + "\x1f".join(words)
+            key = self._vocab.strings.add(label)
+            self._words[key] = (attr, words)
+            self._labels[key] = label
             keys.add(key)
         return frozenset(keys)
 
@@ -378,6 +512,10 @@ class _Keys:
 
     def attr(self, key: int) -> str:
         return self._words[key][0]
+
+    def lengths(self) -> dict[int, int]:
+        """Every key's number of tokens."""
+        return {key: len(words) for key, (_, words) in self._words.items()}
 
     def finders(self, keys: frozenset[int]) -> dict[str, PhraseMatcher]:
         """Phrase matchers (one per attribute) of the words of `keys`."""
@@ -388,16 +526,16 @@ class _Keys:
         for attr in ("LEMMA", "LOWER"):
             finder = PhraseMatcher(self._vocab, attr=attr)
             for key in sorted(keys):
-                word_attr, word = self._words[key]
+                word_attr, words = self._words[key]
                 if word_attr == attr:
-                    # The word's one token hash, as a one-word doc whose lemma is the
-                    # word would give it (its lower-case form: spaCy's `str.lower`).
-                    one = self._hashes.get(key)
-                    if one is None:
-                        one = self._hashes[key] = (
-                            strings.add(word if attr == "LEMMA" else word.lower()),
+                    # The words' token hashes, as a doc whose lemmas are the words
+                    # would give them (lower-case forms: spaCy's `str.lower`).
+                    hashes = self._hashes.get(key)
+                    if hashes is None:
+                        hashes = self._hashes[key] = tuple(
+                            strings.add(w if attr == "LEMMA" else w.lower()) for w in words
                         )
-                    finder.add(strings[key], [one])  # type: ignore[list-item]  # hashes, as in phrases.py
+                    finder.add(self._labels[key], [hashes])  # type: ignore[list-item]  # hashes, as in phrases.py
             if len(finder):
                 finders[attr] = finder
         return finders
