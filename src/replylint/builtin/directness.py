@@ -21,7 +21,13 @@ from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas, is_word
 from replylint.text.derived import derived
-from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_list, data_phrase_table
+from replylint.text.phrases import (
+    MatchesOnDemand,
+    PhraseMatch,
+    PhraseTable,
+    data_phrase_list,
+    data_phrase_table,
+)
 from replylint.text.token_arrays import token_lowers
 
 if TYPE_CHECKING:
@@ -133,7 +139,9 @@ class Reading:
         data = ctx.data
         lang, model = analysis.language, analysis.model
         lists = derived(data, ("directness lists", lang, model), _rule_lists, ctx, lang, model)
-        self.matches: dict[str, list[PhraseMatch]] = lists.table.find(self.doc)
+        # Lists sorted out on first read: a reply reads a third of its lists' matches
+        # (the many "you"/"please" matches only matter around a redirect).
+        self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
         if self.matches["private_channel"]:
             # "until 8 pm": a time, not a private message.
             self.matches["private_channel"] = [
