@@ -28,7 +28,7 @@ from replylint.text.phrases import (
     data_phrase_list,
     data_phrase_table,
 )
-from replylint.text.token_arrays import token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -175,7 +175,8 @@ class Reading:
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
-        self._digit_starts: set[int] = set()  # tokens that start with a digit
+        self._token_starts: list[int] = []  # character offsets
+        self._token_ends: list[int] = []
         # Per list, made on first use (most lists are never asked about): where its
         # matches start and their end, and the token indices they cover.
         self._starts: dict[str, dict[int, int]] = {}
@@ -215,7 +216,7 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
-        self._digit_starts = {i for i, lower in enumerate(self._lowers) if lower[:1].isdigit()}
+        self._token_starts, self._token_ends = token_bounds(self.doc)
         matches = self.matches
         # Where an apology, thanks or empathy starts, and its furthest end.
         courtesy: dict[int, int] = {}
@@ -236,8 +237,13 @@ class Reading:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
         with an apology, thanks, empathy or greeting match of its own."""
         limit = int(ctx.options.get("preamble_sentences", 2))
-        found = sum(
-            len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting", "pleasantry")
+        matches = self.matches
+        found = (
+            len(matches["apology"])
+            + len(matches["thanks"])
+            + len(matches["empathy"])
+            + len(matches["greeting"])
+            + len(matches["pleasantry"])
         )
         return found >= limit
 
@@ -351,9 +357,9 @@ class Reading:
             return Kind.FILLER  # "they will be able to help you with that"
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
-        # Opening hours hold a time, which starts with a digit (most clauses have none).
-        digits = self._digit_starts
-        if digits and not digits.isdisjoint(range(start, end)) and self._is_hours(words):
+        # Opening hours hold a time, so a digit (most clauses have none: one search in C).
+        text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
+        if _DIGIT.search(self.analysis.text, text_start, text_end) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         # "un", "une", "one" are articles and pronouns far more often than counts.
         numbers = [t for t in words if t.like_num and t.lower_ not in _ARTICLE_NUMBERS]
@@ -384,7 +390,11 @@ class Reading:
 
     def _is_courtesy(self, words: list[Token]) -> bool:
         courtesy = self._courtesy_starts
-        lead = next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
+        lead = (
+            next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
+            if courtesy  # most replies: no apology, thanks or empathy
+            else None
+        )
         if lead is not None:
             courtesy_end = courtesy[lead.i]
             if self._starts_of("instruction").get(lead.i, 0) >= courtesy_end:
@@ -458,13 +468,14 @@ class Reading:
         # filler words around an offer word ("We'd like to take a closer look").
         if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
             return True
-        lowers = [self._lowers[t.i] for t in words]
-        if all(w in self.interjections for w in lowers):
+        # Each test stops at its first word that fails it (most clauses: the first).
+        lowers, interjections = self._lowers, self.interjections
+        if all(lowers[t.i] in interjections for t in words):
             return True
         filler = self.filler_words
-        if not all(t.is_stop or w in filler for t, w in zip(words, lowers, strict=True)):
+        if not all(t.is_stop or lowers[t.i] in filler for t in words):
             return False
-        return any(w in self.offer_words for w in lowers)
+        return any(lowers[t.i] in self.offer_words for t in words)
 
     def _only_contact_details(self, words: list[Token]) -> bool:
         """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
@@ -897,6 +908,8 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     analysis = reading.analysis
     if not analysis.reply.incoming:
         return
+    if "?" in analysis.text and _asks_back(reading):
+        return  # answer-like whatever its sentence says: no sentence need be classified
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
@@ -933,6 +946,13 @@ def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext)
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
     frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
     return [t for t in incoming if t.i not in frame]
+
+
+def _asks_back(reading: Reading) -> bool:
+    """A question mark of its own in the body (see `_has_answer_like_token`)."""
+    analysis = reading.analysis
+    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
+    return body is not None and "?" in token_lowers(reading.doc)[body.start : body.end]
 
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
