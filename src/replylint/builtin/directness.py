@@ -781,7 +781,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
 
 
 def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
+    return sum(map(str.isdigit, text))
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
