@@ -727,15 +727,16 @@ class Reading:
         analysis = self.analysis
         mentions_end = analysis.mentions_end
         text = analysis.text
-        if "@" not in text[mentions_end:] and "＠" not in text[mentions_end:]:
+        if text.find("@", mentions_end) < 0 and text.find("＠", mentions_end) < 0:
             return []
+        # From the token offsets, in text order: no Token object per token.
+        starts, ends = token_bounds(self.doc)
         return [
-            token.i
-            for token in self.tokens
-            if token.idx >= mentions_end
-            and token.text[:1] in "@＠"
-            and len(token.text) > 1
-            and token.text[1:].lower() != self.brand
+            i
+            for i in range(bisect_left(starts, mentions_end), len(starts))
+            if text[starts[i]] in "@＠"
+            and ends[i] - starts[i] > 1
+            and text[starts[i] + 1 : ends[i]].lower() != self.brand
         ]
 
 
