@@ -12,7 +12,6 @@ import enum
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -102,8 +101,7 @@ class Clause(NamedTuple):
     kind: Kind
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # (a frozen dataclass costs twice as much to make)
     span: Span
     clauses: tuple[Clause, ...]
     kinds: frozenset[Kind]  # of its clauses
