@@ -345,7 +345,7 @@ class Reading:
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
             return Kind.CONTENT
-        trigger = self._redirect(start, end, asks)
+        trigger = self._redirect(start, end, words, asks)
         if trigger is not None:
             self.triggers[start] = trigger
             return Kind.REDIRECT
@@ -489,28 +489,32 @@ class Reading:
         lowers, filler = self._lowers, self.filler_words
         return all(t.is_stop or lowers[t.i] in filler for t in words[1:])
 
-    def _redirect(self, start: int, end: int, asks: bool) -> tuple[int, int] | None:
-        """The words that send the customer elsewhere in tokens[start:end], if this
-        clause does only that (character offsets, for the message)."""
+    def _redirect(
+        self, start: int, end: int, words: list[Token], asks: bool
+    ) -> tuple[int, int] | None:
+        """The words that send the customer elsewhere in tokens[start:end] (whose words
+        are `words`), if this clause does only that (character offsets, for the message)."""
         matches = self.matches
         i = bisect_left(self._redirect_starts, start)
         if i == len(self._redirect_starts) or self._redirect_starts[i] >= end:
             return None  # most clauses of most replies: nothing to look at
-        if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
+        if self._leads("yes_no", words[:_LEAD_WORDS]):
             return None  # "for now, no: ..." answers before it redirects
         if not asks:
             handle = self._mentions_other(start, end)
             if handle is not None:  # another company's account, even by DM
                 token = self.tokens[handle]
                 return token.idx, token.idx + len(token.text)
-        sentence = self.tokens[start].sent
         # The team's own private channel, a closing offer for later needs, a reason,
-        # a fact or a specific resource: not a bare redirect.
-        if self._has("private_channel", sentence.start, sentence.end):
+        # a fact or a specific resource: not a bare redirect. (The doc sentence is found
+        # only when it is needed: spaCy walks the doc to find it.)
+        if matches["private_channel"]:
+            sentence = self.tokens[start].sent
+            if self._has("private_channel", sentence.start, sentence.end):
+                return None
+        if self._has("further_need", start, end) or self._has("reason", start, end):
             return None
-        if any(self._has(k, start, end) for k in ("further_need", "reason")):
-            return None
-        if self._names_resource(start, end, sentence.start, sentence.end):
+        if self._names_resource(start, end):
             return None
         if self._states_negation(start, end):
             return None
@@ -550,7 +554,7 @@ class Reading:
             return self._info_elsewhere(start, end)
         return None
 
-    def _names_resource(self, start: int, end: int, s_start: int, s_end: int) -> bool:
+    def _names_resource(self, start: int, end: int) -> bool:
         """A specific resource beside the redirect ("the steps are in this article").
         A general one (the FAQ, the docs) is specific only with its link in the
         sentence: "check our FAQ" alone is "visit our website"."""
@@ -562,7 +566,10 @@ class Reading:
             for m in self.matches["specific_link"]
             if start <= m.token_start < end
         )
-        return specific or any(self.tokens[i].like_url for i in range(s_start, s_end))
+        if specific:
+            return True
+        sentence = self.tokens[start].sent
+        return any(self.tokens[i].like_url for i in range(sentence.start, sentence.end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
         """Information said to be elsewhere, with no link: "All the information is on
