@@ -855,7 +855,7 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     customer asked a question, "post your idea on the ideas page"."""
     kinds: set[Kind] = set()
     for sentence in reading.iter_sentences():
-        kinds.update(c.kind for c in sentence.clauses)
+        kinds |= sentence.kinds
         if Kind.CONTENT in kinds or Kind.HOLDING in kinds:
             return  # an answer (or a holding turn) beside the redirect
     if not kinds & {Kind.REDIRECT, Kind.IDEAS}:
