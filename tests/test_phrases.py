@@ -50,6 +50,26 @@ def test_table_matches_each_list_separately() -> None:
     assert found["none"] == []
 
 
+def test_matches_on_demand_give_what_find_gives_list_by_list() -> None:
+    doc = pipeline("en")("Sorry, so sorry for the wait: please call our hotline or call us.")
+    table = phrase_table(
+        {
+            "apology": ("sorry", "so sorry"),
+            "redirect": ("call our hotline", "call", "call us"),
+            "none": ("xyz",),
+        },
+        "en",
+    )
+    on_demand = table.find_on_demand(doc)
+    # Longest first, then in text order: "so sorry" takes the second "sorry".
+    assert [m.phrase for m in on_demand["apology"]] == ["sorry", "so sorry"]
+    assert [m.phrase for m in on_demand["redirect"]] == ["call our hotline", "call us"]
+    assert list(on_demand["none"]) == []
+    assert on_demand["apology"] == table.find(doc)["apology"]
+    with pytest.raises(KeyError):
+        on_demand["not a list"]
+
+
 def test_fast_word_shape_matches_spacy() -> None:
     """The word-shape getter installed on the pipelines gives spaCy's own result."""
     from spacy.lang.lex_attrs import word_shape

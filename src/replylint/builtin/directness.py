@@ -12,7 +12,6 @@ import enum
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -21,8 +20,14 @@ from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas, is_word
 from replylint.text.derived import derived
-from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_list, data_phrase_table
-from replylint.text.token_arrays import token_lowers
+from replylint.text.phrases import (
+    MatchesOnDemand,
+    PhraseMatch,
+    PhraseTable,
+    data_phrase_list,
+    data_phrase_table,
+)
+from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -96,8 +101,7 @@ class Clause(NamedTuple):
     kind: Kind
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # (a frozen dataclass costs twice as much to make)
     span: Span
     clauses: tuple[Clause, ...]
     kinds: frozenset[Kind]  # of its clauses
@@ -133,7 +137,9 @@ class Reading:
         data = ctx.data
         lang, model = analysis.language, analysis.model
         lists = derived(data, ("directness lists", lang, model), _rule_lists, ctx, lang, model)
-        self.matches: dict[str, list[PhraseMatch]] = lists.table.find(self.doc)
+        # Lists sorted out on first read: a reply reads a third of its lists' matches
+        # (the many "you"/"please" matches only matter around a redirect).
+        self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
         if self.matches["private_channel"]:
             # "until 8 pm": a time, not a private message.
             self.matches["private_channel"] = [
@@ -167,7 +173,8 @@ class Reading:
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
-        self._digit_starts: set[int] = set()  # tokens that start with a digit
+        self._token_starts: list[int] = []  # character offsets
+        self._token_ends: list[int] = []
         # Per list, made on first use (most lists are never asked about): where its
         # matches start and their end, and the token indices they cover.
         self._starts: dict[str, dict[int, int]] = {}
@@ -207,7 +214,7 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
-        self._digit_starts = {i for i, lower in enumerate(self._lowers) if lower[:1].isdigit()}
+        self._token_starts, self._token_ends = token_bounds(self.doc)
         matches = self.matches
         # Where an apology, thanks or empathy starts, and its furthest end.
         courtesy: dict[int, int] = {}
@@ -228,8 +235,13 @@ class Reading:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
         with an apology, thanks, empathy or greeting match of its own."""
         limit = int(ctx.options.get("preamble_sentences", 2))
-        found = sum(
-            len(self.matches[k]) for k in ("apology", "thanks", "empathy", "greeting", "pleasantry")
+        matches = self.matches
+        found = (
+            len(matches["apology"])
+            + len(matches["thanks"])
+            + len(matches["empathy"])
+            + len(matches["greeting"])
+            + len(matches["pleasantry"])
         )
         return found >= limit
 
@@ -333,7 +345,7 @@ class Reading:
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
             return Kind.CONTENT
-        trigger = self._redirect(start, end, asks)
+        trigger = self._redirect(start, end, words, asks)
         if trigger is not None:
             self.triggers[start] = trigger
             return Kind.REDIRECT
@@ -343,9 +355,9 @@ class Reading:
             return Kind.FILLER  # "they will be able to help you with that"
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
-        # Opening hours hold a time, which starts with a digit (most clauses have none).
-        digits = self._digit_starts
-        if digits and not digits.isdisjoint(range(start, end)) and self._is_hours(words):
+        # Opening hours hold a time, so a digit (most clauses have none: one search in C).
+        text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
+        if _DIGIT.search(self.analysis.text, text_start, text_end) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         # "un", "une", "one" are articles and pronouns far more often than counts.
         numbers = [t for t in words if t.like_num and t.lower_ not in _ARTICLE_NUMBERS]
@@ -376,7 +388,11 @@ class Reading:
 
     def _is_courtesy(self, words: list[Token]) -> bool:
         courtesy = self._courtesy_starts
-        lead = next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
+        lead = (
+            next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
+            if courtesy  # most replies: no apology, thanks or empathy
+            else None
+        )
         if lead is not None:
             courtesy_end = courtesy[lead.i]
             if self._starts_of("instruction").get(lead.i, 0) >= courtesy_end:
@@ -450,13 +466,14 @@ class Reading:
         # filler words around an offer word ("We'd like to take a closer look").
         if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
             return True
-        lowers = [self._lowers[t.i] for t in words]
-        if all(w in self.interjections for w in lowers):
+        # Each test stops at its first word that fails it (most clauses: the first).
+        lowers, interjections = self._lowers, self.interjections
+        if all(lowers[t.i] in interjections for t in words):
             return True
         filler = self.filler_words
-        if not all(t.is_stop or w in filler for t, w in zip(words, lowers, strict=True)):
+        if not all(t.is_stop or lowers[t.i] in filler for t in words):
             return False
-        return any(w in self.offer_words for w in lowers)
+        return any(lowers[t.i] in self.offer_words for t in words)
 
     def _only_contact_details(self, words: list[Token]) -> bool:
         """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
@@ -472,28 +489,32 @@ class Reading:
         lowers, filler = self._lowers, self.filler_words
         return all(t.is_stop or lowers[t.i] in filler for t in words[1:])
 
-    def _redirect(self, start: int, end: int, asks: bool) -> tuple[int, int] | None:
-        """The words that send the customer elsewhere in tokens[start:end], if this
-        clause does only that (character offsets, for the message)."""
+    def _redirect(
+        self, start: int, end: int, words: list[Token], asks: bool
+    ) -> tuple[int, int] | None:
+        """The words that send the customer elsewhere in tokens[start:end] (whose words
+        are `words`), if this clause does only that (character offsets, for the message)."""
         matches = self.matches
         i = bisect_left(self._redirect_starts, start)
         if i == len(self._redirect_starts) or self._redirect_starts[i] >= end:
             return None  # most clauses of most replies: nothing to look at
-        if self._leads("yes_no", self._words(start, end)[:_LEAD_WORDS]):
+        if self._leads("yes_no", words[:_LEAD_WORDS]):
             return None  # "for now, no: ..." answers before it redirects
         if not asks:
             handle = self._mentions_other(start, end)
             if handle is not None:  # another company's account, even by DM
                 token = self.tokens[handle]
                 return token.idx, token.idx + len(token.text)
-        sentence = self.tokens[start].sent
         # The team's own private channel, a closing offer for later needs, a reason,
-        # a fact or a specific resource: not a bare redirect.
-        if self._has("private_channel", sentence.start, sentence.end):
+        # a fact or a specific resource: not a bare redirect. (The doc sentence is found
+        # only when it is needed: spaCy walks the doc to find it.)
+        if matches["private_channel"]:
+            sentence = self.tokens[start].sent
+            if self._has("private_channel", sentence.start, sentence.end):
+                return None
+        if self._has("further_need", start, end) or self._has("reason", start, end):
             return None
-        if any(self._has(k, start, end) for k in ("further_need", "reason")):
-            return None
-        if self._names_resource(start, end, sentence.start, sentence.end):
+        if self._names_resource(start, end):
             return None
         if self._states_negation(start, end):
             return None
@@ -533,7 +554,7 @@ class Reading:
             return self._info_elsewhere(start, end)
         return None
 
-    def _names_resource(self, start: int, end: int, s_start: int, s_end: int) -> bool:
+    def _names_resource(self, start: int, end: int) -> bool:
         """A specific resource beside the redirect ("the steps are in this article").
         A general one (the FAQ, the docs) is specific only with its link in the
         sentence: "check our FAQ" alone is "visit our website"."""
@@ -545,7 +566,10 @@ class Reading:
             for m in self.matches["specific_link"]
             if start <= m.token_start < end
         )
-        return specific or any(self.tokens[i].like_url for i in range(s_start, s_end))
+        if specific:
+            return True
+        sentence = self.tokens[start].sent
+        return any(self.tokens[i].like_url for i in range(sentence.start, sentence.end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
         """Information said to be elsewhere, with no link: "All the information is on
@@ -708,15 +732,16 @@ class Reading:
         analysis = self.analysis
         mentions_end = analysis.mentions_end
         text = analysis.text
-        if "@" not in text[mentions_end:] and "＠" not in text[mentions_end:]:
+        if text.find("@", mentions_end) < 0 and text.find("＠", mentions_end) < 0:
             return []
+        # From the token offsets, in text order: no Token object per token.
+        starts, ends = token_bounds(self.doc)
         return [
-            token.i
-            for token in self.tokens
-            if token.idx >= mentions_end
-            and token.text[:1] in "@＠"
-            and len(token.text) > 1
-            and token.text[1:].lower() != self.brand
+            i
+            for i in range(bisect_left(starts, mentions_end), len(starts))
+            if text[starts[i]] in "@＠"
+            and ends[i] - starts[i] > 1
+            and text[starts[i] + 1 : ends[i]].lower() != self.brand
         ]
 
 
@@ -762,7 +787,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
 
 
 def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
+    return sum(map(str.isdigit, text))
 
 
 def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
@@ -830,7 +855,7 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     customer asked a question, "post your idea on the ideas page"."""
     kinds: set[Kind] = set()
     for sentence in reading.iter_sentences():
-        kinds.update(c.kind for c in sentence.clauses)
+        kinds |= sentence.kinds
         if Kind.CONTENT in kinds or Kind.HOLDING in kinds:
             return  # an answer (or a holding turn) beside the redirect
     if not kinds & {Kind.REDIRECT, Kind.IDEAS}:
@@ -889,6 +914,8 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     analysis = reading.analysis
     if not analysis.reply.incoming:
         return
+    if "?" in analysis.text and _asks_back(reading):
+        return  # answer-like whatever its sentence says: no sentence need be classified
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)
@@ -925,6 +952,13 @@ def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext)
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
     frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
     return [t for t in incoming if t.i not in frame]
+
+
+def _asks_back(reading: Reading) -> bool:
+    """A question mark of its own in the body (see `_has_answer_like_token`)."""
+    analysis = reading.analysis
+    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
+    return body is not None and "?" in token_lowers(reading.doc)[body.start : body.end]
 
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:

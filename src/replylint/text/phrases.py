@@ -118,14 +118,29 @@ class PhraseTable:
     def find(self, doc: Doc) -> dict[str, list[PhraseMatch]]:
         """Per list: its longest non-overlapping matches, in text order."""
         result: dict[str, list[PhraseMatch]] = {key: [] for key in self.keys}
+        candidates = self._candidates(doc)
+        if candidates:
+            bounds = token_bounds(doc)
+            for key, found in candidates.items():
+                result[key] = _longest_first(bounds, found)
+        return result
+
+    def find_on_demand(self, doc: Doc) -> MatchesOnDemand:
+        """What `find` gives, each list's matches sorted out when it is first read: a
+        rule that reads a few of many lists per doc pays for those only."""
+        candidates = self._candidates(doc)
+        bounds = token_bounds(doc) if candidates else ([], [])
+        return MatchesOnDemand(self.keys, candidates, bounds)
+
+    def _candidates(self, doc: Doc) -> dict[str, list[tuple[int, int, str]]]:
+        """Per list with a match: its matches as (token start, token end, phrase),
+        overlapping and in no order."""
         if self._empty:
-            return result
+            return {}
         # Most lemma matches repeat a lower-case match: one set drops them in C.
         found = set(self._lower(doc))
         if self._lemma is not None:
             found.update(self._lemma(doc))
-        if not found:
-            return result
         labels = self._labels
         by_key: dict[str, list[tuple[int, int, str]]] = {}
         for label, start, end in found:
@@ -135,10 +150,34 @@ class PhraseTable:
                 by_key[key] = [(start, end, phrase)]
             else:
                 candidates.append((start, end, phrase))
-        bounds = token_bounds(doc)
-        for key, candidates in by_key.items():
-            result[key] = _longest_first(bounds, candidates)
-        return result
+        return by_key
+
+
+# One list's matches in a `MatchesOnDemand`: a tuple when there are none.
+ListMatches = list[PhraseMatch] | tuple[()]
+
+
+class MatchesOnDemand(dict[str, ListMatches]):
+    """Per list of a table, its matches as `PhraseTable.find` gives them (a tuple
+    when there are none). A list's matches are sorted out on its first read by
+    `[list]`; until then `in`, `get` and iteration do not see it."""
+
+    def __init__(
+        self,
+        keys: tuple[str, ...],
+        candidates: dict[str, list[tuple[int, int, str]]],
+        bounds: tuple[list[int], list[int]],
+    ) -> None:
+        # Lists without a match are filled at once, in C; the others are missing.
+        super().__init__(dict.fromkeys(keys, ()))
+        for key in candidates:
+            del self[key]
+        self._candidates = candidates
+        self._bounds = bounds
+
+    def __missing__(self, key: str) -> ListMatches:
+        matches = self[key] = _longest_first(self._bounds, self._candidates[key])
+        return matches
 
 
 # One phrase, compiled: (list, phrase, its lemma hashes or None when the list
