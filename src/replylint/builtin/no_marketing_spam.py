@@ -36,11 +36,16 @@ _PHRASE_LISTS = ("buy", "offer", "subscribe", "upsell")
 # ("signing up for our Click 'N Save emails").
 _PAIRS = (
     ("pitch_verb", "offer_noun", "invite"),
+    ("sale_noun", "announce_verb", "announce"),
     ("signup_verb", "signup_object", "signup"),
     ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
 _WISH_REACH = 4  # "hope you can [soon] snag"
+_ANNOUNCE_REACH = 3  # "sale starts", "promos de Noël démarrent" (no punctuation between)
+_OWNER_REACH = 4  # "our [Boxing Day] sale"
+_LINE_REACH = 4  # "our new [autumn] range"
+_AMOUNT_REACH = 3  # "get £5 off your next", "5 € de réduction sur votre prochaine"
 # What can explain a promotion: read only in a reply that has one.
 _CONTEXT_LISTS = ("own_matter", "private_channel", "goodwill", "apology", "help_words")
 # The parts of a sales pitch worded without an offer word, by family.
@@ -57,6 +62,7 @@ _PITCH_PART_LISTS = (
     "free_object",
     "price_lead",
     "price_period",
+    "product_lines",
 )
 _LISTS = (
     *_PHRASE_LISTS,
@@ -67,7 +73,18 @@ _LISTS = (
 _ALONE_LISTS = frozenset((*_PHRASE_LISTS, *_PITCH_CORE_LISTS))
 # Kinds of promotion that an offer question or a goodwill gesture can explain.
 _OFFER_KINDS = frozenset(
-    {"offer", "upsell", "invite", "signup", "upgrade", "discount", "code", "buy", "pitch"}
+    {
+        "offer",
+        "upsell",
+        "invite",
+        "announce",
+        "signup",
+        "upgrade",
+        "discount",
+        "code",
+        "buy",
+        "pitch",
+    }
 )
 # Kinds an apology in the same sentence turns into compensation ("Sorry! Here's 10% off").
 _COMPENSATION_KINDS = frozenset({"discount", "code", "pitch"})
@@ -351,7 +368,43 @@ def _promos(
         promos.extend(_discounts(analysis.tokens, lowers, ctx.data, percent))
     if not tables.code_words.isdisjoint(present):
         promos.extend(_codes(analysis.tokens, token_lowers(analysis.doc), ctx.data))
+    if matches.get("currency_signs"):
+        promos.extend(
+            _amount_discounts(
+                analysis.tokens,
+                data_words(ctx.data, "discount_words"),
+                data_words(ctx.data, "amount_offer_words"),
+            )
+        )
     return promos
+
+
+def _amount_discounts(
+    doc: Sequence[Token], discount: frozenset[str], offered: frozenset[str]
+) -> Iterator[Promo]:
+    """An amount off offered: "get £5 off your next order", "5 € de réduction sur
+    votre prochaine commande" (a sign, a number, a discount word, and an offer word
+    just before or after: "we refunded £5 off the total" states a bill, offers
+    nothing). Percentages are `_discounts`'."""
+    for token in doc:
+        if not token.is_currency:
+            continue
+        i = token.i
+        if i + 1 < len(doc) and doc[i + 1].like_num:
+            number, end = doc[i + 1], i + 2  # "£5"
+        elif i > 0 and doc[i - 1].like_num:
+            number, end = doc[i - 1], i + 1  # "5 €"
+        else:
+            continue
+        for width in (1, 2):  # "off", "de réduction"
+            words = doc[end : end + width]
+            if len(words) == width and " ".join(t.lower_ for t in words) in discount:
+                first = min(token.i, number.i)
+                near = doc[max(0, first - _AMOUNT_REACH) : end + width + _AMOUNT_REACH]
+                if any(t.lower_ in offered for t in near):
+                    last = words[-1]
+                    yield Promo(doc[first].idx, last.idx + len(last.text), first, "discount")
+                break
 
 
 def _listed(
@@ -366,10 +419,16 @@ def _listed(
                 continue
             yield Promo(m.start, m.end, m.token_start, key)
     wishes = data_words(ctx.data, "wish_words")
+    owners = data_words(ctx.data, "team_possessives")
+    breaks = data_words(ctx.data, "announce_breaks")
     for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
+        # An announcement's verb is the sale's own, close after it with no punctuation
+        # between: "our sale starts", "nos promos de Noël démarrent" (not "…our promo,
+        # but it'll be back on tomorrow").
+        pair_reach = _ANNOUNCE_REACH if kind == "announce" else _PAIR_REACH
         for m in matches.get(first, ()):
-            reach = m.token_end + _PAIR_REACH
+            reach = m.token_end + pair_reach
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
             if other is None or not _same_sentence(tokens, m.token_start, other.token_start):
                 continue
@@ -377,9 +436,37 @@ def _listed(
             # invitation to an offer.
             if kind == "invite" and _wished(tokens, m.token_start, wishes):
                 continue
+            # "Our Boxing Day sale starts at midnight": the team's own sale announced
+            # ("when the sale ends" in a returns answer names no sale of theirs).
+            if kind == "announce" and (
+                not _ours(tokens, m.token_start, owners)
+                or any(
+                    t.is_punct or t.lower_ in breaks
+                    for t in tokens[m.token_end : other.token_start]
+                )
+            ):
+                continue
             offered = ((other.start, other.end),)
             yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, ctx, matches)
+
+
+def _new_line(novelties: Sequence[tuple[int, int, int]], lines: Sequence[PhraseMatch]) -> bool:
+    """Does a product line follow a novelty within a few words ("our new autumn
+    range", "notre nouvelle gamme de printemps")?"""
+    return any(
+        0 < line.token_start - token <= _LINE_REACH for _, _, token in novelties for line in lines
+    )
+
+
+def _ours(tokens: Sequence[Token], at: int, owners: frozenset[str]) -> bool:
+    """Does the team's possessive stand a few words before `at`, in its sentence?"""
+    for i in range(at - 1, max(-1, at - _OWNER_REACH - 1), -1):
+        if tokens[i].lower_ in owners:
+            return True
+        if tokens[i].is_sent_start:
+            return False
+    return False
 
 
 def _wished(tokens: Sequence[Token], at: int, wishes: frozenset[str]) -> bool:
@@ -469,8 +556,13 @@ def _pitches(
     for sentence, families in parts.items():
         spans = _distinct(families)
         names = spans.keys() | ({"pitch_opener"} if sentence in carried else set())
-        # "Good news, the fix is out now" is news: an opener needs bait to pitch.
-        weak = names == {"pitch_opener", "novelty"} and sentence not in baited
+        # "Good news, the fix is out now" is news: an opener needs bait to pitch,
+        # unless what is new is a product line ("Have you seen our new autumn range?").
+        weak = (
+            names == {"pitch_opener", "novelty"}
+            and sentence not in baited
+            and not _new_line(families["novelty"], matches.get("product_lines", ()))
+        )
         if len(names) >= _PITCH_MIN_FAMILIES and _PITCH_CORE & names and not weak:
             every = [span for family in spans.values() for span in family]
             first = min(every)
