@@ -434,12 +434,12 @@ def _listed(
                 continue
             # "Hope you can snag a great deal soon!": a wish for the customer, not an
             # invitation to an offer.
-            if kind == "invite" and _wished(tokens, m.token_start, wishes):
+            if kind == "invite" and _word_before(tokens, m.token_start, wishes, _WISH_REACH):
                 continue
             # "Our Boxing Day sale starts at midnight": the team's own sale announced
             # ("when the sale ends" in a returns answer names no sale of theirs).
             if kind == "announce" and (
-                not _ours(tokens, m.token_start, owners)
+                not _word_before(tokens, m.token_start, owners, _OWNER_REACH)
                 or any(
                     t.is_punct or t.lower_ in breaks
                     for t in tokens[m.token_end : other.token_start]
@@ -459,22 +459,13 @@ def _new_line(novelties: Sequence[tuple[int, int, int]], lines: Sequence[PhraseM
     )
 
 
-def _ours(tokens: Sequence[Token], at: int, owners: frozenset[str]) -> bool:
-    """Does the team's possessive stand a few words before `at`, in its sentence?"""
-    for i in range(at - 1, max(-1, at - _OWNER_REACH - 1), -1):
-        if tokens[i].lower_ in owners:
-            return True
-        if tokens[i].is_sent_start:
-            return False
-    return False
-
-
-def _wished(tokens: Sequence[Token], at: int, wishes: frozenset[str]) -> bool:
-    """Does a wish word stand just before `at`, in its sentence ("hope you can …")?"""
+def _word_before(tokens: Sequence[Token], at: int, words: frozenset[str], reach: int) -> bool:
+    """Does one of `words` stand within `reach` words before `at`, in its sentence
+    ("hope you can [snag]", "our [Boxing Day] sale")?"""
     if tokens[at].is_sent_start:
         return False
-    for i in range(at - 1, max(-1, at - _WISH_REACH - 1), -1):
-        if tokens[i].lower_ in wishes:
+    for i in range(at - 1, max(-1, at - reach - 1), -1):
+        if tokens[i].lower_ in words:
             return True
         if tokens[i].is_sent_start:
             return False
