@@ -270,10 +270,10 @@ def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     asks = _in(sent, reader.find("hand_over"))
     verbs = _in(sent, reader.find("hand_over_verbs"))
     if verbs:
-        first = next((t.i for t in sent if not t.is_punct), sent.start)
         if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
         else:  # an imperative: "Send the receipt."
+            first = next((t.i for t in sent if not t.is_punct), sent.start)
             asks += [v for v in verbs if v.token_start == first]
     return sorted(asks, key=lambda m: m.token_start)
 
@@ -409,7 +409,12 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
     one out."""
     secrets = _secrets(analysis, reader)
     pronouns = reader.words("pronouns")
-    if not secrets and not (reader.find("hand_over") or reader.find("hand_over_verbs")):
+    if not secrets and not any(
+        reader.lower(ask.token_end) in pronouns
+        # Every ask is one of these: most stand before no pronoun, and then the
+        # sentences need not be read for asks.
+        for ask in (*reader.find("hand_over"), *reader.find("hand_over_verbs"))
+    ):
         return  # nothing named and nothing asked for
     if not secrets and not any(
         reader.lower(ask.token_end) in pronouns
@@ -1140,7 +1145,6 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         )
         return
 
-    start, end = analysis.body_span
     raised = _incoming_matter(analysis, ctx) if analysis.incoming_text else None
     if raised is not None and _troubleshoots(analysis, reader):
         return  # "Which error message do you see?": technical, no case details yet
@@ -1161,6 +1165,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             message = ctx.message("no_access", topic=topic_words, words=words)
             yield ctx.finding(at, to, message, check="own-matter")
         return
+    start, end = analysis.body_span
     yield ctx.finding(start, end, message, check="incoming-matter")
 
 
