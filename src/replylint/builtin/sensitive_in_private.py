@@ -18,6 +18,7 @@ declaration says (word forms or lemmas).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
@@ -202,16 +203,16 @@ class _Reader:
         return first < len(urls) and urls[first] < sent.end
 
 
+# A dot with no space on either side ("e.g.", "shop.example"); the dot comes first in
+# the pattern so that `re` looks for dots instead of trying every position.
+_INNER_DOT = re.compile(r"\.(?<=\S\.)(?=\S)")
+
+
 def _url_tokens(doc: Doc, text: str) -> list[int]:
     """The tokens that are `like_url`, in order. It holds only for a token with a dot
     inside it or opening with "http://", "https://" or "www.": only the tokens at
     those places are read as Token objects."""
-    places = []
-    dot = text.find(".", 1)
-    while 0 < dot < len(text) - 1:
-        if not (text[dot - 1].isspace() or text[dot + 1].isspace()):
-            places.append(dot)
-        dot = text.find(".", dot + 1)
+    places = [dot.start() for dot in _INNER_DOT.finditer(text)]
     for opening in ("http://", "https://", "www."):
         at = text.find(opening)
         while at != -1:
@@ -374,11 +375,14 @@ def _acronym_secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
 
 def _secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
     """Secret words that name the secret itself, not a procedure ("password reset")."""
+    named = [*reader.find("secrets"), *_acronym_secrets(analysis, reader)]
+    if not named:
+        return named  # most replies name no secret
     context = reader.words("secret_context")
     return sorted(
         (
             s
-            for s in [*reader.find("secrets"), *_acronym_secrets(analysis, reader)]
+            for s in named
             if reader.lower(s.token_end) not in context
             and reader.lower(s.token_start - 1) not in context
         ),
@@ -513,12 +517,22 @@ def _region_order(table: Mapping[str, Any], language: str) -> tuple[str, ...] | 
 
 def _contacts(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
     """Personal data and the brand's own contacts in `text` (`business` tells which)."""
-    return find_personal_data(
-        text,
-        analysis.language,
-        regions=_phone_regions(analysis, ctx),
-        public_contacts=tuple(ctx.options.get("public_contacts", ())),
-        words=_detection_words(analysis, ctx),
+    language = analysis.language
+    regions, public, words = derived(
+        ctx, ("contact settings", language), _contact_settings, analysis, ctx
+    )
+    return find_personal_data(text, language, regions=regions, public_contacts=public, words=words)
+
+
+def _contact_settings(
+    analysis: Analysis, ctx: RuleContext
+) -> tuple[tuple[str, ...] | None, tuple[str, ...], DetectionWords]:
+    """What `find_personal_data` is given for the rule's settings in a language: the
+    same for every reply (the context, its options and data do not change)."""
+    return (
+        _phone_regions(analysis, ctx),
+        tuple(ctx.options.get("public_contacts", ())),
+        _detection_words(analysis, ctx),
     )
 
 
