@@ -227,14 +227,12 @@ def _url_tokens(doc: Doc, text: str) -> list[int]:
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
     """The matches inside `span`; `matches` are in text order."""
-    first = bisect_left(matches, span.start, key=lambda m: m.token_start)
-    result = []
-    for match in matches[first:]:
-        if match.token_start >= span.end:
-            break
-        if match.token_end <= span.end:
-            result.append(match)
-    return result
+    if not matches:
+        return []  # most lists match nowhere in a reply
+    # A reply's matches of one list are few: one pass costs less than a bisection
+    # that calls a key function at every step.
+    start, end = span.start, span.end
+    return [m for m in matches if start <= m.token_start < end and m.token_end <= end]
 
 
 def _before(
