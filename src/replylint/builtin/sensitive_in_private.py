@@ -37,7 +37,7 @@ from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
 from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
@@ -138,8 +138,19 @@ class _Reader:
     _url_tokens: list[int] | None = None
 
     def __post_init__(self) -> None:
-        self.data: Mapping[str, Any] = self.ctx.data
-        self._words: dict[str, frozenset[str]] = derived(self.data, "sensitive words", dict)
+        # One lookup for what every reply's reader starts from.
+        setup = derived(
+            self.ctx,
+            ("sensitive reader", self.keys, self.language, self.model),
+            _reader_setup,
+            self.ctx,
+            self.keys,
+            self.language,
+            self.model,
+        )
+        self.data: Mapping[str, Any] = setup[0]
+        self._words: dict[str, frozenset[str]] = setup[1]
+        self._table: PhraseTable = setup[2]
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
@@ -150,14 +161,7 @@ class _Reader:
         """
         found = self._found
         if found is None:
-            table = data_phrase_table(
-                self.data,
-                self.keys,
-                self.language,
-                self.model,
-                form_keys=_form_lists(self.ctx, self.keys),
-            )
-            found = self._found = table.find(self.doc)
+            found = self._found = self._table.find(self.doc)
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
@@ -201,6 +205,16 @@ class _Reader:
             return False
         first = bisect_left(urls, sent.start)
         return first < len(urls) and urls[first] < sent.end
+
+
+def _reader_setup(
+    ctx: RuleContext, keys: tuple[str, ...], language: str, model: str | None
+) -> tuple[Mapping[str, Any], dict[str, frozenset[str]], PhraseTable]:
+    """The rule's data for the language, its word sets (filled as they are asked
+    for) and the phrase table of `keys`."""
+    data = ctx.data
+    table = data_phrase_table(data, keys, language, model, form_keys=_form_lists(ctx, keys))
+    return data, derived(data, "sensitive words", dict), table
 
 
 # A dot with no space on either side ("e.g.", "shop.example"); the dot comes first in
