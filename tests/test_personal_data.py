@@ -187,6 +187,10 @@ def test_handles_are_found_wherever_their_at_sign_stands(
         ("@115821 see https://shop.example/orders/4821937", []),
         ("@115821 write to ann.lee@example.org", [("email", "ann.lee@example.org")]),
         ("@115821 your order 4821937 shipped", [("identifier", "4821937")]),
+        # A handle standing inside a URL is the URL's: its digits are not read either.
+        ("@115821 see https://t.co/Ab4821937/@ann4821937 thanks", []),
+        ("Hi @ann48 see HTTPS://t.co/x4821937 for order 4821937", [("identifier", "4821937")]),
+        ("＠shop48213 see www.shop.example/4821937, all sorted", []),
     ],
 )
 def test_digits_only_in_handles_urls_or_emails_hold_no_other_data(
@@ -198,3 +202,18 @@ def test_digits_only_in_handles_urls_or_emails_hold_no_other_data(
 @pytest.mark.parametrize("text", ["@helpdesk @shop thanks!", "Thanks @helpdesk, all sorted"])
 def test_a_text_with_only_handles_and_no_digits_holds_no_data(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 13 digits is the shortest card number: a Visa that passes the Luhn check.
+        ("Card 4222222222222 was declined", ["4222222222222"]),
+        # 12 digits cannot be a card, whatever the words around them.
+        ("Card 422222222222 was declined", []),
+    ],
+)
+def test_card_numbers_start_at_thirteen_digits(text: str, expected: list[str]) -> None:
+    from replylint.builtin.personal_data import find_card_numbers
+
+    assert [card.text for card in find_card_numbers(text)] == expected

@@ -399,7 +399,31 @@ _EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
 
 
 def find_card_numbers(text: str, words: DetectionWords | None = None) -> list[PersonalData]:
+    # Most texts hold a few digits at most: counting them costs less than a `_Scan`.
+    if len(_DIGIT.findall(text)) < _CARD_MIN_DIGITS:
+        return []
     return _card_numbers(_Scan(text), words or default_words("en"))
+
+
+def _digit_outside_links(text: str) -> bool:
+    """Does a digit stand outside the text's URLs and @handles? ("@115821 Hi, see
+    https://t.co/x8Fz" holds none.)
+
+    With none, a text without an email holds no data: every other kind holds a
+    digit, and `find_personal_data` reads no digit of a URL or handle. A digit run
+    lies wholly inside a URL or handle or wholly outside (neither starts or ends
+    next to a digit), and a handle in a URL is inside it: removing the URLs first
+    leaves the handles outside them as they were."""
+    if _DIGIT.search(text) is None:
+        return False
+    lower = text.lower()
+    if "http" in lower or "www." in lower:  # as `find_personal_data` reads URLs
+        text = _URL.sub("", text)
+    if "＠" in text:
+        text = _HANDLE.sub("", text)
+    elif "@" in text:
+        text = _ASCII_HANDLE.sub("", text)
+    return _DIGIT.search(text) is not None
 
 
 class _Scan:
@@ -478,7 +502,7 @@ def find_personal_data(
     # Every kind but email needs digits, and an email needs "@" after a character of
     # its local part (most "@" open a handle).
     email_at = _first_email_at(text)
-    if email_at == -1 and _DIGIT.search(text) is None:
+    if email_at == -1 and not _digit_outside_links(text):
         return []
     words = words or default_words(language)
     scan = _Scan(text)

@@ -18,6 +18,7 @@ declaration says (word forms or lemmas).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
 from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
@@ -137,8 +138,19 @@ class _Reader:
     _url_tokens: list[int] | None = None
 
     def __post_init__(self) -> None:
-        self.data: Mapping[str, Any] = self.ctx.data
-        self._words: dict[str, frozenset[str]] = derived(self.data, "sensitive words", dict)
+        # One lookup for what every reply's reader starts from.
+        setup = derived(
+            self.ctx,
+            ("sensitive reader", self.keys, self.language, self.model),
+            _reader_setup,
+            self.ctx,
+            self.keys,
+            self.language,
+            self.model,
+        )
+        self.data: Mapping[str, Any] = setup[0]
+        self._words: dict[str, frozenset[str]] = setup[1]
+        self._table: PhraseTable = setup[2]
 
     def find(self, key: str) -> list[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
@@ -149,14 +161,7 @@ class _Reader:
         """
         found = self._found
         if found is None:
-            table = data_phrase_table(
-                self.data,
-                self.keys,
-                self.language,
-                self.model,
-                form_keys=_form_lists(self.ctx, self.keys),
-            )
-            found = self._found = table.find(self.doc)
+            found = self._found = self._table.find(self.doc)
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
@@ -202,16 +207,26 @@ class _Reader:
         return first < len(urls) and urls[first] < sent.end
 
 
+def _reader_setup(
+    ctx: RuleContext, keys: tuple[str, ...], language: str, model: str | None
+) -> tuple[Mapping[str, Any], dict[str, frozenset[str]], PhraseTable]:
+    """The rule's data for the language, its word sets (filled as they are asked
+    for) and the phrase table of `keys`."""
+    data = ctx.data
+    table = data_phrase_table(data, keys, language, model, form_keys=_form_lists(ctx, keys))
+    return data, derived(data, "sensitive words", dict), table
+
+
+# A dot with no space on either side ("e.g.", "shop.example"); the dot comes first in
+# the pattern so that `re` looks for dots instead of trying every position.
+_INNER_DOT = re.compile(r"\.(?<=\S\.)(?=\S)")
+
+
 def _url_tokens(doc: Doc, text: str) -> list[int]:
     """The tokens that are `like_url`, in order. It holds only for a token with a dot
     inside it or opening with "http://", "https://" or "www.": only the tokens at
     those places are read as Token objects."""
-    places = []
-    dot = text.find(".", 1)
-    while 0 < dot < len(text) - 1:
-        if not (text[dot - 1].isspace() or text[dot + 1].isspace()):
-            places.append(dot)
-        dot = text.find(".", dot + 1)
+    places = [dot.start() for dot in _INNER_DOT.finditer(text)]
     for opening in ("http://", "https://", "www."):
         at = text.find(opening)
         while at != -1:
@@ -226,14 +241,12 @@ def _url_tokens(doc: Doc, text: str) -> list[int]:
 
 def _in(span: Span, matches: Sequence[PhraseMatch]) -> list[PhraseMatch]:
     """The matches inside `span`; `matches` are in text order."""
-    first = bisect_left(matches, span.start, key=lambda m: m.token_start)
-    result = []
-    for match in matches[first:]:
-        if match.token_start >= span.end:
-            break
-        if match.token_end <= span.end:
-            result.append(match)
-    return result
+    if not matches:
+        return []  # most lists match nowhere in a reply
+    # A reply's matches of one list are few: one pass costs less than a bisection
+    # that calls a key function at every step.
+    start, end = span.start, span.end
+    return [m for m in matches if start <= m.token_start < end and m.token_end <= end]
 
 
 def _before(
@@ -270,10 +283,10 @@ def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     asks = _in(sent, reader.find("hand_over"))
     verbs = _in(sent, reader.find("hand_over_verbs"))
     if verbs:
-        first = next((t.i for t in sent if not t.is_punct), sent.start)
         if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
         else:  # an imperative: "Send the receipt."
+            first = next((t.i for t in sent if not t.is_punct), sent.start)
             asks += [v for v in verbs if v.token_start == first]
     return sorted(asks, key=lambda m: m.token_start)
 
@@ -374,11 +387,14 @@ def _acronym_secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
 
 def _secrets(analysis: Analysis, reader: _Reader) -> list[PhraseMatch]:
     """Secret words that name the secret itself, not a procedure ("password reset")."""
+    named = [*reader.find("secrets"), *_acronym_secrets(analysis, reader)]
+    if not named:
+        return named  # most replies name no secret
     context = reader.words("secret_context")
     return sorted(
         (
             s
-            for s in [*reader.find("secrets"), *_acronym_secrets(analysis, reader)]
+            for s in named
             if reader.lower(s.token_end) not in context
             and reader.lower(s.token_start - 1) not in context
         ),
@@ -409,7 +425,12 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
     one out."""
     secrets = _secrets(analysis, reader)
     pronouns = reader.words("pronouns")
-    if not secrets and not (reader.find("hand_over") or reader.find("hand_over_verbs")):
+    if not secrets and not any(
+        reader.lower(ask.token_end) in pronouns
+        # Every ask is one of these: most stand before no pronoun, and then the
+        # sentences need not be read for asks.
+        for ask in (*reader.find("hand_over"), *reader.find("hand_over_verbs"))
+    ):
         return  # nothing named and nothing asked for
     if not secrets and not any(
         reader.lower(ask.token_end) in pronouns
@@ -508,12 +529,22 @@ def _region_order(table: Mapping[str, Any], language: str) -> tuple[str, ...] | 
 
 def _contacts(analysis: Analysis, ctx: RuleContext, text: str) -> list[PersonalData]:
     """Personal data and the brand's own contacts in `text` (`business` tells which)."""
-    return find_personal_data(
-        text,
-        analysis.language,
-        regions=_phone_regions(analysis, ctx),
-        public_contacts=tuple(ctx.options.get("public_contacts", ())),
-        words=_detection_words(analysis, ctx),
+    language = analysis.language
+    regions, public, words = derived(
+        ctx, ("contact settings", language), _contact_settings, analysis, ctx
+    )
+    return find_personal_data(text, language, regions=regions, public_contacts=public, words=words)
+
+
+def _contact_settings(
+    analysis: Analysis, ctx: RuleContext
+) -> tuple[tuple[str, ...] | None, tuple[str, ...], DetectionWords]:
+    """What `find_personal_data` is given for the rule's settings in a language: the
+    same for every reply (the context, its options and data do not change)."""
+    return (
+        _phone_regions(analysis, ctx),
+        tuple(ctx.options.get("public_contacts", ())),
+        _detection_words(analysis, ctx),
     )
 
 
@@ -1143,7 +1174,6 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         )
         return
 
-    start, end = analysis.body_span
     raised = _incoming_matter(analysis, ctx) if analysis.incoming_text else None
     if raised is not None and _troubleshoots(analysis, reader):
         return  # "Which error message do you see?": technical, no case details yet
@@ -1164,6 +1194,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             message = ctx.message("no_access", topic=topic_words, words=words)
             yield ctx.finding(at, to, message, check="own-matter")
         return
+    start, end = analysis.body_span
     yield ctx.finding(start, end, message, check="incoming-matter")
 
 
