@@ -294,6 +294,7 @@ class Checker:
         # id of a config in `_configs` -> (it, the flags then, its Reading)
         self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
+        self.fresh_lints = 0  # replies linted here, not served by the result cache
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
         """What a worker process needs to build the same checker."""
@@ -410,6 +411,7 @@ class Checker:
         return self._lint_fresh(item)
 
     def _lint_fresh(self, item: Item) -> Linted:
+        self.fresh_lints += 1
         result = self.lint_item(self.engine_for(item.path), item)
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
@@ -445,6 +447,28 @@ class Checker:
         return True
 
     # --- units of work (see parallel.py) ------------------------------------------
+
+    def warm_languages(self, units: Iterable[Unit], done: set[tuple[int, str]]) -> None:
+        """Lint here, and throw away, the first reply of each language in `units` that
+        no reply in `done` (engine id, language) had: that builds the language's
+        pipeline, phrase tables and detector models once, before `parallel.py` forks
+        workers that then share them. Documents are read for this, but not linted."""
+        for unit in units:
+            items: Iterable[Item | InputError] = unit.items
+            if unit.documents:
+                items = (
+                    item
+                    for path in unit.documents
+                    for item in read_items(path, self.record_defaults(path))
+                )
+            for item in items:
+                if isinstance(item, InputError):
+                    continue
+                engine = self.engine_for(item.path)
+                language = engine.language_choice(engine.prepare(item.reply)).language
+                if (id(engine), language) not in done:
+                    done.add((id(engine), language))
+                    self.lint_item(engine, item)
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []
