@@ -8,8 +8,9 @@ collection, so one JSONL of 10,000 replies is spread over all of them too.
 Workers are started by `lint_units` itself, before the CLI starts the progress bar
 or writes a byte, in one of two ways (`start_method`):
 
-- fork (Linux): the main process lints the first unit (which builds the spaCy
-  pipelines of the languages seen, the phrase tables, the language detector's models),
+- fork (Linux): the main process lints the first unit, and one reply of each other
+  language the workers' first window holds (which builds the spaCy pipelines of
+  the languages seen, the phrase tables, the language detector's models),
   collects and freezes its objects (`gc.freeze`: no collector ever writes to them,
   so their pages stay shared) and forks. A worker lints from its first instant,
   instead of spending ~1 s of CPU importing spaCy and building pipelines, and no
