@@ -102,3 +102,25 @@ def test_a_record_nested_deeper_than_the_walk_fails_alone(
 
 def test_the_editors_field_lookup_gives_up_on_a_deep_record() -> None:
     assert json_object_members(f'{{"id": "deep", "text": "Hi", "meta": {_DEEP}}}', 0) is None
+
+
+def test_jsonl_records_beyond_strict_json_read_as_the_standard_module_reads_them(
+    tmp_path: Path,
+) -> None:
+    """A huge integer id, NaN in a foreign field, an escaped lone surrogate, a broken
+    line: read as Python's json module reads them (the quick parser refuses all four)."""
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        '{"id": 123456789012345678901234567890, "text": "Big id"}\n'
+        '{"text": "Not a number", "score": NaN}\n'
+        '{"text": "Half \\ud800 pair"}\n'
+        '{"text": "Unclosed"\n',
+        encoding="utf-8",
+    )
+    big, nan, surrogate, broken = items(path)
+    assert isinstance(big, Item) and big.reply.id == "123456789012345678901234567890"
+    assert isinstance(nan, Item) and nan.ignored == ("score",)
+    score = nan.reply.extra["score"]
+    assert score != score  # NaN
+    assert isinstance(surrogate, InputError) and "unpaired surrogate (U+D800" in surrogate.message
+    assert isinstance(broken, InputError) and broken.line == 4 and "invalid JSON" in broken.message

@@ -154,6 +154,8 @@ class _HeldWorkerChecker:
     The worker is held inside its first unit until the main process lints `doc199`,
     the last unit, which it only does by taking back a unit the worker never started."""
 
+    fresh_lints = 0  # as if served by the result cache: no language warm-up before the fork
+
     def __init__(self) -> None:
         import multiprocessing
 
@@ -183,3 +185,31 @@ def test_main_process_takes_back_units_no_worker_started(
     # The window (512 replies) holds every unit, so without taking back the worker
     # would lint them all (and, held until doc199 is linted here, never finish).
     assert 199 in by_main
+
+
+def test_warm_languages_lints_one_reply_per_language_not_yet_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before a fork: of two English and two French replies (English already seen),
+    only the first French one is linted; nothing is kept from it."""
+    texts = [
+        "Hello Ana, your parcel ships today. – Marie",
+        "Bonjour Ana, votre colis part aujourd'hui, merci de votre patience. – Marie",
+        "Hi Ben, the refund is on its way. – Sam",
+        "Merci Ben, le remboursement est en route vers votre compte. – Sam",
+    ]
+    path = write_jsonl(
+        tmp_path / "r.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
+    )
+    checker = Checker()
+    files = checker.prepare([str(path)])
+    linted: list[str] = []
+    lint_item = checker.lint_item
+    monkeypatch.setattr(
+        checker,
+        "lint_item",
+        lambda engine, item: linted.append(item.reply.id) or lint_item(engine, item),
+    )
+    engine = checker.engine_for(str(path))
+    checker.warm_languages(checker.units(files), {(id(engine), "en")})
+    assert linted == ["r1"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -134,6 +134,11 @@ class Linted:
             ignored,
         )
 
+    def __reduce__(self) -> tuple[type[Linted], tuple[Any, ...]]:
+        # Pickled by its field values (`--jobs`: every reply a worker lints comes back
+        # this way): half the cost of the slots dataclass's generic state methods.
+        return Linted, tuple([getattr(self, name) for name in _LINTED_FIELDS])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -153,6 +158,8 @@ class Linted:
             details=tuple(self.details[i] for i in keep),
         )
 
+
+_LINTED_FIELDS = tuple(f.name for f in fields(Linted))
 
 SOURCE_CONTEXT = 50  # characters of a finding's line kept on each side of its span
 
@@ -294,6 +301,7 @@ class Checker:
         # id of a config in `_configs` -> (it, the flags then, its Reading)
         self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
+        self.fresh_lints = 0  # replies linted here, not served by the result cache
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
         """What a worker process needs to build the same checker."""
@@ -410,6 +418,7 @@ class Checker:
         return self._lint_fresh(item)
 
     def _lint_fresh(self, item: Item) -> Linted:
+        self.fresh_lints += 1
         result = self.lint_item(self.engine_for(item.path), item)
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
@@ -445,6 +454,28 @@ class Checker:
         return True
 
     # --- units of work (see parallel.py) ------------------------------------------
+
+    def warm_languages(self, units: Iterable[Unit], done: set[tuple[int, str]]) -> None:
+        """Lint here, and throw away, the first reply of each language in `units` that
+        no reply in `done` (engine id, language) had: that builds the language's
+        pipeline, phrase tables and detector models once, before `parallel.py` forks
+        workers that then share them. Documents are read for this, but not linted."""
+        for unit in units:
+            items: Iterable[Item | InputError] = unit.items
+            if unit.documents:
+                items = (
+                    item
+                    for path in unit.documents
+                    for item in read_items(path, self.record_defaults(path))
+                )
+            for item in items:
+                if isinstance(item, InputError):
+                    continue
+                engine = self.engine_for(item.path)
+                language = engine.language_choice(engine.prepare(item.reply)).language
+                if (id(engine), language) not in done:
+                    done.add((id(engine), language))
+                    self.lint_item(engine, item)
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []

@@ -8,8 +8,9 @@ collection, so one JSONL of 10,000 replies is spread over all of them too.
 Workers are started by `lint_units` itself, before the CLI starts the progress bar
 or writes a byte, in one of two ways (`start_method`):
 
-- fork (Linux): the main process lints the first unit (which builds the spaCy
-  pipelines of the languages seen, the phrase tables, the language detector's models),
+- fork (Linux): the main process lints the first unit, and one reply of each other
+  language the workers' first window holds (which builds the spaCy pipelines of
+  the languages seen, the phrase tables, the language detector's models),
   collects and freezes its objects (`gc.freeze`: no collector ever writes to them,
   so their pages stay shared) and forks. A worker lints from its first instant,
   instead of spending ~1 s of CPU importing spaCy and building pipelines, and no
@@ -35,6 +36,7 @@ A small input is linted in-process. With `--jobs N` given, that is below
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import sys
 import threading
@@ -328,6 +330,7 @@ class _Pool:
             if first is not None:
                 with paused_collector():  # see startup.py
                     self._lint_here(first)
+                    self.units = self._warm_for_what_follows(first, units)
             # Nothing buffered for a child to write again when it exits.
             sys.stdout.flush()
             sys.stderr.flush()
@@ -352,6 +355,34 @@ class _Pool:
         except BaseException:
             self.abort()
             raise
+
+    def _warm_for_what_follows(self, first: Unit, units: Iterator[Unit]) -> Iterator[Unit]:
+        """Before the fork: read the units the workers' window takes first and lint
+        here one reply of each language they hold that `first` did not, so that
+        language's pipeline and tables are built once and shared, not once per
+        process after the fork (a JSONL whose first French reply is its 200th built
+        the French pipeline twice). The units to lint, those read here first.
+
+        Skipped when every reply of `first` came from the result cache: a warm rerun
+        builds nothing it does not need."""
+        checker = self.checker
+        if checker.fresh_lints == 0:
+            return units
+        ahead: list[Unit] = []
+        replies = 0
+        while replies < self.limit:
+            unit = next(units, None)
+            if unit is None:
+                break
+            ahead.append(unit)
+            replies += unit.size
+        done = {
+            (id(checker.engine_for(linted.path)), linted.language)
+            for linted in self.window[0].result or ()
+            if isinstance(linted, Linted)
+        }
+        checker.warm_languages(ahead, done)
+        return itertools.chain(ahead, units)
 
     def _fill(self) -> None:
         """Submit units until the workers' window is full (or the input ends)."""

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
+import orjson
+
 from replylint.inputs.helpdesk import (
     canned_record,
     is_canned_header,
@@ -539,6 +541,24 @@ def split_lines(source: str) -> Iterator[str]:
         start = stop
 
 
+# Values `orjson` gives as `json` does. It reads an integer over 64 bits as a float,
+# so a record holding a float, or a list or object that might, is read again by `json`.
+_PLAIN_VALUES = (str, int, bool, type(None))
+
+
+def _load_record(body: str) -> Any:
+    """One JSON Lines record as `json.loads` reads it, in a tenth of its time for a
+    record of strings (most are): `orjson` parses, `json` reads what it refuses (NaN,
+    escaped lone surrogates, errors: worded as before) or may have read otherwise."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+    if type(data) is dict and all(type(value) in _PLAIN_VALUES for value in data.values()):
+        return data
+    return json.loads(body)
+
+
 def iter_jsonl(
     lines: Iterable[str], *, positions: bool = True, first_line: int = 1
 ) -> Iterator[RecordEntry | CollectionError]:
@@ -554,7 +574,7 @@ def iter_jsonl(
         if not body.strip():
             continue
         try:
-            data = json.loads(body)
+            data = _load_record(body)
         except json.JSONDecodeError as exc:
             error = _json_error(exc, line_start)
             yield dataclasses.replace(error, line=number, record_id=str(number))
