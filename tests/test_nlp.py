@@ -131,16 +131,19 @@ def test_lower_case_forms_come_with_the_annotation() -> None:
 
 
 def test_the_annotators_form_table_starts_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A long-lived server meets new word forms forever: the table stays bounded, and
-    a doc annotated across the reset gets the same lemmas as a fresh one."""
+    """A long-lived server meets new word forms forever: a doc that finds the table
+    full starts a new one (holding only its own forms), and docs on both sides of
+    the reset get the same lemmas as in a fresh table."""
     import replylint.text.nlp as nlp_module
     from replylint.text.token_arrays import token_lowers
 
     nlp = pipeline("en")
     annotator = nlp.get_pipe("replylint_annotate")
     monkeypatch.setattr(nlp_module, "_MAX_FORMS", 4)
-    annotator._forms.clear()
-    doc = process(nlp, "Parcels arrived late again today, Wilma")
-    assert len(annotator._forms) <= 4
-    assert [t.lemma_ for t in doc] == ["parcel", "arrive", "late", "again", "today", ",", "wilma"]
-    assert token_lowers(doc) == ["parcels", "arrived", "late", "again", "today", ",", "wilma"]
+    first = process(nlp, "Parcels arrived late again today, Wilma")
+    assert [t.lemma_ for t in first] == ["parcel", "arrive", "late", "again", "today", ",", "wilma"]
+    assert token_lowers(first) == ["parcels", "arrived", "late", "again", "today", ",", "wilma"]
+    second = process(nlp, "Orders ship tomorrow")
+    assert len(annotator._forms.numbers) == 3  # the seven forms above were dropped
+    assert [t.lemma_ for t in second] == ["order", "ship", "tomorrow"]
+    assert token_lowers(second) == ["orders", "ship", "tomorrow"]

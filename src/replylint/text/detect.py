@@ -28,7 +28,9 @@ from replylint.text.function_words import count_function_words
 from replylint.text.language_data import LanguageData, language_data
 
 # Handles, links, sign-off initials and numbers carry no language and skew short texts.
-_NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+")
+# The lookahead (every alternative's first character) lets the regex engine skip to
+# the next such character instead of trying each alternative at every position.
+_NOISE = re.compile(r"(?=[hw@#^*/\d])(?:https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")

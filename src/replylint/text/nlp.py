@@ -80,6 +80,26 @@ _NOT_SENT_START = 2**64 - 1
 
 # How many word forms the annotator remembers before it starts over.
 _MAX_FORMS = 200_000
+# Held while an annotator adds new forms to its table (rare once warm).
+_adding_forms = threading.Lock()
+
+
+class _FormTable:
+    """What the annotator knows of each word form, by a number given to the form.
+
+    Per form: its lemma hash (in a numpy array, so a doc's lemmas are one indexing
+    call in C), its lower-case form, and whether it is a sentence-final character or
+    punctuation. Forms are only ever added (under `_adding_forms`), each entry
+    written before its number is published in `numbers`: a doc being annotated in
+    another thread reads complete entries. A full table is replaced, never emptied.
+    """
+
+    def __init__(self, numpy: Any) -> None:
+        self.numbers: dict[int, int] = {}  # ORTH hash -> form number
+        self.lemmas = numpy.zeros(1024, dtype=numpy.uint64)
+        self.lowers: list[str] = []
+        self.final: list[bool] = []  # a sentence-final character
+        self.stops: list[bool] = []  # sentence-final or punctuation: no sentence starts here
 
 
 class _Annotator:
@@ -92,7 +112,7 @@ class _Annotator:
     case-sensitive, so "Apologize" at the start of a sentence would keep its form).
 
     Both depend only on a token's form, so they are worked out once per form and
-    kept by its ORTH hash, and a doc is annotated with one `to_array` and one
+    kept in a `_FormTable`, and a doc is annotated with one `to_array` and one
     `from_array` call. The `Sentencizer` and a Python loop setting `token.lemma_`
     each built a Token object per token and together cost four times as much.
     """
@@ -108,55 +128,68 @@ class _Annotator:
         self._table = table
         self._vocab = nlp.vocab
         self._strings = nlp.vocab.strings
-        # ORTH -> (lemma hash, is a sentence-final character, is punctuation, lower case)
-        self._forms: dict[int, tuple[int, bool, bool, str]] = {}
+        self._forms = _FormTable(numpy)
 
-    def _form(self, orth: int) -> tuple[int, bool, bool, str]:
-        if len(self._forms) >= _MAX_FORMS:
-            # A long-lived server meets new word forms forever: start over rather
-            # than grow (a cleared form is simply worked out again).
-            self._forms.clear()
+    def _numbers(self, forms: _FormTable, orths: list[int]) -> list[int]:
+        """The form number of each of `orths`, new forms added to `forms`."""
+        with _adding_forms:
+            known = forms.numbers
+            for orth in dict.fromkeys(orth for orth in orths if orth not in known):
+                self._add(forms, orth)
+        return [known[orth] for orth in orths]
+
+    def _add(self, forms: _FormTable, orth: int) -> None:
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
         lexeme = self._vocab[orth]
-        found = self._forms[orth] = (
-            self._strings.add(lemma.lower() if lemma else lower),
-            form in self._punct_chars,
-            lexeme.is_punct,
-            lexeme.lower_,  # what `token_lowers` reads (spaCy's LOWER)
-        )
-        return found
+        number = len(forms.lowers)
+        if number == len(forms.lemmas):  # a bigger copy: readers keep the old one
+            forms.lemmas = self._numpy.concatenate([forms.lemmas, forms.lemmas])
+        forms.lemmas[number] = self._strings.add(lemma.lower() if lemma else lower)
+        forms.lowers.append(lexeme.lower_)  # what `token_lowers` reads (spaCy's LOWER)
+        final = form in self._punct_chars
+        forms.final.append(final)
+        forms.stops.append(final or lexeme.is_punct)
+        forms.numbers[orth] = number  # published last: the entry is complete
 
     def __call__(self, doc: Doc) -> Doc:
         size = len(doc)
         if not size:
             return doc
-        forms, form_of = self._forms, self._form
+        forms = self._forms
+        if len(forms.lowers) >= _MAX_FORMS:
+            # A long-lived server meets new word forms forever: start over rather
+            # than grow (a dropped form is simply worked out again).
+            forms = self._forms = _FormTable(self._numpy)
         orths = doc.to_array(self._orth).tolist()
-        rows = [forms.get(orth) or form_of(orth) for orth in orths]
-        starts = [_NOT_SENT_START] * size
+        try:
+            numbers = list(map(forms.numbers.__getitem__, orths))  # in C
+        except KeyError:  # a form not seen yet
+            numbers = self._numbers(forms, orths)
+        final, stops = forms.final, forms.stops
+        values = self._numpy.empty((2, size), dtype=self._numpy.uint64)
+        values[0] = forms.lemmas[numbers]
+        starts = values[1]
+        starts.fill(_NOT_SENT_START)
         starts[0] = 1
         # After a sentence-final character, the next token that is neither one nor
         # punctuation starts a sentence: only the tokens after each final one are read.
         after = 0  # tokens before this one are settled
-        for final in [i for i, row in enumerate(rows) if row[1]]:
-            if final < after:
+        for end in [i for i, number in enumerate(numbers) if final[number]]:
+            if end < after:
                 continue
-            after = final + 1
-            while after < size and (rows[after][1] or rows[after][2]):
+            after = end + 1
+            while after < size and stops[numbers[after]]:
                 after += 1
             if after < size:
                 starts[after] = 1
-        # One row per attribute, handed over transposed: `from_array` reads the
-        # attribute-major layout, so it copies nothing.
-        values = self._numpy.empty((2, size), dtype=self._numpy.uint64)
-        values[0] = [row[0] for row in rows]
-        values[1] = starts
+        # Handed over transposed: `from_array` reads the attribute-major layout,
+        # so it copies nothing.
         doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
         # Rules read nearly every doc's lower-case forms, the analysis its word forms.
         remember_orths(doc, orths)
-        remember_lowers(doc, [row[3] for row in rows])
+        remember_lowers(doc, list(map(forms.lowers.__getitem__, numbers)))
         return doc
 
 
