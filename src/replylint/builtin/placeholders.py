@@ -4,8 +4,7 @@ Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
 `${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
 `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
 `#NUMBER`, a capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in
-a link (`github.com/acme/REPONAME`), a capitals slot word after a salutation (`Hi NAME,`),
-a slot word in round brackets (`(link)`), a date format (`DD/MM/YYYY`), `____` blanks, a
+a link (`github.com/acme/REPONAME`), a capitals slot word in the salutation (`Hi NAME,`), `____` blanks, a
 literal `@username` or `@maintainer`, and list items left as "1. ..." in a template.
 Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not placeholders: `:)`, `[sic]`, markdown links
 `[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
@@ -57,18 +56,6 @@ _URL_CAPITALS = re.compile(r"(?<=/)(?P<word>[A-Z][A-Z_]{2,30})(?=[/?#.]|\Z|[^\w]
 # "Hi CUSTOMER_NAME,": a capitals identifier standing bare in the prose.
 _BARE_CAPITALS_ID = re.compile(
     r"(?<![\w$%#{<\[/.@-])[A-ZÀ-Ý][A-ZÀ-Ý0-9]*(?:_[A-ZÀ-Ý0-9]+)+(?![\w%}>\]])"
-)
-# Round brackets hold a slot only when all their words are a slot's: "(link)".
-_ROUND = re.compile(r"(?<![\w\]])\((?P<inner>[^()\n]{2,30})\)")
-_SLOT_LEADS = frozenset({"your", "the", "customer", "client", "first", "last", "votre", "du", "de"})
-# A date or time written as its format: "DD/MM/YYYY", "JJ/MM", "HH:MM".
-_DATE_SLOT = re.compile(
-    r"(?<![\w/:])(?:(?:DD|JJ)/MM|MM/(?:DD|JJ))(?:/(?:YYYY|YY|AAAA|AA))?(?![\w/])"
-    r"|(?<![\w:])HH[:h]MM(?![\w:])"
-)
-_LAST_WORD = re.compile(r"([\w.]+)\W*\Z")
-_FORMAT_LEADS = frozenset(
-    {"as", "format", "like", "e.g.", "eg", "ex", "forme", "comme", "type", "au"}
 )
 # A capitals word in a salutation: "NAME" in "Hi NAME,".
 _GREETING_CAPITALS = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý]{3,20}(?![\w'’-])")
@@ -201,22 +188,20 @@ def find_placeholders(
     text: str,
     *,
     slot_words: Iterable[str] = (),
-    round_slot_words: Iterable[str] = (),
     handles: Iterable[str] = (),
     urls: Iterable[tuple[int, int]] = (),
     greeting: tuple[int, int] | None = None,
 ) -> list[Placeholder]:
     """Unfilled placeholders in `text`, in text order, without overlaps.
 
-    `slot_words` are the words that make bracketed text a slot ("name", "nom");
-    `round_slot_words` the few that do so in round brackets too ("(link)": "(product)"
-    or "(USA)" are prose); `handles` the literal @handles that are placeholders;
-    `greeting` the span of the opening salutation, where a capitals slot word
-    ("Hi NAME,") is a slot.
+    `slot_words` are the words that make bracketed text a slot ("name", "nom"; a
+    frozenset is taken as lower-case already); `handles` the literal @handles that
+    are placeholders ("username"); `greeting` the span of the opening salutation,
+    where a capitals slot word ("Hi NAME,") is a slot.
     """
     urls = tuple(urls)
     # Only bracketed, capitals and link slots are judged by their words.
-    words = _lower_words(tuple(slot_words)) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
+    words = _words_of(slot_words) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
     # Spans not looked in, worked out at the first candidate (most texts have none):
     # [code, links and URLs], [code only] (a link's own slots are looked for).
     skipped: list[tuple[list[int], list[int]]] = []
@@ -256,26 +241,10 @@ def find_placeholders(
             # variable in prose (JSON and code sit in code spans, which are skipped).
             if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
-    if "(" in text:
-        # "see (link) for the steps", "(your name)": only the words of a slot.
-        round_words = _lower_words(tuple(round_slot_words))
-        for m in _ROUND.finditer(text):
-            inner = m.group("inner").lower().split()
-            if (
-                inner
-                and inner[-1] in round_words
-                and all(w in round_words or w in _SLOT_LEADS for w in inner)
-            ):
-                add(m.start(), m.end(), _slot_name(m.group("inner")))
-    if "DD" in text or "JJ" in text or "HH" in text or "MM/" in text:
-        for m in _DATE_SLOT.finditer(text):
-            before = _LAST_WORD.search(text, max(0, m.start() - 24), m.start())
-            if before is None or before.group(1).lower() not in _FORMAT_LEADS:
-                add(m.start(), m.end(), "date")  # "write it as DD/MM/YYYY" shows a format
     if greeting is not None:
         # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word in the salutation.
         for m in _GREETING_CAPITALS.finditer(text, *greeting):
-            if _names_slot(m.group(), words or _lower_words(tuple(slot_words))):
+            if _names_slot(m.group(), words or _words_of(slot_words)):
                 add(m.start(), m.end(), _slot_name(m.group()))
     if "#" in text:
         # "#NUMBER", "#ISSUE_ID": a capitals word naming a slot where a number goes.
@@ -328,6 +297,12 @@ _MAY_HOLD_SLOT = re.compile(r"[{\[<%#_$]")
 # Bracketed text that is a slot when its words say so ("{first_name}", "[NAME]",
 # "<agent>", "%CUSTOMER%"), by delimiter, in the order they take precedence.
 _BRACKETED = (("{", _BRACES), ("[", _SQUARE), ("<", _ANGLE), ("%", _PERCENT))
+
+
+def _words_of(words: Iterable[str]) -> frozenset[str]:
+    """The words lower-cased; a frozenset is taken as given (callers that look up
+    every reply pass their lower-case sets, and skip the tuple and its hash)."""
+    return words if isinstance(words, frozenset) else _lower_words(tuple(words))
 
 
 @lru_cache(maxsize=64)

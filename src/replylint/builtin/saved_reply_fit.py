@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from replylint.builtin.placeholders import Placeholder, find_placeholders
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
-from replylint.rule import Rule, RuleContext, data_strings, data_words
+from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis, content_lemmas
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
@@ -112,8 +112,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
     data = ctx.data
     found = find_placeholders(
         analysis.text,
-        slot_words=data_strings(data, "slot_words"),
-        round_slot_words=data_strings(data, "round_slot_words"),
+        slot_words=data_words(data, "slot_words"),
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
         greeting=analysis.greeting,
