@@ -97,8 +97,8 @@ class TokenPatterns:
         self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
         compiled = self._compiled(tuple(dict.fromkeys(patterns)), language, model)
-        phrases, left = self._enumerated(compiled, language, model)
-        self._phrases = VariantPhrases(self._nlp.vocab, phrases, [p for p, _ in compiled])
+        phrases, left, lemmas = self._enumerated(compiled, language, model)
+        self._phrases = VariantPhrases(self._nlp.vocab, phrases, [p for p, _ in compiled], lemmas)
         for (pattern, all_variants), kept in zip(compiled, left):
             variants = [all_variants[n] for n in kept]
             if not variants:
@@ -188,16 +188,17 @@ class TokenPatterns:
         compiled: list[tuple[str, list[list[dict[str, Any]]]]],
         language: str,
         model: str | None,
-    ) -> tuple[list[Phrase], list[list[int]]]:
-        """The phrases of the variants that are enumerated, and by pattern the
-        numbers of its variants left to the matcher: a pattern with a variant that
-        needs no word keeps all of them there (it is matched in the whole text)."""
+    ) -> tuple[list[Phrase], list[list[int]], list[str]]:
+        """The phrases of the variants that are enumerated, by pattern the numbers
+        of its variants left to the matcher (a pattern with a variant that needs no
+        word keeps all of them there: it is matched in the whole text), and the
+        lemmas the phrases are made of."""
         everything = [list(range(len(variants))) for _, variants in compiled]
         if model is not None or "replylint_annotate" not in self._nlp.pipe_names:
             # A trained pipeline's lemmas depend on the context, not on the form alone.
-            return [], everything
+            return [], everything, []
 
-        def build() -> tuple[list[Phrase], list[list[int]]]:
+        def build() -> tuple[list[Phrase], list[list[int]], list[str]]:
             total = 0
             enumerated: list[tuple[int, list[tuple[Item, ...]]]] = []
             left: list[list[int]] = []
@@ -215,8 +216,19 @@ class TokenPatterns:
                         total += len(sequences)
                         enumerated.append((number, sequences))
                 left.append(kept)
-            forms = {w for _, seqs in enumerated for seq in seqs for a, w in seq if a == "LOWER"}
-            return phrases_of(enumerated, self._form_lemmas(forms).__getitem__), left
+            forms = {w for _, seqs in enumerated for seq in seqs for a, w, _ in seq if a == "LOWER"}
+            form_lemmas = self._form_lemmas(forms)
+            strings = self._nlp.vocab.strings
+            lemmas: dict[str, int] = {}
+
+            def hash_of(lemma: str) -> int:
+                found = lemmas.get(lemma)
+                if found is None:
+                    found = lemmas[lemma] = strings.add(lemma)
+                return found
+
+            phrases = phrases_of(enumerated, form_lemmas.__getitem__, hash_of)
+            return phrases, left, list(lemmas)
 
         parts = (language, repr(compiled))
         return stored("variant phrases", parts, build)

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-# A token of a sequence: (attribute, word), the attribute "LEMMA" or "LOWER".
-Item = tuple[str, str]
-# An enumerated phrase: its lemmas, and the patterns it is a match of, each with the
-# forms its form items must hold: (pattern number, ((offset, forms), ...)).
-Phrase = tuple[tuple[str, ...], list[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]]]]
+# A token of a sequence: (attribute, word, the forms of its item when the attribute
+# is "LOWER": any of them will do), the attribute "LEMMA" or "LOWER".
+Item = tuple[str, str, tuple[str, ...]]
+# What a phrase is a match of: (pattern number, ((offset, forms), ...)), the forms
+# a token at that offset of the phrase must have.
+Target = tuple[int, tuple[tuple[int, tuple[str, ...]], ...]]
+# Phrases by what they are a match of: (target, each phrase's lemmas as the string
+# hashes a doc holds: kept so, a run starts without hashing ~40,000 phrases again).
+Phrase = tuple[Target, list[tuple[int, ...]]]
 
 # The most times a repeated item is enumerated (`{0,3}` is 1 + n + n² + n³ runs).
 MAX_REPEAT = 4
@@ -42,9 +46,10 @@ def token_options(spec: dict[str, Any]) -> list[tuple[Item, ...]] | None:
     for attr in ("LEMMA", "LOWER"):
         value = spec.get(attr)
         if isinstance(value, str):
-            words = [(attr, value)]
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            words = [(attr, w) for w in value["IN"]]
+            value = {"IN": [value]}
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            forms = tuple(value["IN"]) if attr == "LOWER" else ()
+            words = [(attr, w, forms) for w in value["IN"]]
     if words is None or len(spec) > (2 if "OP" in spec else 1):
         return None
     op = str(spec.get("OP", ""))
@@ -91,48 +96,60 @@ def _product(choices: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
 def phrases_of(
     variants: Sequence[tuple[int, list[tuple[Item, ...]]]],
     lemmas_of_form: Callable[[str], tuple[str, ...]],
+    hash_of: Callable[[str], int],
 ) -> list[Phrase]:
-    """The phrases of enumerated variants ((pattern number, sequences)): a form item
-    stands for every lemma its form may get, and is checked on the hit."""
-    found: dict[tuple[str, ...], dict[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]], None]]
-    found = {}
+    """The phrases of enumerated variants ((pattern number, sequences)), grouped by
+    what they are a match of: a form item stands for every lemma its forms may get,
+    and is checked on the hit (one label per group keeps the matcher quick to build)."""
+    found: dict[Target, dict[tuple[int, ...], None]] = {}
     for number, sequences in variants:
         for sequence in sequences:
             checks = tuple(
-                (offset, (word,)) for offset, (attr, word) in enumerate(sequence) if attr == "LOWER"
+                (offset, forms) for offset, (attr, _, forms) in enumerate(sequence) if attr == "LOWER"
             )
+            lemmas = found.setdefault((number, checks), {})
             per_token = [
-                lemmas_of_form(word) if attr == "LOWER" else (word,) for attr, word in sequence
+                tuple(map(hash_of, lemmas_of_form(word) if attr == "LOWER" else (word,)))
+                for attr, word, _ in sequence
             ]
-            for lemmas in _product(per_token):
-                found.setdefault(lemmas, {})[(number, checks)] = None
-    return [(lemmas, list(targets)) for lemmas, targets in found.items()]
+            lemmas.update(dict.fromkeys(_product(per_token)))
+    return [(target, list(lemmas)) for target, lemmas in found.items()]
 
 
 class VariantPhrases:
     """Enumerated phrases added to a lemma `PhraseMatcher`, and the matches of
     patterns its hits are."""
 
-    def __init__(self, vocab: Vocab, phrases: Sequence[Phrase], patterns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        vocab: Vocab,
+        phrases: Sequence[Phrase],
+        patterns: Sequence[str],
+        lemmas: Sequence[str],
+    ) -> None:
+        """`lemmas`: the words the phrases' hashes are of (added to the vocab's strings)."""
         strings = vocab.strings
-        self._targets: dict[int, list[tuple[str, tuple[tuple[int, frozenset[str]], ...]]]] = {}
-        self._hashes: list[tuple[str, tuple[int, ...]]] = []
-        for lemmas, targets in phrases:
-            label = "variant " + "\x1f".join(lemmas)
+        for lemma in lemmas:
+            strings.add(lemma)
+        self._targets: dict[int, tuple[str, tuple[tuple[int, frozenset[str]], ...]]] = {}
+        self._hashes: list[tuple[str, list[tuple[int, ...]]]] = []
+        self._count = 0
+        for n, ((number, checks), sequences) in enumerate(phrases):
+            label = f"variant {n} of {patterns[number]}"
             key = strings.add(label)
-            self._targets[key] = [
-                (patterns[number], tuple((offset, frozenset(forms)) for offset, forms in checks))
-                for number, checks in targets
-            ]
-            self._hashes.append((label, tuple(strings.add(lemma) for lemma in lemmas)))
+            forms = tuple((offset, frozenset(words)) for offset, words in checks)
+            self._targets[key] = (patterns[number], forms)
+            self._hashes.append((label, list(sequences)))
+            self._count += len(sequences)
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        """The number of phrases."""
+        return self._count
 
     def add_to(self, matcher: PhraseMatcher) -> None:
         """Look for the phrases in `matcher`'s pass as well (it matches lemmas)."""
         for label, hashes in self._hashes:
-            matcher.add(label, [hashes])  # type: ignore[list-item]  # hashes, as in phrases.py
+            matcher.add(label, hashes)  # type: ignore[arg-type]  # hashes, as in phrases.py
 
     def is_phrase(self, key: int) -> bool:
         return key in self._targets
@@ -148,7 +165,7 @@ class VariantPhrases:
         for key, start, end in hits:
             if 1 in starts[start + 1 : end]:
                 continue
-            for pattern, checks in self._targets[key]:
-                if all(lowers[start + offset] in forms for offset, forms in checks):
-                    found.append((pattern, start, end))
+            pattern, checks = self._targets[key]
+            if all(lowers[start + offset] in forms for offset, forms in checks):
+                found.append((pattern, start, end))
         return found
