@@ -32,7 +32,13 @@ from replylint.text.nlp import pipeline
 from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
 from replylint.text.token_arrays import token_bounds
-from replylint.text.variant_phrases import Item, Phrase, VariantPhrases, enumerate_variant, phrases_of
+from replylint.text.variant_phrases import (
+    Item,
+    Phrase,
+    VariantPhrases,
+    enumerate_variant,
+    phrases_of,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -72,7 +78,10 @@ class TokenPatterns:
         parts: Mapping[str, Sequence[str]],
         language: str,
         model: str | None = None,
+        *,
+        phrases: bool = True,
     ) -> None:
+        """`phrases=False` leaves every variant to the matcher (tests compare)."""
         from spacy.attrs import SENT_START
         from spacy.matcher import Matcher
         from spacy.tokens import Doc
@@ -97,9 +106,11 @@ class TokenPatterns:
         self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
         compiled = self._compiled(tuple(dict.fromkeys(patterns)), language, model)
-        phrases, left, lemmas = self._enumerated(compiled, language, model)
-        self._phrases = VariantPhrases(self._nlp.vocab, phrases, [p for p, _ in compiled], lemmas)
-        for (pattern, all_variants), kept in zip(compiled, left):
+        phrases_found, left, lemmas = self._enumerated(compiled, language, model, phrases)
+        self._phrases = VariantPhrases(
+            self._nlp.vocab, phrases_found, [p for p, _ in compiled], lemmas
+        )
+        for (pattern, all_variants), kept in zip(compiled, left, strict=True):
             variants = [all_variants[n] for n in kept]
             if not variants:
                 continue  # every variant is an enumerated phrase
@@ -188,13 +199,14 @@ class TokenPatterns:
         compiled: list[tuple[str, list[list[dict[str, Any]]]]],
         language: str,
         model: str | None,
+        wanted: bool = True,
     ) -> tuple[list[Phrase], list[list[int]], list[str]]:
         """The phrases of the variants that are enumerated, by pattern the numbers
         of its variants left to the matcher (a pattern with a variant that needs no
         word keeps all of them there: it is matched in the whole text), and the
         lemmas the phrases are made of."""
         everything = [list(range(len(variants))) for _, variants in compiled]
-        if model is not None or "replylint_annotate" not in self._nlp.pipe_names:
+        if not wanted or model is not None or "replylint_annotate" not in self._nlp.pipe_names:
             # A trained pipeline's lemmas depend on the context, not on the form alone.
             return [], everything, []
 
@@ -240,7 +252,7 @@ class TokenPatterns:
         from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
         from replylint.text.nlp import LOOKUP_LEMMAS, cache_dir
 
-        language = self._nlp.lang
+        language = str(self._nlp.lang)
         table = load_lemma_lookup(language, cache_dir()) if LOOKUP_LEMMAS else LemmaLookup("")
         written: dict[str, set[str]] = {form: {form} for form in forms}
         unknown = sorted((f for f in forms if table.get(f) is None), key=len, reverse=True)
@@ -401,7 +413,11 @@ class TokenPatterns:
         anchors, phrases = self._first_pass(doc)
         # (kind of range, pattern, start, end): the enumerated phrases are matched in
         # their sentence, as the matcher is in a sentence's range (kind 1)
-        found = [(1, p, start, end) for p, start, end in self._phrases.matches(doc, phrases)]
+        found = (
+            [(1, p, start, end) for p, start, end in self._phrases.matches(doc, phrases)]
+            if phrases
+            else []
+        )
         for kind, ranges in self._windows(doc, anchors):
             for pattern, (offset, stop) in ranges.items():
                 found.extend(

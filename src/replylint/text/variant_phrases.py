@@ -14,6 +14,7 @@ and it does not cross a sentence start (formulas stay inside a sentence).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -88,8 +89,6 @@ def enumerate_variant(specs: Sequence[dict[str, Any]], limit: int) -> list[tuple
 
 
 def _product(choices: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    import itertools
-
     return list(itertools.product(*choices))
 
 
@@ -105,7 +104,9 @@ def phrases_of(
     for number, sequences in variants:
         for sequence in sequences:
             checks = tuple(
-                (offset, forms) for offset, (attr, _, forms) in enumerate(sequence) if attr == "LOWER"
+                (offset, forms)
+                for offset, (attr, _, forms) in enumerate(sequence)
+                if attr == "LOWER"
             )
             lemmas = found.setdefault((number, checks), {})
             per_token = [
