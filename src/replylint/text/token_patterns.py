@@ -58,7 +58,7 @@ _MAX_RUN_PHRASES = 64
 
 # The most token sequences one variant, and all the variants of a set of patterns,
 # are enumerated into (the rest is left to spaCy's Matcher).
-_MAX_VARIANT_PHRASES = 20_000
+_MAX_VARIANT_PHRASES = 2_000
 _MAX_PHRASES = 300_000
 
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
