@@ -150,3 +150,75 @@ def test_any_words_before_the_required_ones_are_matched_as_far_as_they_reach() -
     assert found(("_+ sorry for the? <inconvenience>",), "Well we are sorry for the trouble.") == [
         ("Well we are sorry for the trouble", "_+ sorry for the? <inconvenience>")
     ]
+
+
+# Variants of finite words are enumerated into phrases found in one pass; these
+# compare what that finds with the matcher alone (`phrases=False`) on the same text.
+
+_MORE_LISTS = {
+    **_LISTS,
+    "determiners": ("form", ("the", "any", "this")),
+    "we_i": ("form", ("we", "i")),
+}
+
+
+def both(patterns: tuple[str, ...], text: str) -> list[tuple[str, str]]:
+    """(matched text, pattern) of every match, asserted equal on both paths."""
+    doc = pipeline("en")(text)
+    results = []
+    for phrases in (True, False):
+        found = TokenPatterns(patterns, _MORE_LISTS, {}, "en", phrases=phrases).find(doc)
+        results.append([(text[m.start : m.end], m.phrase) for m in found])
+    assert results[0] == results[1]
+    return results[0]
+
+
+def test_enumerated_optional_words_match_with_or_without_them() -> None:
+    pattern = "sorry for <determiners>? <inconvenience>"
+    assert both((pattern,), "Sorry for trouble. Sorry for any trouble!") == [
+        ("Sorry for trouble", pattern),
+        ("Sorry for any trouble", pattern),
+    ]
+
+
+def test_enumerated_repetitions_match_each_count() -> None:
+    pattern = "sorry for <determiners>{1,2} <inconvenience>"
+    assert both(
+        (pattern,), "Sorry for the trouble. Sorry for any this trouble. Sorry for trouble."
+    ) == [
+        ("Sorry for the trouble", pattern),
+        ("Sorry for any this trouble", pattern),
+    ]
+
+
+def test_enumerated_lemma_items_match_inflections_and_form_items_only_forms() -> None:
+    pattern = "<we_i> apologize for the <inconvenience>"
+    assert both((pattern,), "WE APOLOGIZED for the troubles.") == [
+        ("WE APOLOGIZED for the troubles", pattern)
+    ]
+    # "us" has the lemma of no form of <we_i>; "=forms" match their forms only
+    assert both((pattern,), "Us apologized for the troubles.") == []
+    assert both(("=kindly =note",), "Kindly noted. Kindly note.") == [
+        ("Kindly note", "=kindly =note")
+    ]
+
+
+def test_enumerated_matches_stay_inside_a_sentence() -> None:
+    assert both(("sorry ! for the <inconvenience>",), "Sorry! for the trouble.") == []
+    assert both(("sorry for the <inconvenience>",), "Hi. Sorry for the trouble.") == [
+        ("Sorry for the trouble", "sorry for the <inconvenience>")
+    ]
+
+
+def test_overlapping_matches_of_both_paths_keep_the_longest_then_the_earliest() -> None:
+    # "_" keeps the second pattern on the matcher path; the first is enumerated.
+    patterns = ("sorry for the <inconvenience>", "_ sorry for the <inconvenience> indeed")
+    assert both(patterns, "We sorry for the trouble indeed.") == [
+        ("We sorry for the trouble indeed", patterns[1])
+    ]
+    patterns = ("for the <inconvenience>", "sorry for")
+    assert both(patterns, "Sorry for the trouble.") == [("for the trouble", patterns[0])]
+    # the same words twice: on a tie the pattern first by name
+    assert both(("the trouble", "the <inconvenience>"), "The trouble.") == [
+        ("The trouble", "the <inconvenience>")
+    ]

@@ -51,6 +51,7 @@ _SHAPING_MODULES = (
     "lemma_lookup.py",
     "phrases.py",
     "token_patterns.py",
+    "variant_phrases.py",
     "pattern_cache.py",
 )
 

@@ -32,6 +32,13 @@ from replylint.text.nlp import pipeline
 from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
 from replylint.text.token_arrays import token_bounds
+from replylint.text.variant_phrases import (
+    Item,
+    Phrase,
+    VariantPhrases,
+    enumerate_variant,
+    phrases_of,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,6 +55,11 @@ Required = tuple[str, list[tuple[str, ...]]]
 # The most token sequences a run of adjacent required tokens may stand for before it
 # is split (their product grows with each list joined).
 _MAX_RUN_PHRASES = 64
+
+# The most token sequences one variant, and all the variants of a set of patterns,
+# are enumerated into (the rest is left to spaCy's Matcher).
+_MAX_VARIANT_PHRASES = 2_000
+_MAX_PHRASES = 300_000
 
 _OPERATOR = re.compile(r"(?P<body>.+?)(?P<op>[?*+]|\{\d*,?\d*\})?\Z")
 
@@ -66,7 +78,10 @@ class TokenPatterns:
         parts: Mapping[str, Sequence[str]],
         language: str,
         model: str | None = None,
+        *,
+        phrases: bool = True,
     ) -> None:
+        """`phrases=False` leaves every variant to the matcher (tests compare)."""
         from spacy.attrs import SENT_START
         from spacy.matcher import Matcher
         from spacy.tokens import Doc
@@ -90,7 +105,15 @@ class TokenPatterns:
         # token and after their last: a sentence is matched only around those
         self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
-        for pattern, variants in self._compiled(tuple(dict.fromkeys(patterns)), language, model):
+        compiled = self._compiled(tuple(dict.fromkeys(patterns)), language, model)
+        phrases_found, left, lemmas = self._enumerated(compiled, language, model, phrases)
+        self._phrases = VariantPhrases(
+            self._nlp.vocab, phrases_found, [p for p, _ in compiled], lemmas
+        )
+        for (pattern, all_variants), kept in zip(compiled, left, strict=True):
+            variants = [all_variants[n] for n in kept]
+            if not variants:
+                continue  # every variant is an enumerated phrase
             reaches = [_reach(specs) for specs in variants]
             self._reach[pattern] = (max(r[0] for r in reaches), max(r[1] for r in reaches))
             for specs in variants:
@@ -103,8 +126,9 @@ class TokenPatterns:
                 anchors = tuple(requirement[n] for n in sorted(chosen))
                 groups.setdefault(anchors, {}).setdefault(requirement, set()).add(pattern)
                 first_of[anchors] = requirement[chosen[0]]
+            # Every match: the longest of a pattern are chosen with its phrases' (`find`).
             matcher = Matcher(self._nlp.vocab)
-            matcher.add(pattern, variants, greedy="LONGEST")
+            matcher.add(pattern, variants)
             self._matchers[pattern] = matcher
         # Passes in C over a doc: the anchors of the attribute that opens most
         # variants (most replies have none), the other anchors when a variant needs
@@ -113,7 +137,18 @@ class TokenPatterns:
         self._anchor_finders = keys.finders(anchor_keys)
         self._lengths = keys.lengths()  # key -> the tokens of its sequence
         first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
-        self._first_finders = tuple(f for a, f in self._anchor_finders.items() if a in first_attrs)
+        first_finders = [f for a, f in self._anchor_finders.items() if a in first_attrs]
+        # The enumerated phrases are looked for in the same pass as the lemma anchors.
+        if len(self._phrases):
+            if "LEMMA" in first_attrs:
+                self._phrases.add_to(self._anchor_finders["LEMMA"])
+            else:
+                from spacy.matcher import PhraseMatcher
+
+                finder = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
+                self._phrases.add_to(finder)
+                first_finders.append(finder)
+        self._first_finders = tuple(first_finders)
         self._groups = [
             _Group(
                 tuple(item for item in anchors if keys.attr(next(iter(item))) in first_attrs),
@@ -159,6 +194,79 @@ class TokenPatterns:
         parts = (language, repr(patterns), repr(self._lists), repr(self._parts))
         return stored("token patterns", parts, compile_all)
 
+    def _enumerated(
+        self,
+        compiled: list[tuple[str, list[list[dict[str, Any]]]]],
+        language: str,
+        model: str | None,
+        wanted: bool = True,
+    ) -> tuple[list[Phrase], list[list[int]], list[str]]:
+        """The phrases of the variants that are enumerated, by pattern the numbers
+        of its variants left to the matcher (a pattern with a variant that needs no
+        word keeps all of them there: it is matched in the whole text), and the
+        lemmas the phrases are made of."""
+        everything = [list(range(len(variants))) for _, variants in compiled]
+        if not wanted or model is not None or "replylint_annotate" not in self._nlp.pipe_names:
+            # A trained pipeline's lemmas depend on the context, not on the form alone.
+            return [], everything, []
+
+        def build() -> tuple[list[Phrase], list[list[int]], list[str]]:
+            total = 0
+            enumerated: list[tuple[int, list[tuple[Item, ...]]]] = []
+            left: list[list[int]] = []
+            for number, (_, variants) in enumerate(compiled):
+                if any(not _required(specs) for specs in variants):
+                    left.append(everything[number])
+                    continue
+                kept = []
+                for index, specs in enumerate(variants):
+                    limit = min(_MAX_VARIANT_PHRASES, _MAX_PHRASES - total)
+                    sequences = enumerate_variant(specs, limit)
+                    if sequences is None:
+                        kept.append(index)
+                    else:
+                        total += len(sequences)
+                        enumerated.append((number, sequences))
+                left.append(kept)
+            forms = {w for _, seqs in enumerated for seq in seqs for a, w, _ in seq if a == "LOWER"}
+            form_lemmas = self._form_lemmas(forms)
+            strings = self._nlp.vocab.strings
+            lemmas: dict[str, int] = {}
+
+            def hash_of(lemma: str) -> int:
+                found = lemmas.get(lemma)
+                if found is None:
+                    found = lemmas[lemma] = strings.add(lemma)
+                return found
+
+            phrases = phrases_of(enumerated, form_lemmas.__getitem__, hash_of)
+            return phrases, left, list(lemmas)
+
+        parts = (language, repr(compiled))
+        return stored("variant phrases", parts, build)
+
+    def _form_lemmas(self, forms: set[str]) -> dict[str, tuple[str, ...]]:
+        """Every lemma a token of each lower-case form may get: the annotator looks
+        up the lower-case form, then (when the table lacks it) the form as written,
+        so "We" may get another lemma than "we" only when "we" is not in the table."""
+        from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
+        from replylint.text.nlp import LOOKUP_LEMMAS, cache_dir
+
+        language = str(self._nlp.lang)
+        table = load_lemma_lookup(language, cache_dir()) if LOOKUP_LEMMAS else LemmaLookup("")
+        written: dict[str, set[str]] = {form: {form} for form in forms}
+        unknown = sorted((f for f in forms if table.get(f) is None), key=len, reverse=True)
+        if unknown and table.block:
+            alternation = "|".join(re.escape(f) for f in unknown)
+            for found in re.finditer(f"(?mi)^({alternation})\t", table.block):
+                form = found.group(1)
+                if form.lower() in written:
+                    written[form.lower()].add(form)
+        return {
+            form: tuple(sorted({self._lemma(w) for w in variants}))
+            for form, variants in written.items()
+        }
+
     def _anchors(self, required: list[Required]) -> list[int]:
         """The required items (their indexes) a variant is looked for by, the one it
         is found by first: every item none of whose sequences is all stop words (those
@@ -177,15 +285,30 @@ class TokenPatterns:
         )
         return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
-    def _windows(self, doc: Doc) -> list[dict[str, tuple[int, int]]]:
+    def _first_pass(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+        """One pass per attribute: the anchors found ((token, key)) and the
+        enumerated phrases found ((key, start, end))."""
+        anchors: list[tuple[int, int]] = []
+        phrases: list[tuple[int, int, int]] = []
+        is_phrase = self._phrases.is_phrase
+        for finder in self._first_finders:
+            for key, start, end in finder(doc):
+                if is_phrase(key):
+                    phrases.append((key, start, end))
+                else:
+                    anchors.append((start, key))
+        return anchors, phrases
+
+    def _windows(
+        self, doc: Doc, hits: list[tuple[int, int]]
+    ) -> list[tuple[int, dict[str, tuple[int, int]]]]:
         """By sentence where some variant's required words all are, in its order:
         the patterns to run there, each with the token range of the sentence its
-        matches can lie in (around those words). Formulas stay inside a sentence."""
+        matches can lie in (around those words). Formulas stay inside a sentence.
+        Each with its kind: 0 for the whole text (patterns with a variant that
+        needs no word), 1 for a sentence."""
         size = len(doc)
-        if not size:
-            return []
-        unanchored = [dict.fromkeys(self._unanchored, (0, size))] if self._unanchored else []
-        hits = [(i, key) for finder in self._first_finders for key, i, _ in finder(doc)]
+        unanchored = [(0, dict.fromkeys(self._unanchored, (0, size)))] if self._unanchored else []
         if not hits:
             return unanchored  # most replies stop here
         by_key = self._by_key
@@ -255,38 +378,60 @@ class TokenPatterns:
         for n in sorted(ready):
             start, end = starts[n], ends[n]
             windows.append(
-                {
-                    pattern: (
-                        max(start, low - reach[pattern][0]),
-                        min(end, high + reach[pattern][1]),
-                    )
-                    for pattern, (low, high) in ready[n].items()
-                }
+                (
+                    1,
+                    {
+                        pattern: (
+                            max(start, low - reach[pattern][0]),
+                            min(end, high + reach[pattern][1]),
+                        )
+                        for pattern, (low, high) in ready[n].items()
+                    },
+                )
             )
         return unanchored + windows
 
     def matches_any(self, doc: Doc) -> bool:
         """Does any pattern match? (`find` is not empty.) Stops at the first match."""
+        if not len(doc):
+            return False
+        anchors, phrases = self._first_pass(doc)
+        if phrases and self._phrases.matches(doc, phrases):
+            return True
         return any(
             self._matchers[pattern](doc[start:end])
-            for ranges in self._windows(doc)
+            for _, ranges in self._windows(doc, anchors)
             for pattern, (start, end) in sorted(ranges.items())
         )
 
     def find(self, doc: Doc) -> list[PhraseMatch]:
-        """Longest non-overlapping matches, in text order (`phrase` is the pattern)."""
-        found = [
-            (pattern, begin + offset, end + offset)
-            for ranges in self._windows(doc)
-            for pattern, (offset, stop) in sorted(ranges.items())
-            for _, begin, end in self._matchers[pattern](doc[offset:stop])
-        ]
+        """Longest non-overlapping matches, in text order (`phrase` is the pattern):
+        the longest of each pattern in each range it is matched in, then the
+        longest of those (the earliest, then the first pattern by name, on a tie)."""
+        if not len(doc):
+            return []
+        anchors, phrases = self._first_pass(doc)
+        # (kind of range, pattern, start, end): the enumerated phrases are matched in
+        # their sentence, as the matcher is in a sentence's range (kind 1)
+        found = (
+            [(1, p, start, end) for p, start, end in self._phrases.matches(doc, phrases)]
+            if phrases
+            else []
+        )
+        for kind, ranges in self._windows(doc, anchors):
+            for pattern, (offset, stop) in ranges.items():
+                found.extend(
+                    (kind, pattern, begin + offset, end + offset)
+                    for _, begin, end in self._matchers[pattern](doc[offset:stop])
+                )
         if not found:
             return []
         starts, ends = token_bounds(doc)
         chosen: list[PhraseMatch] = []
         taken: set[int] = set()
-        for label, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
+        for _, label, start, end in sorted(
+            _longest_by_pattern(found), key=lambda m: (m[2] - m[3], m[2], m[0], m[1])
+        ):
             if not taken.isdisjoint(range(start, end)):
                 continue
             taken.update(range(start, end))
@@ -357,6 +502,22 @@ class TokenPatterns:
     @property
     def nlp(self) -> Language:
         return self._nlp
+
+
+def _longest_by_pattern(found: list[tuple[int, str, int, int]]) -> list[tuple[int, str, int, int]]:
+    """Of each pattern's matches in one kind of range, the longest that do not
+    overlap, the earliest first on a tie (spaCy's `greedy="LONGEST"`)."""
+    by_pattern: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for kind, pattern, start, end in found:
+        by_pattern.setdefault((kind, pattern), []).append((start, end))
+    kept = []
+    for (kind, pattern), spans in by_pattern.items():
+        taken: set[int] = set()
+        for start, end in sorted(set(spans), key=lambda span: (span[0] - span[1], span[0])):
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                kept.append((kind, pattern, start, end))
+    return kept
 
 
 def _with_op(spec: dict[str, Any], op: str | None) -> dict[str, Any]:
