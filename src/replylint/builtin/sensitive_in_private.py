@@ -56,6 +56,8 @@ _VALUE_WINDOW = 5
 _CONTACT_WINDOW = 8
 # How far after a number word the card may stand: "the 16 digits on the front of your card".
 _CARD_WINDOW = 7
+# The fewest digits a payment card number has.
+_CARD_DIGITS = 12
 # How far after "unable to view" the matter may stand: "unable to view your order details".
 _NO_ACCESS_REACH = 3
 _NO_ACCESS_TOPICS = (
@@ -357,10 +359,16 @@ def _card_number_pairs(reader: _Reader, analysis: Analysis) -> list[PhraseMatch]
         return []  # no card word anywhere: the tokens need not be read
     lowers = token_lowers(analysis.doc)
     numbers = reader.words("card_number_words")
+    few = reader.words("few_digit_counts")
     pairs = []
     for sent in analysis.sentences:
         for i in range(sent.start, sent.end):
             if lowers[i] not in numbers:
+                continue
+            # "the 3 digits on the back of your card" counts too few for a card number
+            # (the security code is the secret checks' business).
+            count = lowers[i - 1] if i > sent.start else ""
+            if count in few or (count.isdigit() and int(count) < _CARD_DIGITS):
                 continue
             for j in range(i + 1, min(sent.end, i + 1 + _CARD_WINDOW)):
                 if lowers[j] in card_words:
