@@ -26,6 +26,7 @@ from replylint.text.phrases import (
     PhraseTable,
     data_phrase_list,
     data_phrase_table,
+    is_clock_time,
 )
 from replylint.text.token_arrays import token_bounds, token_lowers
 
@@ -66,6 +67,7 @@ _DIGIT = re.compile(r"\d")
 _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _BRACKETS = "()[]"
+_CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
 _COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
@@ -140,16 +142,9 @@ class Reading:
         # Lists sorted out on first read: a reply reads a third of its lists' matches
         # (the many "you"/"please" matches only matter around a redirect).
         self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
-        if self.matches["private_channel"]:
-            # "until 8 pm": a time, not a private message.
+        if _CLOCK_PM.search(analysis.text):  # "until 8 pm" (rare: the list stays lazy)
             self.matches["private_channel"] = [
-                m
-                for m in self.matches["private_channel"]
-                if not (
-                    m.token_start > 0
-                    and self.doc[m.token_start].lower_ == "pm"
-                    and self.doc[m.token_start - 1].text[-1:].isdigit()
-                )
+                m for m in self.matches["private_channel"] if not is_clock_time(self.doc, m)
             ]
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}

@@ -37,7 +37,7 @@ from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table
+from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table, is_clock_time
 from replylint.text.token_arrays import token_bounds, token_lowers
 
 if TYPE_CHECKING:
@@ -561,7 +561,7 @@ def _offers_private_channel(
 ) -> bool:
     """Does the reply move the case to a non-public channel of the same team?"""
     doc = reader.doc
-    if any(not _is_time(doc, m) for m in reader.find("private_channel")):
+    if any(not is_clock_time(doc, m) for m in reader.find("private_channel")):
         return True
     sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
@@ -594,13 +594,6 @@ def _offers_private_channel(
         ):
             return True
     return False
-
-
-def _is_time(doc: Doc, match: PhraseMatch) -> bool:
-    """ "until 8 pm": "pm" after a number written in digits is a time, not a private
-    message ("un message privé" has the number word "un" before it)."""
-    at = match.token_start
-    return at > 0 and doc[at].lower_ == "pm" and doc[at - 1].text[-1:].isdigit()
 
 
 def _contact_instruction(

@@ -29,6 +29,14 @@ class PhraseMatch(NamedTuple):
     token_end: int
 
 
+def is_clock_time(doc: Doc, match: PhraseMatch) -> bool:
+    """Is the match a "pm" right after digits ("until 8 pm", "8pm" split by the
+    tokenizer)? That is a time of day, not a private message; "un message privé" has
+    the number word "un" before it, which is no digit."""
+    at = match.token_start
+    return at > 0 and doc[at].lower_ == "pm" and doc[at - 1].text[-1:].isdigit()
+
+
 # A phrase's matcher label is this and its number in the table: spaCy makes a lexeme
 # of each label (~15 µs), and short labels that every table numbers alike are made
 # once per process (the lexeme of a string is the same wherever it is used).
