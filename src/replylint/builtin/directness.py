@@ -85,7 +85,6 @@ class Kind(enum.Enum):
     REDIRECT = "redirect"  # go elsewhere to start over
     IDEAS = "ideas"  # post your idea / feedback on the ideas page
     FEEDBACK = "feedback"  # we'll pass your feedback on, we're keeping an eye on it
-    HOLDING = "holding"  # one moment, I'm checking
     CONTENT = "content"  # anything else: a fact, an answer, an instruction
 
     # Members are singletons compared by identity: hash them the same way, in C
@@ -119,7 +118,7 @@ class Sentence(NamedTuple):  # (a frozen dataclass costs twice as much to make)
 
     @property
     def is_empty(self) -> bool:
-        """Says nothing: no content, redirect or holding clause."""
+        """Says nothing: no content or redirect clause."""
         return self.kinds <= _SAYS_NOTHING
 
     @property
@@ -334,8 +333,6 @@ class Reading:
 
     def _classify(self, start: int, end: int, words: list[Token], asks: bool) -> Kind:
         """`asks`: a question mark follows in the sentence."""
-        if self._has("holding", start, end):
-            return Kind.HOLDING
         if self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
@@ -816,7 +813,7 @@ def _preamble(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
             if _is_full_sentence(reading, sentence):
                 courtesy.append(sentence)
         elif not sentence.is_empty:
-            # The first sentence with content (or a redirect / holding line).
+            # The first sentence with content (or a redirect).
             if len(courtesy) >= limit:
                 start, end = _trimmed(
                     reading, courtesy[0].span.start_char, courtesy[-1].span.end_char
@@ -851,8 +848,8 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     kinds: set[Kind] = set()
     for sentence in reading.iter_sentences():
         kinds |= sentence.kinds
-        if Kind.CONTENT in kinds or Kind.HOLDING in kinds:
-            return  # an answer (or a holding turn) beside the redirect
+        if Kind.CONTENT in kinds:
+            return  # an answer beside the redirect
     if not kinds & {Kind.REDIRECT, Kind.IDEAS}:
         return
     analysis = reading.analysis
