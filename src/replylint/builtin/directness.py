@@ -68,7 +68,9 @@ _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _BRACKETS = "()[]"
 _CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
-_COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
+# "are available", "sont disponibles"; spaCy's French lookup keeps "est" as it is
+# (the noun "east"), so the form stands for "être" too.
+_COPULAS = frozenset({"be", "être", "est"})
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
@@ -697,8 +699,9 @@ class Reading:
         return self._contact_given
 
     def _sends_ideas(self, start: int, end: int) -> bool:
-        """ "Submit your idea here", "vote for the suggestion on our ideas page"."""
-        for m in self.matches["feedback_submit"]:
+        """ "Submit your idea here", "vote for the suggestion on our ideas page", "head
+        to our ideas board" (a verb of going before the feedback place)."""
+        for m in (*self.matches["feedback_submit"], *self.matches["go_to"]):
             if not start <= m.token_start < end:
                 continue
             reach = m.token_end + _GO_TO_REACH

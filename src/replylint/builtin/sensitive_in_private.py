@@ -772,7 +772,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     )
     orders = reader.find("order_terms")
     terms = sorted(orders + billing, key=lambda m: m.token_start)
-    if not terms and not reader.find("compensation_terms"):
+    money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
+    if not terms and not money_signs and not reader.find("compensation_terms"):
         return None  # no billing, order or compensation word: nothing to discuss
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
@@ -780,7 +781,6 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     apologies = reader.find("apology_words")
     # An amount of money in the reply: beside a billing word and the reader it is
     # theirs ("your account shows a payment of £54.20").
-    money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
     for sent in analysis.sentences:
         # "Please don't share your order details": a warning, not their matter.
         sent_billing = [m for m in _in(sent, billing) if not _negated(reader, sent, m)]
@@ -800,14 +800,28 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 own = _reader_amount(reader, sent, possessives)
             if own is not None:
                 return match, "billing", own
+        contacts = _in(sent, reader.find("contact_verbs")) if sent_orders and asking else []
         for match in sent_orders:
             if _is_category(reader, match) or not asking:
+                continue
+            # "Please contact the courier": someone to talk to, not their order discussed.
+            if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
                 continue
             own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
             if own is None and reader.lower(match.token_end) in reader_words:
                 own = match.token_start
             if own is not None:
                 return match, "order", own
+        if money_signs and not sent_billing:
+            # "Your plan renews at £29.99": an amount on the reader's own account,
+            # subscription or bill is their billing, with no billing word beside it.
+            holder = _reader_amount(reader, sent, possessives)
+            if holder is not None:
+                token = reader.doc[holder + 1]
+                named = PhraseMatch(
+                    token.idx, token.idx + len(token.text), token.text, token.i, token.i + 1
+                )
+                return named, "billing", holder
         status = _status_detail(reader, sent, terms) if terms else None
         if status is not None:
             return status, "order", status.token_start
@@ -815,6 +829,20 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         if decision is not None:
             return decision[0], "billing", decision[1]
     return None
+
+
+def _object_of(
+    reader: _Reader, verb: PhraseMatch, match: PhraseMatch, determiners: frozenset[str]
+) -> bool:
+    """Is `match` the object of `verb`, a determiner or "directly" between them ("contact
+    the courier directly", "contacter directement le transporteur")?"""
+    if not 0 <= match.token_start - verb.token_end < _MARKER_WINDOW:
+        return False
+    between = reader.lowers(verb.token_end, match.token_start)
+    return all(w in determiners or w in _DIRECTLY for w in between)
+
+
+_DIRECTLY = frozenset({"directly", "directement"})
 
 
 def _reader_amount(reader: _Reader, sent: Span, possessives: frozenset[str]) -> int | None:
@@ -929,6 +957,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     cause_questions = reader.words("cause_questions")
     subjects = reader.words("cause_subjects")
     past_aux = reader.words("past_aux")
+    status_verbs = reader.words("status_verbs")
     repeats = reader.words("repeat_words")
     working = reader.words("working_words")
     for sent in doc.sents:
@@ -947,7 +976,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         # "How do I get a refund?" asks how things work, not about their own case.
         lead = next((t for t in sent if not (t.is_punct or t.text.startswith(("@", "＠")))), None)
         lead_word = lead.lower_ if lead is not None else ""
-        question = reader.ends_in_question(sent)
+        question = reader.ends_in_question(sent) or (
+            # "where is my parcel": a status question written without its "?"
+            lead is not None
+            and lead_word in status_questions
+            and reader.lower(lead.i + 1) in status_verbs
+            and not reader.has_question_mark(sent)
+        )
         # "Can I overpay without a fee?": in a question "without" sets a condition.
         sent_negations = negations - conditions if question else negations
         opener = (
