@@ -561,8 +561,13 @@ def _offers_private_channel(
 ) -> bool:
     """Does the reply move the case to a non-public channel of the same team?"""
     doc = reader.doc
-    if any(not is_clock_time(doc, m) for m in reader.find("private_channel")):
-        return True
+    channels = reader.find("private_channel")
+    if channels:
+        thanks = reader.words("gratitude")
+        if any(
+            not is_clock_time(doc, m) and not _thanked_for(reader, m, thanks) for m in channels
+        ):
+            return True
     sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
     link_requests = reader.find("link_request")
@@ -596,6 +601,17 @@ def _offers_private_channel(
     return False
 
 
+def _thanked_for(reader: _Reader, match: PhraseMatch, thanks: frozenset[str]) -> bool:
+    """ "Thanks for reaching out to us", "merci pour votre appel": the contact already
+    made, thanked for, is no channel offered."""
+    if reader.lower(match.token_start - 1) not in _THANKS_LINKS:
+        return False
+    return not thanks.isdisjoint(reader.lowers(max(0, match.token_start - 4), match.token_start))
+
+
+_THANKS_LINKS = frozenset({"for", "pour"})
+
+
 def _contact_instruction(
     reader: _Reader, sent: Span, has_link: bool, brand_contacts: Sequence[tuple[int, int]]
 ) -> bool:
@@ -609,6 +625,10 @@ def _contact_instruction(
         for v in _in(sent, reader.find("contact_verbs"))
         if not any(d.token_start <= v.token_start < d.token_end for d in data)
     ]
+    if not verbs:
+        return False
+    thanks = reader.words("gratitude")
+    verbs = [v for v in verbs if not _thanked_for(reader, v, thanks)]
     if not verbs:
         return False
     agents = reader.words("agent_subjects")
@@ -958,6 +978,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     subjects = reader.words("cause_subjects")
     past_aux = reader.words("past_aux")
     status_verbs = reader.words("status_verbs")
+    status_openers = reader.words("status_openers")
     repeats = reader.words("repeat_words")
     working = reader.words("working_words")
     for sent in doc.sents:
@@ -1026,6 +1047,19 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 )
                 # "Where is my parcel?", "when are you shipping my order?", and asking why
                 # something happened to the writer: "why was I charged £54?"
+                # "Has my parcel shipped?", "ma commande est partie ?": a yes/no question
+                # on the state of their own order or case.
+                if (
+                    question
+                    and possessed
+                    and topic in ("order", "case")
+                    and (
+                        lead_word in status_openers
+                        # "…but I don't love the colour, can I swap it?" asks about the swap
+                        or (not how_to and words.isdisjoint(contrasts))
+                    )
+                ):
+                    return _Raised(topic, _quote(sent.text))
                 if (
                     question
                     and topic != "account"
