@@ -564,9 +564,7 @@ def _offers_private_channel(
     channels = reader.find("private_channel")
     if channels:
         thanks = reader.words("gratitude")
-        if any(
-            not is_clock_time(doc, m) and not _thanked_for(reader, m, thanks) for m in channels
-        ):
+        if any(not is_clock_time(doc, m) and not _thanked_for(reader, m, thanks) for m in channels):
             return True
     sentences = analysis.sentences
     # "Please provide some details here: <link>", "use the link to provide your conf #".
