@@ -92,6 +92,7 @@ _PHRASE_LISTS = (
     "order_terms",
     "order_events",
     "travel_terms",
+    "order_states",
     "account_terms",
     "case_terms",
     "compensation_terms",
@@ -789,9 +790,10 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         key=lambda m: m.token_start,
     )
     orders = reader.find("order_terms")
+    trips = reader.find("travel_terms")
     terms = sorted(orders + billing, key=lambda m: m.token_start)
     money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
-    if not terms and not money_signs and not reader.find("compensation_terms"):
+    if not terms and not trips and not money_signs and not reader.find("compensation_terms"):
         return None  # no billing, order or compensation word: nothing to discuss
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
@@ -841,6 +843,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 )
                 return named, "billing", holder
         status = _status_detail(reader, sent, terms) if terms else None
+        if status is None and (terms or trips):
+            status = _state_reported(reader, sent, [*terms, *trips], possessives)
         if status is not None:
             return status, "order", status.token_start
         decision = _compensation_decision(reader, sent)
@@ -894,6 +898,32 @@ def _status_detail(reader: _Reader, sent: Span, terms: Sequence[PhraseMatch]) ->
                 token.idx, token.idx + len(token.text), token.text, token.i, token.i + 1
             )
     return None
+
+
+def _state_reported(
+    reader: _Reader, sent: Span, terms: Sequence[PhraseMatch], possessives: frozenset[str]
+) -> PhraseMatch | None:
+    """ "Your order left our warehouse today", "votre réservation est confirmée": the
+    reader's own order, booking or bag (a possessive right before it) and a state of it
+    reported after it, with no hedge or condition in the sentence."""
+    states = _in(sent, reader.find("order_states"))
+    if not states:
+        return None
+    if not reader.words("state_hedges").isdisjoint(reader.lowers(sent.start, sent.end)):
+        return None
+    for term in _in(sent, terms):
+        if reader.lower(term.token_start - 1) not in possessives:
+            continue
+        for state in states:
+            between = reader.lowers(term.token_end, state.token_start)
+            if 0 <= len(between) <= _STATE_REACH and _CLAUSE_BREAKS.isdisjoint(between):
+                return term
+    return None
+
+
+# "your booking for 2 on Saturday at 7pm is confirmed": words between, in one clause.
+_STATE_REACH = 10
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "and", "but", "or", "et", "mais", "ou", "-", "–"})
 
 
 def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, int] | None:
