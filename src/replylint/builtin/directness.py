@@ -162,6 +162,7 @@ class Reading:
         self.hours_words = lists.hours_words
         self.team_possessives = lists.team_possessives
         self.verb_objects = lists.verb_objects
+        self.open_verb_endings = lists.open_verb_endings
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -683,6 +684,17 @@ class Reading:
         second_person = self._cover("second_person")
         if last == at - 1 and last in second_person and last - 1 in first_person:
             return False
+        # "Il vous appelle", "le service vous rappellera": right before a verb that is
+        # neither said to the reader ("vous appelez") nor left open ("vous adresser"),
+        # "vous" is its object.
+        endings = self.open_verb_endings
+        if (
+            endings
+            and last == at - 1
+            and last in second_person
+            and not self.tokens[at].lower_.endswith(endings)
+        ):
+            return False
         # Right before the act a first-person word is its object ("nous contacter").
         return not self._has("first_person", last + 1, at - 1)
 
@@ -756,6 +768,7 @@ class _RuleLists(NamedTuple):
     hours_words: frozenset[str]
     team_possessives: frozenset[str]
     verb_objects: frozenset[str]
+    open_verb_endings: tuple[str, ...]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -778,6 +791,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "hours_words"),
         data_words(data, "team_possessives"),
         data_words(data, "verb_objects"),
+        tuple(sorted(data_words(data, "open_verb_endings"))),
     )
 
 

@@ -808,8 +808,12 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         asking = (sent_billing or sent_orders) and _is_question_or_request(reader, sent, requests)
         # "Sorry about the unexpected charge": an apology for their matter names it.
         sorry = bool(_in(sent, apologies))
+        contacts = _in(sent, reader.find("contact_verbs")) if sent_orders or sent_billing else []
         for match in sent_billing:
             if _is_category(reader, match):
+                continue
+            # "Speak to your bank about this": someone to talk to, not their billing.
+            if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
                 continue
             own = _before(reader, match, possessives, _MARKER_WINDOW, sent.start)
             if own is None and (asking or sorry):
@@ -820,7 +824,6 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 own = _reader_amount(reader, sent, possessives)
             if own is not None:
                 return match, "billing", own
-        contacts = _in(sent, reader.find("contact_verbs")) if sent_orders and asking else []
         for match in sent_orders:
             if _is_category(reader, match) or not asking:
                 continue
@@ -856,15 +859,18 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
 def _object_of(
     reader: _Reader, verb: PhraseMatch, match: PhraseMatch, determiners: frozenset[str]
 ) -> bool:
-    """Is `match` the object of `verb`, a determiner or "directly" between them ("contact
-    the courier directly", "contacter directement le transporteur")?"""
+    """Is `match` the object of `verb`, a determiner, "directly" or a preposition between
+    them ("contact the courier directly", "speak to your bank", "vous rapprocher de
+    votre banque")?"""
     if not 0 <= match.token_start - verb.token_end < _MARKER_WINDOW:
         return False
     between = reader.lowers(verb.token_end, match.token_start)
     return all(w in determiners or w in _DIRECTLY for w in between)
 
 
-_DIRECTLY = frozenset({"directly", "directement"})
+_DIRECTLY = frozenset(
+    {"directly", "directement", "to", "with", "de", "du", "d'", "d’", "à", "au", "auprès"}
+)
 
 
 def _reader_amount(reader: _Reader, sent: Span, possessives: frozenset[str]) -> int | None:
