@@ -330,24 +330,32 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     about prices, promotions, codes or offers, other than in a complaint about a charge?"""
     data, lang, model = ctx.data, analysis.language, analysis.model
     table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
+    owners = data_words(data, "complainants")
     if analysis.incoming_doc is not None:
-        return _asks_about_offers(table, analysis.incoming_doc)
-    return any(_faq_asks_about_offers(table, lang, model, q) for q in analysis.reply.faq)
+        return _asks_about_offers(table, owners, analysis.incoming_doc)
+    return any(_faq_asks_about_offers(table, owners, lang, model, q) for q in analysis.reply.faq)
 
 
-def _asks_about_offers(table: PhraseTable, doc: Doc) -> bool:
+def _asks_about_offers(table: PhraseTable, owners: frozenset[str], doc: Doc) -> bool:
     found = table.find(doc)
-    complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
+    # A complaint is about the writer's own charge ("I was charged", "mon abonnement");
+    # "how much is the annual subscription?" asks a price.
+    lowers = token_lowers(doc)
+    complaints = {
+        sent.start
+        for sent in {doc[m.token_start].sent for m in found["charge_complaint"]}
+        if not owners.isdisjoint(lowers[sent.start : sent.end])
+    }
     return any(doc[m.token_start].sent.start not in complaints for m in found["asked"])
 
 
 @lru_cache(maxsize=4096)
 def _faq_asks_about_offers(
-    table: PhraseTable, language: str, model: str | None, question: str
+    table: PhraseTable, owners: frozenset[str], language: str, model: str | None, question: str
 ) -> bool:
     """`_asks_about_offers` for a `faq` question, read once: a saved reply comes back,
     with its questions, on every ticket it answers."""
-    return _asks_about_offers(table, process(pipeline(language, model), question))
+    return _asks_about_offers(table, owners, process(pipeline(language, model), question))
 
 
 def _promos(
