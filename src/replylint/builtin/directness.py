@@ -361,6 +361,8 @@ class Reading:
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
             if not all(map(self.is_phone, numbers)) and not self._is_farewell(words):
                 return Kind.CONTENT  # (not "Have a good one")
+        if not numbers and self._states_address(start, end, words):
+            return Kind.FILLER  # "Their email is help@…", completing a redirect
         if self._is_courtesy(words):
             return Kind.COURTESY
         if self._has("feedback", start, end):
@@ -471,11 +473,25 @@ class Reading:
         return any(lowers[t.i] in self.offer_words for t in words)
 
     def _only_contact_details(self, words: list[Token]) -> bool:
-        """Phone numbers and the words of contacting only: "08081453760 or e-mail"."""
+        """Phone numbers with detail and contact words only: "08081453760 or e-mail",
+        "our number is 0800 …"."""
         if not any(self.is_phone(t) for t in words):
             return False
         acts = self._cover("contact_act")
-        return all(self.is_phone(t) or t.is_stop or t.i in acts for t in words)
+        nouns, lowers = self.detail_nouns, self._lowers
+        return all(
+            self.is_phone(t) or t.is_stop or t.i in acts or lowers[t.i] in nouns for t in words
+        )
+
+    def _states_address(self, start: int, end: int, words: list[Token]) -> bool:
+        """An e-mail address (not among the words: it reads as a link) with detail and
+        contact words only: "their email is members@…", "our address: help@…"."""
+        tokens = self.tokens
+        if not any(tokens[i].like_email for i in range(start, end)):
+            return False
+        acts = self._cover("contact_act")
+        nouns, lowers = self.detail_nouns, self._lowers
+        return all(t.is_stop or t.i in acts or lowers[t.i] in nouns for t in words)
 
     def _is_idle_condition(self, words: list[Token]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
