@@ -950,7 +950,7 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
             return  # the rest of the reply need not be classified
         sentences.append(sentence)
     # Cheaper than finding the customer's questions, so tested before.
-    if _has_answer_like_token(reading, sentences):
+    if _has_answer_like_token(reading, sentences) or _asks_unmarked(analysis, ctx):
         return
     incoming = analysis.incoming_doc
     if incoming is None:
@@ -977,6 +977,25 @@ def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext)
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
     frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
     return [t for t in incoming if t.i not in frame]
+
+
+def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
+    """A clarifying question written without its "?": a sentence that opens on a
+    question word, is no exclamation ("what a…") and speaks to the reader ("what is
+    the store's address and we'll pass it on")."""
+    wh_words = data_words(ctx.data, "wh_words")
+    exclamatives = data_words(ctx.data, "exclamative_words")
+    reader = analysis.lang.reader_words
+    for sent in analysis.sentences:
+        words = [t.lower_ for t in sent if is_word(t)]
+        if (
+            len(words) > 2
+            and words[0] in wh_words
+            and words[1] not in exclamatives
+            and not reader.isdisjoint(words)
+        ):
+            return True
+    return False
 
 
 def _asks_back(reading: Reading) -> bool:
