@@ -152,7 +152,7 @@ def builtin_page(browser: Browser, builtin_server: Server) -> Iterator[Page]:
 
 
 FRENCH_REPLY = (
-    "Bonjour Sam, votre colis est parti ce matin de notre entrepôt. "
+    "Bonjour Sam, le magasin de Lyon ouvre à 9 h demain. "
     "Appelez-moi au 06 12 34 56 78 si besoin.\n– Marie"
 )
 
