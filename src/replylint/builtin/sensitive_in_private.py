@@ -136,7 +136,7 @@ class _Reader:
 
     # Every list's matches, found on first use; the lookups below run a dozen times
     # per reply, so each is one dict read once warm.
-    _found: dict[str, list[PhraseMatch]] | None = None
+    _found: Mapping[str, Sequence[PhraseMatch]] | None = None
     _lowers: list[str] | None = None
     _url_tokens: list[int] | None = None
 
@@ -155,16 +155,17 @@ class _Reader:
         self._words: dict[str, frozenset[str]] = setup[1]
         self._table: PhraseTable = setup[2]
 
-    def find(self, key: str) -> list[PhraseMatch]:
+    def find(self, key: str) -> Sequence[PhraseMatch]:
         """Matches of the phrase list `key` (one of `self.keys`), in text order.
 
         The first call matches every list in one table: one lower-case pass for all
         of them and one lemma pass for the lemma lists (most replies ask for lists
-        of both kinds, which as two tables cost three matcher runs).
+        of both kinds, which as two tables cost three matcher runs). A list's
+        matches are sorted out when it is first read: a reply reads few of them.
         """
         found = self._found
         if found is None:
-            found = self._found = self._table.find(self.doc)
+            found = self._found = self._table.find_on_demand(self.doc)
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
@@ -791,7 +792,7 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     )
     orders = reader.find("order_terms")
     trips = reader.find("travel_terms")
-    terms = sorted(orders + billing, key=lambda m: m.token_start)
+    terms = sorted([*orders, *billing], key=lambda m: m.token_start)
     money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
     if not terms and not trips and not money_signs and not reader.find("compensation_terms"):
         return None  # no billing, order or compensation word: nothing to discuss
