@@ -206,6 +206,9 @@ def test_function_words_are_counted_with_repeats_and_either_apostrophe() -> None
         ("Ça va, Zoë?", 7, 7),  # accented Latin letters
         ("Заказ ok", 7, 2),  # Cyrillic letters are letters, not Latin ones
         ("", 0, 0),
+        # The Latin range holds × and ÷, which are no letters; an emoji is neither.
+        ("2×3 😀 ß", 1, 2),
+        ("ok \ud800 no", 4, 4),  # a lone surrogate (broken UTF-16) is no letter
     ],
 )
 def test_letters_and_latin_letters_are_counted(text: str, letters: int, latin: int) -> None:

@@ -16,18 +16,18 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     channel = analysis.channel
     budget = int(ctx.option_for("max_words", channel, default=90))
-    words = analysis.body_words
-    if len(words) > budget:
+    starts = analysis.body_word_starts  # where each word starts: no Token objects
+    words = len(starts)
+    if words > budget:
         # Highlight from the first word past the budget to the end of the body.
-        first_over = words[budget]
         yield ctx.finding(
-            first_over.idx,
+            starts[budget],
             analysis.body_end,
-            ctx.message("too_long", words=len(words), channel=channel, budget=budget),
+            ctx.message("too_long", words=words, channel=channel, budget=budget),
             check="reply-length",
         )
     limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
-    if len(words) <= limit:
+    if words <= limit:
         return  # a sentence is part of the body: none can be longer than it
     text = analysis.text
     paragraphs = "\n" in text and _BLANK_LINE.search(text) is not None

@@ -801,7 +801,8 @@ def _clip(analysis: Analysis, sentence: Span) -> tuple[int, int]:
 
 def _words_outside(analysis: Analysis, start: int, end: int) -> bool:
     """Would the reply still say something without this sentence?"""
-    return any(not (start <= t.idx < end) for t in analysis.body_words)
+    starts = analysis.body_word_starts  # in text order: the first and last tell
+    return bool(starts) and (starts[0] < start or starts[-1] >= end)
 
 
 def _remove(text: str, start: int, end: int) -> Edit:

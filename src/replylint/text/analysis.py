@@ -17,7 +17,7 @@ from replylint.model import Reply
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.lazy import lazy_property
 from replylint.text.nlp import pipeline, process
-from replylint.text.token_arrays import token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers
 from replylint.text.words import content_word_flags, doc_word_flags
 from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
 from replylint.text.words import is_word as is_word
@@ -152,21 +152,32 @@ class Analysis:
         return doc_word_flags(self.doc)
 
     @lazy_property
-    def word_tokens(self) -> tuple[Token, ...]:
-        """Every word token outside links (contraction parts and elisions included)."""
-        words = [t for t, word in zip(self.tokens, self.word_flags, strict=True) if word]
+    def _word_indices(self) -> list[int]:
+        """Token index of every word outside links, read from per-doc arrays: the
+        counts and offsets of words cost no Token objects."""
+        flags = self.word_flags
         if not self.urls:
-            return tuple(words)
+            return [i for i, word in enumerate(flags) if word]
         # One pass over tokens and URL spans, both in text order.
-        kept: list[Token] = []
+        starts = token_bounds(self.doc)[0]
+        kept: list[int] = []
         spans = iter(self.urls)
         span = next(spans, None)
-        for token in words:
-            while span is not None and span[1] <= token.idx:
+        for i, word in enumerate(flags):
+            if not word:
+                continue
+            idx = starts[i]
+            while span is not None and span[1] <= idx:
                 span = next(spans, None)
-            if span is None or token.idx < span[0]:
-                kept.append(token)
-        return tuple(kept)
+            if span is None or idx < span[0]:
+                kept.append(i)
+        return kept
+
+    @lazy_property
+    def word_tokens(self) -> tuple[Token, ...]:
+        """Every word token outside links (contraction parts and elisions included)."""
+        tokens = self.tokens
+        return tuple([tokens[i] for i in self._word_indices])
 
     @property
     def words(self) -> tuple[Token, ...]:
@@ -175,11 +186,23 @@ class Analysis:
         return self.word_tokens
 
     @lazy_property
-    def body_words(self) -> tuple[Token, ...]:
-        """The words that start inside the body (words are in text order)."""
+    def _body_word_range(self) -> tuple[int, int]:
+        """Which of `words` start inside the body: a slice (words are in text order)."""
         offsets = self._word_offsets
         first = bisect.bisect_left(offsets, self.body_start)
-        return self.words[first : bisect.bisect_left(offsets, self.body_end, first)]
+        return first, bisect.bisect_left(offsets, self.body_end, first)
+
+    @lazy_property
+    def body_words(self) -> tuple[Token, ...]:
+        """The words that start inside the body (words are in text order)."""
+        first, end = self._body_word_range
+        return self.words[first:end]
+
+    @property
+    def body_word_starts(self) -> list[int]:
+        """Where each of `body_words` starts: their count and offsets without Tokens."""
+        first, end = self._body_word_range
+        return self._word_offsets[first:end]
 
     @lazy_property
     def sentences(self) -> tuple[Span, ...]:
@@ -238,7 +261,8 @@ class Analysis:
 
     @lazy_property
     def _word_offsets(self) -> list[int]:
-        return [t.idx for t in self.words]
+        starts = token_bounds(self.doc)[0]
+        return [starts[i] for i in self._word_indices]
 
     def word_count(self, start: int = 0, end: int | None = None) -> int:
         """Words starting in text[start:end] (a bisection: cheap for every sentence)."""

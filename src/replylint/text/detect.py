@@ -33,7 +33,9 @@ from replylint.text.language_data import LanguageData, language_data
 _NOISE = re.compile(r"(?=[hw@#^*/\d])(?:https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Latin letters beyond ASCII (with × and ÷, which the range holds too).
+_LATIN_NON_ASCII = re.compile(r"[\u00c0-\u024f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 
 # The narrow detector's confidence from which its answer is taken as clear.
@@ -120,13 +122,16 @@ def detect_language(
 
 
 def _letter_counts(text: str) -> tuple[int, int]:
-    """How many letters `text` has, and how many of them are Latin. In ASCII text
-    every letter is a Latin one, counted in C by deleting them from its bytes."""
+    """How many letters `text` has, and how many of them are Latin. ASCII letters
+    are counted in C by deleting them from the text's bytes (in UTF-8 no other
+    character has such a byte); only the few other characters are tested one by one."""
+    raw = text.encode("utf-8", "surrogatepass")
+    ascii_letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
     if text.isascii():
-        raw = text.encode("ascii")
-        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
-        return letters, letters
-    return sum(map(str.isalpha, text)), len(_LATIN.findall(text))
+        return ascii_letters, ascii_letters
+    others = "".join(_NON_ASCII.findall(text))
+    letters = ascii_letters + sum(map(str.isalpha, others))
+    return letters, ascii_letters + len(_LATIN_NON_ASCII.findall(others))
 
 
 def _wide(text: str, known: Sequence[str], min_confidence: float) -> Detection | None:

@@ -94,6 +94,9 @@ class PhraseTable:
                 by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
             self._lower.add(label, [lower_ids])  # type: ignore[list-item]
             self._empty = False
+        # Every list without a match, as `find_on_demand` starts its answer: copying a
+        # dict costs a fraction of building it from the keys.
+        self._no_matches: dict[str, ListMatches] = dict.fromkeys(self.keys, ())
         self._anchors = frozenset(by_anchor)
         self._phrase_words = {anchor: tuple(sets) for anchor, sets in by_anchor.items()}
 
@@ -138,7 +141,7 @@ class PhraseTable:
         rule that reads a few of many lists per doc pays for those only."""
         candidates = self._candidates(doc)
         bounds = token_bounds(doc) if candidates else ([], [])
-        return MatchesOnDemand(self.keys, candidates, bounds)
+        return MatchesOnDemand(self._no_matches, candidates, bounds)
 
     def _candidates(self, doc: Doc) -> dict[str, list[tuple[int, int, str]]]:
         """Per list with a match: its matches as (token start, token end, phrase),
@@ -172,12 +175,12 @@ class MatchesOnDemand(dict[str, ListMatches]):
 
     def __init__(
         self,
-        keys: tuple[str, ...],
+        no_matches: dict[str, ListMatches],
         candidates: dict[str, list[tuple[int, int, str]]],
         bounds: tuple[list[int], list[int]],
     ) -> None:
         # Lists without a match are filled at once, in C; the others are missing.
-        super().__init__(dict.fromkeys(keys, ()))
+        super().__init__(no_matches)
         for key in candidates:
             del self[key]
         self._candidates = candidates
@@ -246,13 +249,19 @@ def _pattern(nlp: Any, phrase: str, *, lemmas: bool) -> Doc:
     return make(nlp, phrase)
 
 
+# `PhraseMatch(...)` runs the named tuple's Python-level `__new__`; the matches of
+# every reply are made here, so they are made as the tuples they are, in C.
+_new_tuple = tuple.__new__
+
+
 def _longest_first(
     bounds: tuple[list[int], list[int]], candidates: list[tuple[int, int, str]]
 ) -> list[PhraseMatch]:
     starts, ends = bounds
+    new, match = _new_tuple, PhraseMatch
     if len(candidates) == 1:
         ((start, end, phrase),) = candidates
-        return [PhraseMatch(starts[start], ends[end - 1], phrase, start, end)]
+        return [new(match, (starts[start], ends[end - 1], phrase, start, end))]
     # Usually no two candidates overlap: then every one is kept, in text order.
     candidates.sort()
     last_end = 0
@@ -261,14 +270,16 @@ def _longest_first(
             break
         last_end = end
     else:
-        return [PhraseMatch(starts[s], ends[e - 1], p, s, e) for s, e, p in candidates]
+        return [new(match, (starts[s], ends[e - 1], p, s, e)) for s, e, p in candidates]
     chosen: list[PhraseMatch] = []
     taken: set[int] = set()
-    for start, end, phrase in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
+    # Longest first, then leftmost, then by phrase: (minus length, start, phrase) is
+    # unique in a list, so the tuples sort in C without a key function.
+    for _, start, phrase, end in sorted([(s - e, s, p, e) for s, e, p in candidates]):
         if not taken.isdisjoint(range(start, end)):
             continue
         taken.update(range(start, end))
-        chosen.append(PhraseMatch(starts[start], ends[end - 1], phrase, start, end))
+        chosen.append(new(match, (starts[start], ends[end - 1], phrase, start, end)))
     chosen.sort()
     return chosen
 
