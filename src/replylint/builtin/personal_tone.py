@@ -186,7 +186,7 @@ def _sentence_of(analysis: Analysis, match: PhraseMatch) -> Span:
 def _impersonal_words(analysis: Analysis, ctx: RuleContext) -> int:
     """The body's word count of a long reply with no "you", no name, no @mention and
     no request to the reader; 0 for any other reply."""
-    words = len(analysis.body_words)
+    words = len(analysis.body_word_starts)
     min_words = ctx.options.get("min_words", 20)
     if type(min_words) is not int:  # a table by channel (the plain number is read as is)
         min_words = int(ctx.option_for("min_words", analysis.channel, default=20))
