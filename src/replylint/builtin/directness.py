@@ -431,14 +431,20 @@ class Reading:
         return all(w in wish or w in times or t.is_stop for t, w in zip(words, lowers, strict=True))
 
     def _is_hours(self, words: list[Token]) -> bool:
-        """Opening hours: day names, times and their joining words only, with a time."""
+        """Opening hours: day names, times and their joining words only, with a time
+        ("they're open 9 to 5": stop words may stand around them)."""
         lowers, hours = self._lowers, self.hours_words
         timed = False
         for t in words:
-            lower = lowers[t.i].strip(_BRACKETS)  # "(Mon-Fri 8-8)" may leave "8)"
+            # "(Mon-Fri 8-8)" may leave "8)"; "de 9 h à 17 h." ends on "h."
+            lower = lowers[t.i].strip(_BRACKETS).rstrip(".")
             if _TIME.fullmatch(lower):
                 timed = True
-            elif lower not in hours and not all(p in hours for p in _RANGE.split(lower)):
+            elif (
+                lower not in hours
+                and not t.is_stop
+                and not all(p in hours for p in _RANGE.split(lower))
+            ):
                 return False  # ("mon–fri" is one token)
         return timed
 
