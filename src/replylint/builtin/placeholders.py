@@ -1,13 +1,15 @@
 """Unfilled template placeholders in a reply, across the common template syntaxes.
 
 Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
-`${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any bare word in single braces), `[NAME]`,
-`[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`, `%CUSTOMER%`, `XXX` / `#XXXXX`,
-`#NUMBER`, a capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in
-a link (`github.com/acme/REPONAME`), a capitals slot word in the salutation (`Hi NAME,`), `____` blanks, a
-literal `@username` or `@maintainer`, and list items left as "1. ..." in a template.
-Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not placeholders: `:)`, `[sic]`, markdown links
-`[text](url)`, HTML such as `<br>` or `<a href=...>`, anything inside `code`.
+Mailchimp merge tags `*|FNAME|*`, `${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any
+bare word in single braces), `[NAME]`, `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`,
+`%CUSTOMER%` (a slot word: `%PATH%` is meant literally), `XXX` / `#XXXXX`, `#NUMBER`, a
+capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in a link
+(`github.com/acme/REPONAME`), a capitals slot word in the salutation (`Hi NAME,`), `____`
+blanks, a literal `@username` or `@maintainer`, and list items left as "1. ..." in a
+template. Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not
+placeholders: `:)`, `[sic]`, markdown links `[text](url)`, HTML such as `<br>` or
+`<a href=...>`, anything inside `code`.
 
 Bracketed text counts only when it reads like a slot: written as an identifier
 (`first_name`), in capitals (`NAME`), or naming a slot word ("Customer name",
@@ -27,6 +29,8 @@ from functools import lru_cache
 _DOUBLE_BRACES = re.compile(r"\{\{\{?\s*[^{}\n]{1,80}?\s*\}?\}\}")
 _TAG = re.compile(r"\{%-?\s*[^%\n]{1,120}?\s*-?%\}")
 _DOLLAR_BRACES = re.compile(r"\$\{\s*[A-Za-z_][\w.]{0,60}\s*\}")
+# Mailchimp merge tags: "*|FNAME|*", "*|MC:SUBJECT|*".
+_MERGE_TAG = re.compile(r"\*\|[A-Z][A-Z0-9_:]{0,40}\|\*")
 # Single-delimiter slots; what is inside is judged by `_is_slot`.
 _BRACES = re.compile(r"(?<![{$\w])\{(?P<inner>[^{}\n]{1,60})\}(?!\})")
 _SQUARE = re.compile(r"(?<![\w\]])\[(?P<inner>[^\[\]\n]{1,60})\](?![(\[:])")
@@ -230,6 +234,9 @@ def find_placeholders(
         for pattern in (_DOUBLE_BRACES, _TAG, _DOLLAR_BRACES):
             for m in pattern.finditer(text):
                 add(m.start(), m.end(), _slot_name(m.group().strip("{}$%- ")))
+    if "*|" in text:
+        for m in _MERGE_TAG.finditer(text):
+            add(m.start(), m.end(), _slot_name(m.group().strip("*|")))
     for delimiter, pattern in _BRACKETED:
         if delimiter not in text:
             continue
@@ -239,6 +246,10 @@ def find_placeholders(
                 continue  # <br>, <a href=...>: markup, not a slot
             # "{place}", "{code}": one bare identifier in single braces is a template
             # variable in prose (JSON and code sit in code spans, which are skipped).
+            if delimiter == "%" and not (
+                _is_slot(inner, words, capitals=False) or _names_slot(inner, words)
+            ):
+                continue  # "%PATH%", "%APPDATA%": environment variables, meant literally
             if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
     if greeting is not None:
