@@ -88,13 +88,17 @@ def _segments(text: str, start: int, end: int, separator: re.Pattern[str]) -> li
 @functools.lru_cache(maxsize=16)
 def _language_words(
     language: str, model: str | None, lang: LanguageData
-) -> tuple[frozenset[str], frozenset[str]]:
-    """The language's stop words, and its team words that are not stop words."""
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The language's stop words, its team words that are not stop words, and its
+    one-word closings and courtesy words ("Cheers", "Cordialement"), never a name."""
     stop_words = frozenset(pipeline(language, model).Defaults.stop_words)
     # Function words ("the", "le") are in team_words for other rules; only the
     # content words say "team".
     team_words = frozenset(_fold(w) for w in lang.team_words if _fold(w) not in stop_words)
-    return stop_words, team_words
+    courtesy = frozenset(
+        _fold(w) for w in lang.closings | lang.not_names | lang.salutations if " " not in w
+    )
+    return stop_words, team_words, courtesy
 
 
 class _DataWords:
@@ -118,7 +122,7 @@ class _Vocabulary:
         words = _data_words(ctx)
         self.particles = words.particles
         self.separator = words.separator
-        self.stop_words, self.team_words = _language_words(
+        self.stop_words, self.team_words, self.courtesy = _language_words(
             analysis.language, analysis.model, analysis.lang
         )
         brand = analysis.reply.brand or ""
@@ -152,6 +156,8 @@ class _Vocabulary:
             return False
         if {_fold(w) for w in words} <= self.agent_words:
             return True  # the configured agent, whatever their name looks like
+        if {_fold(w) for w in words} <= self.courtesy:
+            return False  # "Cheers", "Cordialement": a closing, not a name
         for index, word in enumerate(words):
             folded = _fold(word)
             if folded in self.particles and 0 < index < len(words) - 1:
@@ -277,11 +283,14 @@ def _tail_signoff(analysis: Analysis, ctx: RuleContext) -> SignOff | None:
         return None
     vocab = _Vocabulary(analysis, ctx)  # only for the few replies with such a tail
     segments = _segments(text, start, end, vocab.separator)
+    # A closing before the name or team: "…sorted. Cordialement, le SAV".
+    while segments and {_fold(w) for w in _words(segments[0].text)} <= vocab.courtesy:
+        segments = segments[1:]
     if not segments or not all(
         vocab.is_person(seg.text) or vocab.is_team(seg.text) for seg in segments
     ):
         return None
-    return SignOff(start, end, start, end, "line", tail)
+    return SignOff(start, end, segments[0].start, end, "line", text[segments[0].start : end])
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:

@@ -43,10 +43,12 @@ _TRAILER_WORD = re.compile(
 )
 # A line opening a list item ("- Tap Account", "2. Restart"): not a name.
 _LIST_ITEM = re.compile(r"[-*•·]|\d+[.)]\s")
-# A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules".
+# A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules", "—Tom, Acme Care"
+# (a capitalised affiliation of up to four words may follow a comma).
 _DASH_NAME_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
-    r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?)\s*\Z"
+    r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?"
+    r"(?:,\s?[A-ZÀ-Ý][\w'’&.-]*(?:\s[\w'’&.-]+){0,3})?)\s*\Z"
 )
 # A word of a bare sign-off after the last sentence: "Julien", "Rob B.", "GA".
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+\.?|[A-Z]{2,4}|[A-Z]\.")
@@ -344,13 +346,13 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
         return None
     region = text[:end]
 
-    # Both patterns end the text and hold at most one (initials) or two (dash and
-    # name) single spaces: they start within the last two or three chunks.
+    # Both patterns end the text and hold at most one (initials) or six (dash, name
+    # and affiliation) single spaces: they start within the last two or seven chunks.
     match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
     if match:
         mark = match.group("mark")
         return SignOff(match.start(), end, match.start(), end, "initials", mark)
-    match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 3))
+    match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
     if match:
         return SignOff(
             match.start(), end, match.start("name"), end, "dash-name", match.group("name")
