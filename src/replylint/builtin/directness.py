@@ -162,7 +162,9 @@ class Reading:
         self.hours_words = lists.hours_words
         self.team_possessives = lists.team_possessives
         self.verb_objects = lists.verb_objects
-        self.open_verb_endings = lists.open_verb_endings
+        self.reader_verb_endings = lists.reader_verb_endings
+        self.reflexive_acts = lists.reflexive_acts
+        self.object_pronouns = lists.object_pronouns
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -706,17 +708,14 @@ class Reading:
         second_person = self._cover("second_person")
         if last == at - 1 and last in second_person and last - 1 in first_person:
             return False
-        # "Il vous appelle", "le service vous rappellera": right before a verb that is
-        # neither said to the reader ("vous appelez") nor left open ("vous adresser"),
-        # "vous" is its object.
-        endings = self.open_verb_endings
-        if (
-            endings
-            and last == at - 1
-            and last in second_person
-            and not self.tokens[at].lower_.endswith(endings)
-        ):
-            return False
+        # "Il vous appelle", "nous avons essayé de vous joindre": right before a verb
+        # not said to the reader ("vous appelez") nor reflexive ("vous adresser à"),
+        # "vous" is its object: the team contacts the customer.
+        endings = self.reader_verb_endings
+        if endings and last == at - 1 and self.tokens[last].lower_ in self.object_pronouns:
+            token = self.tokens[at]
+            if not token.lower_.endswith(endings) and token.lemma_ not in self.reflexive_acts:
+                return False
         # Right before the act a first-person word is its object ("nous contacter").
         return not self._has("first_person", last + 1, at - 1)
 
@@ -790,7 +789,9 @@ class _RuleLists(NamedTuple):
     hours_words: frozenset[str]
     team_possessives: frozenset[str]
     verb_objects: frozenset[str]
-    open_verb_endings: tuple[str, ...]
+    reader_verb_endings: tuple[str, ...]
+    reflexive_acts: frozenset[str]
+    object_pronouns: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -813,7 +814,9 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "hours_words"),
         data_words(data, "team_possessives"),
         data_words(data, "verb_objects"),
-        tuple(sorted(data_words(data, "open_verb_endings"))),
+        tuple(sorted(data_words(data, "reader_verb_endings"))),
+        data_words(data, "reflexive_acts"),
+        data_words(data, "object_pronouns"),
     )
 
 

@@ -59,7 +59,7 @@ _PARCEL = re.compile(r"\b(?:[A-Z]{2}\d{9}[A-Z]{2}|1Z[0-9A-Z]{16})\b")
 # Words allowed between the keyword and the code: "order number: 4821", "n° de commande".
 _FILLERS = (
     r"(?:numbers?|nos?\.?|nr\.?|nbr|#|n°|no°|num(?:éro|ero)?\.?|id|ids|code|is|was|:|"
-    r"de|du|d'|est|ending\s+in|ending|se\s+terminant\s+par)"
+    r"de|du|d'|est|le|ending\s+in|ending|se\s+terminant\s+par)"
 )
 _CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9-]{3,39})(?![\w*•])"
 
@@ -170,6 +170,9 @@ class DetectionWords:
     # A mailbox named for a role, not a person ("support@", "returns@", "sav@"): the
     # brand's address whoever writes it.
     role_mailboxes: frozenset[str] = frozenset()
+    # A reader pronoun as the object of a brand cue makes the contact theirs: "nous
+    # avons essayé de vous joindre au 06 …" (not "pour nous joindre").
+    reader_objects: frozenset[str] = frozenset()
 
     @classmethod
     def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
@@ -197,6 +200,7 @@ class DetectionWords:
             card_cues=frozenset(joined("card_cues")),
             future_words=frozenset(joined("future_words")),
             role_mailboxes=frozenset(joined("role_mailboxes")),
+            reader_objects=frozenset(joined("reader_objects")),
         )
 
 
@@ -625,7 +629,7 @@ def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:
                 # service ("service client", "espace client") is the brand's.
                 return index > 0 and cue_words[index - 1] in words.brand_cues
             if part in words.brand_cues:
-                return True
+                return not (index > 0 and cue_words[index - 1] in words.reader_objects)
     return False
 
 
