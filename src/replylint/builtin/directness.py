@@ -1062,8 +1062,13 @@ def _questions(
     wh_words = data_words(ctx.data, "wh_words")
     mention_verbs = data_words(ctx.data, "mention_verbs")
     opinion_words = data_words(ctx.data, "opinion_words")
+    exclamatives = data_words(ctx.data, "exclamative_words")
+    rhetorical = data_words(ctx.data, "rhetorical_words")
+    negations = data_words(ctx.data, "lead_negations")
     for sent in incoming.sents:
         words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
+        if _exclaims(words, wh_words, exclamatives, rhetorical, negations):
+            continue
         needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
         if len(_stems(content_lemmas(words), courtesy)) < needed:
             continue
@@ -1082,6 +1087,28 @@ def _questions(
             opens = False  # "@Acme is the best app": a statement about the one mentioned
         if asks or opens or any(t.i in indirect_starts for t in sent):
             yield sent
+
+
+def _exclaims(
+    words: list[Token],
+    wh_words: frozenset[str],
+    exclamatives: frozenset[str],
+    rhetorical: frozenset[str],
+    negations: frozenset[str],
+) -> bool:
+    """Praise in question form, which asks nothing: "how amazing is your new menu?!"
+    (with its "!": "how good is the battery?" asks), "isn't this the cutest latte art
+    you've ever seen?"."""
+    if len(words) < 2:
+        return False
+    if (
+        words[0].lower_ in wh_words
+        and words[1].lower_ in exclamatives
+        and "!" in words[0].sent.text
+    ):
+        return True
+    lead = {t.lower_ for t in words[:2]}
+    return not lead.isdisjoint(negations) and any(t.lower_ in rhetorical for t in words)
 
 
 def _quote(text: str, limit: int = 80) -> str:
