@@ -26,18 +26,18 @@ Four start-up costs are avoided here (a batch run pays them once per process, a
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replylint.startup import paused_collector
+from replylint.text.cache_folder import cache_dir
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
+from replylint.text.regex_store import stored_compiles
 from replylint.text.token_arrays import remember_lowers, remember_orths
 
 if TYPE_CHECKING:
@@ -55,17 +55,6 @@ LOOKUP_LEMMAS = True
 # Above this size a pattern compiled while spaCy's French data is imported is the
 # TOKEN_MATCH alternation (1.4 MB in spaCy 3.7/3.8); nothing else there comes close.
 _HUGE_PATTERN = 100_000
-
-
-def cache_dir() -> Path | None:
-    """Where replylint keeps derived data between runs (`REPLYLINT_CACHE_DIR`,
-    else `$XDG_CACHE_HOME/replylint`, else `~/.cache/replylint`); None to disable
-    (`REPLYLINT_CACHE_DIR=""`)."""
-    configured = os.environ.get("REPLYLINT_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "replylint"
 
 
 @cache
@@ -459,7 +448,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
         with _lock:
             nlp = _pipelines.get(key)
             if nlp is None:
-                with paused_collector():  # spaCy's import and the build: see startup.py
+                # spaCy's import and the build: see startup.py and regex_store.py.
+                with paused_collector(), stored_compiles():
                     nlp = _build(lang, model)
                 # spaCy's 1M-character guard protects parsers' memory; the default
                 # pipeline keeps none of that, and an email export can be longer.
