@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from replylint.text.cache_folder import cache_dir
@@ -29,6 +30,7 @@ MIN_CHARS = 2_000
 MAX_CHARS = 100_000
 
 
+@cache
 def _engine() -> tuple[Any, Any, Any] | None:
     """The regex engine and Python's parser and code generator for it, or None."""
     try:
@@ -63,6 +65,7 @@ def _code_of(pattern: str, flags: int) -> tuple[Any, ...]:
     return parts
 
 
+@cache
 def _python_build() -> str:
     engine = _engine()
     magic = (engine[0].MAGIC, engine[0].CODESIZE) if engine else None
