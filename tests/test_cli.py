@@ -141,3 +141,19 @@ def test_eval_reports_precision_and_recall(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     row = next(line for line in proc.stdout.splitlines() if line.startswith("brevity"))
     assert row.split()[1:4] == ["1.00", "1.00", "1"]
+
+
+def test_the_command_asks_openblas_for_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from replylint import cli
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    cli._one_blas_thread()
+    assert cli.os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_a_blas_thread_count_the_user_set_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from replylint import cli
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    cli._one_blas_thread()
+    assert cli.os.environ["OPENBLAS_NUM_THREADS"] == "4"

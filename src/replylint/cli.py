@@ -160,6 +160,7 @@ def run() -> NoReturn:
     thread or child process is still alive, or coverage measurement must write its
     data at exit, since skipping `atexit` would lose their work.
     """
+    _one_blas_thread()
     status = main()
     if _may_skip_teardown():
         try:
@@ -169,6 +170,17 @@ def run() -> NoReturn:
             sys.exit(status)  # let the ordinary exit report or ignore it
         os._exit(status)
     sys.exit(status)
+
+
+def _one_blas_thread() -> None:
+    """Have numpy's OpenBLAS start one thread instead of one per core.
+
+    numpy comes with spaCy, and OpenBLAS sets up its thread pool when numpy is
+    imported: ~50 ms of a one-file `check` on two cores. replylint does no linear
+    algebra (spaCy's blank pipelines never call BLAS), so the pool is never used.
+    Set for this process and the workers it starts, before numpy is imported; a
+    value the user set is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _may_skip_teardown() -> bool:

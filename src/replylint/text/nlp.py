@@ -4,7 +4,7 @@ No statistical model is needed, so nothing is downloaded and every rule runs the
 same everywhere. A statistical pipeline (e.g. `fr_core_news_sm`) is used only when
 the configuration names it and it is installed.
 
-Four start-up costs are avoided here (a batch run pays them once per process, a
+Five start-up costs are avoided here (a batch run pays them once per process, a
 `--jobs` run once per worker):
 
 - `spacy.lang.fr.tokenizer_exceptions` compiles, at import, one regular expression
@@ -17,6 +17,8 @@ Four start-up costs are avoided here (a batch run pays them once per process, a
   HTTP clients, ...) for the one name `spacy.info`: ~0.2 s and 360 modules per
   process. `_import_spacy` lets spaCy import a stand-in for it instead; the real
   `spacy.cli` can still be imported afterwards by anyone who needs it.
+- spaCy's prefix, suffix and infix expressions and its `URL_MATCH` are compiled
+  from code kept in the cache folder (`regex_store.py`), not parsed anew (~40 ms).
 - spacy-lookups-data's lemma tables are read once into a compact sorted block
   (`lemma_lookup.py`), kept in the user cache folder (see `cache_dir`).
 - spaCy's tokenizer re-checks each of the ~1,350 exceptions it ships in Python and
@@ -26,18 +28,18 @@ Four start-up costs are avoided here (a batch run pays them once per process, a
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replylint.startup import paused_collector
+from replylint.text.cache_folder import cache_dir
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
+from replylint.text.regex_store import stored_compiles
 from replylint.text.token_arrays import remember_lowers, remember_orths
 
 if TYPE_CHECKING:
@@ -55,17 +57,6 @@ LOOKUP_LEMMAS = True
 # Above this size a pattern compiled while spaCy's French data is imported is the
 # TOKEN_MATCH alternation (1.4 MB in spaCy 3.7/3.8); nothing else there comes close.
 _HUGE_PATTERN = 100_000
-
-
-def cache_dir() -> Path | None:
-    """Where replylint keeps derived data between runs (`REPLYLINT_CACHE_DIR`,
-    else `$XDG_CACHE_HOME/replylint`, else `~/.cache/replylint`); None to disable
-    (`REPLYLINT_CACHE_DIR=""`)."""
-    configured = os.environ.get("REPLYLINT_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "replylint"
 
 
 @cache
@@ -459,7 +450,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
         with _lock:
             nlp = _pipelines.get(key)
             if nlp is None:
-                with paused_collector():  # spaCy's import and the build: see startup.py
+                # spaCy's import and the build: see startup.py and regex_store.py.
+                with paused_collector(), stored_compiles():
                     nlp = _build(lang, model)
                 # spaCy's 1M-character guard protects parsers' memory; the default
                 # pipeline keeps none of that, and an email export can be longer.

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from replylint.text.nlp import cache_dir
+from replylint.text.cache_folder import cache_dir
 from replylint.version import __version__
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ T = TypeVar("T")
 # Bump when an entry's layout changes.
 FORMAT = 1
 FOLDER = "patterns"
-MAX_ENTRIES = 64
+MAX_ENTRIES = 128  # rule tables and long regexes: ~30 per language set
 _MAGIC = b"replylint-patterns\n"
 _DIGEST_SIZE = 16
 _ABANDONED_NS = 3600 * 10**9  # a temporary file this old was left by a killed run
@@ -53,6 +53,7 @@ _SHAPING_MODULES = (
     "token_patterns.py",
     "variant_phrases.py",
     "pattern_cache.py",
+    "regex_store.py",
 )
 
 
