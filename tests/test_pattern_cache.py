@@ -81,23 +81,26 @@ def test_the_entry_name_changes_with_any_input() -> None:
 
 def test_edited_rule_data_gets_its_own_entry(cache_folder: Path) -> None:
     text = "Check our refund policy, then thank us."
+    # The pipeline first: building it may store its own entries (its long regexes).
+    doc = process(pipeline("en"), text)
+    pipeline_entries = len(entries(cache_folder))
     before = PhraseTable((("offers", ("refund",)),), "en", lemmas=False)
     after = PhraseTable((("offers", ("refund", "refund policy")),), "en", lemmas=False)
-    doc = process(pipeline("en"), text)
     assert [m.phrase for m in before.find(doc)["offers"]] == ["refund"]
     # The longer phrase wins over "refund" it contains: "refund policy" at 10-23.
     assert [(m.start, m.end, m.phrase) for m in after.find(doc)["offers"]] == [
         (10, 23, "refund policy")
     ]
-    assert len(entries(cache_folder)) == 2
+    assert len(entries(cache_folder)) == pipeline_entries + 2
 
 
 def test_a_table_from_the_cache_finds_what_a_fresh_one_finds(cache_folder: Path) -> None:
     lists = (("thanks", ("thank you", "Thank you", "Thanks")), ("orders", ("order",)))
     text = "Thanks a lot, thank you! Your orders shipped."
     doc = process(pipeline("en"), text)
+    pipeline_entries = len(entries(cache_folder))  # its long regexes, if built here
     fresh = PhraseTable(lists, "en", form_keys=frozenset({"thanks"}))
-    assert len(entries(cache_folder)) == 1
+    assert len(entries(cache_folder)) == pipeline_entries + 1
     from_disk = PhraseTable(lists, "en", form_keys=frozenset({"thanks"}))
     # "Thanks" 0-6; "thank you" 14-23 is the tokens of two phrases, the first in
     # sorted order reported ("Thank you" < "thank you"); "orders" 30-36 by lemma.
