@@ -70,6 +70,8 @@ _BRACKETS = "()[]"
 _CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
 # "are available", "sont disponibles"; spaCy's French lookup keeps "est" as it is
 # (the noun "east"), so the form stands for "être" too.
+# Words of a clause that only names the topic ("for name changes,").
+_TOPIC_WORDS = 4
 _COPULAS = frozenset({"be", "être", "est"})
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
@@ -165,6 +167,7 @@ class Reading:
         self.reader_verb_endings = lists.reader_verb_endings
         self.reflexive_acts = lists.reflexive_acts
         self.object_pronouns = lists.object_pronouns
+        self.topic_openers = lists.topic_openers
         self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -373,6 +376,10 @@ class Reading:
         if asks:
             return Kind.CONTENT
         if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+            return Kind.FILLER
+        # "For name changes, please call …", "Concernant votre carte, …": a short clause
+        # that only names the topic before what follows.
+        if len(words) <= _TOPIC_WORDS and self._lowers[words[0].i] in self.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
         if self._has("platitude", start, end):
@@ -792,6 +799,7 @@ class _RuleLists(NamedTuple):
     reader_verb_endings: tuple[str, ...]
     reflexive_acts: frozenset[str]
     object_pronouns: frozenset[str]
+    topic_openers: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -817,6 +825,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         tuple(sorted(data_words(data, "reader_verb_endings"))),
         data_words(data, "reflexive_acts"),
         data_words(data, "object_pronouns"),
+        data_words(data, "topic_openers"),
     )
 
 
