@@ -267,18 +267,31 @@ class Reading:
         return found >= limit
 
     def may_deflect(self) -> bool:
-        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?"""
+        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?
+        Each way needs its own matches, and some a line to reach someone on: a reply
+        with none of them has no redirect clause, so none of its sentences need be
+        classified for this check."""
         matches = self.matches
-        return bool(
-            matches["contact_act"]
-            or matches["go_to"]
-            or matches["handoff"]
-            or matches["contact_means"]
-            or matches["availability"]
-            or (matches["info_nouns"] and matches["elsewhere"])
-            or self._other_handles
-            or matches["feedback_submit"]
-        )
+        if matches["contact_act"] or self._other_handles:
+            return True
+        if matches["elsewhere"] and (matches["go_to"] or matches["info_nouns"]):
+            return True  # "go to our website", "the details are on our website"
+        if matches["feedback_submit"] and matches["feedback_object"]:
+            return True  # "post your idea on the ideas page"
+        # Someone else "will be able to help" with a link or number to reach them.
+        if matches["handoff"] and self._gives_contact():
+            return True
+        # A line stated: "available by phone", "joignable au 3900", "chat at <link>".
+        if matches["contact_means"] and matches["availability"]:
+            return True
+        return bool(matches["contact_means"] or matches["availability"]) and self._states_a_line()
+
+    def _states_a_line(self) -> bool:
+        """A link-like token or a phone number anywhere in the reply (what
+        `_offers_line` and `_states_line` look for in a clause)."""
+        if self.phone_tokens:
+            return True
+        return any(flag & LIKE_URL for flag in token_flags(self.doc))
 
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
