@@ -413,7 +413,7 @@ class Reading:
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
-        if len(words) <= _TOPIC_WORDS and self._lowers[words[0].i] in self.topic_openers:
+        if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
         if self._has("platitude", start, end):
@@ -755,10 +755,15 @@ class Reading:
         # not said to the reader ("vous appelez") nor reflexive ("vous adresser à"),
         # "vous" is its object: the team contacts the customer.
         endings = self.reader_verb_endings
-        if endings and last == at - 1 and self.tokens[last].lower_ in self.object_pronouns:
-            token = self.tokens[at]
-            if not token.lower_.endswith(endings) and token.lemma_ not in self.reflexive_acts:
-                return False
+        lowers = self._lowers
+        if (
+            endings
+            and last == at - 1
+            and lowers[last] in self.object_pronouns
+            and not lowers[at].endswith(endings)
+            and self.doc[at].lemma_ not in self.reflexive_acts
+        ):
+            return False
         # Right before the act a first-person word is its object ("nous contacter").
         return not self._has("first_person", last + 1, at - 1)
 
