@@ -153,7 +153,9 @@ class Reading:
         # Lists sorted out on first read: a reply reads a third of its lists' matches
         # (the many "you"/"please" matches only matter around a redirect).
         self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
-        if _CLOCK_PM.search(analysis.text):  # "until 8 pm" (rare: the list stays lazy)
+        # "until 8 pm": a clock time, no private message. Tested only when the list has
+        # matches (`get` sees () for a list without any, and leaves the others unsorted).
+        if self.matches.get("private_channel") != () and _CLOCK_PM.search(analysis.text):
             self.matches["private_channel"] = [
                 m for m in self.matches["private_channel"] if not is_clock_time(self.doc, m)
             ]
@@ -176,7 +178,6 @@ class Reading:
         self.reflexive_acts = lists.reflexive_acts
         self.object_pronouns = lists.object_pronouns
         self.topic_openers = lists.topic_openers
-        self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
         self._is_word: list[bool] = []
@@ -457,17 +458,17 @@ class Reading:
         ("Have a great weekend", "Belle journée à vous", "I hope you enjoy your stay");
         a name may follow."""
         flags, lowers = self._flags, self._lowers
-        while (
-            len(words) > 1 and flags[words[-1]] & TITLE and lowers[words[-1]] not in self.wish_times
-        ):
+        wish, times = self.wish_words, self.wish_times
+        # Both openings are read from the first word, which dropping a name never drops.
+        closing = self._leads("farewell", words[:1])
+        first = lowers[words[0]]
+        if not closing and first not in wish and first not in self.wish_openers:
+            return False  # "It should be a good week" states a fact (most clauses stop here)
+        while len(words) > 1 and flags[words[-1]] & TITLE and lowers[words[-1]] not in times:
             words = words[:-1]  # "Take care, Sam"
-        if self._leads("farewell", words[:1]):
+        if closing:
             farewell = self._cover("farewell")
             return all(i in farewell or flags[i] & STOP for i in words)
-        wish, times = self.wish_words, self.wish_times
-        first = lowers[words[0]]
-        if first not in wish and first not in self.wish_openers:
-            return False  # "It should be a good week" states a fact (most clauses stop here)
         # The last content word is the time: "Belle journée à vous !"
         last = next(
             (lowers[i] for i in reversed(words) if lowers[i] in times or not flags[i] & STOP), ""
@@ -810,6 +811,7 @@ class Reading:
         text = analysis.text
         if text.find("@", mentions_end) < 0 and text.find("＠", mentions_end) < 0:
             return []
+        brand = (analysis.reply.brand or "").lstrip("@").lower()
         # From the token offsets, in text order: no Token object per token.
         starts, ends = token_bounds(self.doc)
         return [
@@ -817,7 +819,7 @@ class Reading:
             for i in range(bisect_left(starts, mentions_end), len(starts))
             if text[starts[i]] in "@＠"
             and ends[i] - starts[i] > 1
-            and text[starts[i] + 1 : ends[i]].lower() != self.brand
+            and text[starts[i] + 1 : ends[i]].lower() != brand
         ]
 
 
