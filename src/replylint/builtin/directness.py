@@ -15,6 +15,15 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from replylint.builtin.directness_flags import (
+    LIKE_EMAIL,
+    LIKE_NUM,
+    LIKE_URL,
+    STOP,
+    TITLE,
+    UPPER,
+    token_flags,
+)
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
@@ -137,7 +146,6 @@ class Reading:
     def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
         self.analysis = analysis
         self.doc = analysis.doc
-        self.tokens = analysis.tokens
         self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
@@ -145,7 +153,9 @@ class Reading:
         # Lists sorted out on first read: a reply reads a third of its lists' matches
         # (the many "you"/"please" matches only matter around a redirect).
         self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
-        if _CLOCK_PM.search(analysis.text):  # "until 8 pm" (rare: the list stays lazy)
+        # "until 8 pm": a clock time, no private message. Tested only when the list has
+        # matches (`get` sees () for a list without any, and leaves the others unsorted).
+        if self.matches.get("private_channel") != () and _CLOCK_PM.search(analysis.text):
             self.matches["private_channel"] = [
                 m for m in self.matches["private_channel"] if not is_clock_time(self.doc, m)
             ]
@@ -168,13 +178,14 @@ class Reading:
         self.reflexive_acts = lists.reflexive_acts
         self.object_pronouns = lists.object_pronouns
         self.topic_openers = lists.topic_openers
-        self.brand = (analysis.reply.brand or "").lstrip("@").lower()
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
-        self._is_word = [False] * len(self.tokens)
+        self._is_word: list[bool] = []
         self._other_handles = self._find_other_handles()
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
+        # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
+        self._flags: list[int] = []
         self._token_starts: list[int] = []  # character offsets
         self._token_ends: list[int] = []
         # Per list, made on first use (most lists are never asked about): where its
@@ -207,8 +218,15 @@ class Reading:
             run, digits = [], 0
         return frozenset(phones)
 
-    def is_phone(self, token: Token) -> bool:
-        return token.i in self.phone_tokens
+    def is_phone(self, i: int) -> bool:
+        return i in self.phone_tokens
+
+    def token_start(self, i: int) -> int:
+        """Where token `i` starts (a character offset; read once sentences are read)."""
+        return self._token_starts[i]
+
+    def token_end(self, i: int) -> int:
+        return self._token_ends[i]
 
     def _index_matches(self) -> None:
         """What only classifying a sentence needs, worked out before the first one is
@@ -216,6 +234,8 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
+        self._flags = token_flags(self.doc)
+        self._is_word = [False] * len(self._lowers)
         self._token_starts, self._token_ends = token_bounds(self.doc)
         matches = self.matches
         # Where an apology, thanks or empathy starts, and its furthest end.
@@ -248,18 +268,31 @@ class Reading:
         return found >= limit
 
     def may_deflect(self) -> bool:
-        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?"""
+        """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?
+        Each way needs its own matches, and some a line to reach someone on: a reply
+        with none of them has no redirect clause, so none of its sentences need be
+        classified for this check."""
         matches = self.matches
-        return bool(
-            matches["contact_act"]
-            or matches["go_to"]
-            or matches["handoff"]
-            or matches["contact_means"]
-            or matches["availability"]
-            or (matches["info_nouns"] and matches["elsewhere"])
-            or self._other_handles
-            or matches["feedback_submit"]
-        )
+        if matches["contact_act"] or self._other_handles:
+            return True
+        if matches["elsewhere"] and (matches["go_to"] or matches["info_nouns"]):
+            return True  # "go to our website", "the details are on our website"
+        if matches["feedback_submit"] and matches["feedback_object"]:
+            return True  # "post your idea on the ideas page"
+        # Someone else "will be able to help" with a link or number to reach them.
+        if matches["handoff"] and self._gives_contact():
+            return True
+        # A line stated: "available by phone", "joignable au 3900", "chat at <link>".
+        if matches["contact_means"] and matches["availability"]:
+            return True
+        return bool(matches["contact_means"] or matches["availability"]) and self._states_a_line()
+
+    def _states_a_line(self) -> bool:
+        """A link-like token or a phone number anywhere in the reply (what
+        `_offers_line` and `_states_line` look for in a clause)."""
+        if self.phone_tokens:
+            return True
+        return any(flag & LIKE_URL for flag in token_flags(self.doc))
 
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
@@ -272,13 +305,13 @@ class Reading:
                 self._classified.append(Sentence.of(span, self._clauses(span)))
             yield self._classified[index]
 
-    def _words(self, start: int, end: int) -> list[Token]:
-        tokens, is_word = self.tokens, self._is_word
-        return [tokens[i] for i in range(start, end) if is_word[i]]
+    def _words(self, start: int, end: int) -> list[int]:
+        """The indices of the words among tokens[start:end]."""
+        is_word = self._is_word
+        return [i for i in range(start, end) if is_word[i]]
 
     def _clauses(self, sentence: Span) -> tuple[Clause, ...]:
         start, sentence_end = sentence.start, sentence.end
-        tokens = self.tokens
         lowers = self._lowers
         # A clause asks when a question mark follows it in its sentence.
         last_question = -1
@@ -297,7 +330,7 @@ class Reading:
         breaks = self.clause_breaks
         for i in range(start, sentence_end):
             lower = lowers[i]
-            if lower in breaks or (lower == "-" and _spaced_dash(tokens, i)):
+            if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
                 if i > start:
                     bounds.append((start, i))
                 start = i + 1 if lower in _CLAUSE_PUNCT else i
@@ -305,7 +338,7 @@ class Reading:
             bounds.append((start, sentence_end))
         clauses = []
         for start, end in bounds:
-            clause_words = [tokens[i] for i in range(start, end) if is_word[i]]
+            clause_words = [i for i in range(start, end) if is_word[i]]
             if clause_words:
                 kind = self._classify(start, end, clause_words, start <= last_question)
                 clauses.append(Clause(start, end, kind))
@@ -333,14 +366,15 @@ class Reading:
             return False  # most lists, most replies
         return not self._cover(key).isdisjoint(range(start, end))
 
-    def _leads(self, key: str, words: Sequence[Token]) -> bool:
+    def _leads(self, key: str, words: Sequence[int]) -> bool:
         if not self.matches[key]:
             return False
         starts = self._starts_of(key)
-        return any(t.i in starts for t in words[: _LEAD_WORDS + 1])
+        return any(i in starts for i in words[: _LEAD_WORDS + 1])
 
-    def _classify(self, start: int, end: int, words: list[Token], asks: bool) -> Kind:
-        """`asks`: a question mark follows in the sentence."""
+    def _classify(self, start: int, end: int, words: list[int], asks: bool) -> Kind:
+        """`words`: the indices of the clause's words; `asks`: a question mark
+        follows in the sentence."""
         if self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
@@ -360,7 +394,8 @@ class Reading:
         if _DIGIT.search(self.analysis.text, text_start, text_end) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         # "un", "une", "one" are articles and pronouns far more often than counts.
-        numbers = [t for t in words if t.like_num and t.lower_ not in _ARTICLE_NUMBERS]
+        flags, lowers = self._flags, self._lowers
+        numbers = [i for i in words if flags[i] & LIKE_NUM and lowers[i] not in _ARTICLE_NUMBERS]
         if numbers:
             if self._only_contact_details(words):
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
@@ -379,85 +414,88 @@ class Reading:
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
-        if len(words) <= _TOPIC_WORDS and self._lowers[words[0].i] in self.topic_openers:
+        if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
         if self._has("platitude", start, end):
             return Kind.FILLER
         # "Pour cela, …", "In that case, …": a clause that only points back at the
         # question says nothing itself.
-        if self.matches["scope"] and all(t.i in self._cover("scope") for t in words):
+        if self.matches["scope"] and all(i in self._cover("scope") for i in words):
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
         return Kind.CONTENT  # an instruction, a negation, a fact
 
-    def _is_courtesy(self, words: list[Token]) -> bool:
+    def _is_courtesy(self, words: list[int]) -> bool:
         courtesy = self._courtesy_starts
         lead = (
-            next((t for t in words[: _LEAD_WORDS + 1] if t.i in courtesy), None)
+            next((i for i in words[: _LEAD_WORDS + 1] if i in courtesy), None)
             if courtesy  # most replies: no apology, thanks or empathy
             else None
         )
         if lead is not None:
-            courtesy_end = courtesy[lead.i]
-            if self._starts_of("instruction").get(lead.i, 0) >= courtesy_end:
+            courtesy_end = courtesy[lead]
+            if self._starts_of("instruction").get(lead, 0) >= courtesy_end:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
-            after = range(lead.i + 1, words[-1].i + 1)
+            after = range(lead + 1, words[-1] + 1)
             negation = self._cover("negation")
             empathy = self._cover("empathy")
             states = any(i in negation and i not in empathy for i in after)
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
-            greeting = self._cover("greeting")
-            return all(t.i in greeting or t.is_title or t.is_stop for t in words)
+            greeting, flags = self._cover("greeting"), self._flags
+            return all(i in greeting or flags[i] & (TITLE | STOP) for i in words)
         return self._is_farewell(words)
 
-    def _is_farewell(self, words: list[Token]) -> bool:
+    def _is_farewell(self, words: list[int]) -> bool:
         """A parting wish: a fixed closing ("Take care", "À bientôt"), or a wish opened
         by a wish word or opener whose last content word is a time or an occasion
         ("Have a great weekend", "Belle journée à vous", "I hope you enjoy your stay");
         a name may follow."""
-        while len(words) > 1 and words[-1].is_title and words[-1].lower_ not in self.wish_times:
-            words = words[:-1]  # "Take care, Sam"
-        if self._leads("farewell", words[:1]):
-            farewell = self._cover("farewell")
-            return all(t.i in farewell or t.is_stop for t in words)
+        flags, lowers = self._flags, self._lowers
         wish, times = self.wish_words, self.wish_times
-        first = self._lowers[words[0].i]
-        if first not in wish and first not in self.wish_openers:
+        # Both openings are read from the first word, which dropping a name never drops.
+        closing = self._leads("farewell", words[:1])
+        first = lowers[words[0]]
+        if not closing and first not in wish and first not in self.wish_openers:
             return False  # "It should be a good week" states a fact (most clauses stop here)
-        lowers = [self._lowers[t.i] for t in words]
+        while len(words) > 1 and flags[words[-1]] & TITLE and lowers[words[-1]] not in times:
+            words = words[:-1]  # "Take care, Sam"
+        if closing:
+            farewell = self._cover("farewell")
+            return all(i in farewell or flags[i] & STOP for i in words)
         # The last content word is the time: "Belle journée à vous !"
-        pairs = zip(reversed(words), reversed(lowers), strict=True)
-        last = next((w for t, w in pairs if w in times or not t.is_stop), "")
-        if last not in times or not any(w in wish for w in lowers):
+        last = next(
+            (lowers[i] for i in reversed(words) if lowers[i] in times or not flags[i] & STOP), ""
+        )
+        if last not in times or not any(lowers[i] in wish for i in words):
             return False
-        return all(w in wish or w in times or t.is_stop for t, w in zip(words, lowers, strict=True))
+        return all(lowers[i] in wish or lowers[i] in times or flags[i] & STOP for i in words)
 
-    def _is_hours(self, words: list[Token]) -> bool:
+    def _is_hours(self, words: list[int]) -> bool:
         """Opening hours: day names, times and their joining words only, with a time
         ("they're open 9 to 5": stop words may stand around them)."""
-        lowers, hours = self._lowers, self.hours_words
+        lowers, hours, flags = self._lowers, self.hours_words, self._flags
         timed = False
-        for t in words:
+        for i in words:
             # "(Mon-Fri 8-8)" may leave "8)"; "de 9 h à 17 h." ends on "h."
-            lower = lowers[t.i].strip(_BRACKETS).rstrip(".")
+            lower = lowers[i].strip(_BRACKETS).rstrip(".")
             if _TIME.fullmatch(lower):
                 timed = True
             elif (
                 lower not in hours
-                and not t.is_stop
+                and not flags[i] & STOP
                 and not all(p in hours for p in _RANGE.split(lower))
             ):
                 return False  # ("mon–fri" is one token)
         return timed
 
-    def _is_idle_handoff(self, start: int, end: int, words: list[Token]) -> bool:
+    def _is_idle_handoff(self, start: int, end: int, words: list[int]) -> bool:
         """Someone else "will be able to help you with that", "someone there will know":
         a promise that completes a redirect and says nothing of its own."""
         if not self.matches["handoff"] or not self._has("handoff", start, end):
@@ -465,58 +503,58 @@ class Reading:
         if self._has("first_person", start, end):
             return False  # "we can help you" is the team's own offer
         handoff, filler = self._cover("handoff"), self.filler_words
-        lowers = self._lowers
+        flags, lowers = self._flags, self._lowers
         # Who will help is named before ("les membres sauront vous répondre"); after
         # the promise only filler may follow ("with that").
-        first = next(i for i, t in enumerate(words) if t.i in handoff)
+        first = next(n for n, i in enumerate(words) if i in handoff)
         if first > _HANDOFF_SUBJECT_WORDS:
             return False
-        return all(t.i in handoff or t.is_stop or lowers[t.i] in filler for t in words[first:])
+        return all(i in handoff or flags[i] & STOP or lowers[i] in filler for i in words[first:])
 
-    def _is_filler(self, words: list[Token]) -> bool:
+    def _is_filler(self, words: list[int]) -> bool:
         # A name on its own (", Sanu."), an interjection ("Oh ok."), or an offer made of
         # filler words around an offer word ("We'd like to take a closer look").
-        if len(words) <= 2 and all(t.is_title or t.is_upper for t in words):
+        flags = self._flags
+        if len(words) <= 2 and all(flags[i] & (TITLE | UPPER) for i in words):
             return True
         # Each test stops at its first word that fails it (most clauses: the first).
         lowers, interjections = self._lowers, self.interjections
-        if all(lowers[t.i] in interjections for t in words):
+        if all(lowers[i] in interjections for i in words):
             return True
         filler = self.filler_words
-        if not all(t.is_stop or lowers[t.i] in filler for t in words):
+        if not all(flags[i] & STOP or lowers[i] in filler for i in words):
             return False
-        return any(lowers[t.i] in self.offer_words for t in words)
+        return any(lowers[i] in self.offer_words for i in words)
 
-    def _only_contact_details(self, words: list[Token]) -> bool:
+    def _only_contact_details(self, words: list[int]) -> bool:
         """Phone numbers with detail and contact words only: "08081453760 or e-mail",
         "our number is 0800 …"."""
-        if not any(self.is_phone(t) for t in words):
+        phones = self.phone_tokens
+        if not any(i in phones for i in words):
             return False
-        acts = self._cover("contact_act")
+        acts, flags = self._cover("contact_act"), self._flags
         nouns, lowers = self.detail_nouns, self._lowers
-        return all(
-            self.is_phone(t) or t.is_stop or t.i in acts or lowers[t.i] in nouns for t in words
-        )
+        return all(i in phones or flags[i] & STOP or i in acts or lowers[i] in nouns for i in words)
 
-    def _states_address(self, start: int, end: int, words: list[Token]) -> bool:
+    def _states_address(self, start: int, end: int, words: list[int]) -> bool:
         """An e-mail address (not among the words: it reads as a link) with detail and
         contact words only: "their email is members@…", "our address: help@…"."""
-        tokens = self.tokens
-        if not any(tokens[i].like_email for i in range(start, end)):
+        flags = self._flags
+        if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
         acts = self._cover("contact_act")
         nouns, lowers = self.detail_nouns, self._lowers
-        return all(t.is_stop or t.i in acts or lowers[t.i] in nouns for t in words)
+        return all(flags[i] & STOP or i in acts or lowers[i] in nouns for i in words)
 
-    def _is_idle_condition(self, words: list[Token]) -> bool:
+    def _is_idle_condition(self, words: list[int]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
         if not self._leads("conditional", words[:1]):
             return False
-        lowers, filler = self._lowers, self.filler_words
-        return all(t.is_stop or lowers[t.i] in filler for t in words[1:])
+        flags, lowers, filler = self._flags, self._lowers, self.filler_words
+        return all(flags[i] & STOP or lowers[i] in filler for i in words[1:])
 
     def _redirect(
-        self, start: int, end: int, words: list[Token], asks: bool
+        self, start: int, end: int, words: list[int], asks: bool
     ) -> tuple[int, int] | None:
         """The words that send the customer elsewhere in tokens[start:end] (whose words
         are `words`), if this clause does only that (character offsets, for the message)."""
@@ -529,13 +567,12 @@ class Reading:
         if not asks:
             handle = self._mentions_other(start, end)
             if handle is not None:  # another company's account, even by DM
-                token = self.tokens[handle]
-                return token.idx, token.idx + len(token.text)
+                return self._token_starts[handle], self._token_ends[handle]
         # The team's own private channel, a closing offer for later needs, a reason,
         # a fact or a specific resource: not a bare redirect. (The doc sentence is found
         # only when it is needed: spaCy walks the doc to find it.)
         if matches["private_channel"]:
-            sentence = self.tokens[start].sent
+            sentence = self.doc[start].sent
             if self._has("private_channel", sentence.start, sentence.end):
                 return None
         if self._has("further_need", start, end) or self._has("reason", start, end):
@@ -573,7 +610,7 @@ class Reading:
             for m in matches["availability"]:
                 if (
                     start < m.token_start < end
-                    and self.tokens[m.token_start - 1].lemma_ in _COPULAS  # not "open a claim"
+                    and self.doc[m.token_start - 1].lemma_ in _COPULAS  # not "open a claim"
                     and self._states_line(start, end)
                 ):
                     return m.start, m.end
@@ -594,8 +631,8 @@ class Reading:
         )
         if specific:
             return True
-        sentence = self.tokens[start].sent
-        return any(self.tokens[i].like_url for i in range(sentence.start, sentence.end))
+        sentence, flags = self.doc[start].sent, self._flags
+        return any(flags[i] & LIKE_URL for i in range(sentence.start, sentence.end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
         """Information said to be elsewhere, with no link: "All the information is on
@@ -604,8 +641,8 @@ class Reading:
             return None
         if self._has("first_person", start, end):
             return None  # "we'll post the details on our website": the team acts
-        tokens = self.tokens
-        if any(tokens[i].like_url for i in range(start, end)):
+        flags = self._flags
+        if any(flags[i] & LIKE_URL for i in range(start, end)):
             return None  # a link given is the answer or the details
         place = next((m for m in self.matches["elsewhere"] if start <= m.token_start < end), None)
         return (place.start, place.end) if place is not None else None
@@ -647,13 +684,13 @@ class Reading:
             return False
         if available:
             return True
-        tokens = self.tokens
-        return any(tokens[i].like_url or i in self.phone_tokens for i in range(start, end))
+        flags = self._flags
+        return any(flags[i] & LIKE_URL or i in self.phone_tokens for i in range(start, end))
 
     def _states_line(self, start: int, end: int) -> bool:
         """A phone number or a link in the clause."""
-        tokens = self.tokens
-        return any(tokens[i].like_url or i in self.phone_tokens for i in range(start, end))
+        flags = self._flags
+        return any(flags[i] & LIKE_URL or i in self.phone_tokens for i in range(start, end))
 
     def _states_negation(self, start: int, end: int) -> bool:
         """A negated statement ("we can't see accounts here"), not "don't hesitate"."""
@@ -682,10 +719,10 @@ class Reading:
                 return False
         before = self._words(clause_start, at)
         if asks:  # only a suggestion in question form: "have you tried calling us?"
-            return bool(before) and self._has("suggestion_question", before[0].i, at)
+            return bool(before) and self._has("suggestion_question", before[0], at)
         if not before:
             return True  # imperative: "Contact us by phone"
-        return self._directs(before[0].i, at)
+        return self._directs(before[0], at)
 
     def _contacts_reader(self, after: int) -> bool:
         return after in self._starts_of("reader_object")
@@ -719,10 +756,15 @@ class Reading:
         # not said to the reader ("vous appelez") nor reflexive ("vous adresser à"),
         # "vous" is its object: the team contacts the customer.
         endings = self.reader_verb_endings
-        if endings and last == at - 1 and self.tokens[last].lower_ in self.object_pronouns:
-            token = self.tokens[at]
-            if not token.lower_.endswith(endings) and token.lemma_ not in self.reflexive_acts:
-                return False
+        lowers = self._lowers
+        if (
+            endings
+            and last == at - 1
+            and lowers[last] in self.object_pronouns
+            and not lowers[at].endswith(endings)
+            and self.doc[at].lemma_ not in self.reflexive_acts
+        ):
+            return False
         # Right before the act a first-person word is its object ("nous contacter").
         return not self._has("first_person", last + 1, at - 1)
 
@@ -750,7 +792,7 @@ class Reading:
                 for o in self.matches["feedback_object"]
             ):
                 before = self._words(start, m.token_start)
-                return not before or self._directs(before[0].i, m.token_start)
+                return not before or self._directs(before[0], m.token_start)
         return False
 
     def _mentions_other(self, start: int, end: int) -> int | None:
@@ -769,6 +811,7 @@ class Reading:
         text = analysis.text
         if text.find("@", mentions_end) < 0 and text.find("＠", mentions_end) < 0:
             return []
+        brand = (analysis.reply.brand or "").lstrip("@").lower()
         # From the token offsets, in text order: no Token object per token.
         starts, ends = token_bounds(self.doc)
         return [
@@ -776,7 +819,7 @@ class Reading:
             for i in range(bisect_left(starts, mentions_end), len(starts))
             if text[starts[i]] in "@＠"
             and ends[i] - starts[i] > 1
-            and text[starts[i] + 1 : ends[i]].lower() != self.brand
+            and text[starts[i] + 1 : ends[i]].lower() != brand
         ]
 
 
@@ -833,9 +876,9 @@ def _digits(text: str) -> int:
     return sum(map(str.isdigit, text))
 
 
-def _spaced_dash(tokens: Sequence[Token], i: int) -> bool:
+def _spaced_dash(doc: Doc, i: int) -> bool:
     """A dash between spaces ("help - please call"), not inside "800-222-2377"."""
-    return i > 0 and bool(tokens[i].whitespace_) and bool(tokens[i - 1].whitespace_)
+    return i > 0 and bool(doc[i].whitespace_) and bool(doc[i - 1].whitespace_)
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
@@ -920,7 +963,7 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         start, end = _trimmed(reading, sentence.span.start_char, sentence.span.end_char)
         # Quoted from the words that send the customer to the end of their clause.
         trigger = reading.triggers.get(clause.start)
-        quote_start = trigger[0] if trigger else reading.tokens[clause.start].idx
+        quote_start = trigger[0] if trigger else reading.token_start(clause.start)
         phrase = _quote(analysis.text[quote_start : _clause_end(reading, clause)], 70)
         key = "deflection" if sent_to is Kind.REDIRECT else "deflection_ideas"
         yield ctx.finding(start, end, ctx.message(key, phrase=phrase), check="deflection")
@@ -928,8 +971,7 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _clause_end(reading: Reading, clause: Clause) -> int:
-    last = reading.tokens[clause.end - 1]
-    return last.idx + len(last.text)
+    return reading.token_end(clause.end - 1)
 
 
 def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
