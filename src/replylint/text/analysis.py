@@ -200,7 +200,7 @@ class Analysis:
         first, end = self._body_word_range
         return self.words[first:end]
 
-    @property
+    @lazy_property
     def body_word_starts(self) -> list[int]:
         """Where each of `body_words` starts: their count and offsets without Tokens."""
         first, end = self._body_word_range
