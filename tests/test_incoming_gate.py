@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.builtin.incoming_gate import phrase_gate
+from replylint.builtin.incoming_gate import PhraseGate, phrase_gate
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import data_phrase_table
 from rule_support import lint
@@ -95,3 +95,17 @@ def test_a_matter_raised_through_an_inflected_or_elided_word_is_still_read(
     )
     report = lint("sensitive-in-private", language=language, text=text, incoming=incoming)
     assert [f.check for f in report.findings] == ["incoming-matter"]
+
+
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        ("One bag, please", True),
+        ("Bag2 and 16", True),  # the digit ends the word; "16" is a run of its own
+        ("My baggage", False),  # "bag" is no whole run here
+        ("ab cd", False),  # runs shorter than any of the gate's are skipped
+        ("1616 or 160", False),
+    ],
+)
+def test_the_gate_compares_whole_runs_of_letters_or_digits(text: str, passes: bool) -> None:
+    assert PhraseGate(["bag", "16"], [], sigma=False).may_hold(text) is passes

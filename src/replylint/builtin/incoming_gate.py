@@ -34,7 +34,7 @@ French), so the result is kept in the pattern cache (`text.pattern_cache`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 # Runs of letters (word characters that are neither digits nor "_") and runs of
 # digits: the tokenizer splits where a run ends (see the module docs).
 _RUNS = re.compile(r"[^\W\d_]+|\d+")
+_DIGIT_RUN = re.compile(r"\d+")
 _SIGMAS = ("σ", "ς")
 # A phrase ending in an elision ("j'") is compiled before a placeholder word
 # (`text.phrases`): its tokens are read the same way here.
@@ -60,12 +61,13 @@ _ELISION_ENDS = ("'", "\u2019")
 class PhraseGate:
     """`may_hold(text)`: False when no phrase of the lists can match in `text`."""
 
-    __slots__ = ("_runs", "_sigma", "_substrings")
+    __slots__ = ("_find_runs", "_runs", "_sigma", "_substrings")
 
     def __init__(self, runs: Iterable[str], substrings: Iterable[str], sigma: bool) -> None:
         self._runs = frozenset(runs)
         self._substrings = tuple(substrings)
         self._sigma = sigma
+        self._find_runs = _run_finder(self._runs)
 
     def may_hold(self, text: str) -> bool:
         lower = text.lower()
@@ -73,7 +75,23 @@ class PhraseGate:
             return True  # lower-cased alone, a token's sigma may read otherwise
         if self._substrings and any(s in lower for s in self._substrings):
             return True
-        return not self._runs.isdisjoint(_RUNS.findall(lower))
+        return not self._runs.isdisjoint(self._find_runs(lower))
+
+
+def _run_finder(runs: frozenset[str]) -> Callable[[str], list[str]]:
+    """`findall` of the text's runs, skipping those too short (or of a kind) to be
+    one of `runs`: fewer strings made. A run is still found whole: a search that
+    starts inside a run follows a failed one at its start, which was longer."""
+    digits = [len(run) for run in runs if _DIGIT_RUN.fullmatch(run)]
+    letters = [len(run) for run in runs if not _DIGIT_RUN.fullmatch(run)]
+    kinds = []
+    if letters:
+        kinds.append(rf"[^\W\d_]{{{min(letters)},}}")
+    if digits:
+        kinds.append(rf"\d{{{min(digits)},}}")
+    if not kinds:
+        return lambda text: []
+    return re.compile("|".join(kinds)).findall
 
 
 def phrase_gate(
