@@ -438,6 +438,16 @@ def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
         seen.update(new)
 
 
+def lookup_lemmas(nlp: Language) -> LemmaLookup | None:
+    """The lemma table the default pipeline's annotator reads (a token's lemma is the
+    entry of its lower-case form, else of its form, else its lower-case form), or
+    None for a pipeline without that annotator (a statistical model's)."""
+    if "replylint_annotate" not in nlp.pipe_names:
+        return None
+    annotator: _Annotator = nlp.get_pipe("replylint_annotate")  # type: ignore[assignment]
+    return annotator._table
+
+
 def _components(nlp: Language) -> tuple[Any, ...]:
     return tuple(component for _, component in nlp.pipeline)
 

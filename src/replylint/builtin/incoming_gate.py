@@ -1,0 +1,213 @@
+"""Can a phrase list match in a text at all? A test on the raw text, before its doc.
+
+A rule that reads the customer's message for a few phrase lists pays ~25 µs for the
+message's doc (tokenizer and annotator) even when none of their phrases can match in
+it. `PhraseGate.may_hold` answers from the raw text: it splits the lower-cased text
+into runs of letters and runs of digits (a few µs) and looks them up in a set worked
+out once per language from the lists. It is False only when no phrase can match:
+
+- Every phrase has an anchor, one token any match of it needs (its longest word:
+  "charge" in "the charge"): the doc must hold a token with the anchor's lower-case
+  form (lower-case matcher) or its lemma (lemma matcher). The default pipeline's
+  lemma depends only on the token's form (`nlp.lookup_lemmas`: the table's entry
+  for the lower-case form, else for the form, else the lower-case form), so such a
+  token's lower-case form is among `starts`: the anchors, and every form the lemma
+  table leads to an anchor's lemma ("refunded" -> "refund").
+- The tokenizer never splits between two letters or two digits, except inside a
+  special case ("cannot" -> "can" "not", "don't" -> "do" "n't"): its prefixes,
+  suffixes and infixes are punctuation, symbols, or units and currencies after a
+  digit ("5km"), and whitespace and punctuation end runs here too. So a token
+  outside a special case is made of whole runs of the text ("e-ticket": "e",
+  "ticket"), and any one of its runs is a run of the text; a special case's text is
+  too, so it stands in `starts` for its tokens.
+- Lower-casing goes character by character, save Greek capital sigma: when a form
+  in `starts` holds a sigma, a text with a capital sigma passes.
+
+A form with no letter or digit (a symbol) is looked for as a substring. Only the
+default pipeline's tokens are known in advance: with a statistical model
+(`phrase_gate` gives None) the doc is always built.
+
+Working out `starts` reads the whole lemma table (~50 ms for English, ~250 ms for
+French), so the result is kept in the pattern cache (`text.pattern_cache`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from replylint.text.derived import derived
+from replylint.text.nlp import lookup_lemmas, pipeline, process
+from replylint.text.pattern_cache import stored
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from replylint.text.lemma_lookup import LemmaLookup
+
+# Runs of letters (word characters that are neither digits nor "_") and runs of
+# digits: the tokenizer splits where a run ends (see the module docs).
+_RUNS = re.compile(r"[^\W\d_]+|\d+")
+_DIGIT_RUN = re.compile(r"\d+")
+_SIGMAS = ("σ", "ς")
+# A phrase ending in an elision ("j'") is compiled before a placeholder word
+# (`text.phrases`): its tokens are read the same way here.
+_ELISION_ENDS = ("'", "\u2019")
+
+
+class PhraseGate:
+    """`may_hold(text)`: False when no phrase of the lists can match in `text`."""
+
+    __slots__ = ("_find_runs", "_runs", "_sigma", "_substrings")
+
+    def __init__(self, runs: Iterable[str], substrings: Iterable[str], sigma: bool) -> None:
+        self._runs = frozenset(runs)
+        self._substrings = tuple(substrings)
+        self._sigma = sigma
+        self._find_runs = _run_finder(self._runs)
+
+    def may_hold(self, text: str) -> bool:
+        lower = text.lower()
+        if self._sigma and "Σ" in text:
+            return True  # lower-cased alone, a token's sigma may read otherwise
+        if self._substrings and any(s in lower for s in self._substrings):
+            return True
+        return not self._runs.isdisjoint(self._find_runs(lower))
+
+
+def _run_finder(runs: frozenset[str]) -> Callable[[str], list[str]]:
+    """`findall` of the text's runs, skipping those too short (or of a kind) to be
+    one of `runs`: fewer strings made. A run is still found whole: a search that
+    starts inside a run follows a failed one at its start, which was longer."""
+    digits = [len(run) for run in runs if _DIGIT_RUN.fullmatch(run)]
+    letters = [len(run) for run in runs if not _DIGIT_RUN.fullmatch(run)]
+    kinds = []
+    if letters:
+        kinds.append(rf"[^\W\d_]{{{min(letters)},}}")
+    if digits:
+        kinds.append(rf"\d{{{min(digits)},}}")
+    if not kinds:
+        return lambda text: []
+    return re.compile("|".join(kinds)).findall
+
+
+def phrase_gate(
+    data: Mapping[str, Any],
+    keys: tuple[str, ...],
+    language: str,
+    model: str | None,
+    form_keys: frozenset[str] = frozenset(),
+) -> PhraseGate | None:
+    """The gate of the phrase lists `keys` of a rule's `data` (those in `form_keys`
+    match by lower-case form only, the others by lemma too) for texts in `language`,
+    or None when `model` (a statistical pipeline) tokenizes them: no gate then."""
+    if model is not None:
+        return None
+    return derived(
+        data, ("phrase gate", keys, language, form_keys), _gate, data, keys, language, form_keys
+    )
+
+
+def _gate(
+    data: Mapping[str, Any], keys: tuple[str, ...], language: str, form_keys: frozenset[str]
+) -> PhraseGate | None:
+    nlp = pipeline(language)
+    lemmas = lookup_lemmas(nlp)
+    if lemmas is None:
+        return None  # not the default pipeline: its lemmas are not known in advance
+    lists = tuple((key, tuple(str(p) for p in data.get(key, ()))) for key in keys)
+    forms = repr(sorted(form_keys))
+    parts = (language, str(len(lemmas.block)), repr(lists), forms, _own_source())
+    runs, substrings, sigma = stored(
+        "phrase gate", parts, lambda: _worked_out(nlp, lemmas, lists, form_keys)
+    )
+    return PhraseGate(runs, substrings, sigma)
+
+
+@cache
+def _own_source() -> str:
+    """This module's text: what the stored entries were worked out by (the pattern
+    cache's own signature covers the `text` modules only)."""
+    return Path(__file__).read_text("utf-8")
+
+
+def _worked_out(
+    nlp: Language,
+    lemmas: LemmaLookup,
+    lists: tuple[tuple[str, tuple[str, ...]], ...],
+    form_keys: frozenset[str],
+) -> tuple[list[str], list[str], bool]:
+    """The letter/digit runs, the substrings and the sigma flag of the gate (as
+    marshal-able lists)."""
+    from spacy.attrs import ORTH
+
+    by_form, by_lemma = _anchors(nlp, lists, form_keys)
+    starts = by_form | by_lemma | _forms_leading_to(lemmas, by_lemma)
+    # A special case's tokens may cut its runs: its own text holds a run instead.
+    rules: dict[str, list[dict[Any, str]]] = nlp.tokenizer.rules  # type: ignore[union-attr]
+    for chunk, pieces in rules.items():
+        orths = (piece.get(ORTH, piece.get("ORTH", "")) for piece in pieces)
+        if any(str(orth).lower() in starts for orth in orths):
+            starts.add(chunk.lower())
+    runs: set[str] = set()
+    substrings: set[str] = set()
+    for form in starts:
+        found = _RUNS.findall(form)
+        if found:
+            runs.add(max(found, key=len))  # any one run will do: the rarest-looking
+        else:
+            substrings.add(form)
+    sigma = any(s in form for form in starts for s in _SIGMAS)
+    return sorted(runs), sorted(substrings), sigma
+
+
+def _anchors(
+    nlp: Language, lists: tuple[tuple[str, tuple[str, ...]], ...], form_keys: frozenset[str]
+) -> tuple[set[str], set[str]]:
+    """One token of every phrase that any match needs (its longest run of letters or
+    digits): as the lower-case matcher compares it (its lower-case form) and as the
+    lemma matcher does (its lemma; lists not in `form_keys`)."""
+    by_form: set[str] = set()
+    by_lemma: set[str] = set()
+    for key, phrases in lists:
+        for phrase in phrases:
+            if not phrase.strip():
+                continue
+            for tokens in _tokenizations(nlp, phrase.lower()):
+                by_form.add(_anchor(tokens).lower_)
+            if key in form_keys:
+                continue
+            for tokens in _tokenizations(nlp, phrase):
+                by_lemma.add(_anchor(tokens).lemma_)
+    return by_form, by_lemma
+
+
+def _tokenizations(nlp: Language, phrase: str) -> list[Any]:
+    """The phrase's tokens as `text.phrases` compiles them: a phrase ending in an
+    elision ("j'") before a placeholder word, which is dropped. Both ways, when the
+    phrase ends in one (an over-estimate is safe)."""
+    found: list[Any] = [process(nlp, phrase)]
+    if phrase.endswith(_ELISION_ENDS):
+        doc = process(nlp, phrase + "x")
+        if len(doc) > 1 and doc[-1].text == "x":
+            found.append(doc[:-1])
+    return [tokens for tokens in found if len(tokens)]
+
+
+def _anchor(tokens: Any) -> Any:
+    """The token with the longest run of letters or digits (the first of equals)."""
+    return max(tokens, key=lambda t: max(map(len, _RUNS.findall(t.lower_)), default=0))
+
+
+def _forms_leading_to(lemmas: LemmaLookup, targets: set[str]) -> set[str]:
+    """Every form of the table whose lemma, lower-cased, is one of `targets`,
+    lower-cased."""
+    found: set[str] = set()
+    for line in lemmas.block.split("\n"):
+        form, _, lemma = line.partition("\t")
+        if lemma and lemma.lower() in targets:
+            found.add(form.lower())
+    return found
