@@ -21,7 +21,7 @@ TEXTS = {
     ],
     "fr": [
         "Bonjour ! Ça va ? Oui… merci.",
-        "Nous sommes désolés : la commande est partie. L'équipe vous remercie.",
+        "Nous sommes là : la commande est partie. L'équipe vous remercie.",
     ],
 }
 
@@ -71,8 +71,24 @@ def test_lemmas_worked_out_by_hand() -> None:
     assert lemmas[:2] + lemmas[3:] == ["the", "child", "parcel", "ship", ".", "we", "wait", "."]
     doc = process(pipeline("fr"), "Désolés, on vous remercie.")
     lemmas_by_form = {t.text: t.lemma_ for t in doc}
-    assert lemmas_by_form["Désolés"] == "désolé"
+    # The table gives "désolé", a participle it keeps as it is: its verb is "désoler".
+    assert lemmas_by_form["Désolés"] == "désoler"
     assert lemmas_by_form["remercie"] == "remercier"
+
+
+def test_french_participles_the_table_keeps_take_their_verb() -> None:
+    """spacy-lookups-data keeps "envoyé", "appelé", "livrée" as they are (while
+    "envoyée" -> "envoyer"): a first-group participle takes the infinitive when the
+    table leads another form of that verb to it; a noun with no such verb stays."""
+    text = "Colis envoyé, client appelé, commande livrée. Le café, une journée."
+    lemmas = {t.text: t.lemma_ for t in process(pipeline("fr"), text)}
+    assert lemmas["envoyé"] == "envoyer"
+    assert lemmas["appelé"] == "appeler"
+    assert lemmas["livrée"] == "livrer"
+    assert lemmas["café"] == "café"
+    assert lemmas["journée"] == "journée"
+    # English has no such rule: "used" is the table's.
+    assert [t.lemma_ for t in process(pipeline("en"), "used")] == ["use"]
 
 
 # Special cases (contractions, elisions) early in a text, then chunks with affixes:

@@ -101,14 +101,16 @@ _PHRASE_LISTS = (
     "apology_words",
 )
 # The topics of the customer's own matter in their message, strongest first.
+# In this order: a thing named (a bag, a claim) tells the topic before an event verb
+# ("my suitcase never arrived" is about baggage).
 _TOPICS = (
     ("billing", "billing_terms"),
     ("billing", "payment_terms"),
     ("order", "order_terms"),
-    ("order", "order_events"),
     ("travel", "travel_terms"),
     ("account", "account_terms"),
     ("case", "case_terms"),
+    ("order", "order_events"),
 )
 
 
@@ -1129,8 +1131,10 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
                 if possessed and not negated:
-                    negated = (
-                        _after(reader, match, sent_negations, _MARKER_WINDOW, sent.end) is not None
+                    # "…is not here" negates it; "…arrived but I don't like it" does not.
+                    after = _after(reader, match, sent_negations, _MARKER_WINDOW, sent.end)
+                    negated = after is not None and contrasts.isdisjoint(
+                        reader.lowers(match.token_end, after)
                     )
                 if possessed and not negated:
                     negated = _contrasted(reader, match, sent, contrasts, sent_negations)

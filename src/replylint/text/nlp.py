@@ -118,6 +118,7 @@ class _Annotator:
         self._punct_chars = frozenset(Sentencizer.default_punct_chars)
         self._table = table
         self._vocab = nlp.vocab
+        self._participle_endings = _PARTICIPLE_ENDINGS.get(nlp.lang or "", ())
         self._strings = nlp.vocab.strings
         self._forms = _FormTable(numpy)
 
@@ -133,6 +134,12 @@ class _Annotator:
         form = self._strings[orth]
         lower = form.lower()
         lemma = self._table.get(lower) or self._table.get(form)
+        if self._participle_endings:
+            # The form, or the participle the table gives for it ("désolée" ->
+            # "désolé"), when the table keeps that participle as it is.
+            base = (lemma or lower).lower()
+            if self._table.get(base) in (None, base):
+                lemma = self._infinitive(base) or lemma
         lexeme = self._vocab[orth]
         number = len(forms.lowers)
         if number == len(forms.lemmas):  # a bigger copy: readers keep the old one
@@ -143,6 +150,21 @@ class _Annotator:
         forms.final.append(final)
         forms.stops.append(final or lexeme.is_punct)
         forms.numbers[orth] = number  # published last: the entry is complete
+
+    def _infinitive(self, lower: str) -> str | None:
+        """The verb a past participle the table leaves as it is belongs to: spaCy's
+        French table has "envoyée" -> "envoyer" but keeps "envoyé", "appelé",
+        "livrée", "arrivé" as they are. The first-group infinitive counts when the
+        table leads another form of the verb to it ("envoyée", "appelez")."""
+        table = self._table
+        for ending in self._participle_endings:
+            if lower.endswith(ending) and len(lower) > len(ending) + 2:
+                stem = lower[: -len(ending)]
+                infinitive = stem + "er"
+                if any(table.get(stem + other) == infinitive for other in _VERB_FORMS):
+                    return infinitive
+                return None
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
         size = len(doc)
@@ -182,6 +204,13 @@ class _Annotator:
         remember_orths(doc, orths)
         remember_lowers(doc, list(map(forms.lowers.__getitem__, numbers)))
         return doc
+
+
+# Past participle endings of first-group verbs, longest first, by language: a form the
+# lemma table keeps as it is takes the infinitive (`_Annotator._infinitive`).
+_PARTICIPLE_ENDINGS: dict[str, tuple[str, ...]] = {"fr": ("ées", "és", "ée", "é")}
+# Other forms of a first-group verb whose lemma shows the verb is in the table.
+_VERB_FORMS = ("er", "ez", "ons", "ent", "é", "ée", "és", "ées", "ait", "era", "ant")
 
 
 def _register_annotator() -> None:
