@@ -11,8 +11,9 @@ out once per language from the lists. It is False only when no phrase can match:
   form (lower-case matcher) or its lemma (lemma matcher). The default pipeline's
   lemma depends only on the token's form (`nlp.lookup_lemmas`: the table's entry
   for the lower-case form, else for the form, else the lower-case form), so such a
-  token's lower-case form is among `starts`: the anchors, and every form the lemma
-  table leads to an anchor's lemma ("refunded" -> "refund").
+  token's lower-case form is among `starts`: the anchors, every form the lemma
+  table leads to an anchor's lemma ("refunded" -> "refund"), and the participles the
+  annotator leads to an anchor verb (`nlp.participle_forms`: "livrée" -> "livrer").
 - The tokenizer never splits between two letters or two digits, except inside a
   special case ("cannot" -> "can" "not", "don't" -> "do" "n't"): its prefixes,
   suffixes and infixes are punctuation, symbols, or units and currencies after a
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replylint.text.derived import derived
-from replylint.text.nlp import lookup_lemmas, pipeline, process
+from replylint.text.nlp import lookup_lemmas, participle_forms, pipeline, process
 from replylint.text.pattern_cache import stored
 
 if TYPE_CHECKING:
@@ -146,6 +147,9 @@ def _worked_out(
 
     by_form, by_lemma = _anchors(nlp, lists, form_keys)
     starts = by_form | by_lemma | _forms_leading_to(lemmas, by_lemma)
+    # The annotator also leads participles the table keeps as they are to their verb
+    # ("livrée" -> "livrer"), some of them forms the table does not hold at all.
+    starts.update(form for lemma in by_lemma for form in participle_forms(nlp.lang or "", lemma))
     # A special case's tokens may cut its runs: its own text holds a run instead.
     rules: dict[str, list[dict[Any, str]]] = nlp.tokenizer.rules  # type: ignore[union-attr]
     for chunk, pieces in rules.items():

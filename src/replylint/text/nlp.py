@@ -467,6 +467,16 @@ def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
         seen.update(new)
 
 
+def participle_forms(language: str, lemma: str) -> tuple[str, ...]:
+    """The past participles the default pipeline's annotator may lead to `lemma`
+    ("livrer": "livré", "livrée", "livrés", "livrées") whatever the lemma table says
+    of them: none but for a first-group verb in a language with that rule."""
+    endings = _PARTICIPLE_ENDINGS.get(language, ())
+    if not endings or not lemma.endswith("er") or len(lemma) <= 4:
+        return ()
+    return tuple(lemma[:-2] + ending for ending in endings)
+
+
 def lookup_lemmas(nlp: Language) -> LemmaLookup | None:
     """The lemma table the default pipeline's annotator reads (a token's lemma is the
     entry of its lower-case form, else of its form, else its lower-case form), or
