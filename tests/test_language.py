@@ -201,6 +201,8 @@ def test_function_words_decide_without_the_statistical_detectors(
         ("Livré à l'heure.", "fr"),
         # The sign-off initials "-LO" are not the Spanish witness word "lo": "have" decides.
         ("Have a lovely evening! -LO", "en"),
+        # One French function word, "par", and no other.
+        ("Envoyé par mail.", "fr"),
     ],
 )
 def test_short_replies_are_decided_without_the_statistical_detectors(
@@ -212,6 +214,14 @@ def test_short_replies_are_decided_without_the_statistical_detectors(
     monkeypatch.setattr(statistical, "confidences", unavailable)
     monkeypatch.setattr(statistical, "wide_confidences", unavailable)
     assert choose(text, default="de") == expected
+
+
+def test_spanish_par_is_not_taken_for_french() -> None:
+    # "un" and "par" are French function words, but "hace" is a Spanish witness word:
+    # the function words decide nothing.
+    words = count_function_words("Hace un par de horas")
+    assert (words.french, words.other, words.others) == (2, 1, frozenset({"es"}))
+    assert words.language(single=True) is None
 
 
 def test_short_reply_words_never_outvote_a_function_word() -> None:

@@ -40,7 +40,7 @@ _FRENCH = _word_set(
     "le la les des du et vous votre vos nous notre est pour pas une un que qui dans sur",
     "avec merci bonjour je il ce cette sont mais au aux ne se sa son ses mon ma mes tout",
     "très bien peut être avez pouvez suis c'est j'ai n'hésitez cordialement madame",
-    "monsieur oui non aussi même comme ou elle ils à",
+    "monsieur oui non aussi même comme ou elle ils à par",
 )
 # Words a reply of a word or two is made of ("Done!", "Parfait.", "Voici :"), words of
 # one language only. They count only in a text with no function word at all, so they
@@ -65,7 +65,7 @@ _WITNESSES = {
     "es": _word_set(
         "el los las del por para está están estamos gracias muy pero hola lo una unos",
         "nuestro nuestra usted ustedes puedes podemos pedido hemos ya día días saludos",
-        "ayuda cuenta favor ahora sí qué cómo también",
+        "ayuda cuenta favor ahora sí qué cómo también hace",
     ),
     "it": _word_set(
         "della degli dei delle che sono grazie gli tuo tua ciao è stato abbiamo ho hai",
