@@ -191,6 +191,50 @@ def test_function_words_decide_without_the_statistical_detectors(
     assert choose("Merci de votre patience, nous regardons cela.") == "fr"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No function word: the short-reply word decides.
+        ("Absolutely, Jo!", "en"),
+        ("Volontiers !", "fr"),
+        # "à" and the elision "l'heure" are two French function words.
+        ("Livré à l'heure.", "fr"),
+        # The sign-off initials "-LO" are not the Spanish witness word "lo": "have" decides.
+        ("Have a lovely evening! -LO", "en"),
+        # One French function word, "par", and no other.
+        ("Envoyé par mail.", "fr"),
+    ],
+)
+def test_short_replies_are_decided_without_the_statistical_detectors(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str
+) -> None:
+    def unavailable(*args: object) -> list[tuple[str, float]]:
+        raise AssertionError("a statistical detector was asked")
+
+    monkeypatch.setattr(statistical, "confidences", unavailable)
+    monkeypatch.setattr(statistical, "wide_confidences", unavailable)
+    assert choose(text, default="de") == expected
+
+
+def test_spanish_par_is_not_taken_for_french() -> None:
+    # "un" and "par" are French function words, but "hace" is a Spanish witness word:
+    # the function words decide nothing.
+    words = count_function_words("Hace un par de horas")
+    assert (words.french, words.other, words.others) == (2, 1, frozenset({"es"}))
+    assert words.language(single=True) is None
+
+
+def test_short_reply_words_never_outvote_a_function_word() -> None:
+    # "parfait" is a French short-reply word, "thanks" an English function word.
+    words = count_function_words("Parfait, thanks")
+    assert (words.english, words.french, words.french_replies) == (1, 0, 1)
+    assert words.language(single=True) == "en"
+    # "yes" (English short-reply word) against "merci" (French function word).
+    assert count_function_words("Yes, merci").language(single=True) == "fr"
+    # Short-reply words of both languages and no function word: undecided.
+    assert count_function_words("Noted, parfait").language(single=True) is None
+
+
 def test_function_words_are_counted_with_repeats_and_either_apostrophe() -> None:
     # the x2, and, you, your -> 5 English; "c’est" and "l’équipe" (an elision) -> 2 French;
     # "und" -> 1 German witness; "Paket" is none of them.

@@ -97,7 +97,9 @@ def detect_language(
         return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
         return Detection(known[0], 1.0)
-    words = count_function_words(cleaned) if {"en", "fr"} <= set(known) else None
+    # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
+    unsigned = _SIGN_OFF_NAME.sub("", cleaned)
+    words = count_function_words(unsigned) if {"en", "fr"} <= set(known) else None
     if words is not None and (decided := words.language()) is not None:
         return Detection(decided, 1.0)
     if words is not None and (words.other or letters >= WIDE_MIN_LETTERS):
@@ -112,7 +114,6 @@ def detect_language(
             return found
     if words is not None and (decided := words.language(single=True)) is not None:
         return Detection(decided, 1.0)
-    unsigned = _SIGN_OFF_NAME.sub("", cleaned)
     if sum(map(str.isalpha, unsigned)) < MIN_LETTERS:
         return None
     scores = (scorer or statistical.confidences)(unsigned, known)

@@ -3,7 +3,10 @@
 Function words ("the", "your", "vous", "est") are common in one language and not
 words of the other. A text with at least two of one side and none of the other (or
 four times as many, from four on) is decided here, in a few microseconds, without
-the statistical detector; that is nine replies in ten of the labeled corpus.
+the statistical detector; that is nine replies in ten of the labeled corpus. A reply
+of a few words with one of them, or with none of them but a short-reply word of one
+language ("Noted.", "Parfait."), is decided here too (`FunctionWords.language(single=True)`),
+which spares the statistical detector's ~0.5 s model load in most short runs.
 
 Words of this list also occur in other languages ("la", "que" in Spanish, "je" in
 Dutch, "il" in Italian), so a text that also has one frequent word of a language
@@ -37,7 +40,16 @@ _FRENCH = _word_set(
     "le la les des du et vous votre vos nous notre est pour pas une un que qui dans sur",
     "avec merci bonjour je il ce cette sont mais au aux ne se sa son ses mon ma mes tout",
     "très bien peut être avez pouvez suis c'est j'ai n'hésitez cordialement madame",
-    "monsieur oui non aussi même comme ou elle ils",
+    "monsieur oui non aussi même comme ou elle ils à par",
+)
+# Words a reply of a word or two is made of ("Done!", "Parfait.", "Voici :"), words of
+# one language only. They count only in a text with no function word at all, so they
+# never outvote one ("Super, thanks!" stays with "thanks").
+_ENGLISH_REPLY_WORDS = _word_set(
+    "done noted understood yes okay sure absolutely definitely apologies welcome great enjoy",
+)
+_FRENCH_REPLY_WORDS = _word_set(
+    "parfait entendu volontiers désolé désolée voici voilà",
 )
 # "on" and "me" are common in both languages and count for neither.
 _FRENCH_ELISIONS = frozenset(("l", "d", "j", "qu", "n", "c", "s"))
@@ -53,7 +65,7 @@ _WITNESSES = {
     "es": _word_set(
         "el los las del por para está están estamos gracias muy pero hola lo una unos",
         "nuestro nuestra usted ustedes puedes podemos pedido hemos ya día días saludos",
-        "ayuda cuenta favor ahora sí qué cómo también",
+        "ayuda cuenta favor ahora sí qué cómo también hace",
     ),
     "it": _word_set(
         "della degli dei delle che sono grazie gli tuo tua ciao è stato abbiamo ho hai",
@@ -84,13 +96,17 @@ class FunctionWords(NamedTuple):
     other: int
     # The languages the witness words belong to.
     others: frozenset[str] = frozenset()
+    # Short-reply words ("done", "parfait"), which count only where no function word is.
+    english_replies: int = 0
+    french_replies: int = 0
 
     def language(self, *, single: bool = False) -> str | None:
         """English ("en") or French ("fr") when the function words leave no doubt, else None.
 
         With `single`, one function word of one language and none of the other is
         enough: in a reply of a few words ("Je regarde.", "On it now!") that word
-        says more than character statistics thrown off by the names around it."""
+        says more than character statistics thrown off by the names around it; in a
+        text with no function word, so is a short-reply word ("Noted.", "Parfait.")."""
         english, french = self.english, self.french
         if self.other:  # maybe Spanish, Italian, ...: the statistical detectors can tell
             return None
@@ -100,13 +116,19 @@ class FunctionWords(NamedTuple):
             return "fr"
         if single and (english == 0) != (french == 0):
             return "en" if english else "fr"
+        replies_en, replies_fr = self.english_replies, self.french_replies
+        if single and english == french == 0 and (replies_en == 0) != (replies_fr == 0):
+            return "en" if replies_en else "fr"
         return None
 
 
 # Each word's kind, with the precedence of the counting: English first, then the
-# witnesses, then French (words of neither are not in the table).
+# witnesses, then French, then the short-reply words (words of none are not in the table).
 _ENGLISH_WORD, _WITNESS_WORD, _FRENCH_WORD = 1, 2, 3
+_ENGLISH_REPLY_WORD, _FRENCH_REPLY_WORD = 4, 5
 _KIND_OF_WORD = {
+    **dict.fromkeys(_FRENCH_REPLY_WORDS, _FRENCH_REPLY_WORD),
+    **dict.fromkeys(_ENGLISH_REPLY_WORDS, _ENGLISH_REPLY_WORD),
     **dict.fromkeys(_FRENCH, _FRENCH_WORD),
     **dict.fromkeys(_WITNESS_LANGUAGES, _WITNESS_WORD),
     **dict.fromkeys(_ENGLISH, _ENGLISH_WORD),
@@ -141,4 +163,6 @@ def count_function_words(text: str) -> FunctionWords:
     others: frozenset[str] = frozenset()
     if other:
         others = others.union(*(_WITNESS_LANGUAGES[w] for w in words if w in _WITNESS_LANGUAGES))
-    return FunctionWords(english, french, other, others)
+    english_replies = kinds.count(_ENGLISH_REPLY_WORD)
+    french_replies = kinds.count(_FRENCH_REPLY_WORD)
+    return FunctionWords(english, french, other, others, english_replies, french_replies)
