@@ -24,6 +24,7 @@ from replylint.builtin.directness_flags import (
     UPPER,
     token_flags,
 )
+from replylint.builtin.incoming_gate import incoming_may_hold
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
@@ -947,12 +948,13 @@ def _deflection(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     if not kinds & {Kind.REDIRECT, Kind.IDEAS}:
         return
     analysis = reading.analysis
-    incoming = analysis.incoming_doc
     if Kind.REDIRECT in kinds:
         sent_to = Kind.REDIRECT
-        if incoming is not None and _asks_for_contact(incoming, ctx, analysis):
+        if _asks_for_contact(analysis, ctx):
             return  # "do you have a phone number?": the contact is the answer
-    elif incoming is not None and next(_questions(incoming, analysis, ctx), None) is not None:
+    elif (incoming := analysis.incoming_doc) is not None and next(
+        _questions(incoming, analysis, ctx), None
+    ) is not None:
         sent_to = Kind.IDEAS  # a question answered with "post it as an idea"
     else:
         return  # feedback filed where feedback goes: nothing was asked
@@ -974,8 +976,14 @@ def _clause_end(reading: Reading, clause: Clause) -> int:
     return reading.token_end(clause.end - 1)
 
 
-def _asks_for_contact(incoming: Doc, ctx: RuleContext, analysis: Analysis) -> bool:
+def _asks_for_contact(analysis: Analysis, ctx: RuleContext) -> bool:
     """Does a question of the customer's ask how to reach someone?"""
+    # Only with a contact phrase: the message's doc is built only when one can be in it.
+    if not incoming_may_hold(analysis, ctx.data, ("contact_request",)):
+        return False
+    incoming = analysis.incoming_doc
+    if incoming is None:
+        return False
     contact = data_phrase_list(ctx.data, "contact_request", analysis.language, analysis.model)
     starts = [m.token_start for m in contact.find(incoming)]
     if starts:

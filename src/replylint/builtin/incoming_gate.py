@@ -47,6 +47,7 @@ from replylint.text.pattern_cache import stored
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from replylint.text.analysis import Analysis
     from replylint.text.lemma_lookup import LemmaLookup
 
 # Runs of letters (word characters that are neither digits nor "_") and runs of
@@ -110,6 +111,18 @@ def phrase_gate(
     return derived(
         data, ("phrase gate", keys, language, form_keys), _gate, data, keys, language, form_keys
     )
+
+
+def incoming_may_hold(
+    analysis: Analysis,
+    data: Mapping[str, Any],
+    keys: tuple[str, ...],
+    form_keys: frozenset[str] = frozenset(),
+) -> bool:
+    """Can a phrase of the lists `keys` of `data` match in the customer's message of
+    `analysis`? False only when none can: then its doc need not be built to find them."""
+    gate = phrase_gate(data, keys, analysis.language, analysis.model, form_keys)
+    return gate is None or gate.may_hold(analysis.incoming_text)
 
 
 def _gate(

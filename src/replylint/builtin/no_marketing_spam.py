@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from replylint.builtin.incoming_gate import incoming_may_hold
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_strings, data_words
@@ -219,7 +220,8 @@ def _unexplained(
         return any(sent.start <= m.token_start < sent.end for m in matches.get(key, ()))
 
     own_starts = {m.token_start for m in matches.get("own_matter", ())}
-    echoed = _customer_words(analysis, ctx)
+    # Read (the message's doc built) only for a promotion that offers something.
+    echoed: frozenset[str] | None = None
     kept = []
     for promo in promos:
         sent = tokens[promo.token].sent  # every kind reads it (made once: a Span each time)
@@ -239,8 +241,11 @@ def _unexplained(
             continue  # "Can I get it on the store?" -> "Pre-order it on the UK site"
         if _help_link(analysis, matches, promo, sent):
             continue  # "Have a discount code? Learn how to redeem it here: <link>"
-        if echoed and _echoes(analysis, promo, echoed):
-            continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
+        if promo.offered:
+            if echoed is None:
+                echoed = _customer_words(analysis, ctx)
+            if echoed and _echoes(analysis, promo, echoed):
+                continue  # "Can kids sign up for Rewards?" -> "Yes, they can sign up for Rewards"
         kept.append(promo)
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
@@ -309,6 +314,8 @@ def _quote(text: str) -> str:
 
 def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
     """Does the customer's message complain about a charge, a bill or a subscription?"""
+    if not incoming_may_hold(analysis, ctx.data, ("charge_complaint",)):
+        return False  # no such phrase can be in it: its doc need not be built
     doc = analysis.incoming_doc
     if doc is None:
         return False
@@ -318,8 +325,12 @@ def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
 
 def _asked_how_to_buy(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer ask, in a question, how or where to get the product?"""
+    if "?" not in analysis.incoming_text or not incoming_may_hold(
+        analysis, ctx.data, ("purchase_question",)
+    ):
+        return False  # no question, or no purchase phrase: its doc need not be built
     doc = analysis.incoming_doc
-    if doc is None or "?" not in analysis.incoming_text:
+    if doc is None:
         return False
     table = data_phrase_list(ctx.data, "purchase_question", analysis.language, analysis.model)
     return any(doc[m.token_start].sent.text.rstrip().endswith("?") for m in table.find(doc))
@@ -331,8 +342,12 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     data, lang, model = ctx.data, analysis.language, analysis.model
     table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
     owners = data_words(data, "complainants")
-    if analysis.incoming_doc is not None:
-        return _asks_about_offers(table, owners, analysis.incoming_doc)
+    if analysis.incoming_text:
+        # Only an "asked" phrase asks: the doc is built only when one can be in it.
+        if not incoming_may_hold(analysis, data, ("asked",)):
+            return False
+        doc = analysis.incoming_doc
+        return doc is not None and _asks_about_offers(table, owners, doc)
     return any(_faq_asks_about_offers(table, owners, lang, model, q) for q in analysis.reply.faq)
 
 
