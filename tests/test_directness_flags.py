@@ -6,6 +6,7 @@ import pytest
 
 from replylint.builtin import directness_flags as flags
 from replylint.builtin.directness_flags import LIKE_EMAIL, LIKE_NUM, LIKE_URL, STOP, TITLE, UPPER
+from replylint.text import words
 from replylint.text.nlp import pipeline, process
 
 
@@ -35,6 +36,6 @@ def test_flags_stay_right_when_the_form_table_is_cleared(
 ) -> None:
     nlp = pipeline("en")
     flags.token_flags(process(nlp, "zorblax the"))  # known forms
-    monkeypatch.setattr(flags, "_MAX_FORMS", 1)
+    monkeypatch.setattr(words, "_MAX_FORMS", 1)  # the shared per-form table's bound
     doc = process(nlp, "zorblax the Qwimble 12")  # new forms: the table is cleared
     assert flags.token_flags(doc) == [0, STOP, TITLE, LIKE_NUM]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from replylint.text.derived import derived
 from replylint.text.token_arrays import token_orths
+from replylint.text.words import orth_values
 
 if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
@@ -22,9 +22,6 @@ UPPER = 4
 LIKE_NUM = 8
 LIKE_URL = 16
 LIKE_EMAIL = 32
-
-# Per vocabulary, word form (ORTH) -> its flags; bounded for a long-lived server.
-_MAX_FORMS = 200_000
 
 
 def _flags_of(lexeme: Lexeme) -> int:
@@ -40,19 +37,4 @@ def _flags_of(lexeme: Lexeme) -> int:
 
 def token_flags(doc: Doc) -> list[int]:
     """The flags (`STOP | TITLE | ...`) of every token of `doc`, by token index."""
-    vocab = doc.vocab
-    # Lexeme flags are a language's own: the answers are kept per vocabulary.
-    known: dict[int, int] = derived(vocab, "directness token flags", dict)
-    orths = token_orths(doc)
-    flags = list(map(known.get, orths))  # in C
-    if None in flags:  # new forms (None equals no int)
-        if len(known) >= _MAX_FORMS:
-            known.clear()
-        for i, flag in enumerate(flags):
-            if flag is None:
-                orth = orths[i]
-                found = known.get(orth)
-                if found is None:
-                    found = known[orth] = _flags_of(vocab[orth])
-                flags[i] = found
-    return flags  # type: ignore[return-value]
+    return orth_values(doc.vocab, token_orths(doc), _flags_of)

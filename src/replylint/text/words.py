@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from replylint.text.derived import derived
 from replylint.text.token_arrays import token_orths
@@ -51,6 +51,7 @@ def is_content_word(token: Token | Lexeme) -> bool:
 
 # Per vocabulary, word form (ORTH) -> its answer; bounded for a long-lived server.
 _MAX_FORMS = 200_000
+T = TypeVar("T")
 
 
 def word_flags(tokens: Sequence[Token]) -> list[bool]:
@@ -75,17 +76,23 @@ def _form_flags(tokens: Sequence[Token], test: Callable[[Lexeme], bool]) -> list
 
 
 def _orth_flags(vocab: Vocab, orths: list[int], test: Callable[[Lexeme], bool]) -> list[bool]:
-    # Lexeme flags are a language's own: the answers are kept per vocabulary.
-    known: dict[int, bool] = derived(vocab, ("form flags", test), dict)
-    flags = [known.get(orth) for orth in orths]
-    if None in flags:  # new forms (None equals no bool)
+    return orth_values(vocab, orths, test)
+
+
+def orth_values(vocab: Vocab, orths: list[int], value_of: Callable[[Lexeme], T]) -> list[T]:
+    """`value_of(vocab[orth])` for each of `orths`, worked out once per word form: a
+    lexeme's flags are the same for every token of that form. Kept per vocabulary
+    (a language's own) and per function, and bounded for a long-lived server."""
+    known: dict[int, T] = derived(vocab, ("form flags", value_of), dict)
+    values = list(map(known.get, orths))  # in C
+    if None in values:  # new forms (None equals no bool or int)
         if len(known) >= _MAX_FORMS:
             known.clear()
-        for i, flag in enumerate(flags):
-            if flag is None:  # (the forms read before a clear keep their answer)
+        for i, value in enumerate(values):
+            if value is None:  # (the forms read before a clear keep their answer)
                 orth = orths[i]
                 found = known.get(orth)
                 if found is None:
-                    found = known[orth] = test(vocab[orth])
-                flags[i] = found
-    return flags  # type: ignore[return-value]
+                    found = known[orth] = value_of(vocab[orth])
+                values[i] = found
+    return values  # type: ignore[return-value]
