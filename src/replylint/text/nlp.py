@@ -39,7 +39,7 @@ from replylint.startup import paused_collector
 from replylint.text.cache_folder import cache_dir
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
-from replylint.text.regex_store import stored_compiles
+from replylint.text.regex_store import compile_replaced, stored_compiles
 from replylint.text.token_arrays import remember_lowers, remember_orths
 
 if TYPE_CHECKING:
@@ -276,11 +276,8 @@ def _light_french_import() -> Iterator[None]:
             return light
         return real_compile(pattern, flags)
 
-    re.compile = compile_light  # type: ignore[assignment]
-    try:
+    with compile_replaced(compile_light):
         yield
-    finally:
-        re.compile = real_compile
 
 
 def _import_spacy() -> Any:

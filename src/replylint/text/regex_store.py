@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -109,7 +109,16 @@ def stored_compiles() -> Iterator[None]:
                 return found
         return previous(pattern, flags)
 
-    re.compile = compile_from_store  # type: ignore[assignment]
+    with compile_replaced(compile_from_store):
+        yield
+
+
+@contextmanager
+def compile_replaced(replacement: Callable[..., Any]) -> Iterator[None]:
+    """`re.compile` is `replacement` while the block runs (spaCy compiles its patterns
+    through `re.compile` at import and build time), then what it was."""
+    previous = re.compile
+    re.compile = replacement  # type: ignore[assignment]
     try:
         yield
     finally:
