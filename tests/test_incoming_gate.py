@@ -41,6 +41,8 @@ def _gate_and_matches(
         (["livrer"], "Le colis n'a pas été livré", "fr", "livrer"),
         # A participle the table keeps as it is, led to its verb by the annotator.
         (["livrer"], "Toujours pas livrée", "fr", "livrer"),
+        # A form the annotator corrects: "est" is "être" (the table: "east").
+        (["être"], "Il est là", "fr", "être"),
         # A unit after a number is cut from it: "5" + "km", "2" + "kg".
         (["km"], "The depot is 5km away", "en", "km"),
         (["kg"], "Le colis pèse 2kg", "fr", "kg"),

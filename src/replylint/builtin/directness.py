@@ -78,11 +78,9 @@ _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _BRACKETS = "()[]"
 _CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
-# "are available", "sont disponibles"; spaCy's French lookup keeps "est" as it is
-# (the noun "east"), so the form stands for "être" too.
 # Words of a clause that only names the topic ("for name changes,").
 _TOPIC_WORDS = 4
-_COPULAS = frozenset({"be", "être", "est"})
+_COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
 _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
@@ -979,7 +977,7 @@ def _clause_end(reading: Reading, clause: Clause) -> int:
 def _asks_for_contact(analysis: Analysis, ctx: RuleContext) -> bool:
     """Does a question of the customer's ask how to reach someone?"""
     # Only with a contact phrase: the message's doc is built only when one can be in it.
-    if not incoming_may_hold(analysis, ctx.data, ("contact_request",)):
+    if not incoming_may_hold(analysis, ctx, ("contact_request",)):
         return False
     incoming = analysis.incoming_doc
     if incoming is None:

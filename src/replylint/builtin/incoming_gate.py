@@ -12,8 +12,8 @@ out once per language from the lists. It is False only when no phrase can match:
   lemma depends only on the token's form (`nlp.lookup_lemmas`: the table's entry
   for the lower-case form, else for the form, else the lower-case form), so such a
   token's lower-case form is among `starts`: the anchors, every form the lemma
-  table leads to an anchor's lemma ("refunded" -> "refund"), and the participles the
-  annotator leads to an anchor verb (`nlp.participle_forms`: "livrée" -> "livrer").
+  table leads to an anchor's lemma ("refunded" -> "refund"), and the forms the
+  annotator leads there besides (`nlp.extra_forms_leading_to`: "livrée" -> "livrer").
 - The tokenizer never splits between two letters or two digits, except inside a
   special case ("cannot" -> "can" "not", "don't" -> "do" "n't"): its prefixes,
   suffixes and infixes are punctuation, symbols, or units and currencies after a
@@ -41,12 +41,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replylint.text.derived import derived
-from replylint.text.nlp import lookup_lemmas, participle_forms, pipeline, process
+from replylint.text.nlp import extra_forms_leading_to, lookup_lemmas, pipeline, process
 from replylint.text.pattern_cache import stored
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from replylint.rule import RuleContext
     from replylint.text.analysis import Analysis
     from replylint.text.lemma_lookup import LemmaLookup
 
@@ -113,16 +114,17 @@ def phrase_gate(
     )
 
 
-def incoming_may_hold(
-    analysis: Analysis,
-    data: Mapping[str, Any],
-    keys: tuple[str, ...],
-    form_keys: frozenset[str] = frozenset(),
-) -> bool:
-    """Can a phrase of the lists `keys` of `data` match in the customer's message of
-    `analysis`? False only when none can: then its doc need not be built to find them."""
-    gate = phrase_gate(data, keys, analysis.language, analysis.model, form_keys)
+def incoming_may_hold(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]) -> bool:
+    """Can a phrase of the rule's lists `keys` (each matched as its `[lists]` kind says)
+    match in the customer's message of `analysis`? False only when none can: then its
+    doc need not be built to find them."""
+    form_keys = derived(ctx.data, ("gate form lists", keys), _form_lists, ctx, keys)
+    gate = phrase_gate(ctx.data, keys, analysis.language, analysis.model, form_keys)
     return gate is None or gate.may_hold(analysis.incoming_text)
+
+
+def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key for key in keys if ctx.list_kind(key) == "form")
 
 
 def _gate(
@@ -160,9 +162,11 @@ def _worked_out(
 
     by_form, by_lemma = _anchors(nlp, lists, form_keys)
     starts = by_form | by_lemma | _forms_leading_to(lemmas, by_lemma)
-    # The annotator also leads participles the table keeps as they are to their verb
-    # ("livrée" -> "livrer"), some of them forms the table does not hold at all.
-    starts.update(form for lemma in by_lemma for form in participle_forms(nlp.lang or "", lemma))
+    # The annotator also leads forms to a lemma the table does not ("est" -> "être",
+    # "livrée" -> "livrer"), some of them forms the table does not hold at all.
+    starts.update(
+        form for lemma in by_lemma for form in extra_forms_leading_to(nlp.lang or "", lemma)
+    )
     # A special case's tokens may cut its runs: its own text holds a run instead.
     rules: dict[str, list[dict[Any, str]]] = nlp.tokenizer.rules  # type: ignore[union-attr]
     for chunk, pieces in rules.items():

@@ -314,7 +314,7 @@ def _quote(text: str) -> str:
 
 def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
     """Does the customer's message complain about a charge, a bill or a subscription?"""
-    if not incoming_may_hold(analysis, ctx.data, ("charge_complaint",)):
+    if not incoming_may_hold(analysis, ctx, ("charge_complaint",)):
         return False  # no such phrase can be in it: its doc need not be built
     doc = analysis.incoming_doc
     if doc is None:
@@ -326,7 +326,7 @@ def _complained_about_charge(analysis: Analysis, ctx: RuleContext) -> bool:
 def _asked_how_to_buy(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer ask, in a question, how or where to get the product?"""
     if "?" not in analysis.incoming_text or not incoming_may_hold(
-        analysis, ctx.data, ("purchase_question",)
+        analysis, ctx, ("purchase_question",)
     ):
         return False  # no question, or no purchase phrase: its doc need not be built
     doc = analysis.incoming_doc
@@ -344,7 +344,7 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     owners = data_words(data, "complainants")
     if analysis.incoming_text:
         # Only an "asked" phrase asks: the doc is built only when one can be in it.
-        if not incoming_may_hold(analysis, data, ("asked",)):
+        if not incoming_may_hold(analysis, ctx, ("asked",)):
             return False
         doc = analysis.incoming_doc
         return doc is not None and _asks_about_offers(table, owners, doc)

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from replylint.builtin.incoming_gate import phrase_gate
+from replylint.builtin.incoming_gate import incoming_may_hold
 from replylint.builtin.personal_data import (
     DetectionWords,
     PersonalData,
@@ -117,13 +117,6 @@ _TOPICS = (
 # What the customer's message is read for: a smaller table matches faster.
 _TOPIC_LISTS = tuple(key for _, key in _TOPICS)
 _INCOMING_LISTS = (*_TOPIC_LISTS, "complaint_words", "secrets")
-
-
-def _may_hold(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]) -> bool:
-    """Can a phrase of the lists `keys` match in the customer's message? Asked of its
-    raw text, so that the message's doc is built only when one can."""
-    gate = phrase_gate(ctx.data, keys, analysis.language, analysis.model, _form_lists(ctx, keys))
-    return gate is None or gate.may_hold(analysis.incoming_text)
 
 
 def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
@@ -518,7 +511,7 @@ def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> I
 
 
 def _incoming_secret(analysis: Analysis, ctx: RuleContext) -> str | None:
-    if not _may_hold(analysis, ctx, ("secrets",)):
+    if not incoming_may_hold(analysis, ctx, ("secrets",)):
         return None
     doc = analysis.incoming_doc
     if doc is None:
@@ -980,7 +973,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     """The customer's own problem raised in the incoming message: a topic (billing,
     order, trip, account) that is theirs (first person, or a complaint about it) and
     in trouble (a problem state), outside a general how-to question."""
-    if _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text) and not _may_hold(
+    if _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text) and not incoming_may_hold(
         analysis, ctx, _TOPIC_LISTS
     ):
         return None  # no money and no topic phrase: nothing to raise, and no doc built

@@ -119,6 +119,7 @@ class _Annotator:
         self._table = table
         self._vocab = nlp.vocab
         self._participle_endings = _PARTICIPLE_ENDINGS.get(nlp.lang or "", ())
+        self._corrections = _LOOKUP_CORRECTIONS.get(nlp.lang or "", {})
         self._strings = nlp.vocab.strings
         self._forms = _FormTable(numpy)
 
@@ -133,7 +134,7 @@ class _Annotator:
     def _add(self, forms: _FormTable, orth: int) -> None:
         form = self._strings[orth]
         lower = form.lower()
-        lemma = self._table.get(lower) or self._table.get(form)
+        lemma = self._corrections.get(lower) or self._table.get(lower) or self._table.get(form)
         if self._participle_endings:
             # The form, or the participle the table gives for it ("désolée" ->
             # "désolé"), when the table keeps that participle as it is.
@@ -211,6 +212,12 @@ class _Annotator:
 _PARTICIPLE_ENDINGS: dict[str, tuple[str, ...]] = {"fr": ("ées", "és", "ée", "é")}
 # Other forms of a first-group verb whose lemma shows the verb is in the table.
 _VERB_FORMS = ("er", "ez", "ons", "ent", "é", "ée", "és", "ées", "ait", "era", "ant")
+# Forms spacy-lookups-data reads as a rarer homograph, or leaves out, against what they
+# are in a support reply: "est" is "être" (not the noun "east"), "informe" is
+# "informer" (not the adjective), "joignables" is the plural of "joignable".
+_LOOKUP_CORRECTIONS: dict[str, dict[str, str]] = {
+    "fr": {"est": "être", "informe": "informer", "joignables": "joignable"},
+}
 
 
 def _register_annotator() -> None:
@@ -464,14 +471,16 @@ def _warm_tokenizer_cache(nlp: Language, text: str) -> None:
         seen.update(new)
 
 
-def participle_forms(language: str, lemma: str) -> tuple[str, ...]:
-    """The past participles the default pipeline's annotator may lead to `lemma`
-    ("livrer": "livré", "livrée", "livrés", "livrées") whatever the lemma table says
-    of them: none but for a first-group verb in a language with that rule."""
+def extra_forms_leading_to(language: str, lemma: str) -> tuple[str, ...]:
+    """The forms the default pipeline's annotator may lead to `lemma` whatever the
+    lemma table says of them: its corrections ("est" -> "être") and, for a
+    first-group verb in a language with that rule, its past participles ("livrer":
+    "livré", "livrée", "livrés", "livrées")."""
+    found = [form for form, to in _LOOKUP_CORRECTIONS.get(language, {}).items() if to == lemma]
     endings = _PARTICIPLE_ENDINGS.get(language, ())
-    if not endings or not lemma.endswith("er") or len(lemma) <= 4:
-        return ()
-    return tuple(lemma[:-2] + ending for ending in endings)
+    if endings and lemma.endswith("er") and len(lemma) > 4:
+        found.extend(lemma[:-2] + ending for ending in endings)
+    return tuple(found)
 
 
 def lookup_lemmas(nlp: Language) -> LemmaLookup | None:
