@@ -626,8 +626,13 @@ def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:
         for part in (word, *reversed(word.split("-"))) if "-" in word else (word,):
             if part in words.customer_cues:
                 # "notre service client au …": a customer word naming the brand's
-                # service ("service client", "espace client") is the brand's.
-                return index > 0 and cue_words[index - 1] in words.brand_cues
+                # service ("service client", "espace client") is the brand's; a
+                # pronoun after the team ("nous vous rappellerons au …") is not.
+                return (
+                    index > 0
+                    and cue_words[index - 1] in words.brand_cues
+                    and part not in words.reader_objects
+                )
             if part in words.brand_cues:
                 return not (index > 0 and cue_words[index - 1] in words.reader_objects)
     return False
