@@ -643,6 +643,9 @@ def _contact_instruction(
     start, end = sent.start_char, sent.end_char
     has_contact = has_link or any(start <= s < end for s, _ in brand_contacts)
     for verb in verbs:
+        # "Composez le 3900", "call 611": a service number too short to be read as a
+        # phone number is still the line to call.
+        has_contact = has_contact or _number_after(reader, verb, sent)
         # "We contacted the carrier" reports what the team did: not an instruction.
         if _before(reader, verb, agents, 2, sent.start) is not None:
             continue
@@ -656,6 +659,15 @@ def _contact_instruction(
         ):
             return True
     return False
+
+
+def _number_after(reader: _Reader, verb: PhraseMatch, sent: Span) -> bool:
+    """A number right after the contact verb, or after one linking word ("call 611",
+    "contacter le 3900", "call us on 0800…" is found as a phone number already)."""
+    i = verb.token_end
+    if i < sent.end and reader.lower(i) in reader.words("number_links"):
+        i += 1
+    return i < sent.end and reader.doc[i].like_num
 
 
 def _names_public_thing(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
@@ -752,8 +764,35 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
 
 
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
-    """ "a billing or service issue", "the order page": a kind of matter, not theirs."""
-    return reader.lower(match.token_end) in reader.words("category_nouns")
+    """ "a billing or service issue", "the order page": a kind of matter, not theirs;
+    "any questions about your bill": the topic of questions anyone may have."""
+    return reader.lower(match.token_end) in reader.words("category_nouns") or _questions_topic(
+        reader, match
+    )
+
+
+def _questions_topic(reader: _Reader, match: PhraseMatch) -> bool:
+    """ "For any questions about your bill", "pour toute question concernant votre
+    facture", "toute demande de remboursement": the words before the match are a
+    question noun, a preposition of topic and at most a determiner; "your question
+    about your refund" is about their own case."""
+    about = reader.words("about_words")
+    determiners = reader.words("possessives") | reader.words("own_markers")
+    i, seen_about = match.token_start - 1, False
+    while i >= max(0, match.token_start - _TOPIC_REACH):
+        lower = reader.lower(i)
+        if lower in about:
+            seen_about = True
+        elif lower not in determiners:
+            break
+        i -= 1
+    if not seen_about or reader.lower(i) not in reader.words("question_nouns"):
+        return False
+    return reader.lower(i - 1) not in reader.words("possessives")
+
+
+# "questions au sujet de votre": a question noun this far before the matter at most.
+_TOPIC_REACH = 5
 
 
 def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = None) -> bool:
