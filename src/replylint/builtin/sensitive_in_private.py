@@ -90,6 +90,7 @@ _PHRASE_LISTS = (
     "partial_card_terms",
     "billing_terms",
     "payment_terms",
+    "payment_means",
     "order_terms",
     "order_events",
     "travel_terms",
@@ -808,6 +809,7 @@ def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = No
     payment = reader.words("payment_card_words")
     doc = reader.doc
     of_words = reader.words("of_words")
+    determiners = reader.words("possessives") | reader.words("own_markers")
     for i in positions:
         before, after = reader.lower(i - 1), reader.lower(i + 1)
         if after in of_words:  # "carte de fidélité"
@@ -818,6 +820,8 @@ def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = No
             if not 0 <= j < len(doc) or (sent is not None and not sent.start < j < sent.end):
                 continue
             token = doc[j]
+            if token.lower_ in determiners:
+                continue  # "Your card was declined": a capital for the sentence, no store
             if token.is_title and token.is_alpha and token.lower_ not in payment:
                 return False  # a store's card
     return True
@@ -845,6 +849,7 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     markers = reader.words("own_markers")
     reader_words = reader.words("reader_pronouns")
     apologies = reader.find("apology_words")
+    means = reader.find("payment_means")
     # An amount of money in the reply: beside a billing word and the reader it is
     # theirs ("your account shows a payment of £54.20").
     for sent in analysis.sentences:
@@ -858,6 +863,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         for match in sent_billing:
             if _is_category(reader, match):
                 continue
+            if _within(match, means) and not _money_event(reader, sent, money_signs):
+                continue  # "refunds go back to your card", "depending on your bank"
             # "Speak to your bank about this": someone to talk to, not their billing.
             if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
                 continue
@@ -900,6 +907,27 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         if decision is not None:
             return decision[0], "billing", decision[1]
     return None
+
+
+def _within(match: PhraseMatch, matches: Sequence[PhraseMatch]) -> bool:
+    """Do the words of `match` lie inside one of `matches`?"""
+    return any(
+        m.token_start <= match.token_start and match.token_end <= m.token_end for m in matches
+    )
+
+
+def _money_event(reader: _Reader, sent: Span, money_signs: bool) -> bool:
+    """Does the sentence report something that happened to the money: a problem, a
+    past event or an amount ("your card was declined", "we've refunded your card",
+    "£20 back to your card")?"""
+    lowers = reader.lowers(sent.start, sent.end)
+    if not reader.words("problem_words").isdisjoint(lowers):
+        return True
+    if not reader.words("past_aux").isdisjoint(lowers):
+        return True
+    if not reader.words("money_events").isdisjoint(lowers):
+        return True
+    return money_signs and any(reader.doc[i].is_currency for i in range(sent.start, sent.end))
 
 
 def _object_of(
