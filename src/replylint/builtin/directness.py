@@ -63,7 +63,7 @@ _LISTS = (
     "general_resource", "platitude", "scope",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
-    "public_reply", "farewell", "pleasantry", "info_nouns",
+    "public_reply", "farewell", "pleasantry", "info_nouns", "notice",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -246,6 +246,10 @@ class Reading:
         for key in ("apology", "thanks", "empathy", "pleasantry"):
             for m in matches[key]:
                 courtesy[m.token_start] = max(courtesy.get(m.token_start, 0), m.token_end)
+        # "We regret to advise that the item is discontinued": a notice, whose news
+        # is the answer, not an apology.
+        for m in matches["notice"]:
+            courtesy.pop(m.token_start, None)
         self._courtesy_starts = courtesy
         # Where a clause can start sending the customer elsewhere (see `_redirect`):
         # a clause with none of these is no redirect, whatever else it says.

@@ -90,7 +90,8 @@ _PHRASE_LISTS = (
     "partial_card_terms",
     "billing_terms",
     "payment_terms",
-    "payment_means",
+    "money_places",
+    "lookups",
     "order_terms",
     "order_events",
     "travel_terms",
@@ -849,7 +850,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     markers = reader.words("own_markers")
     reader_words = reader.words("reader_pronouns")
     apologies = reader.find("apology_words")
-    means = reader.find("payment_means")
+    places = reader.find("money_places")
+    lookups = reader.find("lookups")
     # An amount of money in the reply: beside a billing word and the reader it is
     # theirs ("your account shows a payment of £54.20").
     for sent in analysis.sentences:
@@ -859,11 +861,12 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         asking = (sent_billing or sent_orders) and _is_question_or_request(reader, sent, requests)
         # "Sorry about the unexpected charge": an apology for their matter names it.
         sorry = bool(_in(sent, apologies))
+        looked = _in(sent, lookups)
         contacts = _in(sent, reader.find("contact_verbs")) if sent_orders or sent_billing else []
         for match in sent_billing:
             if _is_category(reader, match):
                 continue
-            if _within(match, means) and not _money_event(reader, sent, money_signs):
+            if _within(match, places) and not _money_event(reader, sent, money_signs):
                 continue  # "refunds go back to your card", "depending on your bank"
             # "Speak to your bank about this": someone to talk to, not their billing.
             if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
@@ -875,10 +878,12 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                     own = match.token_start
             if own is None and money_signs:
                 own = _reader_amount(reader, sent, possessives)
+            if own is None and looked:
+                own = looked[0].token_start  # "I can see the payment went through"
             if own is not None:
                 return match, "billing", own
         for match in sent_orders:
-            if _is_category(reader, match) or not asking:
+            if _is_category(reader, match) or not (asking or looked):
                 continue
             # "Please contact the courier": someone to talk to, not their order discussed.
             if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
@@ -886,6 +891,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
             own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
             if own is None and reader.lower(match.token_end) in reader_words:
                 own = match.token_start
+            if own is None and looked:
+                own = looked[0].token_start  # "I've checked and the parcel was delivered"
             if own is not None:
                 return match, "order", own
         if money_signs and not sent_billing:
