@@ -666,9 +666,13 @@ class Reading:
             return None
         if self._has("first_person", start, end):
             return None  # "we'll post the details on our website": the team acts
+        # A link in the sentence is the answer or the details ("it's all on our
+        # website: <link>", the link a clause of its own after the colon).
         flags = self._flags
-        if any(flags[i] & LIKE_URL for i in range(start, end)):
-            return None  # a link given is the answer or the details
+        sentence = next((s for s in self.analysis.sentences if s.start <= start < s.end), None)
+        first, last = (sentence.start, sentence.end) if sentence is not None else (start, end)
+        if any(flags[i] & LIKE_URL for i in range(first, last)):
+            return None
         place = next((m for m in self.matches["elsewhere"] if start <= m.token_start < end), None)
         return (place.start, place.end) if place is not None else None
 
