@@ -63,7 +63,7 @@ _LISTS = (
     "general_resource", "platitude", "scope",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
-    "public_reply", "farewell", "pleasantry", "info_nouns", "notice",
+    "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -429,6 +429,11 @@ class Reading:
         # "Pour cela, …", "In that case, …": a clause that only points back at the
         # question says nothing itself.
         if self.matches["scope"] and all(i in self._cover("scope") for i in words):
+            return Kind.FILLER
+        # ", Help section" / ", rubrique Aide" after "go to our website": where on it.
+        if self.matches["help_section"] and all(
+            i in self._cover("help_section") or self._flags[i] & STOP for i in words
+        ):
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
