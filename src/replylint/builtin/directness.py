@@ -63,7 +63,7 @@ _LISTS = (
     "general_resource", "platitude", "scope",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
-    "public_reply", "farewell", "pleasantry", "info_nouns",
+    "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -78,6 +78,9 @@ _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _BRACKETS = "()[]"
 _CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
+# How many words a team's sign-off may have ("Le service client Eaux du Nord").
+_SIGNOFF_WORDS = 6
+_SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 # Words of a clause that only names the topic ("for name changes,").
 _TOPIC_WORDS = 4
 _COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
@@ -177,6 +180,7 @@ class Reading:
         self.reflexive_acts = lists.reflexive_acts
         self.object_pronouns = lists.object_pronouns
         self.topic_openers = lists.topic_openers
+        self.team_words = analysis.lang.team_words
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
         self._is_word: list[bool] = []
@@ -242,6 +246,10 @@ class Reading:
         for key in ("apology", "thanks", "empathy", "pleasantry"):
             for m in matches[key]:
                 courtesy[m.token_start] = max(courtesy.get(m.token_start, 0), m.token_end)
+        # "We regret to advise that the item is discontinued": a notice, whose news
+        # is the answer, not an apology.
+        for m in matches["notice"]:
+            courtesy.pop(m.token_start, None)
         self._courtesy_starts = courtesy
         # Where a clause can start sending the customer elsewhere (see `_redirect`):
         # a clause with none of these is no redirect, whatever else it says.
@@ -422,9 +430,32 @@ class Reading:
         # question says nothing itself.
         if self.matches["scope"] and all(i in self._cover("scope") for i in words):
             return Kind.FILLER
+        # ", Help section" / ", rubrique Aide" after "go to our website": where on it.
+        if self.matches["help_section"] and all(
+            i in self._cover("help_section") or self._flags[i] & STOP for i in words
+        ):
+            return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
+        if self._is_team_signoff(end, words):
+            return Kind.FILLER  # "…via the app. The Acme Team": who signed, not what
         return Kind.CONTENT  # an instruction, a negation, a fact
+
+    def _is_team_signoff(self, end: int, words: list[int]) -> bool:
+        """The team's sign-off left at the end of the body, on the line of the last
+        sentence ("The Acme Team", "Service Clientèle Acme", "Le service client"): a
+        few capitalised or function words, one of them a team word, and no closing
+        punctuation (a sentence that ends the reply has its full stop)."""
+        if len(words) > _SIGNOFF_WORDS or self._token_ends[end - 1] < self.analysis.body_end:
+            return False
+        flags, lowers, team = self._flags, self._lowers, self.team_words
+        if lowers[end - 1] in _SENTENCE_ENDS:
+            return False
+        text, starts = self.analysis.text, self._token_starts
+        # Capitalised ("QuickEats", "SAV") or a function word ("the", "le").
+        return any(lowers[i] in team and not flags[i] & STOP for i in words) and all(
+            text[starts[i]].isupper() or flags[i] & STOP or lowers[i] in team for i in words
+        )
 
     def _is_courtesy(self, words: list[int]) -> bool:
         courtesy = self._courtesy_starts
@@ -640,9 +671,13 @@ class Reading:
             return None
         if self._has("first_person", start, end):
             return None  # "we'll post the details on our website": the team acts
+        # A link in the sentence is the answer or the details ("it's all on our
+        # website: <link>", the link a clause of its own after the colon).
         flags = self._flags
-        if any(flags[i] & LIKE_URL for i in range(start, end)):
-            return None  # a link given is the answer or the details
+        sentence = next((s for s in self.analysis.sentences if s.start <= start < s.end), None)
+        first, last = (sentence.start, sentence.end) if sentence is not None else (start, end)
+        if any(flags[i] & LIKE_URL for i in range(first, last)):
+            return None
         place = next((m for m in self.matches["elsewhere"] if start <= m.token_start < end), None)
         return (place.start, place.end) if place is not None else None
 

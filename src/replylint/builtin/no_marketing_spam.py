@@ -42,6 +42,8 @@ _PAIRS = (
     ("upgrade_verb", "paid_tier", "upgrade"),
 )
 _PAIR_REACH = 7
+# Pairs whose first word invites: reported in the past, it pitches nothing.
+_INVITED_KINDS = frozenset({"signup", "upgrade"})
 _WISH_REACH = 4  # "hope you can [soon] snag"
 _ANNOUNCE_REACH = 3  # "sale starts", "promos de Noël démarrent" (no punctuation between)
 _OWNER_REACH = 4  # "our [Boxing Day] sale"
@@ -444,6 +446,7 @@ def _listed(
     wishes = data_words(ctx.data, "wish_words")
     owners = data_words(ctx.data, "team_possessives")
     breaks = data_words(ctx.data, "announce_breaks")
+    inviting = {kind: data_words(ctx.data, first) for first, _, kind in _PAIRS}
     for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
         # An announcement's verb is the sale's own, close after it with no punctuation
@@ -454,6 +457,13 @@ def _listed(
             reach = m.token_end + pair_reach
             other = next((o for o in seconds if m.token_end <= o.token_start <= reach), None)
             if other is None or not _same_sentence(tokens, m.token_start, other.token_start):
+                continue
+            # "the date you first subscribed; you'll get a reminder email": a sign-up or
+            # upgrade reported, not invited (an invitation is a base form or a listed
+            # imperative: "sign up", "join", "inscrivez-vous").
+            if kind in _INVITED_KINDS and _reported(
+                tokens[m.token_start], analysis.text[m.start : m.end].lower(), inviting[kind]
+            ):
                 continue
             # "Hope you can snag a great deal soon!": a wish for the customer, not an
             # invitation to an offer.
@@ -472,6 +482,13 @@ def _listed(
             offered = ((other.start, other.end),)
             yield Promo(m.start, other.end, m.token_start, kind, offered)
     yield from _pitches(analysis, ctx, matches)
+
+
+def _reported(verb: Token, words: str, listed: frozenset[str]) -> bool:
+    """Is the verb inflected ("subscribed", "joined", "inscrit") rather than a base
+    form or a listed form ("subscribe", "signing up", "passez à")? `words`: the
+    matched words."""
+    return verb.lower_ != verb.lemma_.lower() and words not in listed
 
 
 def _new_line(novelties: Sequence[tuple[int, int, int]], lines: Sequence[PhraseMatch]) -> bool:

@@ -173,6 +173,10 @@ class DetectionWords:
     # A reader pronoun as the object of a brand cue makes the contact theirs: "nous
     # avons essayé de vous joindre au 06 …" (not "pour nous joindre").
     reader_objects: frozenset[str] = frozenset()
+    # "nous" before a verb not conjugated with it ("nous appeler", "nous joindre") is
+    # the team as the object: a brand cue; before "-ons" ("nous avons") the subject.
+    team_objects: frozenset[str] = frozenset()
+    subject_verb_endings: tuple[str, ...] = ()
 
     @classmethod
     def from_rule_data(cls, data: Mapping[str, Mapping[str, Any]], language: str) -> DetectionWords:
@@ -201,6 +205,8 @@ class DetectionWords:
             future_words=frozenset(joined("future_words")),
             role_mailboxes=frozenset(joined("role_mailboxes")),
             reader_objects=frozenset(joined("reader_objects")),
+            team_objects=frozenset(joined("team_objects")),
+            subject_verb_endings=joined("subject_verb_endings"),
         )
 
 
@@ -626,10 +632,19 @@ def _brand_cue_before(text: str, start: int, words: DetectionWords) -> bool:
         for part in (word, *reversed(word.split("-"))) if "-" in word else (word,):
             if part in words.customer_cues:
                 # "notre service client au …": a customer word naming the brand's
-                # service ("service client", "espace client") is the brand's.
-                return index > 0 and cue_words[index - 1] in words.brand_cues
+                # service ("service client", "espace client") is the brand's; a
+                # pronoun after the team ("nous vous rappellerons au …") is not.
+                return (
+                    index > 0
+                    and cue_words[index - 1] in words.brand_cues
+                    and part not in words.reader_objects
+                )
             if part in words.brand_cues:
                 return not (index > 0 and cue_words[index - 1] in words.reader_objects)
+            if part in words.team_objects and index + 1 < len(cue_words):
+                # "nous appeler au …" (the team called); "nous avons livré au …" (the
+                # team acting: the address is the customer's).
+                return not cue_words[index + 1].endswith(words.subject_verb_endings)
     return False
 
 

@@ -90,6 +90,8 @@ _PHRASE_LISTS = (
     "partial_card_terms",
     "billing_terms",
     "payment_terms",
+    "money_places",
+    "lookups",
     "order_terms",
     "order_events",
     "travel_terms",
@@ -643,6 +645,9 @@ def _contact_instruction(
     start, end = sent.start_char, sent.end_char
     has_contact = has_link or any(start <= s < end for s, _ in brand_contacts)
     for verb in verbs:
+        # "Composez le 3900", "call 611": a service number too short to be read as a
+        # phone number is still the line to call.
+        has_contact = has_contact or _number_after(reader, verb, sent)
         # "We contacted the carrier" reports what the team did: not an instruction.
         if _before(reader, verb, agents, 2, sent.start) is not None:
             continue
@@ -656,6 +661,15 @@ def _contact_instruction(
         ):
             return True
     return False
+
+
+def _number_after(reader: _Reader, verb: PhraseMatch, sent: Span) -> bool:
+    """A number right after the contact verb, or after one linking word ("call 611",
+    "contacter le 3900", "call us on 0800…" is found as a phone number already)."""
+    i = verb.token_end
+    if i < sent.end and reader.lower(i) in reader.words("number_links"):
+        i += 1
+    return i < sent.end and reader.doc[i].like_num
 
 
 def _names_public_thing(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
@@ -752,8 +766,35 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
 
 
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
-    """ "a billing or service issue", "the order page": a kind of matter, not theirs."""
-    return reader.lower(match.token_end) in reader.words("category_nouns")
+    """ "a billing or service issue", "the order page": a kind of matter, not theirs;
+    "any questions about your bill": the topic of questions anyone may have."""
+    return reader.lower(match.token_end) in reader.words("category_nouns") or _questions_topic(
+        reader, match
+    )
+
+
+def _questions_topic(reader: _Reader, match: PhraseMatch) -> bool:
+    """ "For any questions about your bill", "pour toute question concernant votre
+    facture", "toute demande de remboursement": the words before the match are a
+    question noun, a preposition of topic and at most a determiner; "your question
+    about your refund" is about their own case."""
+    about = reader.words("about_words")
+    determiners = reader.words("possessives") | reader.words("own_markers")
+    i, seen_about = match.token_start - 1, False
+    while i >= max(0, match.token_start - _TOPIC_REACH):
+        lower = reader.lower(i)
+        if lower in about:
+            seen_about = True
+        elif lower not in determiners:
+            break
+        i -= 1
+    if not seen_about or reader.lower(i) not in reader.words("question_nouns"):
+        return False
+    return reader.lower(i - 1) not in reader.words("possessives")
+
+
+# "questions au sujet de votre": a question noun this far before the matter at most.
+_TOPIC_REACH = 5
 
 
 def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = None) -> bool:
@@ -769,6 +810,7 @@ def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = No
     payment = reader.words("payment_card_words")
     doc = reader.doc
     of_words = reader.words("of_words")
+    determiners = reader.words("possessives") | reader.words("own_markers")
     for i in positions:
         before, after = reader.lower(i - 1), reader.lower(i + 1)
         if after in of_words:  # "carte de fidélité"
@@ -779,6 +821,8 @@ def _is_payment_card(reader: _Reader, match: PhraseMatch, sent: Span | None = No
             if not 0 <= j < len(doc) or (sent is not None and not sent.start < j < sent.end):
                 continue
             token = doc[j]
+            if token.lower_ in determiners:
+                continue  # "Your card was declined": a capital for the sentence, no store
             if token.is_title and token.is_alpha and token.lower_ not in payment:
                 return False  # a store's card
     return True
@@ -806,6 +850,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     markers = reader.words("own_markers")
     reader_words = reader.words("reader_pronouns")
     apologies = reader.find("apology_words")
+    places = reader.find("money_places")
+    lookups = reader.find("lookups")
     # An amount of money in the reply: beside a billing word and the reader it is
     # theirs ("your account shows a payment of £54.20").
     for sent in analysis.sentences:
@@ -815,10 +861,13 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         asking = (sent_billing or sent_orders) and _is_question_or_request(reader, sent, requests)
         # "Sorry about the unexpected charge": an apology for their matter names it.
         sorry = bool(_in(sent, apologies))
+        looked = _in(sent, lookups)
         contacts = _in(sent, reader.find("contact_verbs")) if sent_orders or sent_billing else []
         for match in sent_billing:
             if _is_category(reader, match):
                 continue
+            if _within(match, places) and not _money_event(reader, sent, money_signs):
+                continue  # "refunds go back to your card", "depending on your bank"
             # "Speak to your bank about this": someone to talk to, not their billing.
             if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
                 continue
@@ -829,10 +878,12 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                     own = match.token_start
             if own is None and money_signs:
                 own = _reader_amount(reader, sent, possessives)
+            if own is None and looked:
+                own = looked[0].token_start  # "I can see the payment went through"
             if own is not None:
                 return match, "billing", own
         for match in sent_orders:
-            if _is_category(reader, match) or not asking:
+            if _is_category(reader, match) or not (asking or looked):
                 continue
             # "Please contact the courier": someone to talk to, not their order discussed.
             if any(_object_of(reader, c, match, markers | possessives) for c in contacts):
@@ -840,6 +891,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
             own = _before(reader, match, markers, _MARKER_WINDOW, sent.start)
             if own is None and reader.lower(match.token_end) in reader_words:
                 own = match.token_start
+            if own is None and looked:
+                own = looked[0].token_start  # "I've checked and the parcel was delivered"
             if own is not None:
                 return match, "order", own
         if money_signs and not sent_billing:
@@ -861,6 +914,27 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         if decision is not None:
             return decision[0], "billing", decision[1]
     return None
+
+
+def _within(match: PhraseMatch, matches: Sequence[PhraseMatch]) -> bool:
+    """Do the words of `match` lie inside one of `matches`?"""
+    return any(
+        m.token_start <= match.token_start and match.token_end <= m.token_end for m in matches
+    )
+
+
+def _money_event(reader: _Reader, sent: Span, money_signs: bool) -> bool:
+    """Does the sentence report something that happened to the money: a problem, a
+    past event or an amount ("your card was declined", "we've refunded your card",
+    "£20 back to your card")?"""
+    lowers = reader.lowers(sent.start, sent.end)
+    if not reader.words("problem_words").isdisjoint(lowers):
+        return True
+    if not reader.words("past_aux").isdisjoint(lowers):
+        return True
+    if not reader.words("money_events").isdisjoint(lowers):
+        return True
+    return money_signs and any(reader.doc[i].is_currency for i in range(sent.start, sent.end))
 
 
 def _object_of(
