@@ -156,12 +156,15 @@ class TokenPatterns:
                 frozenset(keys.attr(next(iter(item))) for item in anchors) - first_attrs,
                 tuple(members.items()),
                 # none when every required token is an anchor: the anchors found tell
-                tuple(keys.finders(_keys_of(members)).values())
-                if _keys_of(members) - _keys_of([anchors])
-                else (),
+                _keys_of(members) if _keys_of(members) - _keys_of([anchors]) else frozenset(),
             )
             for anchors, members in groups.items()
         ]
+        # The required words of every group that needs them, found in one pass over
+        # a doc (when some group is a candidate there) and sorted out by group.
+        self._word_finders = tuple(
+            keys.finders(frozenset().union(*(g.words for g in self._groups))).values()
+        )
         # The anchors of the first pass groups need in order, each tested once for
         # all the groups that need them: (anchors, the groups), by number.
         openers: dict[Requirement, list[int]] = {}
@@ -335,10 +338,16 @@ class TokenPatterns:
             candidates = {n for n in candidates if _in_order(groups[n].anchors, hits)}
         # Every required word of a group where it stands, in text order: (token, key).
         members: list[tuple[Requirement, set[str], list[tuple[int, int]]]] = []
+        all_words: list[tuple[int, int]] | None = None  # the groups' words, when needed
         for n in candidates:
             group = groups[n]
-            if group.finders:
-                words = sorted((i, key) for finder in group.finders for key, i, _ in finder(doc))
+            if group.words:
+                if all_words is None:
+                    all_words = sorted(
+                        (i, key) for finder in self._word_finders for key, i, _ in finder(doc)
+                    )
+                group_words = group.words
+                words = [word for word in all_words if word[1] in group_words]
             else:
                 words = hits
             members.extend(
@@ -411,6 +420,8 @@ class TokenPatterns:
         if not len(doc):
             return []
         anchors, phrases = self._first_pass(doc)
+        if not anchors and not phrases and not self._unanchored:
+            return []  # most replies: none of the words any pattern needs
         # (kind of range, pattern, start, end): the enumerated phrases are matched in
         # their sentence, as the matcher is in a sentence's range (kind 1)
         found = (
@@ -642,7 +653,7 @@ class _Group(NamedTuple):
     later_attrs: frozenset[str]  # attributes of anchors looked for after the first
     # each requirement (every required token, in order) and the patterns it is of
     members: tuple[tuple[Requirement, set[str]], ...]
-    finders: tuple[PhraseMatcher, ...]  # of the members' required words
+    words: frozenset[int]  # the keys of the members' required words, if to be found
 
 
 class _Keys:

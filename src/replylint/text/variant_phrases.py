@@ -158,13 +158,11 @@ class VariantPhrases:
     def matches(self, doc: Doc, hits: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
         """(pattern, start, end) of the hits ((key, start, end) of phrases) that are
         matches: form items hold their forms, no sentence starts inside."""
-        from spacy.attrs import SENT_START
-
         lowers = token_lowers(doc)
-        starts = doc.to_array(SENT_START).tolist()
         found = []
         for key, start, end in hits:
-            if 1 in starts[start + 1 : end]:
+            # hits are few and short: their tokens cost less than the doc's array
+            if any(doc[i].is_sent_start for i in range(start + 1, end)):
                 continue
             pattern, checks = self._targets[key]
             if all(lowers[start + offset] in forms for offset, forms in checks):
