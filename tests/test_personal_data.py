@@ -217,3 +217,23 @@ def test_card_numbers_start_at_thirteen_digits(text: str, expected: list[str]) -
     from replylint.builtin.personal_data import find_card_numbers
 
     assert [card.text for card in find_card_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *DIGIT_LED_TEXTS,
+        "gb82west12345698765432 and sw1a 1aa in lower case",
+        "A1 2BC, EC1A 1BB, W1 1AA and 2W1 1AA",
+        "ÉC1A 1BB then GB82 WEST 1234 5698 7654 32",
+    ],
+)
+def test_capital_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    """IBANs and UK postcodes tried only at runs of digits after a capital find the
+    same matches as `finditer`."""
+    from replylint.builtin import personal_data as pd
+
+    scan = pd._Scan(text)
+    for pattern in (pd._IBAN, pd._UK_POSTCODE):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in scan.capital_led(pattern, 2)] == expected

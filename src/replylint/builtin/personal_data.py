@@ -36,6 +36,7 @@ _MASK = "*"
 _DIGIT = re.compile(r"\d")  # what the patterns below count as a digit
 _DIGIT_RUN = re.compile(r"\d+")
 _CARD_MIN_DIGITS = 13
+_ASCII_CAPITALS = frozenset(string.ascii_uppercase)
 
 _EMAIL = re.compile(
     r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b"
@@ -447,14 +448,10 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.digits = 0
-        self.run_starts: list[int] = []  # where each run of digits begins
-        self.run_ends: list[int] = []
-        for run in _DIGIT_RUN.finditer(text):
-            start, end = run.span()
-            self.run_starts.append(start)
-            self.run_ends.append(end)
-            self.digits += end - start
+        spans = [run.span() for run in _DIGIT_RUN.finditer(text)]
+        self.run_starts: list[int] = [start for start, _ in spans]  # where each run begins
+        self.run_ends: list[int] = [end for _, end in spans]
+        self.digits = sum(self.run_ends) - sum(self.run_starts)
 
     @cached_property
     def lower(self) -> str:
@@ -466,6 +463,21 @@ class _Scan:
         sees the text before it (word boundaries, lookbehinds)."""
         text, end = self.text, 0
         for run in self.run_starts:
+            for start in range(max(end, run - back), run + 1):
+                found = pattern.match(text, start)
+                if found is not None:
+                    yield found
+                    end = found.end()
+                    break
+
+    def capital_led(self, pattern: re.Pattern[str], back: int) -> Iterator[re.Match[str]]:
+        """`digit_led` for a pattern whose matches all open with 1 to `back` ASCII
+        capitals right before a run of digits ("GB29 …", "SW1A 1AA"): only the runs
+        after a capital are tried (the others hold no match)."""
+        text, end = self.text, 0
+        for run in self.run_starts:
+            if run == 0 or text[run - 1] not in _ASCII_CAPITALS:
+                continue
             for start in range(max(end, run - back), run + 1):
                 found = pattern.match(text, start)
                 if found is not None:
@@ -548,7 +560,7 @@ def find_personal_data(
     for item in _card_numbers(scan, words):
         add(item)
     if digits >= 2:
-        for m in scan.digit_led(_IBAN, 2):
+        for m in scan.capital_led(_IBAN, 2):
             from stdnum import iban
 
             if iban.is_valid(m.group()):
@@ -573,7 +585,7 @@ def find_personal_data(
         for m in scan.digit_led(pattern, 0):
             contact(m.start(), m.start() + len(m.group().rstrip()), "address")
     if language == "en" and digits >= 2:
-        for m in scan.digit_led(_UK_POSTCODE, 2):
+        for m in scan.capital_led(_UK_POSTCODE, 2):
             contact(m.start(), m.end(), "address")
     if digits >= _MIN_PHONE_DIGITS:
         for start, end, brand in _phone_spans(
