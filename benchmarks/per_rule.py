@@ -24,9 +24,11 @@ phrase matchers, lemma tables, spaCy's lexemes), then, `--repeat` times, does wh
 Below the table, the layers under the rules, each also in µs per reply (averaged over
 every reply, so a step only some replies need counts at its share): spaCy's
 tokenizer alone, replylint's annotator (lemmas and sentence starts), the incoming
-message made into a doc (tokenizer + annotator), and every `PhraseTable.find` call
-the rules make (replayed on the same docs and tables). They are included in the
-rows above (the tokenizer and annotator in `analysis`, the others in the rules).
+message made into a doc (tokenizer + annotator), and every phrase table call the
+rules make (`find`, `find_on_demand` with the lists the rule read, `lists_in_reach`,
+replayed on the same docs and tables: their spaCy phrase-matcher runs and the sorting
+out of matches; the docs' token offsets are already worked out). They are included in
+the rows above (the tokenizer and annotator in `analysis`, the others in the rules).
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ def rule_runs(analyses: list[Analysis], plans: list[Any]) -> dict[str, float]:
 def layers(
     engine: Engine, replies: list[Reply], choices: list[Any], repeat: int
 ) -> list[tuple[str, float]]:
-    """µs per reply of the tokenizer, the annotator, the incoming doc and phrase finds."""
-    from replylint.text import phrases
+    """µs per reply of the tokenizer, the annotator, the incoming doc and phrase tables."""
     from replylint.text.nlp import pipeline, process
 
     n = len(replies)
@@ -94,25 +95,15 @@ def layers(
     incoming = [
         (nlp, tokenizable(r.incoming)) for nlp, r in zip(nlps, replies, strict=True) if r.incoming
     ]
-    finds: list[tuple[Any, Any]] = []  # (table, doc) of every call the rules make
-    real_find = phrases.PhraseTable.find
+    calls = _phrase_table_calls(engine, replies)
 
-    def recording(table: Any, doc: Any) -> Any:
-        finds.append((table, doc))
-        return real_find(table, doc)
-
-    phrases.PhraseTable.find = recording  # type: ignore[method-assign]
-    try:
-        for reply in replies:
-            engine.lint(reply)
-    finally:
-        phrases.PhraseTable.find = real_find  # type: ignore[method-assign]
-
-    def find_all() -> None:
+    def replay_calls() -> None:
         # Each result dropped as a lint drops it: a list keeping 1,800 results alive
         # made the cyclic collector's work on them part of the figure.
-        for table, doc in finds:
-            table.find(doc)
+        for table, method, doc, args, reads in calls:
+            result = getattr(table, method)(doc, *args)
+            for key in reads:
+                result[key]
 
     return [
         (
@@ -127,10 +118,46 @@ def layers(
         ),
         ("incoming message doc", per_reply_us(lambda: [process(*i) for i in incoming], n, repeat)),
         (
-            f"PhraseTable.find ({len(finds) / n:.1f}/reply)",
-            per_reply_us(find_all, n, repeat),
+            f"phrase tables ({len(calls) / n:.1f}/reply)",
+            per_reply_us(replay_calls, n, repeat),
         ),
     ]
+
+
+_TABLE_METHODS = ("find", "find_on_demand", "lists_in_reach")
+
+
+def _phrase_table_calls(engine: Engine, replies: list[Reply]) -> list[tuple[Any, ...]]:
+    """Every `PhraseTable` call the rules make in a lint of each reply, as (table,
+    method, doc, arguments, lists read): `find_on_demand` sorts a list out when a
+    rule reads it, so the replay reads the lists the rule read (those with matches)."""
+    from replylint.text import phrases
+
+    calls: list[tuple[Any, ...]] = []
+    on_demand: list[tuple[int, Any]] = []  # (call number, its result) to see what was read
+    real = {name: getattr(phrases.PhraseTable, name) for name in _TABLE_METHODS}
+
+    def recording(name: str) -> Callable[..., Any]:
+        def call(table: Any, doc: Any, *args: Any) -> Any:
+            result = real[name](table, doc, *args)
+            if name == "find_on_demand":
+                on_demand.append((len(calls), result))
+            calls.append((table, name, doc, args, ()))
+            return result
+
+        return call
+
+    for name in _TABLE_METHODS:
+        setattr(phrases.PhraseTable, name, recording(name))
+    try:
+        for reply in replies:
+            engine.lint(reply)
+    finally:
+        for name in _TABLE_METHODS:
+            setattr(phrases.PhraseTable, name, real[name])
+    for number, result in on_demand:  # a list read with matches holds some
+        calls[number] = (*calls[number][:4], tuple(key for key, found in result.items() if found))
+    return calls
 
 
 def main() -> int:
