@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -233,6 +233,13 @@ def _unexplained(
             end = doc.char_span(promo.start, promo.end, alignment_mode="expand")
             if end is not None and own_starts & set(range(end.end, end.end + 2)):
                 continue  # "so you don't miss out on your saved playlists"
+            # "How do I hear about class cancellations?" -> "Follow us so you never miss
+            # a class change": what is not to be missed is what the customer asked about.
+            if echoed is None:
+                echoed = _customer_words(analysis, ctx)
+            told = replace(promo, offered=((promo.end, sent.end_char),))
+            if echoed and _echoes(analysis, told, echoed):
+                continue
         elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", sent):
             continue  # a code for this customer's trouble: compensation
         elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
