@@ -114,11 +114,18 @@ class Linted:
         line: int | None = None,
         library: LibraryEntry | None = None,
         ignored: tuple[str, ...] = (),
+        *,
+        with_details: bool = True,
     ) -> Linted:
+        """`with_details=False`: no `details` (a run whose report and storage read none)."""
         findings: tuple[dict[str, Any], ...] = ()
         details: tuple[FindingDetail, ...] = ()
         if result.findings:  # most replies have none: no line index, excerpt nor fingerprint
-            findings, details = _finding_details(result)
+            if with_details:
+                findings, details = _finding_details(result)
+            else:
+                index = LineIndex(result.source)
+                findings = tuple(f.to_dict(index) for f in result.findings)
         return cls(
             result.path,
             result.id,
@@ -301,6 +308,10 @@ class Checker:
         # id of a config in `_configs` -> (it, the flags then, its Reading)
         self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
+        # Whether linted replies carry `Linted.details` (fingerprints, excerpts, UTF-16
+        # columns): the text and SARIF reports, baselines and the result cache read
+        # them; a JSON or GitHub report alone does not, and `check` then skips them.
+        self.finding_details = True
         self.fresh_lints = 0  # replies linted here, not served by the result cache
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
@@ -423,7 +434,9 @@ class Checker:
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
         )
-        return Linted.from_result(result, item.line, entry, item.ignored)
+        return Linted.from_result(
+            result, item.line, entry, item.ignored, with_details=self.finding_details
+        )
 
     def _lint_document(self, path: str, reading: Reading) -> list[Linted | InputError]:
         return [
