@@ -472,23 +472,28 @@ class Checker:
         """Lint here, and throw away, the first reply of each language in `units` that
         no reply in `done` (engine id, language) had: that builds the language's
         pipeline, phrase tables and detector models once, before `parallel.py` forks
-        workers that then share them. Documents are read for this, but not linted."""
+        workers that then share them. Documents are read for this, but not linted.
+
+        This runs before any worker starts, so once every language an engine
+        supports is done, its further replies are not read nor their language
+        detected (the fork is not held up by hundreds of detections)."""
         for unit in units:
-            items: Iterable[Item | InputError] = unit.items
-            if unit.documents:
-                items = (
-                    item
-                    for path in unit.documents
-                    for item in read_items(path, self.record_defaults(path))
-                )
-            for item in items:
-                if isinstance(item, InputError):
-                    continue
-                engine = self.engine_for(item.path)
-                language = engine.language_choice(engine.prepare(item.reply)).language
-                if (id(engine), language) not in done:
-                    done.add((id(engine), language))
-                    self.lint_item(engine, item)
+            for path in unit.documents:
+                if not _all_warm(self.engine_for(path), done):
+                    self._warm_items(read_items(path, self.record_defaults(path)), done)
+            self._warm_items(unit.items, done)
+
+    def _warm_items(self, items: Iterable[Item | InputError], done: set[tuple[int, str]]) -> None:
+        for item in items:
+            if isinstance(item, InputError):
+                continue
+            engine = self.engine_for(item.path)
+            if _all_warm(engine, done):
+                continue
+            language = engine.language_choice(engine.prepare(item.reply)).language
+            if (id(engine), language) not in done:
+                done.add((id(engine), language))
+                self.lint_item(engine, item)
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []
@@ -553,6 +558,11 @@ class Checker:
                 elif engines or cache.known_languages(self.config_for(path)) is None:
                     cache.mark_validated(self.config_for(path), self.engine_for(path))
         return files
+
+
+def _all_warm(engine: Engine, done: set[tuple[int, str]]) -> bool:
+    """Whether a reply of every language `engine` supports is in `done`."""
+    return all((id(engine), language) in done for language in engine.languages)
 
 
 def apply_baseline(
