@@ -319,6 +319,12 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         return _check_to_parquet(args, checker, files, stdin_text, workers)
     if args.output is not None:
         _check_writable(args.output)  # reported before any lint work starts
+    # Fingerprints, excerpts and UTF-16 columns are read only by these (see Linted).
+    checker.finding_details = (
+        args.output_format in ("text", "sarif")
+        or checker.result_cache is not None
+        or args.baseline is not None
+    )
     client = _dask_client(args.dask) if args.dask is not None else None
     if client is not None:
         from replylint.check.distributed import lint_on_cluster

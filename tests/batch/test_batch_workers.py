@@ -213,3 +213,33 @@ def test_warm_languages_lints_one_reply_per_language_not_yet_seen(
     engine = checker.engine_for(str(path))
     checker.warm_languages(checker.units(files), {(id(engine), "en")})
     assert linted == ["r1"]
+
+
+def test_warm_languages_stops_reading_once_every_language_is_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """English and French warm after the second of five documents: the other three
+    are neither read nor linted before the fork."""
+    texts = [
+        "Hello Ana, your parcel ships today. – Marie",
+        "Bonjour Ana, votre colis part aujourd'hui, merci de votre patience. – Marie",
+        "Hi Ben, the refund is on its way. – Sam",
+        "Merci Ben, le remboursement est en route vers votre compte. – Sam",
+        "Hello Cy, the courier comes on Monday. – Sam",
+    ]
+    for i, text in enumerate(texts):
+        (tmp_path / f"d{i}.txt").write_text(text + "\n", encoding="utf-8")
+    checker = Checker()
+    files = checker.prepare([str(tmp_path)])
+    assert checker.engines[0].languages == ("en", "fr")  # the built-in configuration
+    read: list[str] = []
+    import replylint.check.checker as checker_module
+
+    read_items = checker_module.read_items
+    monkeypatch.setattr(
+        checker_module,
+        "read_items",
+        lambda path, *args: read.append(Path(path).name) or read_items(path, *args),
+    )
+    checker.warm_languages(checker.units(files), set())
+    assert read == ["d0.txt", "d1.txt"]

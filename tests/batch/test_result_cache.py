@@ -155,6 +155,21 @@ def test_entries_are_written_whole_with_no_temporary_file_left(
         json.loads(path.read_bytes())
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_an_entry_is_private_to_its_owner_and_its_shard_folder_is_made(tmp_path: Path) -> None:
+    entry = tmp_path / "cache" / "ab" / "cdef"  # neither folder exists yet
+    assert cache_module._write_atomically(str(entry), b'{"reply": "Hi Jo"}')
+    assert entry.read_bytes() == b'{"reply": "Hi Jo"}'
+    assert entry.stat().st_mode & 0o777 == 0o600  # entries hold reply texts
+    assert [p.name for p in entry.parent.iterdir()] == ["cdef"]
+
+
+def test_a_write_the_disk_refuses_is_reported_not_raised(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a shard folder would be", encoding="utf-8")
+    assert not cache_module._write_atomically(str(blocker / "ab" / "cdef"), b"{}")
+
+
 def test_eviction_removes_the_least_recently_used_entries_first(tmp_path: Path) -> None:
     root = tmp_path / "cache"
     for age, name in enumerate(["aa/new", "bb/middle", "cc/old"]):

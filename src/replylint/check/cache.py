@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -288,25 +289,49 @@ def _mark_used(fd: int, path: str) -> None:
             os.utime(path)
 
 
+# Flags of a new temporary entry file, as `tempfile.mkstemp` opens one: private to the
+# user (entries hold reply texts), never through a symlink, not inherited by children.
+_NEW_FILE = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_temporary_numbers = itertools.count()
+
+
 def _write_atomically(path: str, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename, so that a
     concurrent reader sees all of it or nothing; False when the disk refused (a
-    read-only or full disk: the run goes on without storing)."""
-    import tempfile  # with shutil and random: ~3 ms a run that only reads never pays
+    read-only or full disk: the run goes on without storing).
 
+    A cold run writes an entry per reply, so this is kept to the system calls it
+    needs: the temporary file is named by process id and a counter (unique among
+    the processes writing, `--jobs` workers included) rather than by `mkstemp`'s
+    random draws, and the shard folder is made only when the first open finds it
+    missing, not tested before every write."""
+    folder = os.path.dirname(path)
+    tmp = os.path.join(folder, f".{os.getpid()}-{next(_temporary_numbers)}.tmp")
     try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            fd = os.open(tmp, _NEW_FILE, 0o600)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, _NEW_FILE, 0o600)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-    except OSError:
+    except OSError:  # FileExistsError too: a stale file of a dead process with our id
         return False
     return True
 

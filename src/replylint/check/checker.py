@@ -114,11 +114,18 @@ class Linted:
         line: int | None = None,
         library: LibraryEntry | None = None,
         ignored: tuple[str, ...] = (),
+        *,
+        with_details: bool = True,
     ) -> Linted:
+        """`with_details=False`: no `details` (a run whose report and storage read none)."""
         findings: tuple[dict[str, Any], ...] = ()
         details: tuple[FindingDetail, ...] = ()
         if result.findings:  # most replies have none: no line index, excerpt nor fingerprint
-            findings, details = _finding_details(result)
+            if with_details:
+                findings, details = _finding_details(result)
+            else:
+                index = LineIndex(result.source)
+                findings = tuple(f.to_dict(index) for f in result.findings)
         return cls(
             result.path,
             result.id,
@@ -301,6 +308,10 @@ class Checker:
         # id of a config in `_configs` -> (it, the flags then, its Reading)
         self._readings: dict[int, tuple[Config, dict[str, Any], Reading]] = {}
         self.result_cache: Any = None
+        # Whether linted replies carry `Linted.details` (fingerprints, excerpts, UTF-16
+        # columns): the text and SARIF reports, baselines and the result cache read
+        # them; a JSON or GitHub report alone does not, and `check` then skips them.
+        self.finding_details = True
         self.fresh_lints = 0  # replies linted here, not served by the result cache
 
     def settings(self) -> tuple[ConfigLayer | None, Path | None, dict[str, Any]]:
@@ -423,7 +434,9 @@ class Checker:
         entry = LibraryEntry.from_reply(
             item.path, item.reply, is_document=result.is_document, line=item.line
         )
-        return Linted.from_result(result, item.line, entry, item.ignored)
+        return Linted.from_result(
+            result, item.line, entry, item.ignored, with_details=self.finding_details
+        )
 
     def _lint_document(self, path: str, reading: Reading) -> list[Linted | InputError]:
         return [
@@ -459,23 +472,28 @@ class Checker:
         """Lint here, and throw away, the first reply of each language in `units` that
         no reply in `done` (engine id, language) had: that builds the language's
         pipeline, phrase tables and detector models once, before `parallel.py` forks
-        workers that then share them. Documents are read for this, but not linted."""
+        workers that then share them. Documents are read for this, but not linted.
+
+        This runs before any worker starts, so once every language an engine
+        supports is done, its further replies are not read nor their language
+        detected (the fork is not held up by hundreds of detections)."""
         for unit in units:
-            items: Iterable[Item | InputError] = unit.items
-            if unit.documents:
-                items = (
-                    item
-                    for path in unit.documents
-                    for item in read_items(path, self.record_defaults(path))
-                )
-            for item in items:
-                if isinstance(item, InputError):
-                    continue
-                engine = self.engine_for(item.path)
-                language = engine.language_choice(engine.prepare(item.reply)).language
-                if (id(engine), language) not in done:
-                    done.add((id(engine), language))
-                    self.lint_item(engine, item)
+            for path in unit.documents:
+                if not _all_warm(self.engine_for(path), done):
+                    self._warm_items(read_items(path, self.record_defaults(path)), done)
+            self._warm_items(unit.items, done)
+
+    def _warm_items(self, items: Iterable[Item | InputError], done: set[tuple[int, str]]) -> None:
+        for item in items:
+            if isinstance(item, InputError):
+                continue
+            engine = self.engine_for(item.path)
+            if _all_warm(engine, done):
+                continue
+            language = engine.language_choice(engine.prepare(item.reply)).language
+            if (id(engine), language) not in done:
+                done.add((id(engine), language))
+                self.lint_item(engine, item)
 
     def lint_unit(self, unit: Unit) -> list[Linted | InputError]:
         out: list[Linted | InputError] = []
@@ -540,6 +558,11 @@ class Checker:
                 elif engines or cache.known_languages(self.config_for(path)) is None:
                     cache.mark_validated(self.config_for(path), self.engine_for(path))
         return files
+
+
+def _all_warm(engine: Engine, done: set[tuple[int, str]]) -> bool:
+    """Whether a reply of every language `engine` supports is in `done`."""
+    return all((id(engine), language) in done for language in engine.languages)
 
 
 def apply_baseline(
