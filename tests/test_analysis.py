@@ -35,3 +35,16 @@ def test_body_words_exclude_salutation_and_signoff() -> None:
     analysis = analyze(Reply(text="Hi Sam,\nYour order ships today.\n– Marie"), "en")
     assert [t.text for t in analysis.body_words] == ["Your", "order", "ships", "today"]
     assert [s.text.strip() for s in analysis.sentences] == ["Your order ships today."]
+
+
+@pytest.mark.parametrize(
+    ("text", "body_start"),
+    [
+        ("Hello, Sam! Your parcel left today.", len("Hello, Sam!")),
+        ("Hi-fi speakers are back in stock today.", 0),  # a hyphen: no salutation
+        ("Highlights of the week are below.", 0),  # "hi" inside a word
+        ("Hey there, the fix is live.", len("Hey there,")),
+    ],
+)
+def test_salutation_is_a_whole_opening_word(text: str, body_start: int) -> None:
+    assert analyze(Reply(text), "en").body_start == body_start

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from replylint.model import Reply
+from replylint.text.derived import derived
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.lazy import lazy_property
 from replylint.text.nlp import pipeline, process
@@ -291,13 +292,8 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
     rest = text[start:]
     stripped = rest.lstrip()
     offset = start + len(rest) - len(stripped)
-    lower = stripped.lower()
-    best = 0
-    for salutation in lang.salutations:
-        if lower.startswith(salutation) and len(salutation) > best:
-            after = lower[len(salutation) : len(salutation) + 1]
-            if not after or not (after.isalnum() or after in "'’-"):
-                best = len(salutation)
+    opening = derived(lang, "salutation opening", _salutation_opening, lang).match(stripped.lower())
+    best = opening.end() if opening else 0
     if not best:
         return None
     # Up to four more words (a name, "there", an @handle) and then , ! : . or a newline.
@@ -323,6 +319,15 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
         ):
             end += name.end()
     return offset, end
+
+
+def _salutation_opening(lang: LanguageData) -> re.Pattern[str]:
+    """The longest salutation a lower-cased text opens with, not followed by a letter,
+    digit, apostrophe or hyphen ("hi" in "hi, tom", not in "high" or "hi-fi"): one
+    regex instead of a test per salutation."""
+    longest_first = sorted(lang.salutations, key=len, reverse=True)
+    alternation = "|".join(re.escape(salutation) for salutation in longest_first)
+    return re.compile(rf"(?:{alternation})(?![^\W_]|['’-])")
 
 
 def _closing_prefix(line: str, lang: LanguageData) -> int:

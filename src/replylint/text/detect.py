@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from replylint.text import statistical
@@ -31,8 +32,13 @@ from replylint.text.language_data import LanguageData, language_data
 # The lookahead (every alternative's first character) lets the regex engine skip to
 # the next such character instead of trying each alternative at every position.
 _NOISE = re.compile(r"(?=[hw@#^*/\d])(?:https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
+# The same in a text without "http" or "www." (most replies): its link alternatives
+# never match there, and without them the regex engine no longer stops at every
+# "h" and "w".
+_NOISE_WITHOUT_LINKS = re.compile(r"(?=[@#^*/\d])(?:[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
+_DASHES = ("-", "–", "—")
 # Latin letters beyond ASCII (with × and ÷, which the range holds too).
 _LATIN_NON_ASCII = re.compile(r"[\u00c0-\u024f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -88,20 +94,20 @@ def detect_language(
     replylint does not support with `supported=False`. `scorer` replaces the narrow
     statistical detector (the benchmark compares detectors with it).
     """
-    cleaned = _NOISE.sub(" ", text)
+    cleaned = _without_noise(text)
     letters, latin = _letter_counts(cleaned)
     if letters == 0:
         return None
-    known = tuple(dict.fromkeys(languages))
+    known, english_and_french = _distinct(tuple(languages))
     if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
         return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
-        return Detection(known[0], 1.0)
+        return _certain(known[0])
     # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
-    unsigned = _SIGN_OFF_NAME.sub("", cleaned)
-    words = count_function_words(unsigned) if {"en", "fr"} <= set(known) else None
+    unsigned = _SIGN_OFF_NAME.sub("", cleaned) if _has_dash(cleaned) else cleaned
+    words = count_function_words(unsigned) if english_and_french else None
     if words is not None and (decided := words.language()) is not None:
-        return Detection(decided, 1.0)
+        return _certain(decided)
     if words is not None and (words.other or letters >= WIDE_MIN_LETTERS):
         found = _wide(cleaned, known, min_confidence=WIDE_CLEAR)
         # On a text of a few words the wide detector's guesses are loose: an
@@ -113,13 +119,50 @@ def detect_language(
         ):
             return found
     if words is not None and (decided := words.language(single=True)) is not None:
-        return Detection(decided, 1.0)
+        return _certain(decided)
     if sum(map(str.isalpha, unsigned)) < MIN_LETTERS:
         return None
     scores = (scorer or statistical.confidences)(unsigned, known)
     if scores and scores[0][1] >= CLEAR:
         return Detection(scores[0][0], scores[0][1])
     return None
+
+
+def _without_noise(text: str) -> str:
+    """`text` with every `_NOISE` match made a space."""
+    if "http" in text or "www." in text:
+        return _NOISE.sub(" ", text)
+    return _NOISE_WITHOUT_LINKS.sub(" ", text)
+
+
+def _has_dash(text: str) -> bool:
+    """Can `_SIGN_OFF_NAME` match? (It needs a dash; most replies have none.)"""
+    return any(dash in text for dash in _DASHES)
+
+
+# Detections and choices are immutable: the few there are (per language and source)
+# are made once, not once per reply. Keyed by detected or configured languages, and
+# bounded all the same: a long-lived process may be handed many configurations.
+_FEW = 64
+
+
+@lru_cache(maxsize=_FEW)
+def _certain(language: str) -> Detection:
+    """The detection of a text decided by its function words (or the only language)."""
+    return Detection(language, 1.0)
+
+
+@lru_cache(maxsize=_FEW)
+def _distinct(languages: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """`languages` without repeats, and whether English and French are among them."""
+    known = tuple(dict.fromkeys(languages))
+    return known, {"en", "fr"} <= set(known)
+
+
+@lru_cache(maxsize=_FEW)
+def _choice(language: str, source: Source) -> LanguageChoice:
+    """A supported language chosen from `source`."""
+    return LanguageChoice(language, source)
 
 
 def _letter_counts(text: str) -> tuple[int, int]:
@@ -159,10 +202,10 @@ def choose_language(
     plugin languages); `scorer` as for `detect_language`.
     """
     if explicit:
-        return LanguageChoice(explicit, "explicit")
+        return LanguageChoice(explicit, "explicit")  # any record's value: not kept
     found = detect_language(text, languages, scorer=scorer)
     if found is not None and found.supported:
-        return LanguageChoice(found.language, "text")
+        return _choice(found.language, "text")
     context = _from_context(text, incoming, default, languages, extra, scorer)
     if found is not None:
         return LanguageChoice(found.language, "text", supported=False, fallback=context.language)
