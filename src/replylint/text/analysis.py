@@ -35,7 +35,7 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # *MikeRice.
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
-    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?"
+    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?(?:[A-Z]{1,4}|[a-z]{2,5})\d?"
     r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
     r"[.!]?\s*\Z"
 )
@@ -433,6 +433,10 @@ def _signoff_after_last_sentence(
             end -= len(core) - len(trimmed)
             core = trimmed
     cut = max(core.rfind(ch) for ch in ".!?…")
+    if "http" in core or "www." in core:
+        # A link ends what it stands in: "…each class: https://help.example.com Sal".
+        for link in _URL.finditer(core):
+            cut = max(cut, link.end() - 1)
     if not core.isascii():
         # An emoji ends a sentence too: "…is on its way 😊 Aoife".
         cut = max(cut, _last_emoji(core, cut))
