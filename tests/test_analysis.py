@@ -48,3 +48,16 @@ def test_body_words_exclude_salutation_and_signoff() -> None:
 )
 def test_salutation_is_a_whole_opening_word(text: str, body_start: int) -> None:
     assert analyze(Reply(text), "en").body_start == body_start
+
+
+@pytest.mark.parametrize(
+    ("text", "body_start"),
+    [
+        ("Hi {{first_name}}, your parcel left today.", len("Hi {{first_name}},")),
+        ("Hello [Customer Name], your parcel left today.", len("Hello [Customer Name],")),
+        ("@{{handle}} Hi <NAME>, your parcel left today.", len("@{{handle}} Hi <NAME>,")),
+        ("Hi {name} your parcel left today.", 0),  # no punctuation closes it: no salutation
+    ],
+)
+def test_a_name_slot_belongs_to_the_salutation(text: str, body_start: int) -> None:
+    assert analyze(Reply(text), "en").body_start == body_start

@@ -26,13 +26,16 @@ from replylint.text.words import is_word as is_word
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-_LEADING_MENTIONS = re.compile(r"\A\s*(?:[@＠]\w+[\s,:]*)+")
+# Leading @handles, a saved reply's handle slot among them ("@{{handle}} Hi …").
+_LEADING_MENTIONS = re.compile(
+    r"\A\s*(?:[@＠](?:\w+|\{\{[^{}\s]{1,40}\}\}|\{[^{}\s]{1,40}\}|\[[^\[\]\s]{1,40}\])[\s,:]*)+"
+)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, ^Kim,
 # *MikeRice.
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
-    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?[A-Z]{1,4}\d?"
+    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?(?:[A-Z]{1,4}|[a-z]{2,5})\d?"
     r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
     r"[.!]?\s*\Z"
 )
@@ -296,21 +299,22 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
     best = opening.end() if opening else 0
     if not best:
         return None
-    # Up to four more words (a name, "there", an @handle) and then , ! : . or a newline.
-    tail = re.match(r"(?:[ \t]+[@＠]?[\w'’.-]+){0,4}?[ \t]*(?:[,!:.]+|\n|\Z)", stripped[best:])
+    # Up to four more words (a name, "there", an @handle, a name slot) and then
+    # , ! : . or a newline.
+    tail = _GREETING_TAIL.match(stripped, best)
     if tail is None:
         return None
-    end = offset + best + tail.end()
+    end = offset + tail.end()
     # "Hello" directly followed by text without punctuation is not a salutation.
     if (
-        stripped[best : best + tail.end()].strip() == ""
+        stripped[best : tail.end()].strip() == ""
         and not stripped[best:].startswith("\n")
         and best < len(stripped)
     ):
         return None
     # "Hello, Jared!" / "Hi, Jenna.": a name after the comma, closed by its own
     # punctuation, still belongs to the salutation ("Hi, I can help" does not).
-    if stripped[best : best + tail.end()].rstrip().endswith(","):
+    if stripped[best : tail.end()].rstrip().endswith(","):
         name = re.match(
             r"[ \t]*([A-ZÀ-Ý][\w'’-]*(?:[ \t][A-ZÀ-Ý][\w'’-]*)?)[ \t]*[!.,]+", text[end:]
         )
@@ -319,6 +323,14 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
         ):
             end += name.end()
     return offset, end
+
+
+# A word of the salutation's tail: a name or an @handle, or a slot standing for the
+# name in a saved reply ("Hi {{first_name}},", "Bonjour [PRÉNOM],", "Hello <NAME>,").
+_GREETING_TAIL = re.compile(
+    r"(?:[ \t]+(?:[@＠]?[\w'’.-]+|\{\{[^{}\n]{1,40}\}\}|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]"
+    r"|<{1,2}[^<>\n]{1,40}>{1,2}|%[\w.]{1,40}%|\*\|[\w.]{1,40}\|\*)){0,4}?[ \t]*(?:[,!:.]+|\n|\Z)"
+)
 
 
 def _salutation_opening(lang: LanguageData) -> re.Pattern[str]:
@@ -421,6 +433,10 @@ def _signoff_after_last_sentence(
             end -= len(core) - len(trimmed)
             core = trimmed
     cut = max(core.rfind(ch) for ch in ".!?…")
+    if "http" in core or "www." in core:
+        # A link ends what it stands in: "…each class: https://help.example.com Sal".
+        for link in _URL.finditer(core):
+            cut = max(cut, link.end() - 1)
     if not core.isascii():
         # An emoji ends a sentence too: "…is on its way 😊 Aoife".
         cut = max(cut, _last_emoji(core, cut))
