@@ -180,6 +180,8 @@ class Reading:
         self.reflexive_acts = lists.reflexive_acts
         self.object_pronouns = lists.object_pronouns
         self.topic_openers = lists.topic_openers
+        self.purpose_openers = lists.purpose_openers
+        self.case_nouns = lists.case_nouns
         self.team_words = analysis.lang.team_words
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -344,11 +346,22 @@ class Reading:
         if start < sentence_end:
             bounds.append((start, sentence_end))
         clauses = []
+        firsts = []
         for start, end in bounds:
             clause_words = [i for i in range(start, end) if is_word[i]]
             if clause_words:
                 kind = self._classify(start, end, clause_words, start <= last_question)
                 clauses.append(Clause(start, end, kind))
+                firsts.append(clause_words[0])
+        # "To change the name on a ticket, please call …": a purpose clause right
+        # before a redirect names what the redirect is for, and says nothing itself.
+        for k in range(len(clauses) - 1):
+            if (
+                clauses[k].kind is Kind.CONTENT
+                and clauses[k + 1].kind is Kind.REDIRECT
+                and lowers[firsts[k]] in self.purpose_openers
+            ):
+                clauses[k] = clauses[k]._replace(kind=Kind.FILLER)
         return tuple(clauses)
 
     def _starts_of(self, key: str) -> dict[int, int]:
@@ -412,7 +425,7 @@ class Reading:
             return Kind.FILLER  # "Their email is help@…", completing a redirect
         if self._is_courtesy(words):
             return Kind.COURTESY
-        if self._has("feedback", start, end):
+        if self._has("feedback", start, end) and not self._forwards_case(start, end):
             return Kind.FEEDBACK
         # A question is answer-like (a clarifying question).
         if asks:
@@ -455,6 +468,18 @@ class Reading:
         # Capitalised ("QuickEats", "SAV") or a function word ("the", "le").
         return any(lowers[i] in team and not flags[i] & STOP for i in words) and all(
             text[starts[i]].isupper() or flags[i] & STOP or lowers[i] in team for i in words
+        )
+
+    def _forwards_case(self, start: int, end: int) -> bool:
+        """ "J'ai transmis votre demande au service livraison", "I've passed your
+        claim to the team": the customer's case sent on is an action taken on it, not
+        feedback filed."""
+        lowers, nouns = self._lowers, self.case_nouns
+        return any(
+            start <= m.token_start < end
+            and m.token_end < len(lowers)
+            and lowers[m.token_end] in nouns
+            for m in self.matches["feedback"]
         )
 
     def _is_courtesy(self, words: list[int]) -> bool:
@@ -877,6 +902,8 @@ class _RuleLists(NamedTuple):
     reflexive_acts: frozenset[str]
     object_pronouns: frozenset[str]
     topic_openers: frozenset[str]
+    purpose_openers: frozenset[str]
+    case_nouns: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -903,6 +930,8 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "reflexive_acts"),
         data_words(data, "object_pronouns"),
         data_words(data, "topic_openers"),
+        data_words(data, "purpose_openers"),
+        data_words(data, "case_nouns"),
     )
 
 
