@@ -13,6 +13,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from replylint.builtin.directness_flags import (
@@ -107,6 +109,11 @@ class Kind(enum.Enum):
     __hash__ = object.__hash__
 
 
+# `Clause(...)` runs the named tuple's Python-level `__new__`: clauses and sentences
+# are made for every reply, as the tuples they are, in C.
+_new_tuple = tuple.__new__
+_KIND_OF = itemgetter(2)  # a clause's kind
+
 _SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER, Kind.FEEDBACK, Kind.IDEAS})
 _COURTESY_KINDS = frozenset({Kind.COURTESY, Kind.FILLER})
 
@@ -124,7 +131,7 @@ class Sentence(NamedTuple):  # (a frozen dataclass costs twice as much to make)
 
     @classmethod
     def of(cls, span: Span, clauses: tuple[Clause, ...]) -> Sentence:
-        return cls(span, clauses, frozenset(c.kind for c in clauses))
+        return _new_tuple(cls, (span, clauses, frozenset(map(_KIND_OF, clauses))))
 
     @property
     def is_courtesy(self) -> bool:
@@ -335,20 +342,23 @@ class Reading:
                     is_word[i] = False
         bounds: list[tuple[int, int]] = []
         breaks = self.clause_breaks
-        for i in range(start, sentence_end):
-            lower = lowers[i]
-            if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
-                if i > start:
-                    bounds.append((start, i))
-                start = i + 1 if lower in _CLAUSE_PUNCT else i
+        sentence_lowers = lowers[start:sentence_end]
+        # Most sentences are one clause: no break to look for token by token.
+        if not breaks.isdisjoint(sentence_lowers) or "-" in sentence_lowers:
+            for i in range(start, sentence_end):
+                lower = lowers[i]
+                if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
+                    if i > start:
+                        bounds.append((start, i))
+                    start = i + 1 if lower in _CLAUSE_PUNCT else i
         if start < sentence_end:
             bounds.append((start, sentence_end))
         clauses = []
         for start, end in bounds:
-            clause_words = [i for i in range(start, end) if is_word[i]]
+            clause_words = list(compress(range(start, end), is_word[start:end]))
             if clause_words:
                 kind = self._classify(start, end, clause_words, start <= last_question)
-                clauses.append(Clause(start, end, kind))
+                clauses.append(_new_tuple(Clause, (start, end, kind)))
         return tuple(clauses)
 
     def _starts_of(self, key: str) -> dict[int, int]:
