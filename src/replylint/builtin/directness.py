@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from itertools import compress
@@ -1112,8 +1112,12 @@ def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
 def _asks_back(reading: Reading) -> bool:
     """A question mark of its own in the body (see `_has_answer_like_token`)."""
     analysis = reading.analysis
-    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
-    return body is not None and "?" in token_lowers(reading.doc)[body.start : body.end]
+    # The tokens the body overlaps (what `char_span(..., "expand")` covers), found
+    # from the token offsets: no Span object.
+    starts, ends = token_bounds(reading.doc)
+    first = bisect_right(ends, analysis.body_start)
+    end = bisect_left(starts, analysis.body_end, first)
+    return "?" in token_lowers(reading.doc)[first:end]
 
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
