@@ -195,6 +195,8 @@ class Reading:
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
+        # Like `_is_word`, filled in for a sentence when it is classified (most
+        # replies classify their first sentence only).
         self._flags: list[int] = []
         self._token_starts: list[int] = []  # character offsets
         self._token_ends: list[int] = []
@@ -244,7 +246,7 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
-        self._flags = token_flags(self.doc)
+        self._flags = [0] * len(self._lowers)
         self._is_word = [False] * len(self._lowers)
         self._token_starts, self._token_ends = token_bounds(self.doc)
         matches = self.matches
@@ -335,6 +337,7 @@ class Reading:
             )
         is_word = self._is_word
         is_word[start:sentence_end] = self.analysis.word_flags[start:sentence_end]
+        self._flags[start:sentence_end] = token_flags(self.doc, start, sentence_end)
         if "&" in self.analysis.text:
             # "&amp;" in tweets: the entity name after "&" is not a word.
             for i in range(max(start, 1), sentence_end):
@@ -671,7 +674,8 @@ class Reading:
         )
         if specific:
             return True
-        sentence, flags = self.doc[start].sent, self._flags
+        # (The doc's sentence may reach past the classified one: flags of its own.)
+        sentence, flags = self.doc[start].sent, token_flags(self.doc)
         return any(flags[i] & LIKE_URL for i in range(sentence.start, sentence.end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
