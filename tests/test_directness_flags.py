@@ -39,3 +39,10 @@ def test_flags_stay_right_when_the_form_table_is_cleared(
     monkeypatch.setattr(words, "_MAX_FORMS", 1)  # the shared per-form table's bound
     doc = process(nlp, "zorblax the Qwimble 12")  # new forms: the table is cleared
     assert flags.token_flags(doc) == [0, STOP, TITLE, LIKE_NUM]
+
+
+def test_flags_of_a_token_range() -> None:
+    """`token_flags(doc, start, end)` gives the flags of doc[start:end] only."""
+    doc = process(pipeline("en"), "Call Sam at 0800 now")
+    assert flags.token_flags(doc, 1, 4) == [TITLE, STOP, LIKE_NUM]  # Sam, at, 0800
+    assert flags.token_flags(doc, 3) == [LIKE_NUM, STOP]  # 0800, now

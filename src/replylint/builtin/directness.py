@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import enum
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from replylint.builtin.directness_flags import (
@@ -107,6 +109,11 @@ class Kind(enum.Enum):
     __hash__ = object.__hash__
 
 
+# `Clause(...)` runs the named tuple's Python-level `__new__`: clauses and sentences
+# are made for every reply, as the tuples they are, in C.
+_new_tuple = tuple.__new__
+_KIND_OF = itemgetter(2)  # a clause's kind
+
 _SAYS_NOTHING = frozenset({Kind.COURTESY, Kind.FILLER, Kind.FEEDBACK, Kind.IDEAS})
 _COURTESY_KINDS = frozenset({Kind.COURTESY, Kind.FILLER})
 
@@ -124,7 +131,7 @@ class Sentence(NamedTuple):  # (a frozen dataclass costs twice as much to make)
 
     @classmethod
     def of(cls, span: Span, clauses: tuple[Clause, ...]) -> Sentence:
-        return cls(span, clauses, frozenset(c.kind for c in clauses))
+        return _new_tuple(cls, (span, clauses, frozenset(map(_KIND_OF, clauses))))
 
     @property
     def is_courtesy(self) -> bool:
@@ -164,24 +171,9 @@ class Reading:
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None
-        self.filler_words = lists.filler_words
-        self.clause_breaks = lists.clause_breaks
-        self.interjections = lists.interjections
-        self.offer_words = lists.offer_words
-        self.wish_words = lists.wish_words
-        self.wish_times = lists.wish_times
-        self.wish_openers = lists.wish_openers
-        self.detail_nouns = lists.detail_nouns
-        self.reader_possessives = lists.reader_possessives
-        self.hours_words = lists.hours_words
-        self.team_possessives = lists.team_possessives
-        self.verb_objects = lists.verb_objects
-        self.reader_verb_endings = lists.reader_verb_endings
-        self.reflexive_acts = lists.reflexive_acts
-        self.object_pronouns = lists.object_pronouns
-        self.topic_openers = lists.topic_openers
-        self.purpose_openers = lists.purpose_openers
-        self.case_nouns = lists.case_nouns
+        # The rule's word lists (one attribute, not one each: an object with more
+        # than 30 attributes loses CPython's fast attribute reads).
+        self.lists = lists
         self.team_words = analysis.lang.team_words
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
@@ -190,6 +182,8 @@ class Reading:
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
+        # Like `_is_word`, filled in for a sentence when it is classified (most
+        # replies classify their first sentence only).
         self._flags: list[int] = []
         self._token_starts: list[int] = []  # character offsets
         self._token_ends: list[int] = []
@@ -239,7 +233,7 @@ class Reading:
         never pay for it. Plain attributes, not cached properties: these are read
         for every clause, and a cached property's first read takes a lock."""
         self._lowers = token_lowers(self.doc)
-        self._flags = token_flags(self.doc)
+        self._flags = [0] * len(self._lowers)
         self._is_word = [False] * len(self._lowers)
         self._token_starts, self._token_ends = token_bounds(self.doc)
         matches = self.matches
@@ -330,28 +324,32 @@ class Reading:
             )
         is_word = self._is_word
         is_word[start:sentence_end] = self.analysis.word_flags[start:sentence_end]
+        self._flags[start:sentence_end] = token_flags(self.doc, start, sentence_end)
         if "&" in self.analysis.text:
             # "&amp;" in tweets: the entity name after "&" is not a word.
             for i in range(max(start, 1), sentence_end):
                 if lowers[i] in _ENTITIES and lowers[i - 1] == "&":
                     is_word[i] = False
         bounds: list[tuple[int, int]] = []
-        breaks = self.clause_breaks
-        for i in range(start, sentence_end):
-            lower = lowers[i]
-            if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
-                if i > start:
-                    bounds.append((start, i))
-                start = i + 1 if lower in _CLAUSE_PUNCT else i
+        breaks = self.lists.clause_breaks
+        sentence_lowers = lowers[start:sentence_end]
+        # Most sentences are one clause: no break to look for token by token.
+        if not breaks.isdisjoint(sentence_lowers) or "-" in sentence_lowers:
+            for i in range(start, sentence_end):
+                lower = lowers[i]
+                if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
+                    if i > start:
+                        bounds.append((start, i))
+                    start = i + 1 if lower in _CLAUSE_PUNCT else i
         if start < sentence_end:
             bounds.append((start, sentence_end))
         clauses = []
         firsts = []
         for start, end in bounds:
-            clause_words = [i for i in range(start, end) if is_word[i]]
+            clause_words = list(compress(range(start, end), is_word[start:end]))
             if clause_words:
                 kind = self._classify(start, end, clause_words, start <= last_question)
-                clauses.append(Clause(start, end, kind))
+                clauses.append(_new_tuple(Clause, (start, end, kind)))
                 firsts.append(clause_words[0])
         # "To change the name on a ticket, please call …": a purpose clause right
         # before a redirect names what the redirect is for, and says nothing itself.
@@ -359,7 +357,7 @@ class Reading:
             if (
                 clauses[k].kind is Kind.CONTENT
                 and clauses[k + 1].kind is Kind.REDIRECT
-                and lowers[firsts[k]] in self.purpose_openers
+                and lowers[firsts[k]] in self.lists.purpose_openers
             ):
                 clauses[k] = clauses[k]._replace(kind=Kind.FILLER)
         return tuple(clauses)
@@ -434,7 +432,7 @@ class Reading:
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
-        if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.topic_openers:
+        if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.lists.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
         if self._has("platitude", start, end):
@@ -474,7 +472,7 @@ class Reading:
         """ "J'ai transmis votre demande au service livraison", "I've passed your
         claim to the team": the customer's case sent on is an action taken on it, not
         feedback filed."""
-        lowers, nouns = self._lowers, self.case_nouns
+        lowers, nouns = self._lowers, self.lists.case_nouns
         return any(
             start <= m.token_start < end
             and m.token_end < len(lowers)
@@ -513,11 +511,11 @@ class Reading:
         ("Have a great weekend", "Belle journée à vous", "I hope you enjoy your stay");
         a name may follow."""
         flags, lowers = self._flags, self._lowers
-        wish, times = self.wish_words, self.wish_times
+        wish, times = self.lists.wish_words, self.lists.wish_times
         # Both openings are read from the first word, which dropping a name never drops.
         closing = self._leads("farewell", words[:1])
         first = lowers[words[0]]
-        if not closing and first not in wish and first not in self.wish_openers:
+        if not closing and first not in wish and first not in self.lists.wish_openers:
             return False  # "It should be a good week" states a fact (most clauses stop here)
         while len(words) > 1 and flags[words[-1]] & TITLE and lowers[words[-1]] not in times:
             words = words[:-1]  # "Take care, Sam"
@@ -535,7 +533,7 @@ class Reading:
     def _is_hours(self, words: list[int]) -> bool:
         """Opening hours: day names, times and their joining words only, with a time
         ("they're open 9 to 5": stop words may stand around them)."""
-        lowers, hours, flags = self._lowers, self.hours_words, self._flags
+        lowers, hours, flags = self._lowers, self.lists.hours_words, self._flags
         timed = False
         for i in words:
             # "(Mon-Fri 8-8)" may leave "8)"; "de 9 h à 17 h." ends on "h."
@@ -557,7 +555,7 @@ class Reading:
             return False
         if self._has("first_person", start, end):
             return False  # "we can help you" is the team's own offer
-        handoff, filler = self._cover("handoff"), self.filler_words
+        handoff, filler = self._cover("handoff"), self.lists.filler_words
         flags, lowers = self._flags, self._lowers
         # Who will help is named before ("les membres sauront vous répondre"); after
         # the promise only filler may follow ("with that").
@@ -573,13 +571,13 @@ class Reading:
         if len(words) <= 2 and all(flags[i] & (TITLE | UPPER) for i in words):
             return True
         # Each test stops at its first word that fails it (most clauses: the first).
-        lowers, interjections = self._lowers, self.interjections
+        lowers, interjections = self._lowers, self.lists.interjections
         if all(lowers[i] in interjections for i in words):
             return True
-        filler = self.filler_words
+        filler = self.lists.filler_words
         if not all(flags[i] & STOP or lowers[i] in filler for i in words):
             return False
-        return any(lowers[i] in self.offer_words for i in words)
+        return any(lowers[i] in self.lists.offer_words for i in words)
 
     def _only_contact_details(self, words: list[int]) -> bool:
         """Phone numbers with detail and contact words only: "08081453760 or e-mail",
@@ -588,7 +586,7 @@ class Reading:
         if not any(i in phones for i in words):
             return False
         acts, flags = self._cover("contact_act"), self._flags
-        nouns, lowers = self.detail_nouns, self._lowers
+        nouns, lowers = self.lists.detail_nouns, self._lowers
         return all(i in phones or flags[i] & STOP or i in acts or lowers[i] in nouns for i in words)
 
     def _states_address(self, start: int, end: int, words: list[int]) -> bool:
@@ -598,14 +596,14 @@ class Reading:
         if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
         acts = self._cover("contact_act")
-        nouns, lowers = self.detail_nouns, self._lowers
+        nouns, lowers = self.lists.detail_nouns, self._lowers
         return all(flags[i] & STOP or i in acts or lowers[i] in nouns for i in words)
 
     def _is_idle_condition(self, words: list[int]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
         if not self._leads("conditional", words[:1]):
             return False
-        flags, lowers, filler = self._flags, self._lowers, self.filler_words
+        flags, lowers, filler = self._flags, self._lowers, self.lists.filler_words
         return all(flags[i] & STOP or lowers[i] in filler for i in words[1:])
 
     def _redirect(
@@ -686,7 +684,8 @@ class Reading:
         )
         if specific:
             return True
-        sentence, flags = self.doc[start].sent, self._flags
+        # (The doc's sentence may reach past the classified one: flags of its own.)
+        sentence, flags = self.doc[start].sent, token_flags(self.doc)
         return any(flags[i] & LIKE_URL for i in range(sentence.start, sentence.end))
 
     def _info_elsewhere(self, start: int, end: int) -> tuple[int, int] | None:
@@ -711,18 +710,18 @@ class Reading:
         "the phone number you booked with", "votre numéro de téléphone" (but "our
         contact details" is the team's line)."""
         lowers, at, after = self._lowers, match.token_start, match.token_end
-        if at > 0 and lowers[at - 1] in self.reader_possessives:
+        if at > 0 and lowers[at - 1] in self.lists.reader_possessives:
             return True
         # The last of a list of the customer's details: "your name/ZIP/phone" (a verb
         # taking an object after a comma is no detail: "your card, contact your bank").
         mark = at - 1
-        if after < len(lowers) and lowers[after] in self.verb_objects:
+        if after < len(lowers) and lowers[after] in self.lists.verb_objects:
             mark = -1
         while mark > 1 and at - mark <= _DETAIL_LIST_REACH and lowers[mark] in _LIST_MARKS:
-            if lowers[mark - 2] in self.reader_possessives:  # "your" + detail + mark
+            if lowers[mark - 2] in self.lists.reader_possessives:  # "your" + detail + mark
                 return True
             mark -= 2  # over the detail before the mark, to the mark before it
-        nouns = self.detail_nouns
+        nouns = self.lists.detail_nouns
         if after < len(lowers) and lowers[after] in nouns:
             owner = at - 1  # "our contact details"
         elif at > 0 and lowers[at - 1] in nouns:
@@ -731,7 +730,7 @@ class Reading:
             owner = at - 3  # "numéro de téléphone"
         else:
             return False
-        return owner < 0 or lowers[owner] not in self.team_possessives
+        return owner < 0 or lowers[owner] not in self.lists.team_possessives
 
     def _offers_line(self, start: int, end: int) -> bool:
         """A contact line stated, not told: "our team is available by phone or chat at
@@ -814,14 +813,14 @@ class Reading:
         # "Il vous appelle", "nous avons essayé de vous joindre": right before a verb
         # not said to the reader ("vous appelez") nor reflexive ("vous adresser à"),
         # "vous" is its object: the team contacts the customer.
-        endings = self.reader_verb_endings
+        endings = self.lists.reader_verb_endings
         lowers = self._lowers
         if (
             endings
             and last == at - 1
-            and lowers[last] in self.object_pronouns
+            and lowers[last] in self.lists.object_pronouns
             and not lowers[at].endswith(endings)
-            and self.doc[at].lemma_ not in self.reflexive_acts
+            and self.doc[at].lemma_ not in self.lists.reflexive_acts
         ):
             return False
         # Right before the act a first-person word is its object ("nous contacter").
@@ -994,7 +993,7 @@ def _is_full_sentence(reading: Reading, sentence: Sentence) -> bool:
     full = (
         i
         for i in range(span.start, span.end)
-        if words[i] and lowers[i] not in reading.interjections
+        if words[i] and lowers[i] not in reading.lists.interjections
     )
     return next(full, None) is not None and next(full, None) is not None
 
@@ -1131,8 +1130,12 @@ def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
 def _asks_back(reading: Reading) -> bool:
     """A question mark of its own in the body (see `_has_answer_like_token`)."""
     analysis = reading.analysis
-    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
-    return body is not None and "?" in token_lowers(reading.doc)[body.start : body.end]
+    # The tokens the body overlaps (what `char_span(..., "expand")` covers), found
+    # from the token offsets: no Span object.
+    starts, ends = token_bounds(reading.doc)
+    first = bisect_right(ends, analysis.body_start)
+    end = bisect_left(starts, analysis.body_end, first)
+    return "?" in token_lowers(reading.doc)[first:end]
 
 
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:

@@ -35,6 +35,9 @@ def _flags_of(lexeme: Lexeme) -> int:
     )
 
 
-def token_flags(doc: Doc) -> list[int]:
-    """The flags (`STOP | TITLE | ...`) of every token of `doc`, by token index."""
-    return orth_values(doc.vocab, token_orths(doc), _flags_of)
+def token_flags(doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
+    """The flags (`STOP | TITLE | ...`) of the tokens `doc[start:end]`, in order."""
+    orths = token_orths(doc)
+    if start or end is not None:
+        orths = orths[start:end]
+    return orth_values(doc.vocab, orths, _flags_of)
