@@ -1,4 +1,4 @@
-"""Token patterns written in rule data, compiled to one spaCy `Matcher`.
+"""Token patterns written in rule data, matched over token arrays (`array_matcher`).
 
 A phrase list matches fixed word sequences; a formula family ("we apologize / I
 apologise / apologies for the / any inconvenience(s) this may have caused") is a
@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from replylint.text.array_matcher import ArrayMatcher
 from replylint.text.nlp import pipeline
 from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
@@ -42,7 +43,7 @@ from replylint.text.variant_phrases import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
@@ -57,7 +58,7 @@ Required = tuple[str, list[tuple[str, ...]]]
 _MAX_RUN_PHRASES = 64
 
 # The most token sequences one variant, and all the variants of a set of patterns,
-# are enumerated into (the rest is left to spaCy's Matcher).
+# are enumerated into (the rest is left to the array matcher).
 _MAX_VARIANT_PHRASES = 2_000
 _MAX_PHRASES = 300_000
 
@@ -83,7 +84,6 @@ class TokenPatterns:
     ) -> None:
         """`phrases=False` leaves every variant to the matcher (tests compare)."""
         from spacy.attrs import SENT_START
-        from spacy.matcher import Matcher
         from spacy.tokens import Doc
 
         self._doc_class = Doc
@@ -92,9 +92,9 @@ class TokenPatterns:
         self._lists = lists
         self._parts = parts
         self._lemma_cache: dict[str, str] = {}
-        # One matcher per pattern: a sentence runs only the patterns that can match
-        # there (the matcher's cost grows with the patterns it carries).
-        self._matchers: dict[str, Matcher] = {}
+        # pattern -> its variants left to the matcher (a sentence runs only the
+        # patterns that can match there)
+        self.specs: dict[str, list[list[dict[str, Any]]]] = {}
         # A variant can only match where its required words stand, in its order.
         # Variants with the same anchors are tested together, and a requirement
         # once for all the patterns that share it (`_expand` makes many alike).
@@ -127,9 +127,8 @@ class TokenPatterns:
                 groups.setdefault(anchors, {}).setdefault(requirement, set()).add(pattern)
                 first_of[anchors] = requirement[chosen[0]]
             # Every match: the longest of a pattern are chosen with its phrases' (`find`).
-            matcher = Matcher(self._nlp.vocab)
-            matcher.add(pattern, variants)
-            self._matchers[pattern] = matcher
+            self.specs[pattern] = variants
+        self._matcher = ArrayMatcher(self._nlp.vocab.strings, self.specs)
         # Passes in C over a doc: the anchors of the attribute that opens most
         # variants (most replies have none), the other anchors when a variant needs
         # them, then the required words of the variants left, where they are.
@@ -408,7 +407,7 @@ class TokenPatterns:
         if phrases and self._phrases.matches(doc, phrases):
             return True
         return any(
-            self._matchers[pattern](doc[start:end])
+            self._matcher.matches_any(doc, pattern, start, end)
             for _, ranges in self._windows(doc, anchors)
             for pattern, (start, end) in sorted(ranges.items())
         )
@@ -430,11 +429,10 @@ class TokenPatterns:
             else []
         )
         for kind, ranges in self._windows(doc, anchors):
-            for pattern, (offset, stop) in ranges.items():
-                found.extend(
-                    (kind, pattern, begin + offset, end + offset)
-                    for _, begin, end in self._matchers[pattern](doc[offset:stop])
-                )
+            found.extend(
+                (kind, pattern, start, end)
+                for pattern, start, end in self._matcher.find(doc, ranges)
+            )
         if not found:
             return []
         starts, ends = token_bounds(doc)
