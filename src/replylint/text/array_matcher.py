@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # More tokens than any text holds: what `*`, `+` or `{m,}` may repeat to.
 _UNBOUNDED = 1 << 30
-# The doc's (lemma, lower-case form, is punctuation) arrays, read once per doc.
+# The doc's (lemma, lower-case form, is punctuation, sentence start) columns.
 _ARRAYS_KEY = "replylint.matcher_arrays"
 _REPEAT = re.compile(r"\{(?P<low>\d*)(?P<comma>,?)(?P<high>\d*)\}\Z")
 
@@ -83,13 +83,7 @@ class ArrayMatcher:
     def _masks(self, doc: Doc, start: int, stop: int) -> list[int]:
         """The bits of the tests each token of doc[start:stop] passes (the lookups
         are `map`s: no Python step per token)."""
-        columns = doc.user_data.get(_ARRAYS_KEY)
-        if columns is None:
-            from spacy.attrs import IS_PUNCT, LEMMA, LOWER
-
-            array = doc.to_array([LEMMA, LOWER, IS_PUNCT])
-            columns = doc.user_data[_ARRAYS_KEY] = array.T.tolist()
-        lemmas, lowers, puncts = columns
+        lemmas, lowers, puncts, _ = _columns(doc)
         none = itertools.repeat(0)
         masks = list(
             map(
@@ -153,6 +147,26 @@ class ArrayMatcher:
     def _new_bit(self, key: tuple[str, Any]) -> int:
         bit = self._bits[key] = 1 << len(self._bits)
         return bit
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """The tokens that start a sentence (`SENT_START` 1), read in the same
+    `to_array` call as the arrays the matcher reads (a doc whose sentences are
+    looked at is nearly always matched in)."""
+    flags = _columns(doc)[3]
+    return list(itertools.compress(range(len(flags)), map((1).__eq__, flags)))
+
+
+def _columns(doc: Doc) -> list[list[int]]:
+    """The doc's lemma, lower-case form, is-punctuation and sentence-start columns,
+    read once per doc (kept with it)."""
+    columns = doc.user_data.get(_ARRAYS_KEY)
+    if columns is None:
+        from spacy.attrs import IS_PUNCT, LEMMA, LOWER, SENT_START
+
+        array = doc.to_array([LEMMA, LOWER, IS_PUNCT, SENT_START])
+        columns = doc.user_data[_ARRAYS_KEY] = array.T.tolist()
+    return columns  # type: ignore[no-any-return]
 
 
 def _repeats(spec: dict[str, Any]) -> tuple[int, int]:

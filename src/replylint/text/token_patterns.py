@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from replylint.text.array_matcher import ArrayMatcher
+from replylint.text.array_matcher import ArrayMatcher, sentence_starts
 from replylint.text.nlp import pipeline
 from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
@@ -83,11 +83,9 @@ class TokenPatterns:
         phrases: bool = True,
     ) -> None:
         """`phrases=False` leaves every variant to the matcher (tests compare)."""
-        from spacy.attrs import SENT_START
         from spacy.tokens import Doc
 
         self._doc_class = Doc
-        self._sent_start = SENT_START
         self._nlp = pipeline(language, model)
         self._lists = lists
         self._parts = parts
@@ -323,7 +321,7 @@ class TokenPatterns:
                 candidates.update(indexes)
         if not candidates:
             return unanchored
-        starts = (doc.to_array(self._sent_start) == 1).nonzero()[0].tolist() or [0]
+        starts = sentence_starts(doc) or [0]
         patterns_of = self._patterns_of
         by_sentence: dict[int, set[str]] = {}
         for token, key in hits:
