@@ -56,12 +56,28 @@ class ArrayMatcher:
             pattern: _Automaton([[self._item(spec) for spec in specs] for specs in variants])
             for pattern, variants in patterns.items()
         }
+        # pattern -> the lemma and lower-case form hashes a match's first token may
+        # have: a range with none of them is skipped before any mask is made (None
+        # when it may open with any word or a regular expression)
+        self._openers: dict[str, tuple[frozenset[int], frozenset[int]] | None] = {}
+        unlisted = self._word_bit | sum(bit for _, bit in self._regexes)
+        for pattern, automaton in self._automata.items():
+            first = automaton.first_bits
+            self._openers[pattern] = (
+                None
+                if first & unlisted
+                else (
+                    frozenset(h for h, bits in self._lemma_bits.items() if bits & first),
+                    frozenset(h for h, bits in self._lower_bits.items() if bits & first),
+                )
+            )
 
     def __contains__(self, pattern: str) -> bool:
         return pattern in self._automata
 
     def find(self, doc: Doc, ranges: Mapping[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
         """(pattern, start, end) of every match of each pattern in its token range."""
+        ranges = {p: bounds for p, bounds in ranges.items() if self._may_open(doc, p, *bounds)}
         if not ranges:
             return []
         base = min(start for start, _ in ranges.values())
@@ -77,8 +93,21 @@ class ArrayMatcher:
 
     def matches_any(self, doc: Doc, pattern: str, start: int, stop: int) -> bool:
         """Does the pattern match in doc[start:stop]?"""
+        if not self._may_open(doc, pattern, start, stop):
+            return False
         masks = self._masks(doc, start, stop)
         return bool(self._automata[pattern].matches(masks, 0, stop - start, first_only=True))
+
+    def _may_open(self, doc: Doc, pattern: str, start: int, stop: int) -> bool:
+        """Does a token of doc[start:stop] pass a test a match may open with? (Most
+        sentences a pattern is run in lack its first words: sets, in C.)"""
+        openers = self._openers[pattern]
+        if openers is None:
+            return True
+        lemmas, lowers, _, _ = _columns(doc)
+        return not (
+            openers[0].isdisjoint(lemmas[start:stop]) and openers[1].isdisjoint(lowers[start:stop])
+        )
 
     def _masks(self, doc: Doc, start: int, stop: int) -> list[int]:
         """The bits of the tests each token of doc[start:stop] passes (the lookups
@@ -200,12 +229,12 @@ class _Automaton:
     def __init__(self, variants: list[list[tuple[int, int, int]]]) -> None:
         self._variants = [tuple(items) for items in variants]
         self._bits = 0  # the tests any item makes: other bits of a mask are dropped
-        self._first_bits = 0  # the tests a match's first token may pass
+        self.first_bits = 0  # the tests a match's first token may pass
         for items in self._variants:
             for bit, _, _ in items:
                 self._bits |= bit
             for bit, fewest, _ in items:
-                self._first_bits |= bit
+                self.first_bits |= bit
                 if fewest:
                     break
         self._lock = threading.Lock()
@@ -224,7 +253,7 @@ class _Automaton:
         found = []
         bits, first_bits, step, accepting = (
             self._bits,
-            self._first_bits,
+            self.first_bits,
             states.next,
             states.accepting,
         )
