@@ -275,18 +275,27 @@ class TokenPatterns:
         )
         return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
-    def _first_pass(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
-        """One pass per attribute: the anchors found ((token, key)) and the
-        enumerated phrases found ((key, start, end))."""
+    def _first_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """One pass per attribute (mostly one in all): (key, start, end) of the
+        anchors and enumerated phrases found."""
+        finders = self._first_finders
+        if len(finders) == 1:
+            return finders[0](doc)
+        return [hit for finder in finders for hit in finder(doc)]
+
+    def _first_pass(
+        self, doc: Doc, hits: list[tuple[int, int, int]] | None = None
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+        """The anchors found ((token, key)) and the enumerated phrases found
+        ((key, start, end)), from the first pass's `hits` when given."""
         anchors: list[tuple[int, int]] = []
         phrases: list[tuple[int, int, int]] = []
         is_phrase = self._phrases.is_phrase
-        for finder in self._first_finders:
-            for key, start, end in finder(doc):
-                if is_phrase(key):
-                    phrases.append((key, start, end))
-                else:
-                    anchors.append((start, key))
+        for key, start, end in self._first_hits(doc) if hits is None else hits:
+            if is_phrase(key):
+                phrases.append((key, start, end))
+            else:
+                anchors.append((start, key))
         return anchors, phrases
 
     def _windows(
@@ -355,9 +364,10 @@ class TokenPatterns:
         longest of those (the earliest, then the first pattern by name, on a tie)."""
         if not len(doc):
             return []
-        anchors, phrases = self._first_pass(doc)
-        if not anchors and not phrases and not self._unanchored:
+        hits = self._first_hits(doc)
+        if not hits and not self._unanchored:
             return []  # most replies: none of the words any pattern needs
+        anchors, phrases = self._first_pass(doc, hits)
         # (kind of range, pattern, start, end): the enumerated phrases are matched in
         # their sentence, as the matcher is in a sentence's range (kind 1)
         found = (
