@@ -5,8 +5,8 @@ lemma or lower-case form equal to a word or in a list (`{"LEMMA": "sorry"}`,
 `{"LOWER": {"IN": [...]}}`), a lower-case form a regular expression finds something
 in (`{"LOWER": {"REGEX": ...}}`), a token that is not punctuation
 (`{"IS_PUNCT": False}`), each with an operator `?`, `*`, `+` or `{m,n}`. They run
-over a few short sentence ranges per reply, where the `Matcher`'s cost per call (a
-Span, its own token walk) outweighs the matching: here a range's tokens are read
+over the few sentences of a reply where a pattern's words stand, where the
+`Matcher`'s cost per call (a Span, its own token walk) outweighs the matching: here a range's tokens are read
 from one array per doc, each token's tests are one bit mask, and the variants are
 followed from the few tokens that can open them.
 
@@ -45,7 +45,7 @@ class ArrayMatcher:
 
     def __init__(
         self, strings: StringStore, patterns: Mapping[str, Sequence[Sequence[dict[str, Any]]]]
-    ):
+    ) -> None:
         self._strings = strings
         self._bits: dict[tuple[str, Any], int] = {}  # a distinct test -> its bit
         self._lemma_bits: dict[int, int] = {}  # lemma hash -> the bits of the tests it passes
