@@ -21,6 +21,7 @@ from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch
+from replylint.text.token_arrays import token_bounds
 from replylint.text.token_patterns import TokenPatterns
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 _QUOTED = re.compile(r"(?m)^[ \t]*>.*$|\"[^\"\n]{1,400}\"|“[^”]{1,400}”|«[^»]{1,400}»")
 # "**@username** Please ...": a mention opening the reply under markdown emphasis.
 _LEADING_MENTION = re.compile(r"\A[\s*_~>]*[@＠]\w")
+# The characters each of `_QUOTED`'s alternatives needs.
+_QUOTE_MARKS = (">", '"', "“", "«")
+# A letter or digit (`str.isalnum`): `\w` is those and the underscore.
+_ALNUM = re.compile(r"[^\W_]")
 _SENTENCE_END = ".!?…\n"
 _PUNCT = ".!?…:;, \t\n"
 _WORD = re.compile(r"[\w'’-]+")
@@ -94,7 +99,13 @@ def _formulas_of(data: Mapping[str, Any], analysis: Analysis, ctx: RuleContext) 
 def _boilerplate(
     analysis: Analysis, ctx: RuleContext, formulas: _Formulas, matches: list[PhraseMatch]
 ) -> Iterator[Finding]:
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(analysis.text)]
+    text = analysis.text
+    # Most replies quote nothing: the scan only runs when a quoting mark is there.
+    quoted = (
+        [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+        if any(mark in text for mark in _QUOTE_MARKS)
+        else []
+    )
     covered = 0  # end of the last finding: "Madame, Monsieur" inside "Veuillez agréer, ..."
     for match in matches:
         if match.start < covered:
@@ -102,11 +113,12 @@ def _boilerplate(
         if any(q_start <= match.start and match.end <= q_end for q_start, q_end in quoted):
             continue
         start, end = match.start, match.end
+        sentence = None  # read only by the findings that need it
         if match.phrase in formulas.to_sentence_end:
-            sentence_end = _sentence_of(analysis, match).end_char
-            end = max(end, len(analysis.text[:sentence_end].rstrip(_PUNCT)))
+            sentence = _sentence_of(analysis, match)
+            end = max(end, len(text[: sentence[1]].rstrip(_PUNCT)))
         covered = end
-        phrase = analysis.text[start:end]
+        phrase = text[start:end]
         family_key, rewording = formulas.meaning[match.phrase]
         family = ctx.message(f"family_{family_key}")
         family = family[:1].upper() + family[1:]
@@ -122,7 +134,8 @@ def _boilerplate(
                 fixes.append(_replace(analysis, ctx, start, end, replacement))
         else:
             message = ctx.message("boilerplate", family=family, phrase=phrase)
-            fixes.append(_remove(analysis, ctx, match, start, end, phrase))
+            sentence = sentence or _sentence_of(analysis, match)
+            fixes.append(_remove(analysis, ctx, sentence, start, end, phrase))
         yield ctx.finding(start, end, message, fixes=fixes, check="boilerplate")
 
 
@@ -135,11 +148,14 @@ def _personalize(replacement: str, analysis: Analysis) -> str:
 
 
 def _at_sentence_start(analysis: Analysis, start: int) -> bool:
-    before = analysis.text[:start].rstrip(" \t")
+    text = analysis.text
     # Nothing but emoji or marks before it ("😀 Dear valued customer") opens the text too.
-    if not any(ch.isalnum() for ch in before) or start <= analysis.mentions_end:
+    if start <= analysis.mentions_end or _ALNUM.search(text, 0, start) is None:
         return True
-    return before[-1] in _SENTENCE_END
+    last = start - 1  # the last character before it that is not a space or tab
+    while text[last] in " \t":
+        last -= 1
+    return text[last] in _SENTENCE_END
 
 
 def _replace(analysis: Analysis, ctx: RuleContext, start: int, end: int, text: str) -> Fix:
@@ -151,18 +167,23 @@ def _replace(analysis: Analysis, ctx: RuleContext, start: int, end: int, text: s
 
 
 def _remove(
-    analysis: Analysis, ctx: RuleContext, match: PhraseMatch, start: int, end: int, phrase: str
+    analysis: Analysis,
+    ctx: RuleContext,
+    sentence: tuple[int, int],
+    start: int,
+    end: int,
+    phrase: str,
 ) -> Fix:
     text = analysis.text
-    sentence = _sentence_of(analysis, match)
+    sentence_start, sentence_end = sentence
     title = ctx.message("fix_remove", phrase=phrase)
-    before = text[sentence.start_char : start]
-    rest = text[end : sentence.end_char]
+    before = text[sentence_start:start]
+    rest = text[end:sentence_end]
     if not before.strip(_PUNCT) and not rest.strip(_PUNCT):
         # The phrase is the whole sentence: drop it with the space after it (or, at
         # the end of the text, the space before it).
-        start = min(start, sentence.start_char)
-        after = len(text) - len(text[sentence.end_char :].lstrip())
+        start = min(start, sentence_start)
+        after = len(text) - len(text[sentence_end:].lstrip())
         if after == len(text):
             start = len(text[:start].rstrip())
         return Fix(title, (Edit(start, after, ""),))
@@ -179,8 +200,22 @@ def _remove(
     return Fix(title, (Edit(start, after, ""),))
 
 
-def _sentence_of(analysis: Analysis, match: PhraseMatch) -> Span:
-    return analysis.doc[match.token_start].sent
+def _sentence_of(analysis: Analysis, match: PhraseMatch) -> tuple[int, int]:
+    """The character bounds of the doc's sentence holding the match's first token,
+    as `Token.sent` finds it (back to a sentence start, on to the next one), read
+    from the sentence-start array and the token bounds: no Span is built."""
+    from spacy.attrs import SENT_START
+
+    doc = analysis.doc
+    flags = doc.to_array(SENT_START).tolist()
+    first = match.token_start
+    while first > 0 and flags[first] != 1:
+        first -= 1
+    end = match.token_start + 1
+    while end < len(flags) and flags[end] != 1:
+        end += 1
+    starts, ends = token_bounds(doc)
+    return starts[first], ends[end - 1]
 
 
 def _impersonal_words(analysis: Analysis, ctx: RuleContext) -> int:

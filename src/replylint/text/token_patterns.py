@@ -1,4 +1,4 @@
-"""Token patterns written in rule data, compiled to one spaCy `Matcher`.
+"""Token patterns written in rule data, matched over token arrays (`array_matcher`).
 
 A phrase list matches fixed word sequences; a formula family ("we apologize / I
 apologise / apologies for the / any inconvenience(s) this may have caused") is a
@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from replylint.text.array_matcher import ArrayMatcher, sentence_starts
 from replylint.text.nlp import pipeline
 from replylint.text.pattern_cache import stored
 from replylint.text.phrases import PhraseMatch
@@ -42,7 +43,7 @@ from replylint.text.variant_phrases import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
@@ -57,7 +58,7 @@ Required = tuple[str, list[tuple[str, ...]]]
 _MAX_RUN_PHRASES = 64
 
 # The most token sequences one variant, and all the variants of a set of patterns,
-# are enumerated into (the rest is left to spaCy's Matcher).
+# are enumerated into (the rest is left to the array matcher).
 _MAX_VARIANT_PHRASES = 2_000
 _MAX_PHRASES = 300_000
 
@@ -82,28 +83,22 @@ class TokenPatterns:
         phrases: bool = True,
     ) -> None:
         """`phrases=False` leaves every variant to the matcher (tests compare)."""
-        from spacy.attrs import SENT_START
-        from spacy.matcher import Matcher
         from spacy.tokens import Doc
 
         self._doc_class = Doc
-        self._sent_start = SENT_START
         self._nlp = pipeline(language, model)
         self._lists = lists
         self._parts = parts
         self._lemma_cache: dict[str, str] = {}
-        # One matcher per pattern: a sentence runs only the patterns that can match
-        # there (the matcher's cost grows with the patterns it carries).
-        self._matchers: dict[str, Matcher] = {}
+        # pattern -> its variants left to the matcher (a sentence runs only the
+        # patterns that can match there)
+        self.specs: dict[str, list[list[dict[str, Any]]]] = {}
         # A variant can only match where its required words stand, in its order.
         # Variants with the same anchors are tested together, and a requirement
         # once for all the patterns that share it (`_expand` makes many alike).
         groups: dict[Requirement, dict[Requirement, set[str]]] = {}
         first_of: dict[Requirement, frozenset[int]] = {}
         self._unanchored: list[str] = []  # patterns with a variant without anchors
-        # pattern -> the most tokens its matches hold before their first required
-        # token and after their last: a sentence is matched only around those
-        self._reach: dict[str, tuple[int, int]] = {}
         keys = _Keys(self._nlp.vocab)
         compiled = self._compiled(tuple(dict.fromkeys(patterns)), language, model)
         phrases_found, left, lemmas = self._enumerated(compiled, language, model, phrases)
@@ -114,8 +109,6 @@ class TokenPatterns:
             variants = [all_variants[n] for n in kept]
             if not variants:
                 continue  # every variant is an enumerated phrase
-            reaches = [_reach(specs) for specs in variants]
-            self._reach[pattern] = (max(r[0] for r in reaches), max(r[1] for r in reaches))
             for specs in variants:
                 required = _required(specs)
                 if not required:
@@ -127,21 +120,17 @@ class TokenPatterns:
                 groups.setdefault(anchors, {}).setdefault(requirement, set()).add(pattern)
                 first_of[anchors] = requirement[chosen[0]]
             # Every match: the longest of a pattern are chosen with its phrases' (`find`).
-            matcher = Matcher(self._nlp.vocab)
-            matcher.add(pattern, variants)
-            self._matchers[pattern] = matcher
-        # Passes in C over a doc: the anchors of the attribute that opens most
-        # variants (most replies have none), the other anchors when a variant needs
-        # them, then the required words of the variants left, where they are.
-        anchor_keys = _keys_of(groups)
-        self._anchor_finders = keys.finders(anchor_keys)
-        self._lengths = keys.lengths()  # key -> the tokens of its sequence
+            self.specs[pattern] = variants
+        self._matcher = ArrayMatcher(self._nlp.vocab.strings, self.specs)
+        # One pass in C over a doc: the anchors of the attribute that opens most
+        # variants (most replies have none); the array matcher tests the rest.
         first_attrs = {keys.attr(key) for key in set().union(*first_of.values())}
-        first_finders = [f for a, f in self._anchor_finders.items() if a in first_attrs]
+        anchor_finders = keys.finders(_keys_of(groups), first_attrs)
+        first_finders = list(anchor_finders.values())
         # The enumerated phrases are looked for in the same pass as the lemma anchors.
         if len(self._phrases):
             if "LEMMA" in first_attrs:
-                self._phrases.add_to(self._anchor_finders["LEMMA"])
+                self._phrases.add_to(anchor_finders["LEMMA"])
             else:
                 from spacy.matcher import PhraseMatcher
 
@@ -153,18 +142,10 @@ class TokenPatterns:
             _Group(
                 tuple(item for item in anchors if keys.attr(next(iter(item))) in first_attrs),
                 anchors,
-                frozenset(keys.attr(next(iter(item))) for item in anchors) - first_attrs,
-                tuple(members.items()),
-                # none when every required token is an anchor: the anchors found tell
-                _keys_of(members) if _keys_of(members) - _keys_of([anchors]) else frozenset(),
+                frozenset().union(*members.values()),
             )
             for anchors, members in groups.items()
         ]
-        # The required words of every group that needs them, found in one pass over
-        # a doc (when some group is a candidate there) and sorted out by group.
-        self._word_finders = tuple(
-            keys.finders(frozenset().union(*(g.words for g in self._groups))).values()
-        )
         # The anchors of the first pass groups need in order, each tested once for
         # all the groups that need them: (anchors, the groups), by number.
         openers: dict[Requirement, list[int]] = {}
@@ -179,6 +160,12 @@ class TokenPatterns:
             for key in first_of[group.anchors]:
                 by_key.setdefault(key, set()).add(number[group.first_anchors])
         self._by_key = {key: tuple(sorted(ns)) for key, ns in by_key.items()}
+        # key of a word of a group's first anchor -> the patterns of those groups, by group
+        patterns_of: dict[int, dict[int, frozenset[str]]] = {}
+        for index, group in enumerate(self._groups):
+            for key in first_of[group.anchors]:
+                patterns_of.setdefault(key, {})[index] = group.patterns
+        self._patterns_of = {key: tuple(found.items()) for key, found in patterns_of.items()}
 
     def _compiled(
         self, patterns: tuple[str, ...], language: str, model: str | None
@@ -288,32 +275,44 @@ class TokenPatterns:
         )
         return ranked[:1] + [n for n in ranked[1:] if not stops[n]]
 
-    def _first_pass(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
-        """One pass per attribute: the anchors found ((token, key)) and the
-        enumerated phrases found ((key, start, end))."""
+    def _first_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """One pass per attribute (mostly one in all): (key, start, end) of the
+        anchors and enumerated phrases found."""
+        finders = self._first_finders
+        if len(finders) == 1:
+            return finders[0](doc)
+        return [hit for finder in finders for hit in finder(doc)]
+
+    def _first_pass(
+        self, doc: Doc, hits: list[tuple[int, int, int]] | None = None
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+        """The anchors found ((token, key)) and the enumerated phrases found
+        ((key, start, end)), from the first pass's `hits` when given."""
         anchors: list[tuple[int, int]] = []
         phrases: list[tuple[int, int, int]] = []
         is_phrase = self._phrases.is_phrase
-        for finder in self._first_finders:
-            for key, start, end in finder(doc):
-                if is_phrase(key):
-                    phrases.append((key, start, end))
-                else:
-                    anchors.append((start, key))
+        for key, start, end in self._first_hits(doc) if hits is None else hits:
+            if is_phrase(key):
+                phrases.append((key, start, end))
+            else:
+                anchors.append((start, key))
         return anchors, phrases
 
     def _windows(
         self, doc: Doc, hits: list[tuple[int, int]]
     ) -> list[tuple[int, dict[str, tuple[int, int]]]]:
-        """By sentence where some variant's required words all are, in its order:
-        the patterns to run there, each with the token range of the sentence its
-        matches can lie in (around those words). Formulas stay inside a sentence.
-        Each with its kind: 0 for the whole text (patterns with a variant that
-        needs no word), 1 for a sentence."""
+        """By sentence where the first-pass words of a candidate group stand (its
+        first anchors all found, in order, in the text): the patterns to run there,
+        each over the whole sentence. Formulas stay inside a sentence; the array
+        matcher follows a pattern only from the tokens that can open it, so a
+        sentence costs little more than a window around its words, and finding
+        the other required words first cost more than it saved. Each with its
+        kind: 0 for the whole text (patterns with a variant that needs no word),
+        1 for a sentence."""
         size = len(doc)
         unanchored = [(0, dict.fromkeys(self._unanchored, (0, size)))] if self._unanchored else []
         if not hits:
-            return unanchored  # most replies stop here
+            return unanchored
         by_key = self._by_key
         opened: set[int] = set()
         for _, key in hits:
@@ -321,9 +320,9 @@ class TokenPatterns:
             if numbers is not None:
                 opened.update(numbers)
         if not opened:
-            return unanchored  # words of the first pass that open nothing
+            return unanchored
         hits.sort()
-        groups, openers = self._groups, self._openers
+        openers = self._openers
         candidates: set[int] = set()
         for number in opened:
             first_anchors, indexes = openers[number]
@@ -331,74 +330,20 @@ class TokenPatterns:
                 candidates.update(indexes)
         if not candidates:
             return unanchored
-        more = {attr for n in candidates for attr in groups[n].later_attrs}
-        if more:
-            hits.extend((i, key) for a in more for key, i, _ in self._anchor_finders[a](doc))
-            hits.sort()
-            candidates = {n for n in candidates if _in_order(groups[n].anchors, hits)}
-        # Every required word of a group where it stands, in text order: (token, key).
-        members: list[tuple[Requirement, set[str], list[tuple[int, int]]]] = []
-        all_words: list[tuple[int, int]] | None = None  # the groups' words, when needed
-        for n in candidates:
-            group = groups[n]
-            if group.words:
-                if all_words is None:
-                    all_words = sorted(
-                        (i, key) for finder in self._word_finders for key, i, _ in finder(doc)
-                    )
-                group_words = group.words
-                words = [word for word in all_words if word[1] in group_words]
-            else:
-                words = hits
-            members.extend(
-                (requirement, patterns, words)
-                for requirement, patterns in group.members
-                if _in_order(requirement, words)
-            )
-        if not members:
-            return unanchored
-        starts = (doc.to_array(self._sent_start) == 1).nonzero()[0].tolist() or [0]
+        starts = sentence_starts(doc) or [0]
+        patterns_of = self._patterns_of
+        by_sentence: dict[int, set[str]] = {}
+        for token, key in hits:
+            for index, patterns in patterns_of.get(key, ()):
+                if index in candidates:
+                    sentence = bisect.bisect_right(starts, token) - 1
+                    if sentence >= 0:  # tokens before the first sentence start are in none
+                        by_sentence.setdefault(sentence, set()).update(patterns)
         ends = [*starts[1:], size]
-        # sentence (its index in `starts`) -> pattern -> [first token of a first
-        # required word, end of a last required word] of its variants there
-        ready: dict[int, dict[str, list[int]]] = {}
-        lengths = self._lengths
-        for requirement, patterns, words in members:
-            by_sentence: dict[int, list[tuple[int, int]]] = {}
-            for word in words:
-                sentence = bisect.bisect_right(starts, word[0]) - 1
-                if sentence >= 0:  # tokens before the first sentence start are in none
-                    by_sentence.setdefault(sentence, []).append(word)
-            first, last = requirement[0], requirement[-1]
-            for sentence, found in by_sentence.items():
-                if not _in_order(requirement, found):
-                    continue
-                low = next(i for i, key in found if key in first)
-                high = max(i + lengths[key] for i, key in found if key in last)
-                spans = ready.setdefault(sentence, {})
-                for pattern in patterns:
-                    span = spans.get(pattern)
-                    if span is None:
-                        spans[pattern] = [low, high]
-                    else:
-                        span[0], span[1] = min(span[0], low), max(span[1], high)
-        windows = []
-        reach = self._reach
-        for n in sorted(ready):
-            start, end = starts[n], ends[n]
-            windows.append(
-                (
-                    1,
-                    {
-                        pattern: (
-                            max(start, low - reach[pattern][0]),
-                            min(end, high + reach[pattern][1]),
-                        )
-                        for pattern, (low, high) in ready[n].items()
-                    },
-                )
-            )
-        return unanchored + windows
+        return unanchored + [
+            (1, dict.fromkeys(sorted(by_sentence[n]), (starts[n], ends[n])))
+            for n in sorted(by_sentence)
+        ]
 
     def matches_any(self, doc: Doc) -> bool:
         """Does any pattern match? (`find` is not empty.) Stops at the first match."""
@@ -408,7 +353,7 @@ class TokenPatterns:
         if phrases and self._phrases.matches(doc, phrases):
             return True
         return any(
-            self._matchers[pattern](doc[start:end])
+            self._matcher.matches_any(doc, pattern, start, end)
             for _, ranges in self._windows(doc, anchors)
             for pattern, (start, end) in sorted(ranges.items())
         )
@@ -419,9 +364,10 @@ class TokenPatterns:
         longest of those (the earliest, then the first pattern by name, on a tie)."""
         if not len(doc):
             return []
-        anchors, phrases = self._first_pass(doc)
-        if not anchors and not phrases and not self._unanchored:
+        hits = self._first_hits(doc)
+        if not hits and not self._unanchored:
             return []  # most replies: none of the words any pattern needs
+        anchors, phrases = self._first_pass(doc, hits)
         # (kind of range, pattern, start, end): the enumerated phrases are matched in
         # their sentence, as the matcher is in a sentence's range (kind 1)
         found = (
@@ -430,11 +376,10 @@ class TokenPatterns:
             else []
         )
         for kind, ranges in self._windows(doc, anchors):
-            for pattern, (offset, stop) in ranges.items():
-                found.extend(
-                    (kind, pattern, begin + offset, end + offset)
-                    for _, begin, end in self._matchers[pattern](doc[offset:stop])
-                )
+            found.extend(
+                (kind, pattern, start, end)
+                for pattern, start, end in self._matcher.find(doc, ranges)
+            )
         if not found:
             return []
         starts, ends = token_bounds(doc)
@@ -582,37 +527,9 @@ def _required(specs: list[dict[str, Any]]) -> list[Required]:
     return required
 
 
-# More tokens than any text holds: what `*`, `+` or `{m,}` may repeat to.
-_UNBOUNDED = 1 << 30
-
-
-def _reach(specs: list[dict[str, Any]]) -> tuple[int, int]:
-    """The most tokens a match of this variant holds before its first required word
-    token (`_required`'s first) and after its last."""
-    required = [
-        n for n, spec in enumerate(specs) if _words_of(spec) is not None and not _optional(spec)
-    ]
-    if not required:
-        return _UNBOUNDED, _UNBOUNDED
-    before = sum(_most(spec) for spec in specs[: required[0]])
-    after = sum(_most(spec) for spec in specs[required[-1] + 1 :])
-    return min(before, _UNBOUNDED), min(after, _UNBOUNDED)
-
-
 def _optional(spec: dict[str, Any]) -> bool:
     op = str(spec.get("OP", ""))
     return op in ("?", "*") or op.startswith("{0") or op.startswith("{,")
-
-
-def _most(spec: dict[str, Any]) -> int:
-    """The most tokens one spec may take."""
-    op = str(spec.get("OP", ""))
-    if op in ("", "?"):
-        return 1
-    if not op.startswith("{"):  # "*", "+"
-        return _UNBOUNDED
-    bounds = op.strip("{}").split(",")  # "{n}", "{m,n}", "{m,}", "{,n}"
-    return int(bounds[-1]) if bounds[-1] else _UNBOUNDED
 
 
 def _words_of(spec: dict[str, Any]) -> tuple[str, list[str]] | None:
@@ -650,10 +567,7 @@ class _Group(NamedTuple):
 
     first_anchors: Requirement  # those found by the first pass, in order
     anchors: Requirement  # the rare required tokens, in order
-    later_attrs: frozenset[str]  # attributes of anchors looked for after the first
-    # each requirement (every required token, in order) and the patterns it is of
-    members: tuple[tuple[Requirement, set[str]], ...]
-    words: frozenset[int]  # the keys of the members' required words, if to be found
+    patterns: frozenset[str]  # the patterns of its variants
 
 
 class _Keys:
@@ -685,17 +599,13 @@ class _Keys:
     def attr(self, key: int) -> str:
         return self._words[key][0]
 
-    def lengths(self) -> dict[int, int]:
-        """Every key's number of tokens."""
-        return {key: len(words) for key, (_, words) in self._words.items()}
-
-    def finders(self, keys: frozenset[int]) -> dict[str, PhraseMatcher]:
-        """Phrase matchers (one per attribute) of the words of `keys`."""
+    def finders(self, keys: frozenset[int], attrs: set[str]) -> dict[str, PhraseMatcher]:
+        """Phrase matchers (one per attribute of `attrs`) of the words of `keys`."""
         from spacy.matcher import PhraseMatcher
 
         finders = {}
         strings = self._vocab.strings
-        for attr in ("LEMMA", "LOWER"):
+        for attr in sorted(attrs):
             finder = PhraseMatcher(self._vocab, attr=attr)
             for key in sorted(keys):
                 word_attr, words = self._words[key]
