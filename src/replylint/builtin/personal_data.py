@@ -461,23 +461,23 @@ class _Scan:
         """What `pattern.finditer(text)` finds, for a pattern whose matches all start
         0 to `back` characters before a run of digits. `match` at a position still
         sees the text before it (word boundaries, lookbehinds)."""
-        text, end = self.text, 0
-        for run in self.run_starts:
-            for start in range(max(end, run - back), run + 1):
-                found = pattern.match(text, start)
-                if found is not None:
-                    yield found
-                    end = found.end()
-                    break
+        return self._matched_before(self.run_starts, pattern, back)
 
     def capital_led(self, pattern: re.Pattern[str], back: int) -> Iterator[re.Match[str]]:
         """`digit_led` for a pattern whose matches all open with 1 to `back` ASCII
         capitals right before a run of digits ("GB29 …", "SW1A 1AA"): only the runs
         after a capital are tried (the others hold no match)."""
+        text = self.text
+        runs = [run for run in self.run_starts if run and text[run - 1] in _ASCII_CAPITALS]
+        return self._matched_before(runs, pattern, back)
+
+    def _matched_before(
+        self, runs: list[int], pattern: re.Pattern[str], back: int
+    ) -> Iterator[re.Match[str]]:
+        """The first match of `pattern` starting 0 to `back` characters before each of
+        `runs` (after the previous match's end), in text order."""
         text, end = self.text, 0
-        for run in self.run_starts:
-            if run == 0 or text[run - 1] not in _ASCII_CAPITALS:
-                continue
+        for run in runs:
             for start in range(max(end, run - back), run + 1):
                 found = pattern.match(text, start)
                 if found is not None:
