@@ -61,3 +61,21 @@ def test_salutation_is_a_whole_opening_word(text: str, body_start: int) -> None:
 )
 def test_a_name_slot_belongs_to_the_salutation(text: str, body_start: int) -> None:
     assert analyze(Reply(text), "en").body_start == body_start
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "signoff"),
+    [
+        ("Please contact our support team via the app. The Acme Team", "en", "The Acme Team"),
+        ("Votre colis est parti ce matin. Le service client Acme", "fr", "Le service client Acme"),
+        ("Your parcel left this morning. The weather helped", "en", None),  # words of a text
+    ],
+)
+def test_a_teams_signoff_after_the_last_sentence_ends_the_body(
+    text: str, language: str, signoff: str | None
+) -> None:
+    analysis = analyze(Reply(text), language)
+    found = analysis.signoff.name if analysis.signoff is not None else None
+    assert found == signoff
+    if signoff is not None:
+        assert analysis.text[: analysis.body_end].endswith(".")

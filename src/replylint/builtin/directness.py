@@ -80,9 +80,6 @@ _LIST_MARKS = frozenset({"/", ",", "&"})
 _ARTICLE_NUMBERS = frozenset({"one", "un", "une"})
 _BRACKETS = "()[]"
 _CLOCK_PM = re.compile(r"\d\s?[pP][mM]\b")
-# How many words a team's sign-off may have ("Le service client Eaux du Nord").
-_SIGNOFF_WORDS = 6
-_SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 # Words of a clause that only names the topic ("for name changes,").
 _TOPIC_WORDS = 4
 _COPULAS = frozenset({"be", "être"})  # "are available", "sont disponibles"
@@ -174,7 +171,6 @@ class Reading:
         # The rule's word lists (one attribute, not one each: an object with more
         # than 30 attributes loses CPython's fast attribute reads).
         self.lists = lists
-        self.team_words = analysis.lang.team_words
         # Per token: is it a word of the text (worked out for a sentence when it is
         # classified).
         self._is_word: list[bool] = []
@@ -448,25 +444,7 @@ class Reading:
             return Kind.FILLER
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
-        if self._is_team_signoff(end, words):
-            return Kind.FILLER  # "…via the app. The Acme Team": who signed, not what
         return Kind.CONTENT  # an instruction, a negation, a fact
-
-    def _is_team_signoff(self, end: int, words: list[int]) -> bool:
-        """The team's sign-off left at the end of the body, on the line of the last
-        sentence ("The Acme Team", "Service Clientèle Acme", "Le service client"): a
-        few capitalised or function words, one of them a team word, and no closing
-        punctuation (a sentence that ends the reply has its full stop)."""
-        if len(words) > _SIGNOFF_WORDS or self._token_ends[end - 1] < self.analysis.body_end:
-            return False
-        flags, lowers, team = self._flags, self._lowers, self.team_words
-        if lowers[end - 1] in _SENTENCE_ENDS:
-            return False
-        text, starts = self.analysis.text, self._token_starts
-        # Capitalised ("QuickEats", "SAV") or a function word ("the", "le").
-        return any(lowers[i] in team and not flags[i] & STOP for i in words) and all(
-            text[starts[i]].isupper() or flags[i] & STOP or lowers[i] in team for i in words
-        )
 
     def _forwards_case(self, start: int, end: int) -> bool:
         """ "J'ai transmis votre demande au service livraison", "I've passed your

@@ -461,11 +461,35 @@ def _signoff_after_last_sentence(
     words = tail.split()
     if len(words) > 1 and words[0] in _SPACED_MARKS:
         words = words[1:]
+    if _names_team(words, lang):
+        # "…via the app. The Acme Team", "… Service Clientèle Acme": the team's
+        # sign-off (signature-present says it names no one; no rule reads it as text).
+        return SignOff(tail_start, end, tail_start, end, "line", tail)
     if not 1 <= len(words) <= 2 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return None
     if words[0].rstrip(".").lower() in lang.not_names | lang.closings | lang.salutations:
         return None
     return SignOff(tail_start, end, tail_start, end, "line", tail)
+
+
+# How many words a team's sign-off may have ("The Acme Customer Care Team"), as many
+# as signature-present reads after the last sentence.
+_TEAM_SIGNOFF_WORDS = 5
+
+
+def _names_team(words: list[str], lang: LanguageData) -> bool:
+    """A team's sign-off: a few words, each capitalised, a team word or an article,
+    one of them a team word that is no article ("The Acme Team", "le service client")."""
+    if not 2 <= len(words) <= _TEAM_SIGNOFF_WORDS:
+        return False
+    lowers = [w.lower() for w in words]
+    team, articles = lang.team_words, lang.articles
+    if not any(w in team and w not in articles for w in lowers):
+        return False
+    return all(
+        w[:1].isupper() or lower in team or lower in articles
+        for w, lower in zip(words, lowers, strict=True)
+    )
 
 
 _SPACED_MARKS = frozenset({"~", "-", "–", "—", "/"})

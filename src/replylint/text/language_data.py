@@ -26,6 +26,9 @@ class LanguageData:
     question_words: frozenset[str]
     # Capitalised words that open a sentence, never a name ("Thanks", "Merci", "Yes").
     not_names: frozenset[str] = frozenset()
+    # Articles and other function words a team's name may hold ("The Acme Team",
+    # "le service client"): they never make a sign-off a team's on their own.
+    articles: frozenset[str] = frozenset()
 
     @classmethod
     def from_mapping(cls, code: str, data: dict[str, list[str]]) -> LanguageData:
@@ -40,6 +43,7 @@ class LanguageData:
             team_words=words("team_words"),
             question_words=words("question_words"),
             not_names=words("not_names"),
+            articles=words("articles"),
         )
 
 
