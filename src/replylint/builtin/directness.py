@@ -64,7 +64,7 @@ _LISTS = (
     "further_need", "feedback", "feedback_submit", "feedback_object", "reason", "specific_link",
     "general_resource", "platitude", "scope",
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
-    "indirect_question", "purpose", "instruction", "contrast", "contact_means", "availability",
+    "purpose", "instruction", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
