@@ -453,7 +453,9 @@ def _listed(
     wishes = data_words(ctx.data, "wish_words")
     owners = data_words(ctx.data, "team_possessives")
     breaks = data_words(ctx.data, "announce_breaks")
-    inviting = {kind: data_words(ctx.data, first) for first, _, kind in _PAIRS}
+    inviting = {
+        kind: data_words(ctx.data, first) for first, _, kind in _PAIRS if kind in _INVITED_KINDS
+    }
     for first, second, kind in _PAIRS:
         seconds = matches.get(second, ())
         # An announcement's verb is the sale's own, close after it with no punctuation
