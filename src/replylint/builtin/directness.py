@@ -165,6 +165,17 @@ class Reading:
             self.matches["private_channel"] = [
                 m for m in self.matches["private_channel"] if not is_clock_time(self.doc, m)
             ]
+        # "Vous trouverez l'étiquette en pièce jointe": the attachment the reply
+        # carries ("jointe" is a form of "joindre"), not a way to reach someone.
+        if self.matches.get("contact_act") != ():
+            heads = data_words(data, "attachment_heads")
+            if heads:
+                lowers = token_lowers(self.doc)
+                self.matches["contact_act"] = [
+                    m
+                    for m in self.matches["contact_act"]
+                    if m.token_start == 0 or lowers[m.token_start - 1] not in heads
+                ]
         # Clause start -> the words that make it a redirect (quoted in the message).
         self.triggers: dict[int, tuple[int, int]] = {}
         self._contact_given: bool | None = None

@@ -276,14 +276,17 @@ def _customer_words(analysis: Analysis, ctx: RuleContext) -> frozenset[str]:
     doc = analysis.incoming_doc
     if doc is None:
         return frozenset()
-    table = data_phrase_table(ctx.data, ("charge_complaint",), analysis.language, analysis.model)
-    complaints = {doc[m.token_start].sent.start for m in table.find(doc)["charge_complaint"]}
+    keys = ("charge_complaint", "attribute_compounds")
+    found = data_phrase_table(ctx.data, keys, analysis.language, analysis.model).find(doc)
+    complaints = {doc[m.token_start].sent.start for m in found["charge_complaint"]}
+    # "Is it fragrance free?": its "free" is no offer the reply could take up.
+    compounds = _compound_tokens(found, token_lowers(doc), data_words(ctx.data, "free_word"))
     return frozenset(
         t.lemma_.lower()
         for sent in doc.sents
         if sent.start not in complaints
         for t in sent
-        if _content_word(t)
+        if _content_word(t) and t.i not in compounds
     )
 
 
@@ -349,18 +352,25 @@ def _asked_about_offers(analysis: Analysis, ctx: RuleContext) -> bool:
     """Did the customer's message (or, for a saved reply without one, its `faq`) ask
     about prices, promotions, codes or offers, other than in a complaint about a charge?"""
     data, lang, model = ctx.data, analysis.language, analysis.model
-    table = data_phrase_table(data, ("asked", "charge_complaint"), lang, model)
+    table = data_phrase_table(
+        data, ("asked", "charge_complaint", "attribute_compounds"), lang, model
+    )
     owners = data_words(data, "complainants")
+    free = data_words(data, "free_word")
     if analysis.incoming_text:
         # Only an "asked" phrase asks: the doc is built only when one can be in it.
         if not incoming_may_hold(analysis, ctx, ("asked",)):
             return False
         doc = analysis.incoming_doc
-        return doc is not None and _asks_about_offers(table, owners, doc)
-    return any(_faq_asks_about_offers(table, owners, lang, model, q) for q in analysis.reply.faq)
+        return doc is not None and _asks_about_offers(table, owners, free, doc)
+    return any(
+        _faq_asks_about_offers(table, owners, free, lang, model, q) for q in analysis.reply.faq
+    )
 
 
-def _asks_about_offers(table: PhraseTable, owners: frozenset[str], doc: Doc) -> bool:
+def _asks_about_offers(
+    table: PhraseTable, owners: frozenset[str], free: frozenset[str], doc: Doc
+) -> bool:
     found = table.find(doc)
     # A complaint is about the writer's own charge ("I was charged", "mon abonnement");
     # "how much is the annual subscription?" asks a price.
@@ -370,16 +380,36 @@ def _asks_about_offers(table: PhraseTable, owners: frozenset[str], doc: Doc) -> 
         for sent in {doc[m.token_start].sent for m in found["charge_complaint"]}
         if not owners.isdisjoint(lowers[sent.start : sent.end])
     }
-    return any(doc[m.token_start].sent.start not in complaints for m in found["asked"])
+    compounds = _compound_tokens(found, lowers, free)
+    return any(
+        doc[m.token_start].sent.start not in complaints and m.token_start not in compounds
+        for m in found["asked"]
+    )
+
+
+def _compound_tokens(
+    found: Mapping[str, Sequence[PhraseMatch]], lowers: list[str], free: frozenset[str]
+) -> set[int]:
+    """The tokens of what a product is made without ("fragrance free", "gluten-free"):
+    no price asked about. "X-free" is one whatever X is; "is it free?" or "free
+    shipping" are not."""
+    compounds = {i for m in found["attribute_compounds"] for i in range(m.token_start, m.token_end)}
+    compounds.update(i for i in range(1, len(lowers)) if lowers[i] in free and lowers[i - 1] == "-")
+    return compounds
 
 
 @lru_cache(maxsize=4096)
 def _faq_asks_about_offers(
-    table: PhraseTable, owners: frozenset[str], language: str, model: str | None, question: str
+    table: PhraseTable,
+    owners: frozenset[str],
+    free: frozenset[str],
+    language: str,
+    model: str | None,
+    question: str,
 ) -> bool:
     """`_asks_about_offers` for a `faq` question, read once: a saved reply comes back,
     with its questions, on every ticket it answers."""
-    return _asks_about_offers(table, owners, process(pipeline(language, model), question))
+    return _asks_about_offers(table, owners, free, process(pipeline(language, model), question))
 
 
 def _promos(

@@ -877,7 +877,8 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 if own is None and asking and reader.lower(match.token_end) in reader_words:
                     own = match.token_start
             if own is None and money_signs:
-                own = _reader_amount(reader, sent, possessives)
+                found = _reader_amount(reader, sent, possessives)
+                own = found[0] if found is not None else None
             if own is None and looked:
                 own = looked[0].token_start  # "I can see the payment went through"
             if own is not None:
@@ -898,13 +899,13 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
         if money_signs and not sent_billing:
             # "Your plan renews at £29.99": an amount on the reader's own account,
             # subscription or bill is their billing, with no billing word beside it.
-            holder = _reader_amount(reader, sent, possessives)
-            if holder is not None:
-                token = reader.doc[holder + 1]
+            found = _reader_amount(reader, sent, possessives)
+            if found is not None:
+                token = reader.doc[found[1]]
                 named = PhraseMatch(
                     token.idx, token.idx + len(token.text), token.text, token.i, token.i + 1
                 )
-                return named, "billing", holder
+                return named, "billing", found[0]
         status = _status_detail(reader, sent, terms) if terms else None
         if status is None and (terms or trips):
             status = _state_reported(reader, sent, [*terms, *trips], possessives)
@@ -954,17 +955,36 @@ _DIRECTLY = frozenset(
 )
 
 
-def _reader_amount(reader: _Reader, sent: Span, possessives: frozenset[str]) -> int | None:
+def _reader_amount(
+    reader: _Reader, sent: Span, possessives: frozenset[str]
+) -> tuple[int, int] | None:
     """Where the reader's account, bill or statement stands in a sentence that names
-    an amount of money ("your account shows a payment of £54.20"), or None. ("Your
-    first payment" after a price is any subscriber's, so the holder must be named.)"""
+    an amount of money ("your account shows a payment of £54.20"): the possessive and
+    the holder, or None. ("Your first payment" after a price is any subscriber's, so
+    the holder must be named.)"""
     doc = reader.doc
     if not any(doc[i].is_currency for i in range(sent.start, sent.end)):
         return None
     holders = reader.words("money_holders")
     for i, lower in enumerate(reader.lowers(sent.start, sent.end - 1), sent.start):
-        if lower in possessives and reader.lower(i + 1) in holders:
+        if lower in possessives:
+            holder = _holder_after(reader, i + 1, min(sent.end, i + 4), holders)
+            if holder is not None:
+                return i, holder
+    return None
+
+
+def _holder_after(reader: _Reader, start: int, end: int, holders: frozenset[str]) -> int | None:
+    """Where a money holder heads the noun after a possessive: "your account", or
+    after words that only say which one ("your season ticket renewal", "your annual
+    gym membership"); None if it does not."""
+    doc = reader.doc
+    for i in range(start, end):
+        if reader.lower(i) in holders:
             return i
+        token = doc[i]
+        if not token.is_alpha or token.is_stop:
+            return None  # "your order was …": the noun ended
     return None
 
 
