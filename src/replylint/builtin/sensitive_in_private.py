@@ -291,7 +291,13 @@ def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[Phra
 def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     """Where the sentence asks the customer to hand something over."""
     asks = _in(sent, reader.find("hand_over"))
-    verbs = _in(sent, reader.find("hand_over_verbs"))
+    # "Did they give you a reference number?": the customer is who receives it.
+    readers = reader.words("reader_pronouns")
+    verbs = [
+        v
+        for v in _in(sent, reader.find("hand_over_verbs"))
+        if reader.lower(v.token_end) not in readers
+    ]
     if verbs:
         if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
@@ -724,14 +730,17 @@ def _public_asks(
     for sent in analysis.sentences:
         asks = _asks(reader, sent)
         if not asks:
-            continue
-        # The data asked for follows the ask: "send us your email", not "reply to the
-        # email we sent"; "please don't share your order details" asks for nothing.
-        asked = [
-            m
-            for m in _in(sent, identifiers)
-            if _is_identifier(reader, sent, m) and _asked_after(asks, m)
-        ]
+            # "booking reference, email address and contact number 2/2": a list of
+            # identifiers standing alone asks for them (its verb was in the part before).
+            asked = _bare_list(reader, sent, identifiers)
+        else:
+            # The data asked for follows the ask: "send us your email", not "reply to
+            # the email we sent"; "please don't share your order details" asks for nothing.
+            asked = [
+                m
+                for m in _in(sent, identifiers)
+                if _is_identifier(reader, sent, m) and _asked_after(asks, m)
+            ]
         asked = [m for m in asked if not any(_negated(reader, sent, a) for a in asks)]
         if not asked:
             continue
@@ -751,6 +760,26 @@ def _public_asks(
         else:
             message = ctx.message("ask_public", what=_quote(what))
         yield ctx.finding(first.start, asked[-1].end, message, check="data-request")
+
+
+def _bare_list(
+    reader: _Reader, sent: Span, identifiers: Sequence[PhraseMatch]
+) -> list[PhraseMatch]:
+    """Two or more identifiers and nothing else but list words, punctuation and
+    numbering ("booking reference, email address and phone number 2/2"); else []."""
+    found = [m for m in _in(sent, identifiers) if _is_identifier(reader, sent, m)]
+    if len(found) < 2:
+        return []
+    covered = {i for m in found for i in range(m.token_start, m.token_end)}
+    glue = reader.words("list_glue")
+    for token in reader.doc[sent.start : sent.end]:
+        if token.i in covered or token.is_punct or token.is_space or token.like_num:
+            continue
+        text = token.lower_
+        if text in glue or text[:1] in "@＠^*/-~" or any(c.isdigit() for c in text):
+            continue  # a list word, a mention, a sign-off's initials, "2/2"
+        return []
+    return found
 
 
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
@@ -1105,6 +1134,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     stills = reader.words("still_words")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
+    thing_reflexives = reader.words("thing_reflexives")
+    praise = reader.words("praise_words")
     # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
     complaint = bool(reader.find("complaint_words")) or any(
         emoji in analysis.incoming_text for emoji in reader.words("complaint_emoji")
@@ -1131,6 +1162,11 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
             if lowers[i] in repeats
         ):
             sentence_problems = problems - repeats
+        # "My fries were still hot and perfect!": "still" in praise is no trouble.
+        if not (stills.isdisjoint(words) or praise.isdisjoint(words)) and negations.isdisjoint(
+            words
+        ):
+            sentence_problems = sentence_problems - stills
         stated = bool(words & sentence_problems)
         own_sentence = bool(words & first_person)
         # "How do I get a refund?" asks how things work, not about their own case.
@@ -1168,6 +1204,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
+                    continue
+                # "ma sonnette ne se connecte plus au wifi": a device connects itself;
+                # the writer's login is "me connecter".
+                if (
+                    topic == "account"
+                    and match.token_start > sent.start
+                    and (reader.lower(match.token_start - 1) in thing_reflexives)
+                ):
                     continue
                 possessed = (
                     _before(reader, match, own_possessives, _MARKER_WINDOW, sent.start) is not None
