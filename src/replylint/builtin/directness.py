@@ -784,12 +784,13 @@ class Reading:
                 self._contacts_reader(m.token_end) or self._arrives(m)
             ):
                 return False
+        # "Can you let me know if you spoke with anyone in store?", "the date you
+        # visited the store": a contact or visit the customer made is reported, not
+        # told to them.
+        if self._reported(at):
+            return False
         before = self._words(clause_start, at)
         if asks:  # only a suggestion in question form: "have you tried calling us?"
-            # "Can you let me know if you spoke with anyone in store?": a contact the
-            # customer made is asked about, not suggested.
-            if self._reported(at):
-                return False
             return bool(before) and self._has("suggestion_question", before[0], at)
         if not before:
             return True  # imperative: "Contact us by phone"
@@ -799,10 +800,14 @@ class Reading:
         return after in self._starts_of("reader_object")
 
     def _reported(self, at: int) -> bool:
-        """Is the verb at `at` inflected for the past ("spoke", "called", "contacté"),
-        not a base form or a gerund ("speak", "calling", "contacter")?"""
+        """Is the verb at `at` in a past form ("spoke", "called", "visited", "contacté"),
+        not an instruction's base form, imperative or gerund ("speak", "contactez",
+        "try calling")?"""
         lower = self._lowers[at]
-        return lower != self.doc[at].lemma_.lower() and not lower.endswith("ing")
+        lists = self.lists
+        if lower in lists.irregular_pasts:
+            return True
+        return lower.endswith(lists.past_endings) and lower != self.doc[at].lemma_.lower()
 
     def _arrives(self, act: PhraseMatch) -> bool:
         """Is the act a verb of arriving with the reader's thing as its object ("reach
@@ -938,6 +943,8 @@ class _RuleLists(NamedTuple):
     arrival_acts: frozenset[str]
     team_nouns: frozenset[str]
     preference_words: frozenset[str]
+    past_endings: tuple[str, ...]
+    irregular_pasts: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -969,6 +976,8 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "arrival_acts"),
         data_words(data, "team_nouns"),
         data_words(data, "preference_words"),
+        tuple(sorted(data_words(data, "past_endings"))),
+        data_words(data, "irregular_pasts"),
     )
 
 

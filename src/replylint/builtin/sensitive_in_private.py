@@ -797,9 +797,13 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
     """ "a billing or service issue", "the order page": a kind of matter, not theirs;
     "any questions about your bill": the topic of questions anyone may have."""
-    return reader.lower(match.token_end) in reader.words("category_nouns") or _questions_topic(
-        reader, match
-    )
+    if reader.lower(match.token_end) in reader.words("category_nouns"):
+        return True
+    # "What's your usual order?", "ta commande préférée": a taste, no purchase of theirs.
+    tastes = reader.words("taste_words")
+    if reader.lower(match.token_start - 1) in tastes or reader.lower(match.token_end) in tastes:
+        return True
+    return _questions_topic(reader, match)
 
 
 def _questions_topic(reader: _Reader, match: PhraseMatch) -> bool:
