@@ -9,7 +9,9 @@ capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in a link
 blanks, a literal `@username` or `@maintainer`, and list items left as "1. ..." in a
 template. Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not
 placeholders: `:)`, `[sic]`, markdown links `[text](url)`, HTML such as `<br>` or
-`<a href=...>`, anything inside `code`.
+`<a href=...>`, anything inside `code`. A paragraph that is only a bracketed
+description of what to write ("[Explanation of why this works as designed]") is a
+slot too.
 
 Bracketed text counts only when it reads like a slot: written as an identifier
 (`first_name`), in capitals (`NAME`), or naming a slot word ("Customer name",
@@ -117,6 +119,9 @@ HTML_TAGS = frozenset(
         "ul",
     ]
 )
+# A paragraph that is only a bracketed description of what goes there, in a template:
+# "[Explanation of why this is working as designed]" (judged by `_describes_slot`).
+_LINE_BRACKET = re.compile(r"^[ \t]*\[(?P<inner>[^\[\]\n]{3,160})\][ \t]*$", re.MULTILINE)
 # Bracketed words that are not slots even in capitals.
 _NOT_SLOTS = frozenset({"sic", "wip", "edit", "update", "note", "ok", "x", "tl;dr", "tldr", "fyi"})
 
@@ -145,6 +150,17 @@ def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -
         return True
     words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", stripped.lower())
     return 0 < len(words) <= 4 and any(w in slot_words for w in words)
+
+
+def _describes_slot(inner: str, description_words: frozenset[str]) -> bool:
+    """Does a bracketed paragraph describe what to write ("Explanation of why …",
+    "List specific items that need addressing", "Your reason here")? Three words or
+    more, led by a description word (first or second); editorial notes ("[Edited to
+    add the link]") and captions ("[Image: a list of steps]") are not slots."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", inner.lower())
+    if len(words) < 3 or words[0] in _NOT_SLOTS or words[0].startswith(("edit", "updat")):
+        return False
+    return not description_words.isdisjoint(words[:2])
 
 
 def _names_slot(word: str, slot_words: frozenset[str]) -> bool:
@@ -195,13 +211,16 @@ def find_placeholders(
     handles: Iterable[str] = (),
     urls: Iterable[tuple[int, int]] = (),
     greeting: tuple[int, int] | None = None,
+    description_words: Iterable[str] = (),
 ) -> list[Placeholder]:
     """Unfilled placeholders in `text`, in text order, without overlaps.
 
     `slot_words` are the words that make bracketed text a slot ("name", "nom"; a
     frozenset is taken as lower-case already); `handles` the literal @handles that
     are placeholders ("username"); `greeting` the span of the opening salutation,
-    where a capitals slot word ("Hi NAME,") is a slot.
+    where a capitals slot word ("Hi NAME,") is a slot; `description_words` the words
+    that make a bracketed paragraph a description of what to write ("explanation",
+    "list").
     """
     urls = tuple(urls)
     # Only bracketed, capitals and link slots are judged by their words.
@@ -252,6 +271,12 @@ def find_placeholders(
                 continue  # "%PATH%", "%APPDATA%": environment variables, meant literally
             if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
+    if "[" in text and description_words:
+        described = _words_of(description_words)
+        for m in _LINE_BRACKET.finditer(text):
+            if _describes_slot(m.group("inner"), described):
+                start = m.start() + len(m.group()) - len(m.group().lstrip())
+                add(start, start + len(m.group().strip()), _slot_name(m.group("inner")))
     if greeting is not None:
         # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word in the salutation.
         for m in _GREETING_CAPITALS.finditer(text, *greeting):

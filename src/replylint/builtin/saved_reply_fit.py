@@ -116,6 +116,7 @@ def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Find
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
         greeting=analysis.greeting,
+        description_words=data_words(data, "slot_descriptions"),
     )
     fill = data.get("fill", {})
     for placeholder in found:
