@@ -1190,10 +1190,15 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
             if lead is not None and lead.i + 1 < sent.end
             else ""
         )
+        # "Can I still return it?": a "still" right after the opener and its subject
+        # asks whether something is possible, no trouble that goes on.
+        still_at = [i for i in range(sent.start, sent.end) if lowers[i] in stills]
+        lasting = lead is None or any(i > lead.i + 2 for i in still_at)
         how_to = (
             (lead_word in question_starts or opener in question_openers)
             and question
-            and not words & (sent_negations | stills)
+            and not words & sent_negations
+            and not (still_at and lasting)
         )
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
