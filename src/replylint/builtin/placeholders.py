@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from replylint.text.derived import derived
+
 # Template engines: Mustache / Handlebars / Jinja / Liquid output and tags, JS and
 # shell style `${...}`.
 _DOUBLE_BRACES = re.compile(r"\{\{\{?\s*[^{}\n]{1,80}?\s*\}?\}\}")
@@ -223,8 +225,14 @@ def find_placeholders(
     "list").
     """
     urls = tuple(urls)
-    # Only bracketed, capitals and link slots are judged by their words.
-    words = _words_of(slot_words) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
+    if not (urls or greeting) and not _ANY_MARK.search(text):
+        return []  # no delimiter, capitals run, blank or handle mark: nothing to fill
+    # Only bracketed, capitals and link slots are judged by their words (a frozenset is
+    # taken as it is; other iterables are lower-cased once, when a check needs them).
+    if isinstance(slot_words, frozenset):
+        words = slot_words
+    else:
+        words = _words_of(slot_words) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
     # Spans not looked in, worked out at the first candidate (most texts have none):
     # [code, links and URLs], [code only] (a link's own slots are looked for).
     skipped: list[tuple[list[int], list[int]]] = []
@@ -277,7 +285,7 @@ def find_placeholders(
             if _describes_slot(m.group("inner"), described):
                 start = m.start() + len(m.group()) - len(m.group().lstrip())
                 add(start, start + len(m.group().strip()), _slot_name(m.group("inner")))
-    if greeting is not None:
+    if greeting is not None and _CAPITALS_RUN.search(text, *greeting):
         # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word in the salutation.
         for m in _GREETING_CAPITALS.finditer(text, *greeting):
             if _names_slot(m.group(), words or _words_of(slot_words)):
@@ -321,12 +329,23 @@ def find_placeholders(
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             add(start, m.end(), "list_item")
     if "@" in text or "＠" in text:
-        handle = _handle_pattern(tuple(handles))
-        for m in handle.finditer(text) if handle is not None else ():
+        # The handles as a set, made once per handles list (a rule's option, read on
+        # every reply): the word after each "@" is looked up, no pattern run.
+        names, others = derived(handles, "handle names", _handle_names, tuple(handles))
+        for start, end in _at_words(text) if names else ():
+            if text[start + 1 : end].lower() in names:
+                add(start, end, _slot_name(text[start + 1 : end]))
+        for m in others.finditer(text) if others is not None else ():
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)
 
 
+# What any check needs in the text (besides links and a salutation): a delimiter, "#",
+# "$", "_", "@", "XXX", "..." or "…", a merge tag's "*|", or the capitals of an identifier.
+_ANY_MARK = re.compile(r"[{\[<%#$_@＠*…]|XXX|\.\.\.")
+_WORD = re.compile(r"\w+")
+# Three capitals in a row: what a capitals slot word in the salutation needs.
+_CAPITALS_RUN = re.compile(r"[A-ZÀ-Ý]{3}")
 # What the checks that read slot words need in the text: a bracket, "#" or "_".
 _MAY_HOLD_SLOT = re.compile(r"[{\[<%#_$]")
 
@@ -346,12 +365,35 @@ def _lower_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-@lru_cache(maxsize=64)
-def _handle_pattern(handles: tuple[str, ...]) -> re.Pattern[str] | None:
-    """`@username`-style handles that only a template would contain, compiled once."""
-    names = [re.escape(h.strip().lstrip("@＠")) for h in handles if h.strip("@＠ ")]
-    if not names:
-        return None
+def _at_words(text: str) -> list[tuple[int, int]]:
+    """Each "@" not inside a word nor after another "@", and the word after it: (where
+    the "@" is, where the word ends). Found with `str.find` (a pattern opening on a
+    class with a full-width "＠" is tried at every position)."""
+    found = []
+    for mark in ("@", "＠"):
+        at = text.find(mark)
+        while at != -1:
+            before = text[at - 1] if at else " "
+            if not (before.isalnum() or before in "_@＠"):
+                word = _WORD.match(text, at + 1)
+                if word is not None:
+                    found.append((at, word.end()))
+            at = text.find(mark, at + 1)
+    return found
+
+
+def _handle_names(
+    handles: tuple[str, ...],
+) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """`@username`-style handles that only a template would contain: those made of word
+    characters as a lower-case set (the whole word after an "@" is one of them), the
+    others ("your.name") as a pattern."""
+    names = [h.strip().lstrip("@＠") for h in handles if h.strip("@＠ ")]
+    words = frozenset(n.lower() for n in names if _WORD.fullmatch(n))
+    others = [re.escape(n) for n in names if not _WORD.fullmatch(n)]
+    if not others:
+        return words, None
     # The "@" first, then what stands before it: a search can jump from "@" to "@"
     # (a pattern opening with a look-behind is tried at every position).
-    return re.compile(r"[@＠](?<![\w@＠][@＠])(?:" + "|".join(names) + r")(?!\w)", re.IGNORECASE)
+    pattern = r"[@＠](?<![\w@＠][@＠])(?:" + "|".join(others) + r")(?!\w)"
+    return words, re.compile(pattern, re.IGNORECASE)
