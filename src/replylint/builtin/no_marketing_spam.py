@@ -586,6 +586,10 @@ def _pitches(
 
     for family in _PITCH_FAMILIES:
         for m in matches.get(family, ()):
+            # "open until 8pm": a time of day after it gives opening hours, not a
+            # deadline ("until Sunday", "until midnight" stay urgent).
+            if family == "urgency" and _time_of_day_at(tokens, m.token_end):
+                continue
             # A call to act opens its clause: "Switch today", "...and get", not "you can get".
             if family == "call_to_act" and not (
                 _opens_clause(tokens, m.token_start)
@@ -638,6 +642,23 @@ def _pitches(
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
             yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}(?:[:.h]\d{2})?(?:[ap]\.?m\.?|h)?\Z", re.IGNORECASE)
+_DAY_HALVES = frozenset({"am", "pm", "a.m.", "p.m.", "h"})
+
+
+def _time_of_day_at(tokens: Sequence[Token], i: int) -> bool:
+    """Is token `i` a time of day: "8pm", "8 pm", "20h", "20 h", "17:30"?"""
+    if i >= len(tokens):
+        return False
+    text = tokens[i].text
+    if not text[:1].isdigit() or not _TIME_OF_DAY.match(text):
+        return False
+    if not text.isdigit():
+        return True  # "8pm", "17:30", "20h": the number says it is a time
+    following = tokens[i + 1].lower_ if i + 1 < len(tokens) else ""
+    return following in _DAY_HALVES
 
 
 def _may_pitch(core: Mapping[str, list[PhraseMatch]], parts: set[str]) -> bool:
