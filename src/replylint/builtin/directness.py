@@ -24,6 +24,7 @@ from replylint.builtin.directness_flags import (
     STOP,
     TITLE,
     UPPER,
+    email_needs_at,
     token_flags,
 )
 from replylint.builtin.incoming_gate import incoming_may_hold
@@ -186,6 +187,8 @@ class Reading:
         # classified).
         self._is_word: list[bool] = []
         self._other_handles = self._find_other_handles()
+        # An e-mail address needs an "@" (see `email_needs_at`).
+        self._may_hold_email = "@" in analysis.text or not email_needs_at(self.doc)
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
@@ -471,9 +474,12 @@ class Reading:
 
     def _is_courtesy(self, words: list[int]) -> bool:
         courtesy = self._courtesy_starts
+        lead_words = words[: _LEAD_WORDS + 1]
         lead = (
-            next((i for i in words[: _LEAD_WORDS + 1] if i in courtesy), None)
-            if courtesy  # most replies: no apology, thanks or empathy
+            next(i for i in lead_words if i in courtesy)
+            # Most replies have no apology, thanks or empathy, most clauses none of
+            # theirs: one set test in C before the walk.
+            if courtesy and not courtesy.keys().isdisjoint(lead_words)
             else None
         )
         if lead is not None:
@@ -511,6 +517,8 @@ class Reading:
         if closing:
             farewell = self._cover("farewell")
             return all(i in farewell or flags[i] & STOP for i in words)
+        if times.isdisjoint(map(lowers.__getitem__, words)) and "" not in times:
+            return False  # no time or occasion to wish for ("we hope it helps")
         # The last content word is the time: "Belle journée à vous !"
         last = next(
             (lowers[i] for i in reversed(words) if lowers[i] in times or not flags[i] & STOP), ""
@@ -560,13 +568,16 @@ class Reading:
         if len(words) <= 2 and all(flags[i] & (TITLE | UPPER) for i in words):
             return True
         # Each test stops at its first word that fails it (most clauses: the first).
-        lowers, interjections = self._lowers, self.lists.interjections
-        if all(lowers[i] in interjections for i in words):
+        lowered = list(map(self._lowers.__getitem__, words))
+        if self.lists.interjections.issuperset(lowered):
             return True
-        filler = self.lists.filler_words
-        if not all(flags[i] & STOP or lowers[i] in filler for i in words):
+        # An offer needs an offer word: tested first, as one set test in C.
+        if self.lists.offer_words.isdisjoint(lowered):
             return False
-        return any(lowers[i] in self.lists.offer_words for i in words)
+        filler = self.lists.filler_words
+        return all(
+            flags[i] & STOP or lower in filler for i, lower in zip(words, lowered, strict=True)
+        )
 
     def _only_contact_details(self, words: list[int]) -> bool:
         """Phone numbers with detail and contact words only: "08081453760 or e-mail",
@@ -581,6 +592,8 @@ class Reading:
     def _states_address(self, start: int, end: int, words: list[int]) -> bool:
         """An e-mail address (not among the words: it reads as a link) with detail and
         contact words only: "their email is members@…", "our address: help@…"."""
+        if not self._may_hold_email:
+            return False  # most replies: no "@" at all
         flags = self._flags
         if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
@@ -830,6 +843,8 @@ class Reading:
     def _sends_ideas(self, start: int, end: int) -> bool:
         """ "Submit your idea here", "vote for the suggestion on our ideas page", "head
         to our ideas board" (a verb of going before the feedback place)."""
+        if not self.matches["feedback_object"]:
+            return False  # no feedback place named (most replies)
         for m in (*self.matches["feedback_submit"], *self.matches["go_to"]):
             if not start <= m.token_start < end:
                 continue
