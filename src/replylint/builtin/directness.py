@@ -345,9 +345,12 @@ class Reading:
         sentence_lowers = lowers[start:sentence_end]
         # Most sentences are one clause: no break to look for token by token.
         if not breaks.isdisjoint(sentence_lowers) or "-" in sentence_lowers:
-            for i in range(start, sentence_end):
+            # The break tokens found in one comprehension, then walked.
+            first = start
+            cuts = [k for k, lower in enumerate(sentence_lowers) if lower in breaks or lower == "-"]
+            for i in (first + k for k in cuts):
                 lower = lowers[i]
-                if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
+                if lower in breaks or _spaced_dash(self.doc, i):  # (else a "-")
                     if i > start:
                         bounds.append((start, i))
                     start = i + 1 if lower in _CLAUSE_PUNCT else i
@@ -491,8 +494,9 @@ class Reading:
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead + 1, words[-1] + 1)
             negation = self._cover("negation")
-            empathy = self._cover("empathy")
-            states = any(i in negation and i not in empathy for i in after)
+            states = not negation.isdisjoint(after) and any(
+                i in negation and i not in self._cover("empathy") for i in after
+            )
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):

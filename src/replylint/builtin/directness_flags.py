@@ -47,7 +47,8 @@ def _reads_like_email_by_spacy(vocab: Vocab) -> bool:
     from spacy.attrs import LIKE_EMAIL as SPACY_LIKE_EMAIL
     from spacy.lang.lex_attrs import like_email
 
-    return vocab.lex_attr_getters.get(SPACY_LIKE_EMAIL) is like_email
+    getters: dict[int, object] = vocab.lex_attr_getters  # type: ignore[attr-defined]
+    return getters.get(SPACY_LIKE_EMAIL) is like_email
 
 
 def token_flags(doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
