@@ -345,12 +345,9 @@ class Reading:
         sentence_lowers = lowers[start:sentence_end]
         # Most sentences are one clause: no break to look for token by token.
         if not breaks.isdisjoint(sentence_lowers) or "-" in sentence_lowers:
-            # The break tokens found in one comprehension, then walked.
-            first = start
-            cuts = [k for k, lower in enumerate(sentence_lowers) if lower in breaks or lower == "-"]
-            for i in (first + k for k in cuts):
+            for i in range(start, sentence_end):
                 lower = lowers[i]
-                if lower in breaks or _spaced_dash(self.doc, i):  # (else a "-")
+                if lower in breaks or (lower == "-" and _spaced_dash(self.doc, i)):
                     if i > start:
                         bounds.append((start, i))
                     start = i + 1 if lower in _CLAUSE_PUNCT else i
@@ -571,17 +568,15 @@ class Reading:
         flags = self._flags
         if len(words) <= 2 and all(flags[i] & (TITLE | UPPER) for i in words):
             return True
-        # Each test stops at its first word that fails it (most clauses: the first).
-        lowered = list(map(self._lowers.__getitem__, words))
-        if self.lists.interjections.issuperset(lowered):
+        # Each test stops at its first word that fails it (most clauses: the first,
+        # tested alone before a walk is set up).
+        lowers, interjections = self._lowers, self.lists.interjections
+        if lowers[words[0]] in interjections and all(lowers[i] in interjections for i in words):
             return True
-        # An offer needs an offer word: tested first, as one set test in C.
-        if self.lists.offer_words.isdisjoint(lowered):
-            return False
         filler = self.lists.filler_words
-        return all(
-            flags[i] & STOP or lower in filler for i, lower in zip(words, lowered, strict=True)
-        )
+        if not all(flags[i] & STOP or lowers[i] in filler for i in words):
+            return False
+        return not self.lists.offer_words.isdisjoint(map(lowers.__getitem__, words))
 
     def _only_contact_details(self, words: list[int]) -> bool:
         """Phone numbers with detail and contact words only: "08081453760 or e-mail",
