@@ -1118,8 +1118,10 @@ def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
     wh_words = data_words(ctx.data, "wh_words")
     exclamatives = data_words(ctx.data, "exclamative_words")
     reader = analysis.lang.reader_words
+    # Read from the doc's arrays: no Token object per token.
+    lowers, is_words = token_lowers(analysis.doc), analysis.word_flags
     for sent in analysis.sentences:
-        words = [t.lower_ for t in sent if is_word(t)]
+        words = [lowers[i] for i in range(sent.start, sent.end) if is_words[i]]
         if (
             len(words) > 2
             and words[0] in wh_words
@@ -1144,22 +1146,27 @@ def _asks_back(reading: Reading) -> bool:
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     """A number, a link or a question mark in the body; a link given with feedback
     ("post your idea here: <link>") and a number in a courtesy sentence are no answer."""
-    analysis = reading.analysis
-    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
-    if body is None:
+    analysis, doc = reading.analysis, reading.doc
+    # The tokens the body overlaps (as `_asks_back`), read from the doc's arrays: no
+    # Token object per token.
+    starts, ends = token_bounds(doc)
+    first = bisect_right(ends, analysis.body_start)
+    end = bisect_left(starts, analysis.body_end, first)
+    if first >= end:
         return False
     feedback = [s.span for s in sentences if s.acknowledges_feedback]
     # "Have a good one": a number in a courtesy sentence is no answer.
     courtesy = [s.span for s in sentences if s.is_courtesy]
-    for t in body:
-        if t.text == "?":
+    lowers, flags, text = token_lowers(doc), token_flags(doc, first, end), doc.text
+    for i, flag in zip(range(first, end), flags, strict=True):
+        if lowers[i] == "?":
             return True
-        number = t.like_num and t.lower_ not in _ARTICLE_NUMBERS
-        if (number or _TIME.fullmatch(t.text)) and not any(
-            s.start <= t.i < s.end for s in courtesy
+        number = flag & LIKE_NUM and lowers[i] not in _ARTICLE_NUMBERS
+        if (number or _TIME.fullmatch(text, starts[i], ends[i])) and not any(
+            s.start <= i < s.end for s in courtesy
         ):
             return True
-        if t.like_url and not any(s.start <= t.i < s.end for s in feedback):
+        if flag & LIKE_URL and not any(s.start <= i < s.end for s in feedback):
             return True
     return False
 
