@@ -46,3 +46,19 @@ def test_flags_of_a_token_range() -> None:
     doc = process(pipeline("en"), "Call Sam at 0800 now")
     assert flags.token_flags(doc, 1, 4) == [TITLE, STOP, LIKE_NUM]  # Sam, at, 0800
     assert flags.token_flags(doc, 3) == [LIKE_NUM, STOP]  # 0800, now
+
+
+def test_email_needs_at_with_spacy_own_test() -> None:
+    """The default pipelines read LIKE_EMAIL with spaCy's own test, which needs an
+    "@": a reply without one holds no e-mail address."""
+    assert flags.email_needs_at(process(pipeline("en"), "write to us"))
+    assert flags.email_needs_at(process(pipeline("fr"), "écrivez-nous"))
+
+
+def test_email_needs_at_not_with_another_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vocabulary that reads LIKE_EMAIL its own way may find addresses without "@"."""
+    from spacy.attrs import LIKE_EMAIL as SPACY_LIKE_EMAIL
+    from spacy.vocab import Vocab
+
+    vocab = Vocab(lex_attr_getters={SPACY_LIKE_EMAIL: lambda text: " at " in text})
+    assert not flags._reads_like_email_by_spacy(vocab)

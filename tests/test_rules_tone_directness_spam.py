@@ -258,3 +258,25 @@ def test_preamble_limit_option_counts_down_to_one_courtesy_sentence() -> None:
     assert lint("directness", language="en", text=text).findings == ()
     report = engine.lint(parse_record({"text": text, "language": "en"}))
     assert flagged(report) == ["Sorry for the wait."]
+
+
+# A reply that only files the feedback (every sentence says nothing of the question)
+# is read token by token for something answer-like: a time or a count answers, a link
+# given with the feedback does not.
+_DARK_MODE = "Can you add dark mode to the app?"
+
+
+@pytest.mark.parametrize(
+    ("text", "unanswered"),
+    [
+        ("Thanks for the feedback, we'll pass it on to the team!", True),
+        ("Thanks for the feedback, we'll pass it on to the team at 9:30!", False),
+        ("Thanks for the feedback, we'll pass it on to the team 2 times!", False),
+        ("Thanks for the feedback, we'll pass it on to the team: https://example.com/ideas", True),
+    ],
+)
+def test_feedback_only_reply_answers_with_a_time_or_count_not_a_link(
+    text: str, unanswered: bool
+) -> None:
+    report = lint("directness", language="en", incoming=_DARK_MODE, text=text)
+    assert [f.check for f in report.findings] == (["unanswered-question"] if unanswered else [])

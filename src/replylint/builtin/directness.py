@@ -24,6 +24,7 @@ from replylint.builtin.directness_flags import (
     STOP,
     TITLE,
     UPPER,
+    email_needs_at,
     token_flags,
 )
 from replylint.builtin.incoming_gate import incoming_may_hold
@@ -187,6 +188,8 @@ class Reading:
         # classified).
         self._is_word: list[bool] = []
         self._other_handles = self._find_other_handles()
+        # An e-mail address needs an "@" (see `email_needs_at`).
+        self._may_hold_email = "@" in analysis.text or not email_needs_at(self.doc)
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
@@ -484,9 +487,12 @@ class Reading:
 
     def _is_courtesy(self, words: list[int]) -> bool:
         courtesy = self._courtesy_starts
+        lead_words = words[: _LEAD_WORDS + 1]
         lead = (
-            next((i for i in words[: _LEAD_WORDS + 1] if i in courtesy), None)
-            if courtesy  # most replies: no apology, thanks or empathy
+            next(i for i in lead_words if i in courtesy)
+            # Most replies have no apology, thanks or empathy, most clauses none of
+            # theirs: one set test in C before the walk.
+            if courtesy and not courtesy.keys().isdisjoint(lead_words)
             else None
         )
         if lead is not None:
@@ -498,8 +504,9 @@ class Reading:
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead + 1, words[-1] + 1)
             negation = self._cover("negation")
-            empathy = self._cover("empathy")
-            states = any(i in negation and i not in empathy for i in after)
+            states = not negation.isdisjoint(after) and any(
+                i in negation and i not in self._cover("empathy") for i in after
+            )
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
@@ -524,6 +531,8 @@ class Reading:
         if closing:
             farewell = self._cover("farewell")
             return all(i in farewell or flags[i] & STOP for i in words)
+        if times.isdisjoint(map(lowers.__getitem__, words)) and "" not in times:
+            return False  # no time or occasion to wish for ("we hope it helps")
         # The last content word is the time: "Belle journée à vous !"
         last = next(
             (lowers[i] for i in reversed(words) if lowers[i] in times or not flags[i] & STOP), ""
@@ -572,14 +581,15 @@ class Reading:
         flags = self._flags
         if len(words) <= 2 and all(flags[i] & (TITLE | UPPER) for i in words):
             return True
-        # Each test stops at its first word that fails it (most clauses: the first).
+        # Each test stops at its first word that fails it (most clauses: the first,
+        # tested alone before a walk is set up).
         lowers, interjections = self._lowers, self.lists.interjections
-        if all(lowers[i] in interjections for i in words):
+        if lowers[words[0]] in interjections and all(lowers[i] in interjections for i in words):
             return True
         filler = self.lists.filler_words
         if not all(flags[i] & STOP or lowers[i] in filler for i in words):
             return False
-        return any(lowers[i] in self.lists.offer_words for i in words)
+        return not self.lists.offer_words.isdisjoint(map(lowers.__getitem__, words))
 
     def _only_contact_details(self, words: list[int]) -> bool:
         """Phone numbers with detail and contact words only: "08081453760 or e-mail",
@@ -594,6 +604,8 @@ class Reading:
     def _states_address(self, start: int, end: int, words: list[int]) -> bool:
         """An e-mail address (not among the words: it reads as a link) with detail and
         contact words only: "their email is members@…", "our address: help@…"."""
+        if not self._may_hold_email:
+            return False  # most replies: no "@" at all
         flags = self._flags
         if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
@@ -874,6 +886,8 @@ class Reading:
     def _sends_ideas(self, start: int, end: int) -> bool:
         """ "Submit your idea here", "vote for the suggestion on our ideas page", "head
         to our ideas board" (a verb of going before the feedback place)."""
+        if not self.matches["feedback_object"]:
+            return False  # no feedback place named (most replies)
         for m in (*self.matches["feedback_submit"], *self.matches["go_to"]):
             if not start <= m.token_start < end:
                 continue
@@ -1162,8 +1176,10 @@ def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
     wh_words = data_words(ctx.data, "wh_words")
     exclamatives = data_words(ctx.data, "exclamative_words")
     reader = analysis.lang.reader_words
+    # Read from the doc's arrays: no Token object per token.
+    lowers, is_words = token_lowers(analysis.doc), analysis.word_flags
     for sent in analysis.sentences:
-        words = [t.lower_ for t in sent if is_word(t)]
+        words = [lowers[i] for i in range(sent.start, sent.end) if is_words[i]]
         if (
             len(words) > 2
             and words[0] in wh_words
@@ -1188,22 +1204,27 @@ def _asks_back(reading: Reading) -> bool:
 def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     """A number, a link or a question mark in the body; a link given with feedback
     ("post your idea here: <link>") and a number in a courtesy sentence are no answer."""
-    analysis = reading.analysis
-    body = analysis.doc.char_span(analysis.body_start, analysis.body_end, alignment_mode="expand")
-    if body is None:
+    analysis, doc = reading.analysis, reading.doc
+    # The tokens the body overlaps (as `_asks_back`), read from the doc's arrays: no
+    # Token object per token.
+    starts, ends = token_bounds(doc)
+    first = bisect_right(ends, analysis.body_start)
+    end = bisect_left(starts, analysis.body_end, first)
+    if first >= end:
         return False
     feedback = [s.span for s in sentences if s.acknowledges_feedback]
     # "Have a good one": a number in a courtesy sentence is no answer.
     courtesy = [s.span for s in sentences if s.is_courtesy]
-    for t in body:
-        if t.text == "?":
+    lowers, flags, text = token_lowers(doc), token_flags(doc, first, end), doc.text
+    for i, flag in zip(range(first, end), flags, strict=True):
+        if lowers[i] == "?":
             return True
-        number = t.like_num and t.lower_ not in _ARTICLE_NUMBERS
-        if (number or _TIME.fullmatch(t.text)) and not any(
-            s.start <= t.i < s.end for s in courtesy
+        number = flag & LIKE_NUM and lowers[i] not in _ARTICLE_NUMBERS
+        if (number or _TIME.fullmatch(text, starts[i], ends[i])) and not any(
+            s.start <= i < s.end for s in courtesy
         ):
             return True
-        if t.like_url and not any(s.start <= t.i < s.end for s in feedback):
+        if flag & LIKE_URL and not any(s.start <= i < s.end for s in feedback):
             return True
     return False
 

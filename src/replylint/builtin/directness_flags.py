@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from replylint.text.derived import derived
 from replylint.text.token_arrays import token_orths
 from replylint.text.words import orth_values
 
 if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 STOP = 1
 TITLE = 2
@@ -33,6 +35,20 @@ def _flags_of(lexeme: Lexeme) -> int:
         | (LIKE_URL if lexeme.like_url else 0)
         | (LIKE_EMAIL if lexeme.like_email else 0)
     )
+
+
+def email_needs_at(doc: Doc) -> bool:
+    """Does LIKE_EMAIL need an "@" in the token? It does when the vocabulary reads
+    it with spaCy's own test (`like_email`, a pattern around an "@")."""
+    return derived(doc.vocab, "e-mail needs @", _reads_like_email_by_spacy, doc.vocab)
+
+
+def _reads_like_email_by_spacy(vocab: Vocab) -> bool:
+    from spacy.attrs import LIKE_EMAIL as SPACY_LIKE_EMAIL
+    from spacy.lang.lex_attrs import like_email
+
+    getters: dict[int, object] = vocab.lex_attr_getters  # type: ignore[attr-defined]
+    return getters.get(SPACY_LIKE_EMAIL) is like_email
 
 
 def token_flags(doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
