@@ -756,6 +756,8 @@ def _public_asks(
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
     """Does the reply ask a technical clarifying question ("which error code do you
     see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
+    if "?" not in analysis.text:
+        return False  # no sentence ends in a question: its words need not be matched
     # Read only when a warning is due: a table of its own keeps the common one small.
     words = _Reader(
         analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
