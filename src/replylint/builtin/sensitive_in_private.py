@@ -37,7 +37,6 @@ from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
-from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table, is_clock_time
 from replylint.text.token_arrays import token_bounds, token_lowers
 
@@ -590,7 +589,8 @@ def _offers_private_channel(
         has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
             return True
-        if _contact_instruction(reader, sent, has_link, brand_contacts):
+        # (With no contact verb in the reply, no sentence holds an instruction.)
+        if contact_verbs and _contact_instruction(reader, sent, has_link, brand_contacts):
             return True
         # "We'd like to look into this with you here: <link>", "our team can sort this
         # for you here: <link>": the team offers the link as the way to work on the
@@ -1099,14 +1099,6 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         if has_money
         else []
     )
-    if (
-        not money
-        # Most messages hold a topic's first word as written: their lower-case forms,
-        # read below anyway, spare the doc's LOWER and LEMMA arrays.
-        and _topic_start_forms(ctx, analysis.model).isdisjoint(token_lowers(doc))
-        and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc))
-    ):
-        return None  # no topic phrase can start anywhere: the matchers need not run
     reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
     if not money and not any(matches for _, matches, _ in topics):
@@ -1320,42 +1312,6 @@ def _near(reader: _Reader, match: PhraseMatch, words: frozenset[str], sent: Span
         _before(reader, match, words, _NEAR_WINDOW, sent.start) is not None
         or _after(reader, match, words, _NEAR_WINDOW, sent.end) is not None
     )
-
-
-def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
-    """The first word of every topic phrase, as written and as its lemma (string
-    hashes, compared with the doc's LOWER and LEMMA arrays)."""
-    return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
-
-
-def _topic_start_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
-    """The first word of every topic phrase as written, lower-cased (`_topic_starts`
-    holds their hashes)."""
-    return derived(ctx.data, ("sensitive topic start forms", model), _first_forms, ctx, model)
-
-
-def _first_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
-    nlp = pipeline(ctx.language, model)
-    forms = (process(nlp, str(phrase)) for _, key in _TOPICS for phrase in ctx.data.get(key, ()))
-    return frozenset(doc[0].lower_ for doc in forms if len(doc))
-
-
-def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
-    nlp = pipeline(ctx.language, model)
-    words: set[int] = set()
-    for _, key in _TOPICS:
-        for phrase in ctx.data.get(key, ()):
-            doc = process(nlp, str(phrase))
-            if len(doc):
-                words.update((doc[0].lower, nlp.vocab.strings.add(doc[0].lemma_.lower())))
-    return frozenset(words)
-
-
-def _token_keys(doc: Doc) -> list[int]:
-    """Every token's LOWER and LEMMA hash (a list: `isdisjoint` needs no set)."""
-    from spacy.attrs import LEMMA, LOWER
-
-    return doc.to_array([LOWER, LEMMA]).ravel().tolist()  # type: ignore[no-any-return]
 
 
 def _negation_near(
