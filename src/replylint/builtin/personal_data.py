@@ -422,11 +422,20 @@ def _has_digit(text: str) -> bool:
 
 
 _DIGIT_CHARS = "0123456789"
+_DIGIT_BYTES = _DIGIT_CHARS.encode("ascii")
+
+
+def _digit_count(text: str) -> int:
+    """`len(_DIGIT.findall(text))`; an ASCII text's digits are counted as the bytes
+    that deleting 0-9 removes (in C, without a string per digit)."""
+    if text.isascii():
+        return len(text) - len(text.encode("ascii").translate(None, _DIGIT_BYTES))
+    return len(_DIGIT.findall(text))
 
 
 def find_card_numbers(text: str, words: DetectionWords | None = None) -> list[PersonalData]:
     # Most texts hold a few digits at most: counting them costs less than a `_Scan`.
-    if not _has_digit(text) or len(_DIGIT.findall(text)) < _CARD_MIN_DIGITS:
+    if not _has_digit(text) or _digit_count(text) < _CARD_MIN_DIGITS:
         return []
     return _card_numbers(_Scan(text), words or default_words("en"))
 
