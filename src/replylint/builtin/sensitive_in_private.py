@@ -173,7 +173,7 @@ class _Reader:
             found = self._found = self._table.find_on_demand(self.doc)
             # The later lookups (a dozen or two per reply) read the answer directly,
             # without this method's frame.
-            self.find = found.__getitem__  # type: ignore[method-assign]
+            self.find = found.__getitem__  # type: ignore[method-assign,assignment]
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
