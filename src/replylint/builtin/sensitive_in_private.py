@@ -286,6 +286,12 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
+def _said(text: str, sent: Span) -> str:
+    """`_quote(sent.text)`, read from `text`, the text of the sentence's doc (a
+    span's `text` joins a Token per word)."""
+    return _quote(text[sent.start_char : sent.end_char])
+
+
 def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
     return reader.has_question_mark(sent) or bool(_in(sent, requests))
 
@@ -1102,6 +1108,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         if has_money
         else []
     )
+    said = analysis.incoming_text  # the text the doc was made of
     reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
     if not money and not any(matches for _, matches, _ in topics):
@@ -1175,7 +1182,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
             )
             if own_money and (stated or _negation_near(reader, match, sent, sent_negations)):
-                return _Raised("billing", _quote(sent.text))
+                return _Raised("billing", _said(said, sent))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
@@ -1209,7 +1216,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         or (not how_to and words.isdisjoint(contrasts))
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 if (
                     question
                     and topic != "account"
@@ -1224,7 +1231,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         )
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 negated = _negation_near(reader, match, sent, sent_negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
@@ -1241,7 +1248,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     continue
                 if topic == "account":
                     if own and (words & account_problems or negated):
-                        return _Raised(topic, _quote(sent.text))
+                        return _Raised(topic, _said(said, sent))
                     continue
                 # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
                 # is double the usual").
@@ -1253,7 +1260,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         and _near(reader, match, sentence_problems, sent)
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 trouble = stated or negated
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
@@ -1262,14 +1269,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     if (own and trouble) or (
                         unasked and _near(reader, match, sentence_problems, sent)
                     ):
-                        return _Raised(topic, _quote(sent.text))
+                        return _Raised(topic, _said(said, sent))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
                 # trouble is writing about their own, first person or not.
                 if (trouble or complaint) and (own or own_sentence or owner_anywhere or complaint):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 if negated:
-                    return _Raised(topic, _quote(sent.text))  # "still no shipping info"
+                    return _Raised(topic, _said(said, sent))  # "still no shipping info"
     return None
 
 
