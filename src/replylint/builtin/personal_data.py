@@ -435,7 +435,7 @@ def _digit_count(text: str) -> int:
 
 def find_card_numbers(text: str, words: DetectionWords | None = None) -> list[PersonalData]:
     # Most texts hold a few digits at most: counting them costs less than a `_Scan`.
-    if not _has_digit(text) or _digit_count(text) < _CARD_MIN_DIGITS:
+    if _digit_count(text) < _CARD_MIN_DIGITS:
         return []
     return _card_numbers(_Scan(text), words or default_words("en"))
 
