@@ -237,3 +237,23 @@ def test_capital_led_scan_finds_what_a_full_scan_finds(text: str) -> None:
     for pattern in (pd._IBAN, pd._UK_POSTCODE):
         expected = [m.span() for m in pattern.finditer(text)]
         assert [m.span() for m in scan.capital_led(pattern, 2)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "has_digit", "count"),
+    [
+        ("no digits here", False, 0),
+        ("", False, 0),
+        ("order 4821 on 12/05", True, 8),
+        ("café au lait", False, 0),  # not ASCII, no digit
+        ("café n° 42", True, 2),  # not ASCII, ASCII digits
+        ("prix : ٣٤ €", True, 2),  # Arabic-Indic digits are digits too
+        ("１２３ fullwidth", True, 3),
+    ],
+)
+def test_digit_tests_count_unicode_digits_like_re(text: str, has_digit: bool, count: int) -> None:
+    """The quick digit tests answer what `re`'s `\\d` does, ASCII or not."""
+    from replylint.builtin import personal_data as pd
+
+    assert pd._has_digit(text) is has_digit
+    assert pd._digit_count(text) == count

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,18 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def entries(cache_dir: Path) -> list[Path]:
-    return sorted(p for p in cache_dir.glob("??/*") if p.is_file())
+def entries(cache_dir: Path) -> dict[str, bytes]:
+    """The stored entries, by key (read straight from the database file)."""
+    with sqlite3.connect(cache_dir / cache_module.DATABASE) as database:
+        return dict(database.execute("SELECT key, entry FROM entries ORDER BY key"))
+
+
+def damage(cache_dir: Path, key: str, entry: bytes) -> None:
+    """Store `entry` under `key` in place of what the cache wrote there."""
+    database = sqlite3.connect(cache_dir / cache_module.DATABASE)
+    with database:
+        database.execute("UPDATE entries SET entry = ? WHERE key = ?", (entry, key))
+    database.close()
 
 
 @pytest.mark.parametrize("fmt", ["json", "text", "sarif", "github"])
@@ -123,17 +134,17 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(
 ) -> None:
     cache_dir = tmp_path / "cache"
     expected = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
-    stored = entries(cache_dir)
-    assert len(stored) == 4
-    stored[0].write_bytes(b'{"path": "trunc')
-    stored[1].write_bytes(b"\x00\xff not json")
-    stored[2].write_text('{"format": "from another version"}', encoding="utf-8")
+    keys = list(entries(cache_dir))
+    assert len(keys) == 4
+    damage(cache_dir, keys[0], b'{"path": "trunc')
+    damage(cache_dir, keys[1], b"\x00\xff not json")
+    damage(cache_dir, keys[2], b'{"format": "from another version"}')
     fresh_lints.clear()
     again = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(tree))
     assert again == expected
     assert len(fresh_lints) == 3
-    for path in entries(cache_dir):
-        assert json.loads(path.read_bytes())["findings"] is not None  # rewritten whole
+    for entry in entries(cache_dir).values():
+        assert json.loads(entry)["findings"] is not None  # rewritten whole
 
 
 def test_an_unwritable_cache_folder_only_costs_speed(
@@ -150,9 +161,34 @@ def test_entries_are_written_whole_with_no_temporary_file_left(
 ) -> None:
     cache_dir = tmp_path / "cache"
     check(capsys, "--cache-dir", str(cache_dir), str(tree))
-    assert [p for p in cache_dir.rglob("*") if p.name.endswith(".tmp")] == []
-    for path in entries(cache_dir):
-        json.loads(path.read_bytes())
+    left = sorted(p.name for p in cache_dir.iterdir())
+    assert left == [cache_module.DATABASE, "validated"]  # no temporary file nor write log
+    stored = entries(cache_dir)
+    assert len(stored) == 4
+    for entry in stored.values():
+        json.loads(entry)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_entry_database_is_private_to_its_owner(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    check(capsys, "--cache-dir", str(cache_dir), str(tree))
+    assert (cache_dir / cache_module.DATABASE).stat().st_mode & 0o777 == 0o600  # reply texts
+
+
+def test_entries_of_a_long_run_are_written_in_batches_and_all_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seven records, written three at a time, then the last one when the unit ends.
+    monkeypatch.setattr(cache_module, "FLUSH_EVERY", 3)
+    records = tmp_path / "many.jsonl"
+    lines = [json.dumps({"id": f"r{n}", "text": f"Your parcel {n} left today."}) for n in range(7)]
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    check(capsys, "--cache-dir", str(cache_dir), str(records))
+    assert len(entries(cache_dir)) == 7
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
@@ -172,15 +208,15 @@ def test_a_write_the_disk_refuses_is_reported_not_raised(tmp_path: Path) -> None
 
 def test_eviction_removes_the_least_recently_used_entries_first(tmp_path: Path) -> None:
     root = tmp_path / "cache"
-    for age, name in enumerate(["aa/new", "bb/middle", "cc/old"]):
-        path = root / name
-        path.parent.mkdir(parents=True)
-        path.write_bytes(b"x" * 100)
-        stamp = 1_700_000_000 - age * 1000
-        os.utime(path, (stamp, stamp))
+    database = cache_module._open_database(root)
+    with database:
+        for age, key in enumerate(["new", "middle", "old"]):
+            used = (1_700_000_000 - age * 1000) * 10**9
+            database.execute("INSERT INTO entries VALUES (?, ?, ?)", (key, b"x" * 100, used))
+    database.close()
     # 300 bytes held, 250 allowed: down to 80% of 250 (200 bytes) means one goes.
     assert cache_module.evict(root, 250) == 1
-    assert sorted(p.name for p in entries(root)) == ["middle", "new"]
+    assert sorted(entries(root)) == ["middle", "new"]
     assert cache_module.evict(root, 250) == 0  # under the bound: nothing more goes
 
 
@@ -356,8 +392,8 @@ def test_a_corrupt_stat_entry_is_ignored_and_rewritten(
     expected = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
     stored = entries(cache_dir)
     assert len(stored) == 2  # the reply's content entry and the file's stat entry
-    for entry in stored:
-        entry.write_bytes(b'[{"path": "trunc')
+    for key in stored:
+        damage(cache_dir, key, b'[{"path": "trunc')
     documents_read.clear()
     again = check(capsys, "--format", "json", "--cache-dir", str(cache_dir), str(late))
     assert documents_read == ["late.txt"]

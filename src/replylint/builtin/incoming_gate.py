@@ -118,13 +118,19 @@ def incoming_may_hold(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...
     """Can a phrase of the rule's lists `keys` (each matched as its `[lists]` kind says)
     match in the customer's message of `analysis`? False only when none can: then its
     doc need not be built to find them."""
-    form_keys = derived(ctx.data, ("gate form lists", keys), _form_lists, ctx, keys)
-    gate = phrase_gate(ctx.data, keys, analysis.language, analysis.model, form_keys)
+    language, model = analysis.language, analysis.model
+    # One lookup per message for the gate of these lists (several rules ask per reply).
+    gate = derived(
+        ctx.data, ("incoming gate", keys, language, model), _rule_gate, ctx, keys, language, model
+    )
     return gate is None or gate.may_hold(analysis.incoming_text)
 
 
-def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(key for key in keys if ctx.list_kind(key) == "form")
+def _rule_gate(
+    ctx: RuleContext, keys: tuple[str, ...], language: str, model: str | None
+) -> PhraseGate | None:
+    form_keys = frozenset(key for key in keys if ctx.list_kind(key) == "form")
+    return phrase_gate(ctx.data, keys, language, model, form_keys)
 
 
 def _gate(

@@ -37,7 +37,6 @@ from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
 from replylint.text.derived import derived
-from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table, is_clock_time
 from replylint.text.token_arrays import token_bounds, token_lowers
 
@@ -172,6 +171,9 @@ class _Reader:
         found = self._found
         if found is None:
             found = self._found = self._table.find_on_demand(self.doc)
+            # The later lookups (a dozen or two per reply) read the answer directly,
+            # without this method's frame.
+            self.find = found.__getitem__  # type: ignore[method-assign,assignment]
         return found[key]
 
     def words(self, key: str) -> frozenset[str]:
@@ -282,6 +284,12 @@ def _after(
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _said(text: str, sent: Span) -> str:
+    """`_quote(sent.text)`, read from `text`, the text of the sentence's doc (a
+    span's `text` joins a Token per word)."""
+    return _quote(text[sent.start_char : sent.end_char])
 
 
 def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
@@ -596,7 +604,8 @@ def _offers_private_channel(
         has_link = url or bool(_in(sent, link_words))
         if has_link and _in(sent, link_requests):
             return True
-        if _contact_instruction(reader, sent, has_link, brand_contacts):
+        # (With no contact verb in the reply, no sentence holds an instruction.)
+        if contact_verbs and _contact_instruction(reader, sent, has_link, brand_contacts):
             return True
         # "We'd like to look into this with you here: <link>", "our team can sort this
         # for you here: <link>": the team offers the link as the way to work on the
@@ -785,6 +794,8 @@ def _bare_list(
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
     """Does the reply ask a technical clarifying question ("which error code do you
     see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
+    if "?" not in analysis.text:
+        return False  # no sentence ends in a question: its words need not be matched
     # Read only when a warning is due: a table of its own keeps the common one small.
     words = _Reader(
         analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
@@ -876,7 +887,7 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     orders = reader.find("order_terms")
     trips = reader.find("travel_terms")
     terms = sorted([*orders, *billing], key=lambda m: m.token_start)
-    money_signs = not _CURRENCY_SIGNS.isdisjoint(analysis.text)
+    money_signs = _has_currency_sign(analysis.text)
     if not terms and not trips and not money_signs and not reader.find("compensation_terms"):
         return None  # no billing, order or compensation word: nothing to discuss
     possessives = reader.words("possessives")
@@ -1088,6 +1099,21 @@ def _compensation_decision(reader: _Reader, sent: Span) -> tuple[PhraseMatch, in
 _CURRENCY_SIGNS = frozenset(
     chr(c) for c in range(0x20A0) if unicodedata.category(chr(c)) == "Sc"
 ) | frozenset(chr(c) for c in range(0x20A0, 0x20D0))
+# The same signs as one character class: `re` scans a text for them in C, where a
+# set test hashes every character (a few µs on a long reply).
+_CURRENCY_SIGN = re.compile("[" + "".join(map(re.escape, sorted(_CURRENCY_SIGNS))) + "]")
+# The only currency sign in ASCII: most texts are ASCII, and Python knows which.
+_ASCII_CURRENCY_SIGNS = "".join(sorted(c for c in _CURRENCY_SIGNS if c.isascii()))
+
+
+def _has_currency_sign(text: str) -> bool:
+    """Does `text` hold one of `_CURRENCY_SIGNS`?"""
+    if text.isascii():
+        for sign in _ASCII_CURRENCY_SIGNS:  # noqa: SIM110 (`any` of a generator costs more)
+            if sign in text:
+                return True
+        return False
+    return _CURRENCY_SIGN.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -1100,9 +1126,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     """The customer's own problem raised in the incoming message: a topic (billing,
     order, trip, account) that is theirs (first person, or a complaint about it) and
     in trouble (a problem state), outside a general how-to question."""
-    if _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text) and not incoming_may_hold(
-        analysis, ctx, _TOPIC_LISTS
-    ):
+    has_money = _has_currency_sign(analysis.incoming_text)
+    if not has_money and not incoming_may_hold(analysis, ctx, _TOPIC_LISTS):
         return None  # no money and no topic phrase: nothing to raise, and no doc built
     doc = analysis.incoming_doc
     if doc is None:
@@ -1113,17 +1138,10 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
             for t in doc
             if t.is_currency
         ]
-        if not _CURRENCY_SIGNS.isdisjoint(analysis.incoming_text)
+        if has_money
         else []
     )
-    if (
-        not money
-        # Most messages hold a topic's first word as written: their lower-case forms,
-        # read below anyway, spare the doc's LOWER and LEMMA arrays.
-        and _topic_start_forms(ctx, analysis.model).isdisjoint(token_lowers(doc))
-        and _topic_starts(ctx, analysis.model).isdisjoint(_token_keys(doc))
-    ):
-        return None  # no topic phrase can start anywhere: the matchers need not run
+    said = analysis.incoming_text  # the text the doc was made of
     reader = _Reader(doc, ctx, analysis.language, analysis.model, _INCOMING_LISTS)
     topics = [(topic, reader.find(key), key) for topic, key in _TOPICS]
     if not money and not any(matches for _, matches, _ in topics):
@@ -1209,7 +1227,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
             )
             if own_money and (stated or _negation_near(reader, match, sent, sent_negations)):
-                return _Raised("billing", _quote(sent.text))
+                return _Raised("billing", _said(said, sent))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
@@ -1251,7 +1269,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         or (not how_to and words.isdisjoint(contrasts))
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 if (
                     question
                     and topic != "account"
@@ -1266,7 +1284,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         )
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 negated = _negation_near(reader, match, sent, sent_negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
@@ -1283,7 +1301,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     continue
                 if topic == "account":
                     if own and (words & account_problems or negated):
-                        return _Raised(topic, _quote(sent.text))
+                        return _Raised(topic, _said(said, sent))
                     continue
                 # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
                 # is double the usual").
@@ -1295,7 +1313,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         and _near(reader, match, sentence_problems, sent)
                     )
                 ):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 trouble = stated or negated
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
@@ -1304,14 +1322,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     if (own and trouble) or (
                         unasked and _near(reader, match, sentence_problems, sent)
                     ):
-                        return _Raised(topic, _quote(sent.text))
+                        return _Raised(topic, _said(said, sent))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
                 # trouble is writing about their own, first person or not.
                 if (trouble or complaint) and (own or own_sentence or owner_anywhere or complaint):
-                    return _Raised(topic, _quote(sent.text))
+                    return _Raised(topic, _said(said, sent))
                 if negated:
-                    return _Raised(topic, _quote(sent.text))  # "still no shipping info"
+                    return _Raised(topic, _said(said, sent))  # "still no shipping info"
     return None
 
 
@@ -1357,42 +1375,6 @@ def _near(reader: _Reader, match: PhraseMatch, words: frozenset[str], sent: Span
         _before(reader, match, words, _NEAR_WINDOW, sent.start) is not None
         or _after(reader, match, words, _NEAR_WINDOW, sent.end) is not None
     )
-
-
-def _topic_starts(ctx: RuleContext, model: str | None) -> frozenset[int]:
-    """The first word of every topic phrase, as written and as its lemma (string
-    hashes, compared with the doc's LOWER and LEMMA arrays)."""
-    return derived(ctx.data, ("sensitive topic starts", model), _first_words, ctx, model)
-
-
-def _topic_start_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
-    """The first word of every topic phrase as written, lower-cased (`_topic_starts`
-    holds their hashes)."""
-    return derived(ctx.data, ("sensitive topic start forms", model), _first_forms, ctx, model)
-
-
-def _first_forms(ctx: RuleContext, model: str | None) -> frozenset[str]:
-    nlp = pipeline(ctx.language, model)
-    forms = (process(nlp, str(phrase)) for _, key in _TOPICS for phrase in ctx.data.get(key, ()))
-    return frozenset(doc[0].lower_ for doc in forms if len(doc))
-
-
-def _first_words(ctx: RuleContext, model: str | None) -> frozenset[int]:
-    nlp = pipeline(ctx.language, model)
-    words: set[int] = set()
-    for _, key in _TOPICS:
-        for phrase in ctx.data.get(key, ()):
-            doc = process(nlp, str(phrase))
-            if len(doc):
-                words.update((doc[0].lower, nlp.vocab.strings.add(doc[0].lemma_.lower())))
-    return frozenset(words)
-
-
-def _token_keys(doc: Doc) -> list[int]:
-    """Every token's LOWER and LEMMA hash (a list: `isdisjoint` needs no set)."""
-    from spacy.attrs import LEMMA, LOWER
-
-    return doc.to_array([LOWER, LEMMA]).ravel().tolist()  # type: ignore[no-any-return]
 
 
 def _negation_near(

@@ -504,6 +504,10 @@ class Checker:
                 out.extend(self._lint_document(path, self.record_defaults(path)))
         for item in unit.items:
             out.append(item if isinstance(item, InputError) else self.lint_compact(item))
+        if self.result_cache is not None:
+            # Entries are written in batches: what this unit added is stored before
+            # its results leave (a worker may be stopped once the run has them).
+            self.result_cache.flush()
         return out
 
     def units(

@@ -61,7 +61,13 @@ MIN_PARALLEL_REPLIES = 200
 # replies 1.18 vs 1.25, 2,000: 1.26 vs 1.36, 5,000: 1.54 vs 1.93, 10,000: 4.4 vs
 # 7.3. Below ~1,000 replies the serial part (start-up ~0.8 s, first unit, the
 # pipelines each process builds for a language first seen after the fork) eats
-# the gain, and the second process still costs ~70-130 MB.
+# the gain, and the second process still costs ~70-130 MB. Measured again in
+# session 11 (same method, min of 3 alternated, load 3-6): --jobs 2 vs 1, 500
+# files 0.97 vs 1.08 s, 1,000 files 1.03 vs 1.25; JSONL 1,000 replies 1.36 vs
+# 1.44, 2,000: 1.45 vs 1.79, 5,000: 2.09 vs 3.05, 10,000: 3.71 vs 4.95 (the two
+# processes then spend 6.1 s of CPU to 4.95: each lints ~15-20% slower while
+# the other runs). Records per unit 64, 128 or 256 made no difference beyond
+# noise on 10,000 replies (critical path 3.3-3.8 s each).
 AUTO_PARALLEL_REPLIES = 1000
 # Rough bytes per record in a JSON / YAML collection, to estimate without parsing.
 _BYTES_PER_RECORD = 400

@@ -32,6 +32,9 @@ RECORD_FIELDS = (
 META_FIELD = "meta"
 IGNORE_FIELD = "replylint-ignore"
 _KNOWN_FIELDS = (*RECORD_FIELDS, META_FIELD, IGNORE_FIELD)
+# The same names as sets: tested for every key of every record read.
+_RECORD_FIELD_SET = frozenset(RECORD_FIELDS)
+_KNOWN_FIELD_SET = frozenset(_KNOWN_FIELDS)
 _STRING_FIELDS = ("incoming", "language", "agent", "brand", "customer")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -105,7 +108,7 @@ def parse_record(
     if not isinstance(data, Mapping):
         raise RecordError(f"a reply record must be an object, not {_type_name(data)}")
     for key in data:
-        if key in _KNOWN_FIELDS or key in allowed:
+        if key in _KNOWN_FIELD_SET or key in allowed:
             continue
         if not isinstance(key, str):
             raise RecordError(f"field names must be strings, not {_type_name(key)}")
@@ -199,13 +202,15 @@ def parse_record(
             f"field 'meta' must be an object of free-form data, not {_type_name(meta)}", "meta"
         )
 
-    extra = {k: v for k, v in data.items() if k not in RECORD_FIELDS and k not in allowed}
+    extra = {k: v for k, v in data.items() if k not in _RECORD_FIELD_SET and k not in allowed}
     return Reply(text=text, extra=extra, assumed=assumed, **values)
 
 
 def _refuse_lone_surrogates(name: str, value: str) -> None:
     """Half a UTF-16 pair (JSON can escape one: "\\ud800") is not text: no reply
     can be sent with it, and the language pipeline cannot read it."""
+    if value.isascii():  # a flag of the string, not a scan: most fields need no search
+        return
     found = _SURROGATE.search(value)
     if found is not None:
         raise RecordError(
@@ -219,7 +224,7 @@ def foreign_fields(data: Any) -> list[str]:
     """The fields of a collection record that replylint keeps but ignores."""
     if not isinstance(data, Mapping):
         return []
-    return [key for key in data if isinstance(key, str) and key not in _KNOWN_FIELDS]
+    return [key for key in data if isinstance(key, str) and key not in _KNOWN_FIELD_SET]
 
 
 def _present(data: Mapping[Any, Any]) -> dict[Any, Any]:
