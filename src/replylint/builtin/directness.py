@@ -67,6 +67,7 @@ _LISTS = (
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "purpose", "instruction", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
+    "responsibility",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -413,7 +414,7 @@ class Reading:
             return Kind.REDIRECT
         if self._sends_ideas(start, end):
             return Kind.IDEAS
-        if self._is_idle_handoff(start, end, words):
+        if self._is_idle_handoff(start, end, words) and not self._states_responsibility(start, end):
             return Kind.FILLER  # "they will be able to help you with that"
         if self._leads("yes_no", words[:1]):
             return Kind.CONTENT
@@ -459,6 +460,18 @@ class Reading:
         if self._is_filler(words) or self._is_idle_condition(words):
             return Kind.FILLER
         return Kind.CONTENT  # an instruction, a negation, a fact
+
+    def _states_responsibility(self, start: int, end: int) -> bool:
+        """Does the clause say who handles the matter, as a fact ("routers are handled
+        by our colleagues at @AcmeNet")? Not "this would be best handled by …", which
+        only hands the customer over."""
+        lowers = self._lowers or token_lowers(self.doc)
+        preference = self.lists.preference_words
+        return any(
+            start <= m.token_start < end
+            and preference.isdisjoint(lowers[max(start, m.token_start - 2) : m.token_start])
+            for m in self.matches["responsibility"]
+        )
 
     def _forwards_case(self, start: int, end: int) -> bool:
         """ "J'ai transmis votre demande au service livraison", "I've passed your
@@ -618,13 +631,17 @@ class Reading:
             return None  # most clauses of most replies: nothing to look at
         if self._leads("yes_no", words[:_LEAD_WORDS]):
             return None  # "for now, no: ..." answers before it redirects
+        # Who handles it ("routers are handled by our colleagues at @AcmeNet") is a
+        # fact: the account it names is no bare redirect.
+        if self._states_responsibility(start, end):
+            return None
         if not asks:
             handle = self._mentions_other(start, end)
             if handle is not None:  # another company's account, even by DM
                 return self._token_starts[handle], self._token_ends[handle]
         # The team's own private channel, a closing offer for later needs, a reason,
-        # a fact or a specific resource: not a bare redirect. (The doc sentence is found
-        # only when it is needed: spaCy walks the doc to find it.)
+        # a fact or a specific resource: not a bare redirect. (The doc sentence is found only when
+        # it is needed: spaCy walks the doc to find it.)
         if matches["private_channel"]:
             sentence = self.doc[start].sent
             if self._has("private_channel", sentence.start, sentence.end):
@@ -772,10 +789,18 @@ class Reading:
         at = match.token_start
         if self._thanks_before(clause_start, at):
             return False
-        # "We'll call you (by phone)": the customer is the one contacted.
+        # "We'll call you (by phone)": the customer is the one contacted; "the refund
+        # should reach your card": the money arrives, nobody is contacted.
         for m in self.matches["contact_act"]:
-            if clause_start <= m.token_start <= at and self._contacts_reader(m.token_end):
+            if clause_start <= m.token_start <= at and (
+                self._contacts_reader(m.token_end) or self._arrives(m)
+            ):
                 return False
+        # "Can you let me know if you spoke with anyone in store?", "the date you
+        # visited the store": a contact or visit the customer made is reported, not
+        # told to them.
+        if self._reported(at):
+            return False
         before = self._words(clause_start, at)
         if asks:  # only a suggestion in question form: "have you tried calling us?"
             return bool(before) and self._has("suggestion_question", before[0], at)
@@ -785,6 +810,25 @@ class Reading:
 
     def _contacts_reader(self, after: int) -> bool:
         return after in self._starts_of("reader_object")
+
+    def _reported(self, at: int) -> bool:
+        """Is the verb at `at` in a past form ("spoke", "called", "visited", "contacté"),
+        not an instruction's base form, imperative or gerund ("speak", "contactez",
+        "try calling")?"""
+        lower = self._lowers[at]
+        lists = self.lists
+        if lower in lists.irregular_pasts:
+            return True
+        return lower.endswith(lists.past_endings) and lower != self.doc[at].lemma_.lower()
+
+    def _arrives(self, act: PhraseMatch) -> bool:
+        """Is the act a verb of arriving with the reader's thing as its object ("reach
+        your card", "reach your account")?"""
+        return (
+            act.phrase in self.lists.arrival_acts
+            and act.token_end < len(self._lowers)
+            and self._lowers[act.token_end] in self.lists.reader_possessives
+        )
 
     def _thanks_before(self, start: int, at: int) -> bool:
         """Thanks before the act ("thanks for contacting us"); "merci de contacter" is
@@ -875,12 +919,16 @@ class Reading:
         brand = (analysis.reply.brand or "").lstrip("@").lower()
         # From the token offsets, in text order: no Token object per token.
         starts, ends = token_bounds(self.doc)
+        lowers = token_lowers(self.doc)
+        # "Team @Acme will reach out", "our @AcmeBilling colleagues": the brand's own team.
+        own = self.lists.team_nouns | self.lists.team_possessives
         return [
             i
             for i in range(bisect_left(starts, mentions_end), len(starts))
             if text[starts[i]] in "@＠"
             and ends[i] - starts[i] > 1
             and text[starts[i] + 1 : ends[i]].lower() != brand
+            and not (i > 0 and lowers[i - 1] in own)
         ]
 
 
@@ -906,6 +954,11 @@ class _RuleLists(NamedTuple):
     topic_openers: frozenset[str]
     purpose_openers: frozenset[str]
     case_nouns: frozenset[str]
+    arrival_acts: frozenset[str]
+    team_nouns: frozenset[str]
+    preference_words: frozenset[str]
+    past_endings: tuple[str, ...]
+    irregular_pasts: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -934,6 +987,11 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "topic_openers"),
         data_words(data, "purpose_openers"),
         data_words(data, "case_nouns"),
+        data_words(data, "arrival_acts"),
+        data_words(data, "team_nouns"),
+        data_words(data, "preference_words"),
+        tuple(sorted(data_words(data, "past_endings"))),
+        data_words(data, "irregular_pasts"),
     )
 
 

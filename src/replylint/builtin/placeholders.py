@@ -9,7 +9,9 @@ capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in a link
 blanks, a literal `@username` or `@maintainer`, and list items left as "1. ..." in a
 template. Literal text is not a slot: `Fixes #issueNumber` shows what to write. Not
 placeholders: `:)`, `[sic]`, markdown links `[text](url)`, HTML such as `<br>` or
-`<a href=...>`, anything inside `code`.
+`<a href=...>`, anything inside `code`. A paragraph that is only a bracketed
+description of what to write ("[Explanation of why this works as designed]") is a
+slot too.
 
 Bracketed text counts only when it reads like a slot: written as an identifier
 (`first_name`), in capitals (`NAME`), or naming a slot word ("Customer name",
@@ -23,6 +25,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from replylint.text.derived import derived
 
 # Template engines: Mustache / Handlebars / Jinja / Liquid output and tags, JS and
 # shell style `${...}`.
@@ -117,6 +121,9 @@ HTML_TAGS = frozenset(
         "ul",
     ]
 )
+# A paragraph that is only a bracketed description of what goes there, in a template:
+# "[Explanation of why this is working as designed]" (judged by `_describes_slot`).
+_LINE_BRACKET = re.compile(r"^[ \t]*\[(?P<inner>[^\[\]\n]{3,160})\][ \t]*$", re.MULTILINE)
 # Bracketed words that are not slots even in capitals.
 _NOT_SLOTS = frozenset({"sic", "wip", "edit", "update", "note", "ok", "x", "tl;dr", "tldr", "fyi"})
 
@@ -145,6 +152,17 @@ def _is_slot(inner: str, slot_words: frozenset[str], *, capitals: bool = True) -
         return True
     words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", stripped.lower())
     return 0 < len(words) <= 4 and any(w in slot_words for w in words)
+
+
+def _describes_slot(inner: str, description_words: frozenset[str]) -> bool:
+    """Does a bracketed paragraph describe what to write ("Explanation of why …",
+    "List specific items that need addressing", "Your reason here")? Three words or
+    more, led by a description word (first or second); editorial notes ("[Edited to
+    add the link]") and captions ("[Image: a list of steps]") are not slots."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", inner.lower())
+    if len(words) < 3 or words[0] in _NOT_SLOTS or words[0].startswith(("edit", "updat")):
+        return False
+    return not description_words.isdisjoint(words[:2])
 
 
 def _names_slot(word: str, slot_words: frozenset[str]) -> bool:
@@ -195,17 +213,26 @@ def find_placeholders(
     handles: Iterable[str] = (),
     urls: Iterable[tuple[int, int]] = (),
     greeting: tuple[int, int] | None = None,
+    description_words: Iterable[str] = (),
 ) -> list[Placeholder]:
     """Unfilled placeholders in `text`, in text order, without overlaps.
 
     `slot_words` are the words that make bracketed text a slot ("name", "nom"; a
     frozenset is taken as lower-case already); `handles` the literal @handles that
     are placeholders ("username"); `greeting` the span of the opening salutation,
-    where a capitals slot word ("Hi NAME,") is a slot.
+    where a capitals slot word ("Hi NAME,") is a slot; `description_words` the words
+    that make a bracketed paragraph a description of what to write ("explanation",
+    "list").
     """
     urls = tuple(urls)
-    # Only bracketed, capitals and link slots are judged by their words.
-    words = _words_of(slot_words) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
+    if not (urls or greeting) and not _ANY_MARK.search(text):
+        return []  # no delimiter, capitals run, blank or handle mark: nothing to fill
+    # Only bracketed, capitals and link slots are judged by their words (a frozenset is
+    # taken as it is; other iterables are lower-cased once, when a check needs them).
+    if isinstance(slot_words, frozenset):
+        words = slot_words
+    else:
+        words = _words_of(slot_words) if urls or _MAY_HOLD_SLOT.search(text) else frozenset()
     # Spans not looked in, worked out at the first candidate (most texts have none):
     # [code, links and URLs], [code only] (a link's own slots are looked for).
     skipped: list[tuple[list[int], list[int]]] = []
@@ -252,7 +279,13 @@ def find_placeholders(
                 continue  # "%PATH%", "%APPDATA%": environment variables, meant literally
             if _is_slot(inner, words) or (delimiter == "{" and _BARE_NAME.match(inner)):
                 add(m.start(), m.end(), _slot_name(inner))
-    if greeting is not None:
+    if "[" in text and description_words:
+        described = _words_of(description_words)
+        for m in _LINE_BRACKET.finditer(text):
+            if _describes_slot(m.group("inner"), described):
+                start = m.start() + len(m.group()) - len(m.group().lstrip())
+                add(start, start + len(m.group().strip()), _slot_name(m.group("inner")))
+    if greeting is not None and _CAPITALS_RUN.search(text, *greeting):
         # "Hi NAME,", "Bonjour PRÉNOM": a capitals slot word in the salutation.
         for m in _GREETING_CAPITALS.finditer(text, *greeting):
             if _names_slot(m.group(), words or _words_of(slot_words)):
@@ -296,12 +329,23 @@ def find_placeholders(
             start = m.start() + len(m.group()) - len(m.group().lstrip())
             add(start, m.end(), "list_item")
     if "@" in text or "＠" in text:
-        handle = _handle_pattern(tuple(handles))
-        for m in handle.finditer(text) if handle is not None else ():
+        # The handles as a set, made once per handles list (a rule's option, read on
+        # every reply): the word after each "@" is looked up, no pattern run.
+        names, others = derived(handles, "handle names", _handle_names, tuple(handles))
+        for start, end in _at_words(text) if names else ():
+            if text[start + 1 : end].lower() in names:
+                add(start, end, _slot_name(text[start + 1 : end]))
+        for m in others.finditer(text) if others is not None else ():
             add(m.start(), m.end(), _slot_name(m.group()[1:]))
     return sorted(found, key=lambda p: p.start)
 
 
+# What any check needs in the text (besides links and a salutation): a delimiter, "#",
+# "$", "_", "@", "XXX", "..." or "…", a merge tag's "*|", or the capitals of an identifier.
+_ANY_MARK = re.compile(r"[{\[<%#$_@＠*…]|XXX|\.\.\.")
+_WORD = re.compile(r"\w+")
+# Three capitals in a row: what a capitals slot word in the salutation needs.
+_CAPITALS_RUN = re.compile(r"[A-ZÀ-Ý]{3}")
 # What the checks that read slot words need in the text: a bracket, "#" or "_".
 _MAY_HOLD_SLOT = re.compile(r"[{\[<%#_$]")
 
@@ -321,12 +365,35 @@ def _lower_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-@lru_cache(maxsize=64)
-def _handle_pattern(handles: tuple[str, ...]) -> re.Pattern[str] | None:
-    """`@username`-style handles that only a template would contain, compiled once."""
-    names = [re.escape(h.strip().lstrip("@＠")) for h in handles if h.strip("@＠ ")]
-    if not names:
-        return None
+def _at_words(text: str) -> list[tuple[int, int]]:
+    """Each "@" not inside a word nor after another "@", and the word after it: (where
+    the "@" is, where the word ends). Found with `str.find` (a pattern opening on a
+    class with a full-width "＠" is tried at every position)."""
+    found = []
+    for mark in ("@", "＠"):
+        at = text.find(mark)
+        while at != -1:
+            before = text[at - 1] if at else " "
+            if not (before.isalnum() or before in "_@＠"):
+                word = _WORD.match(text, at + 1)
+                if word is not None:
+                    found.append((at, word.end()))
+            at = text.find(mark, at + 1)
+    return found
+
+
+def _handle_names(
+    handles: tuple[str, ...],
+) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """`@username`-style handles that only a template would contain: those made of word
+    characters as a lower-case set (the whole word after an "@" is one of them), the
+    others ("your.name") as a pattern."""
+    names = [h.strip().lstrip("@＠") for h in handles if h.strip("@＠ ")]
+    words = frozenset(n.lower() for n in names if _WORD.fullmatch(n))
+    others = [re.escape(n) for n in names if not _WORD.fullmatch(n)]
+    if not others:
+        return words, None
     # The "@" first, then what stands before it: a search can jump from "@" to "@"
     # (a pattern opening with a look-behind is tried at every position).
-    return re.compile(r"[@＠](?<![\w@＠][@＠])(?:" + "|".join(names) + r")(?!\w)", re.IGNORECASE)
+    pattern = r"[@＠](?<![\w@＠][@＠])(?:" + "|".join(others) + r")(?!\w)"
+    return words, re.compile(pattern, re.IGNORECASE)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from replylint.builtin.placeholders import Placeholder, find_placeholders
 from replylint.hookspecs import hookimpl
@@ -92,6 +92,12 @@ def coverage(incoming: frozenset[str], question: frozenset[str]) -> float:
     return len(incoming & question) / len(question)
 
 
+def _placeholder_words(data: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that make bracketed text a slot, and a bracketed paragraph one (read
+    together: one lookup per reply, not one per list)."""
+    return data_words(data, "slot_words"), data_words(data, "slot_descriptions")
+
+
 def _fill_value(
     placeholder: Placeholder, analysis: Analysis, fill: Mapping[str, list[str]]
 ) -> str | None:
@@ -110,13 +116,17 @@ def _fill_value(
 
 def _placeholder_findings(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     data = ctx.data
+    slot_words, descriptions = derived(data, "placeholder words", _placeholder_words, data)
     found = find_placeholders(
         analysis.text,
-        slot_words=data_words(data, "slot_words"),
+        slot_words=slot_words,
         handles=ctx.options.get("placeholder_handles", ()),
         urls=analysis.urls,
         greeting=analysis.greeting,
+        description_words=descriptions,
     )
+    if not found:
+        return
     fill = data.get("fill", {})
     for placeholder in found:
         fixes = []

@@ -299,7 +299,13 @@ def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[Phra
 def _asks(reader: _Reader, sent: Span) -> list[PhraseMatch]:
     """Where the sentence asks the customer to hand something over."""
     asks = _in(sent, reader.find("hand_over"))
-    verbs = _in(sent, reader.find("hand_over_verbs"))
+    # "Did they give you a reference number?": the customer is who receives it.
+    readers = reader.words("reader_pronouns")
+    verbs = [
+        v
+        for v in _in(sent, reader.find("hand_over_verbs"))
+        if reader.lower(v.token_end) not in readers
+    ]
     if verbs:
         if _is_question_or_request(reader, sent, reader.find("request")):
             asks += verbs
@@ -733,14 +739,17 @@ def _public_asks(
     for sent in analysis.sentences:
         asks = _asks(reader, sent)
         if not asks:
-            continue
-        # The data asked for follows the ask: "send us your email", not "reply to the
-        # email we sent"; "please don't share your order details" asks for nothing.
-        asked = [
-            m
-            for m in _in(sent, identifiers)
-            if _is_identifier(reader, sent, m) and _asked_after(asks, m)
-        ]
+            # "booking reference, email address and contact number 2/2": a list of
+            # identifiers standing alone asks for them (its verb was in the part before).
+            asked = _bare_list(reader, sent, identifiers)
+        else:
+            # The data asked for follows the ask: "send us your email", not "reply to
+            # the email we sent"; "please don't share your order details" asks for nothing.
+            asked = [
+                m
+                for m in _in(sent, identifiers)
+                if _is_identifier(reader, sent, m) and _asked_after(asks, m)
+            ]
         asked = [m for m in asked if not any(_negated(reader, sent, a) for a in asks)]
         if not asked:
             continue
@@ -762,6 +771,26 @@ def _public_asks(
         yield ctx.finding(first.start, asked[-1].end, message, check="data-request")
 
 
+def _bare_list(
+    reader: _Reader, sent: Span, identifiers: Sequence[PhraseMatch]
+) -> list[PhraseMatch]:
+    """Two or more identifiers and nothing else but list words, punctuation and
+    numbering ("booking reference, email address and phone number 2/2"); else []."""
+    found = [m for m in _in(sent, identifiers) if _is_identifier(reader, sent, m)]
+    if len(found) < 2:
+        return []
+    covered = {i for m in found for i in range(m.token_start, m.token_end)}
+    glue = reader.words("list_glue")
+    for token in reader.doc[sent.start : sent.end]:
+        if token.i in covered or token.is_punct or token.is_space or token.like_num:
+            continue
+        text = token.lower_
+        if text in glue or text[:1] in "@＠^*/-~" or any(c.isdigit() for c in text):
+            continue  # a list word, a mention, a sign-off's initials, "2/2"
+        return []
+    return found
+
+
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
     """Does the reply ask a technical clarifying question ("which error code do you
     see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
@@ -779,9 +808,13 @@ def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
 def _is_category(reader: _Reader, match: PhraseMatch) -> bool:
     """ "a billing or service issue", "the order page": a kind of matter, not theirs;
     "any questions about your bill": the topic of questions anyone may have."""
-    return reader.lower(match.token_end) in reader.words("category_nouns") or _questions_topic(
-        reader, match
-    )
+    if reader.lower(match.token_end) in reader.words("category_nouns"):
+        return True
+    # "What's your usual order?", "ta commande préférée": a taste, no purchase of theirs.
+    tastes = reader.words("taste_words")
+    if reader.lower(match.token_start - 1) in tastes or reader.lower(match.token_end) in tastes:
+        return True
+    return _questions_topic(reader, match)
 
 
 def _questions_topic(reader: _Reader, match: PhraseMatch) -> bool:
@@ -1123,6 +1156,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     stills = reader.words("still_words")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
+    thing_reflexives = reader.words("thing_reflexives")
+    praise = reader.words("praise_words")
     # Dissatisfaction anywhere in the message: "Delivery planned for the 9th. So disappointed."
     complaint = bool(reader.find("complaint_words")) or any(
         emoji in analysis.incoming_text for emoji in reader.words("complaint_emoji")
@@ -1149,6 +1184,11 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
             if lowers[i] in repeats
         ):
             sentence_problems = problems - repeats
+        # "My fries were still hot and perfect!": "still" in praise is no trouble.
+        if not (stills.isdisjoint(words) or praise.isdisjoint(words)) and negations.isdisjoint(
+            words
+        ):
+            sentence_problems = sentence_problems - stills
         stated = bool(words & sentence_problems)
         own_sentence = bool(words & first_person)
         # "How do I get a refund?" asks how things work, not about their own case.
@@ -1168,10 +1208,15 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
             if lead is not None and lead.i + 1 < sent.end
             else ""
         )
+        # "Can I still return it?": a "still" right after the opener and its subject
+        # asks whether something is possible, no trouble that goes on.
+        still_at = [i for i in range(sent.start, sent.end) if lowers[i] in stills]
+        lasting = lead is None or any(i > lead.i + 2 for i in still_at)
         how_to = (
             (lead_word in question_starts or opener in question_openers)
             and question
-            and not words & (sent_negations | stills)
+            and not words & sent_negations
+            and not (still_at and lasting)
         )
         for match in _in(sent, money):
             # "they took my $500 twice", "you've taken £60 from me instead of £35": money
@@ -1186,6 +1231,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
+                    continue
+                # "ma sonnette ne se connecte plus au wifi": a device connects itself;
+                # the writer's login is "me connecter".
+                if (
+                    topic == "account"
+                    and match.token_start > sent.start
+                    and (reader.lower(match.token_start - 1) in thing_reflexives)
+                ):
                     continue
                 possessed = (
                     _before(reader, match, own_possessives, _MARKER_WINDOW, sent.start) is not None
