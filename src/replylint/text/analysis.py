@@ -55,6 +55,8 @@ _DASH_NAME_END = re.compile(
     r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?"
     r"(?:,\s?[A-ZÀ-Ý][\w'’&.-]*(?:\s[\w'’&.-]+){0,3})?)\s*\Z"
 )
+# Every mark `_INITIALS_END` and `_DASH_NAME_END` may start with.
+_SIGNOFF_MARK = re.compile(r"[\^*/~\-–—]")
 # A word of a bare sign-off after the last sentence: "Julien", "Rob B.", "GA".
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+\.?|[A-Z]{2,4}|[A-Z]\.")
 _MAX_SIGNOFF_LINE_WORDS = 6
@@ -345,15 +347,19 @@ def _salutation_opening(lang: LanguageData) -> re.Pattern[str]:
     return re.compile(rf"(?:{alternation})(?![^\W_]|['’-])")
 
 
+def _closing_opening(lang: LanguageData) -> re.Pattern[str]:
+    """The longest closing a lower-cased line opens with, not followed by a letter or
+    digit ("thanks" in "thanks, tom", not in "thanksgiving"): one regex instead of a
+    test per closing. (`\\w` less "_" is exactly what `str.isalnum` accepts.)"""
+    longest_first = sorted(lang.closings, key=len, reverse=True)
+    alternation = "|".join(re.escape(closing) for closing in longest_first)
+    return re.compile(rf"(?:{alternation})(?![^\W_])")
+
+
 def _closing_prefix(line: str, lang: LanguageData) -> int:
     """Length of a closing ("Thanks," / "Best regards") at the start of `line`, or 0."""
-    lower = line.lower()
-    best = 0
-    for closing in lang.closings:
-        if lower.startswith(closing) and len(closing) > best:
-            after = lower[len(closing) : len(closing) + 1]
-            if not after or not after.isalnum():
-                best = len(closing)
+    opening = derived(lang, "closing opening", _closing_opening, lang).match(line.lower())
+    best = opening.end() if opening else 0
     if not best:
         return 0
     punct = re.match(r"[\s,!.:;-]*", line[best:])
@@ -368,15 +374,17 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
 
     # Both patterns end the text and hold at most one (initials) or six (dash, name
     # and affiliation) single spaces: they start within the last two or seven chunks.
-    match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
-    if match:
-        mark = match.group("mark")
-        return SignOff(match.start(), end, match.start(), end, "initials", mark)
-    match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
-    if match:
-        return SignOff(
-            match.start(), end, match.start("name"), end, "dash-name", match.group("name")
-        )
+    # Both start with a mark: a body without one (most) needs neither search.
+    if _SIGNOFF_MARK.search(region, body_start):
+        match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
+        if match:
+            mark = match.group("mark")
+            return SignOff(match.start(), end, match.start(), end, "initials", mark)
+        match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
+        if match:
+            return SignOff(
+                match.start(), end, match.start("name"), end, "dash-name", match.group("name")
+            )
 
     # A short last line: "Marie", "Tom from Acme", "The Acme Team", "Best,\nMarie".
     last_nl = region.rfind("\n", body_start)
@@ -435,7 +443,7 @@ def _signoff_after_last_sentence(
         if trimmed != core and trimmed[-1:] not in ".!?…":
             end -= len(core) - len(trimmed)
             core = trimmed
-    cut = max(core.rfind(ch) for ch in ".!?…")
+    cut = max(core.rfind("."), core.rfind("!"), core.rfind("?"), core.rfind("…"))
     if "http" in core or "www." in core:
         # A link ends what it stands in: "…each class: https://help.example.com Sal".
         for link in _URL.finditer(core):
