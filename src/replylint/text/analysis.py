@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import cache
 from itertools import compress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -522,30 +523,51 @@ _EMOJI_TAILS = frozenset({"Mn", "Sk", "Cf"})
 
 
 def _last_emoji(text: str, floor: int) -> int:
-    """Where the last emoji-like symbol of `text` after `floor` is (-1: none)."""
-    for i in range(len(text) - 1, floor, -1):
-        if unicodedata.category(text[i]) == "So":
-            return i
+    """Where the last emoji-like symbol of `text` after `floor` is (-1: none). No
+    ASCII character is of category So: only the runs of other characters are read."""
+    runs = [match.span() for match in _NON_ASCII_RUN.finditer(text, floor + 1)]
+    for start, end in reversed(runs):
+        for i in range(end - 1, start - 1, -1):
+            if unicodedata.category(text[i]) == "So":
+                return i
     return -1
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _last_chunks_start(text: str, floor: int, chunks: int) -> int:
     """Where the last `chunks` whitespace-separated chunks of `text` begin (not
     before `floor`). Only spaces and line breaks separate here, which can only make
-    the chunks longer: the position is never after the true one."""
-    end = len(text.rstrip())
-    for _ in range(chunks):
-        space = max(text.rfind(" ", floor, end), text.rfind("\n", floor, end))
-        if space < floor:
-            return floor
-        end = len(text[:space].rstrip())
-    return max(floor, space + 1)
+    the chunks longer: the position is never after the true one.
+
+    Read backwards with one regex on the reversed text: per chunk, the spaces after
+    it (any whitespace), its last character (no whitespace) and the rest of it up to
+    a space or line break (each step can match only one way: no backtracking)."""
+    backwards = text[floor:][::-1]
+    found = _chunks_backwards(chunks).match(backwards)
+    if found is None:
+        return floor  # fewer chunks than that after `floor`
+    return floor + len(backwards) - found.end() + 1  # just after the last separator
+
+
+@cache  # the sign-off search uses two counts
+def _chunks_backwards(chunks: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:\s*\S[^ \n]*[ \n]){{{chunks}}}")
 
 
 def _before_trailer(text: str, start: int, end: int) -> int:
     """Where the text ends once trailing part markers and links are set aside."""
     while end > start:
-        word_start = max(text.rfind(ch, start, end) for ch in " \t\n\r") + 1
+        word_start = (
+            max(
+                text.rfind(" ", start, end),
+                text.rfind("\t", start, end),
+                text.rfind("\n", start, end),
+                text.rfind("\r", start, end),
+            )
+            + 1
+        )
         if word_start <= start or not _TRAILER_WORD.fullmatch(text, word_start, end):
             return end
         end = len(text[:word_start].rstrip())
