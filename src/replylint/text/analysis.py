@@ -133,13 +133,14 @@ class Analysis:
             return self.greeting[1]
         return self.mentions_end
 
-    @property
+    # Made once (rules read these several times per reply; each copies a prefix).
+    @lazy_property
     def body_end(self) -> int:
         end = self.signoff.start if self.signoff is not None else len(self.text)
         end = len(self.text[:end].rstrip())
         return max(end, self.body_start)
 
-    @property
+    @lazy_property
     def body_span(self) -> tuple[int, int]:
         """The body without its surrounding spaces: what a whole-reply finding covers."""
         start, end = self.body_start, self.body_end
