@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from replylint.model import Reply
