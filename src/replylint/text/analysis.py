@@ -133,14 +133,13 @@ class Analysis:
             return self.greeting[1]
         return self.mentions_end
 
-    # Made once (rules read these several times per reply; each copies a prefix).
-    @lazy_property
+    @property
     def body_end(self) -> int:
         end = self.signoff.start if self.signoff is not None else len(self.text)
         end = len(self.text[:end].rstrip())
         return max(end, self.body_start)
 
-    @lazy_property
+    @property
     def body_span(self) -> tuple[int, int]:
         """The body without its surrounding spaces: what a whole-reply finding covers."""
         start, end = self.body_start, self.body_end
