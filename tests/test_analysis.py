@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from replylint.model import Reply
-from replylint.text.analysis import analyze
+from replylint.text.analysis import _closing_prefix, _last_chunks_start, _last_emoji, analyze
+from replylint.text.language_data import language_data
 
 
 def signoff_of(text: str, language: str = "en") -> tuple[str, str] | None:
@@ -79,3 +80,46 @@ def test_a_teams_signoff_after_the_last_sentence_ends_the_body(
     assert found == signoff
     if signoff is not None:
         assert analysis.text[: analysis.body_end].endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "floor", "chunks", "expected"),
+    [
+        ("Thanks a lot\n  ^AB", 0, 1, 15),  # "^AB"
+        ("Thanks a lot\n  ^AB", 0, 2, 9),  # "lot" and "^AB" (a line break separates)
+        ("Thanks a lot\n  ^AB", 0, 5, 0),  # fewer chunks than that: the floor
+        ("Thanks a lot\n  ^AB", 10, 2, 10),  # not before the floor
+        ("a\tb c", 0, 1, 4),
+        ("a\tb c", 0, 2, 0),  # a tab does not separate chunks
+        ("ok   \n", 0, 1, 0),  # trailing spaces are no chunk
+    ],
+)
+def test_last_chunks_start(text: str, floor: int, chunks: int, expected: int) -> None:
+    assert _last_chunks_start(text, floor, chunks) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Thanks, Tom", 8),  # "Thanks" and ", "
+        ("Thank you so much!", 18),  # the longest closing, then its "!"
+        ("Thanksgiving was great", 0),  # a closing followed by a letter is none
+        ("Best regards", 12),
+        ("Tom", 0),
+    ],
+)
+def test_closing_prefix(line: str, expected: int) -> None:
+    assert _closing_prefix(line, language_data("en")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Done 😊 Aoife", 5),
+        ("Café ☕ ok 😊", 10),  # the last one
+        ("Café ok", -1),  # an accented letter is no symbol
+        ("ok :-)", -1),  # nor an ASCII smiley
+    ],
+)
+def test_last_emoji(text: str, expected: int) -> None:
+    assert _last_emoji(text, -1) == expected

@@ -7,6 +7,7 @@ import spacy
 from spacy.lookups import load_lookups
 
 from replylint.text.nlp import pipeline, process
+from replylint.text.token_arrays import token_bounds
 
 TEXTS = {
     "en": [
@@ -175,3 +176,11 @@ def test_the_annotators_form_table_starts_over_when_full(monkeypatch: pytest.Mon
     assert len(annotator._forms.numbers) == 3  # the seven forms above were dropped
     assert [t.lemma_ for t in second] == ["order", "ship", "tomorrow"]
     assert token_lowers(second) == ["orders", "ship", "tomorrow"]
+
+
+def test_token_bounds_from_the_annotator_are_the_tokens_offsets() -> None:
+    # "Hi", ",", "it", "'s", "me": offsets worked out by hand.
+    expected = ([0, 2, 4, 6, 9], [2, 3, 6, 8, 11])
+    assert token_bounds(process(pipeline("en"), "Hi, it's me")) == expected
+    # A doc the annotator never saw reads them itself: the same offsets.
+    assert token_bounds(pipeline("en").make_doc("Hi, it's me")) == expected

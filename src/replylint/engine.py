@@ -165,12 +165,23 @@ class Engine:
 
     def prepare(self, reply: Reply) -> Reply:
         """Fill the reply's context from configuration where the record has none."""
+        agent, brand = self._context_defaults
         changes: dict[str, Any] = {}
-        if reply.agent is None and self.config.agent:
-            changes["agent"] = self.config.agent
-        if reply.brand is None and self.config.brand:
-            changes["brand"] = self.config.brand
+        if reply.agent is None and agent:
+            changes["agent"] = agent
+        if reply.brand is None and brand:
+            changes["brand"] = brand
         return dataclasses.replace(reply, **changes) if changes else reply
+
+    @functools.cached_property
+    def _context_defaults(self) -> tuple[str | None, str | None]:
+        """The configured agent and brand (fixed per engine: each reads every layer)."""
+        return self.config.agent, self.config.brand
+
+    @functools.cached_property
+    def _default_language(self) -> str:
+        """The configured default language (fixed per engine; read for every reply)."""
+        return self.config.language
 
     @functools.cached_property
     def languages(self) -> tuple[str, ...]:
@@ -190,7 +201,7 @@ class Engine:
             reply.text,
             explicit=reply.language,
             incoming=reply.incoming,
-            default=self.config.language,
+            default=self._default_language,
             languages=self.languages,
             extra=self.plugin_languages,
         )
@@ -237,7 +248,8 @@ class Engine:
                     findings.extend(found)
                 except Exception as exc:  # a broken rule must not hide the others
                     errors.append(f"rule {rule.name!r} failed: {type(exc).__name__}: {exc}")
-        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        if len(findings) > 1:
+            findings.sort(key=_finding_order)
         return Report(reply, language, reply.channel, tuple(findings), tuple(errors))
 
     def _unsupported_language(self, reply: Reply, choice: LanguageChoice) -> list[Finding]:
@@ -251,6 +263,10 @@ class Engine:
                     )
                 ]
         return []
+
+
+def _finding_order(finding: Finding) -> tuple[int, int, str]:
+    return finding.start, finding.end, finding.rule
 
 
 def _check_severities(rule: Rule, settings: RuleSettings) -> dict[str, Severity]:
@@ -268,8 +284,14 @@ def _check_severities(rule: Rule, settings: RuleSettings) -> dict[str, Severity]
     return resolved
 
 
+_NONE_IGNORED: frozenset[str] = frozenset()
+
+
 def _ignored_rules(reply: Reply) -> frozenset[str]:
-    return frozenset(ignored_rule_names(reply.extra.get(IGNORE_KEY)) or ())
+    value = reply.extra.get(IGNORE_KEY)
+    if value is None:  # nearly every reply: no set to build
+        return _NONE_IGNORED
+    return frozenset(ignored_rule_names(value) or ())
 
 
 def ignored_rule_names(value: object) -> list[str] | None:

@@ -16,6 +16,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     channel = analysis.channel
     budget = int(ctx.option_for("max_words", channel, default=90))
+    limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
+    if len(analysis.doc) <= min(budget, limit):
+        return  # every word is a token: a short reply needs no word count at all
     starts = analysis.body_word_starts  # where each word starts: no Token objects
     words = len(starts)
     if words > budget:
@@ -26,7 +29,6 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
             ctx.message("too_long", words=words, channel=channel, budget=budget),
             check="reply-length",
         )
-    limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
     if words <= limit:
         return  # a sentence is part of the body: none can be longer than it
     text = analysis.text

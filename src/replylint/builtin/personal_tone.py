@@ -221,10 +221,12 @@ def _sentence_of(analysis: Analysis, match: PhraseMatch) -> tuple[int, int]:
 def _impersonal_words(analysis: Analysis, ctx: RuleContext) -> int:
     """The body's word count of a long reply with no "you", no name, no @mention and
     no request to the reader; 0 for any other reply."""
-    words = len(analysis.body_word_starts)
     min_words = ctx.options.get("min_words", 20)
     if type(min_words) is not int:  # a table by channel (the plain number is read as is)
         min_words = int(ctx.option_for("min_words", analysis.channel, default=20))
+    if len(analysis.doc) < min_words:
+        return 0  # every word is a token: fewer tokens, fewer words (no count needed)
+    words = len(analysis.body_word_starts)
     if words < min_words or analysis.addresses_reader:
         return 0
     if _LEADING_MENTION.match(analysis.text) or _greets_by_name(analysis, ctx):

@@ -11,6 +11,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from replylint.model import Reply
@@ -54,6 +56,8 @@ _DASH_NAME_END = re.compile(
     r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?"
     r"(?:,\s?[A-ZÀ-Ý][\w'’&.-]*(?:\s[\w'’&.-]+){0,3})?)\s*\Z"
 )
+# Every mark `_INITIALS_END` and `_DASH_NAME_END` may start with.
+_SIGNOFF_MARK = re.compile(r"[\^*/~\-–—]")
 # A word of a bare sign-off after the last sentence: "Julien", "Rob B.", "GA".
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+\.?|[A-Z]{2,4}|[A-Z]\.")
 _MAX_SIGNOFF_LINE_WORDS = 6
@@ -268,6 +272,8 @@ class Analysis:
     @lazy_property
     def _word_offsets(self) -> list[int]:
         starts = token_bounds(self.doc)[0]
+        if not self.urls:  # most replies: every word counts, picked in C
+            return list(compress(starts, self.word_flags))
         return [starts[i] for i in self._word_indices]
 
     def word_count(self, start: int = 0, end: int | None = None) -> int:
@@ -342,15 +348,19 @@ def _salutation_opening(lang: LanguageData) -> re.Pattern[str]:
     return re.compile(rf"(?:{alternation})(?![^\W_]|['’-])")
 
 
+def _closing_opening(lang: LanguageData) -> re.Pattern[str]:
+    """The longest closing a lower-cased line opens with, not followed by a letter or
+    digit ("thanks" in "thanks, tom", not in "thanksgiving"): one regex instead of a
+    test per closing. (`\\w` less "_" is exactly what `str.isalnum` accepts.)"""
+    longest_first = sorted(lang.closings, key=len, reverse=True)
+    alternation = "|".join(re.escape(closing) for closing in longest_first)
+    return re.compile(rf"(?:{alternation})(?![^\W_])")
+
+
 def _closing_prefix(line: str, lang: LanguageData) -> int:
     """Length of a closing ("Thanks," / "Best regards") at the start of `line`, or 0."""
-    lower = line.lower()
-    best = 0
-    for closing in lang.closings:
-        if lower.startswith(closing) and len(closing) > best:
-            after = lower[len(closing) : len(closing) + 1]
-            if not after or not after.isalnum():
-                best = len(closing)
+    opening = derived(lang, "closing opening", _closing_opening, lang).match(line.lower())
+    best = opening.end() if opening else 0
     if not best:
         return 0
     punct = re.match(r"[\s,!.:;-]*", line[best:])
@@ -365,15 +375,17 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
 
     # Both patterns end the text and hold at most one (initials) or six (dash, name
     # and affiliation) single spaces: they start within the last two or seven chunks.
-    match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
-    if match:
-        mark = match.group("mark")
-        return SignOff(match.start(), end, match.start(), end, "initials", mark)
-    match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
-    if match:
-        return SignOff(
-            match.start(), end, match.start("name"), end, "dash-name", match.group("name")
-        )
+    # Both start with a mark: a body without one (most) needs neither search.
+    if _SIGNOFF_MARK.search(region, body_start):
+        match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
+        if match:
+            mark = match.group("mark")
+            return SignOff(match.start(), end, match.start(), end, "initials", mark)
+        match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
+        if match:
+            return SignOff(
+                match.start(), end, match.start("name"), end, "dash-name", match.group("name")
+            )
 
     # A short last line: "Marie", "Tom from Acme", "The Acme Team", "Best,\nMarie".
     last_nl = region.rfind("\n", body_start)
@@ -432,7 +444,7 @@ def _signoff_after_last_sentence(
         if trimmed != core and trimmed[-1:] not in ".!?…":
             end -= len(core) - len(trimmed)
             core = trimmed
-    cut = max(core.rfind(ch) for ch in ".!?…")
+    cut = max(core.rfind("."), core.rfind("!"), core.rfind("?"), core.rfind("…"))
     if "http" in core or "www." in core:
         # A link ends what it stands in: "…each class: https://help.example.com Sal".
         for link in _URL.finditer(core):
@@ -511,30 +523,51 @@ _EMOJI_TAILS = frozenset({"Mn", "Sk", "Cf"})
 
 
 def _last_emoji(text: str, floor: int) -> int:
-    """Where the last emoji-like symbol of `text` after `floor` is (-1: none)."""
-    for i in range(len(text) - 1, floor, -1):
-        if unicodedata.category(text[i]) == "So":
-            return i
+    """Where the last emoji-like symbol of `text` after `floor` is (-1: none). No
+    ASCII character is of category So: only the runs of other characters are read."""
+    runs = [match.span() for match in _NON_ASCII_RUN.finditer(text, floor + 1)]
+    for start, end in reversed(runs):
+        for i in range(end - 1, start - 1, -1):
+            if unicodedata.category(text[i]) == "So":
+                return i
     return -1
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _last_chunks_start(text: str, floor: int, chunks: int) -> int:
     """Where the last `chunks` whitespace-separated chunks of `text` begin (not
     before `floor`). Only spaces and line breaks separate here, which can only make
-    the chunks longer: the position is never after the true one."""
-    end = len(text.rstrip())
-    for _ in range(chunks):
-        space = max(text.rfind(" ", floor, end), text.rfind("\n", floor, end))
-        if space < floor:
-            return floor
-        end = len(text[:space].rstrip())
-    return max(floor, space + 1)
+    the chunks longer: the position is never after the true one.
+
+    Read backwards with one regex on the reversed text: per chunk, the spaces after
+    it (any whitespace), its last character (no whitespace) and the rest of it up to
+    a space or line break (each step can match only one way: no backtracking)."""
+    backwards = text[floor:][::-1]
+    found = _chunks_backwards(chunks).match(backwards)
+    if found is None:
+        return floor  # fewer chunks than that after `floor`
+    return floor + len(backwards) - found.end() + 1  # just after the last separator
+
+
+@cache  # the sign-off search uses two counts
+def _chunks_backwards(chunks: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:\s*\S[^ \n]*[ \n]){{{chunks}}}")
 
 
 def _before_trailer(text: str, start: int, end: int) -> int:
     """Where the text ends once trailing part markers and links are set aside."""
     while end > start:
-        word_start = max(text.rfind(ch, start, end) for ch in " \t\n\r") + 1
+        word_start = (
+            max(
+                text.rfind(" ", start, end),
+                text.rfind("\t", start, end),
+                text.rfind("\n", start, end),
+                text.rfind("\r", start, end),
+            )
+            + 1
+        )
         if word_start <= start or not _TRAILER_WORD.fullmatch(text, word_start, end):
             return end
         end = len(text[:word_start].rstrip())

@@ -40,7 +40,7 @@ from replylint.text.cache_folder import cache_dir
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
 from replylint.text.regex_store import compile_replaced, stored_compiles
-from replylint.text.token_arrays import remember_lowers, remember_orths
+from replylint.text.token_arrays import remember_lowers, remember_offsets, remember_orths
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -110,11 +110,11 @@ class _Annotator:
 
     def __init__(self, nlp: Language, table: LemmaLookup) -> None:
         import numpy
-        from spacy.attrs import LEMMA, ORTH, SENT_START
+        from spacy.attrs import IDX, LEMMA, LENGTH, ORTH, SENT_START
         from spacy.pipeline import Sentencizer
 
         self._numpy = numpy
-        self._orth, self._targets = ORTH, [LEMMA, SENT_START]
+        self._columns, self._targets = [ORTH, IDX, LENGTH], [LEMMA, SENT_START]
         self._punct_chars = frozenset(Sentencizer.default_punct_chars)
         self._table = table
         self._vocab = nlp.vocab
@@ -176,7 +176,10 @@ class _Annotator:
             # A long-lived server meets new word forms forever: start over rather
             # than grow (a dropped form is simply worked out again).
             forms = self._forms = _FormTable(self._numpy)
-        orths = doc.to_array(self._orth).tolist()
+        # Forms and offsets in one call (offsets cost nearly nothing more: the call's
+        # own overhead is most of its cost); `token_bounds` reads the offsets.
+        columns = doc.to_array(self._columns)
+        orths = columns[:, 0].tolist()
         try:
             numbers = list(map(forms.numbers.__getitem__, orths))  # in C
         except KeyError:  # a form not seen yet
@@ -203,6 +206,7 @@ class _Annotator:
         doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
         # Rules read nearly every doc's lower-case forms, the analysis its word forms.
         remember_orths(doc, orths)
+        remember_offsets(doc, columns[:, 1:])
         remember_lowers(doc, list(map(forms.lowers.__getitem__, numbers)))
         return doc
 

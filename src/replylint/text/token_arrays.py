@@ -7,7 +7,7 @@ kept in `doc.user_data`, so they live exactly as long as the doc.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -70,6 +70,7 @@ def remember_orths(doc: Doc, orths: list[int]) -> None:
 
 
 _BOUNDS_KEY = "replylint.token_bounds"
+_OFFSETS_KEY = "replylint.token_offsets"
 
 
 def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
@@ -77,10 +78,20 @@ def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     a match's offsets from these cost no Token objects."""
     bounds = doc.user_data.get(_BOUNDS_KEY)
     if bounds is None:
-        from spacy.attrs import IDX, LENGTH
+        # Offsets the annotator read with the word forms (`remember_offsets`), else
+        # read now: columns IDX and LENGTH.
+        array = doc.user_data.get(_OFFSETS_KEY)
+        if array is None:
+            from spacy.attrs import IDX, LENGTH
 
-        array = doc.to_array([IDX, LENGTH])
-        starts = array[:, 0].tolist()
-        ends = (array[:, 0] + array[:, 1]).tolist()
-        bounds = doc.user_data[_BOUNDS_KEY] = (starts, ends)
+            array = doc.to_array([IDX, LENGTH])
+        starts = array[:, 0]
+        bounds = doc.user_data[_BOUNDS_KEY] = (starts.tolist(), (starts + array[:, 1]).tolist())
     return bounds  # type: ignore[no-any-return]
+
+
+def remember_offsets(doc: Doc, idx_and_length: Any) -> None:
+    """Keep the doc's IDX and LENGTH columns (a numpy array, one row per token) for
+    `token_bounds`: the annotator reads them in the same `to_array` call as the
+    word forms, which costs no more than the forms alone."""
+    doc.user_data[_OFFSETS_KEY] = idx_and_length
