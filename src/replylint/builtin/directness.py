@@ -89,9 +89,10 @@ _DETAIL_LIST_REACH = 8
 # How many words may name who "will be able to help" in an idle handoff.
 _HANDOFF_SUBJECT_WORDS = 4
 _RANGE = re.compile(r"[-–/]")
-# A time or a range of times: "9", "9–5", "8h30", "9am-5pm", "10:00", "24/7".
+# A time or a range of times: "9", "9–5", "8h30", "9am-5pm", "10:00", "24/7", "9AM", "9H".
 _TIME = re.compile(
-    r"\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?(?:[-–/]\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?)?"
+    r"\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?(?:[-–/]\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?)?",
+    re.IGNORECASE,
 )
 
 
@@ -1220,7 +1221,9 @@ def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
         if lowers[i] == "?":
             return True
         number = flag & LIKE_NUM and lowers[i] not in _ARTICLE_NUMBERS
-        if (number or _TIME.fullmatch(text, starts[i], ends[i])) and not any(
+        # A time may keep the sentence's period ("Dès 9H." is one token).
+        end_of_time = ends[i] - 1 if text[ends[i] - 1] == "." else ends[i]
+        if (number or _TIME.fullmatch(text, starts[i], end_of_time)) and not any(
             s.start <= i < s.end for s in courtesy
         ):
             return True
