@@ -70,33 +70,6 @@ def test_matches_on_demand_give_what_find_gives_list_by_list() -> None:
         on_demand["not a list"]
 
 
-def test_count_of_matches_on_demand_counts_kept_matches_without_reading_them() -> None:
-    doc = pipeline("en")("So sorry, we apologized. Please call us or call our hotline.")
-    table = phrase_table(
-        {
-            "apology": ("sorry", "so sorry", "apologize"),
-            "redirect": ("call", "call us", "call our hotline"),
-            "thanks": ("thank you",),
-            "none": ("xyz",),
-        },
-        "en",
-    )
-    on_demand = table.find_on_demand(doc)
-    # "so sorry" (its "sorry" overlaps) and "apologized" by lemma; "call us" and
-    # "call our hotline" (each "call" overlaps one of them); no thanks.
-    assert on_demand.count("apology") == 2
-    assert on_demand.count("redirect") == 2
-    assert on_demand.count("thanks") == 0
-    assert on_demand.count("none") == 0
-    # A list with one candidate match is counted without being sorted out.
-    single = table.find_on_demand(pipeline("en")("Call me."))
-    assert single.count("redirect") == 1
-    assert "redirect" not in single
-    assert [m.phrase for m in single["redirect"]] == ["call"]
-    with pytest.raises(KeyError):
-        on_demand.count("not a list")
-
-
 def test_fast_word_shape_matches_spacy() -> None:
     """The word-shape getter installed on the pipelines gives spaCy's own result."""
     from spacy.lang.lex_attrs import word_shape

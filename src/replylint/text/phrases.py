@@ -176,8 +176,7 @@ ListMatches = list[PhraseMatch] | tuple[()]
 class MatchesOnDemand(dict[str, ListMatches]):
     """Per list of a table, its matches as `PhraseTable.find` gives them (a tuple
     when there are none). A list's matches are sorted out on its first read by
-    `[list]`; until then `in`, `get` and iteration do not see it. `count` tells
-    how many there are, sorting out only a list that may hold overlapping ones."""
+    `[list]`; until then `in`, `get` and iteration do not see it."""
 
     # Filled by `PhraseTable.find_on_demand`: slots, and no `__init__` of its own,
     # so the dict is built by dict's own constructor, in C.
@@ -186,25 +185,8 @@ class MatchesOnDemand(dict[str, ListMatches]):
     _bounds: tuple[list[int], list[int]]
 
     def __missing__(self, key: str) -> ListMatches:
-        candidates = self._candidates[key]
-        if len(candidates) == 1:  # most lists: one match, nothing to sort
-            starts, ends = self._bounds
-            ((start, end, phrase),) = candidates
-            matches = [_new_tuple(PhraseMatch, (starts[start], ends[end - 1], phrase, start, end))]
-        else:
-            matches = _longest_first(self._bounds, candidates)
-        self[key] = matches
+        matches = self[key] = _longest_first(self._bounds, self._candidates[key])
         return matches
-
-    def count(self, key: str) -> int:
-        """How many matches `[key]` gives: a list with one candidate match holds
-        that one, so only a list with several is sorted out."""
-        matches = self.get(key)
-        if matches is not None:
-            return len(matches)
-        if len(self._candidates[key]) == 1:
-            return 1
-        return len(self[key])
 
 
 # One phrase, compiled: (list, phrase, its lemma hashes or None when the list
