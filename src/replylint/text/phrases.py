@@ -139,9 +139,14 @@ class PhraseTable:
     def find_on_demand(self, doc: Doc) -> MatchesOnDemand:
         """What `find` gives, each list's matches sorted out when it is first read: a
         rule that reads a few of many lists per doc pays for those only."""
-        candidates = self._candidates(doc)
-        bounds = token_bounds(doc) if candidates else ([], [])
-        return MatchesOnDemand(self._no_matches, candidates, bounds)
+        # Lists without a match are filled at once, in C; the others are missing.
+        matches = MatchesOnDemand(self._no_matches)
+        candidates = matches._candidates = self._candidates(doc)
+        if candidates:
+            for key in candidates:
+                del matches[key]
+            matches._bounds = token_bounds(doc)
+        return matches
 
     def _candidates(self, doc: Doc) -> dict[str, list[tuple[int, int, str]]]:
         """Per list with a match: its matches as (token start, token end, phrase),
@@ -173,18 +178,11 @@ class MatchesOnDemand(dict[str, ListMatches]):
     when there are none). A list's matches are sorted out on its first read by
     `[list]`; until then `in`, `get` and iteration do not see it."""
 
-    def __init__(
-        self,
-        no_matches: dict[str, ListMatches],
-        candidates: dict[str, list[tuple[int, int, str]]],
-        bounds: tuple[list[int], list[int]],
-    ) -> None:
-        # Lists without a match are filled at once, in C; the others are missing.
-        super().__init__(no_matches)
-        for key in candidates:
-            del self[key]
-        self._candidates = candidates
-        self._bounds = bounds
+    # Filled by `PhraseTable.find_on_demand`: slots, and no `__init__` of its own,
+    # so the dict is built by dict's own constructor, in C.
+    __slots__ = ("_bounds", "_candidates")
+    _candidates: dict[str, list[tuple[int, int, str]]]
+    _bounds: tuple[list[int], list[int]]
 
     def __missing__(self, key: str) -> ListMatches:
         matches = self[key] = _longest_first(self._bounds, self._candidates[key])
