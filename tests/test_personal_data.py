@@ -257,3 +257,38 @@ def test_digit_tests_count_unicode_digits_like_re(text: str, has_digit: bool, co
 
     assert pd._has_digit(text) is has_digit
     assert pd._digit_count(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("see HTTP://A.b/c and www.x.io/1", [(4, 16), (21, 31)]),
+        ("no link here", []),
+        ("xhttp://a.b and wwww.b.com", []),  # no word boundary before either
+        ("http://a.io/x www.b.io", [(0, 13), (14, 22)]),
+        ("İ http://x.io", [(2, 13)]),  # not ASCII: "İ" lower-cases to two characters
+    ],
+)
+def test_url_spans_are_where_links_start_at_a_word_boundary(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    from replylint.builtin import personal_data as pd
+
+    assert pd._url_spans(text, text.lower()) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "outside"),
+    [
+        ("@115821 Hi, see https://t.co/x8Fz", False),
+        ("@115821 call 555 today", True),
+        ("see www.shop.com/12 or http://x.io/7", False),
+        ("see www.shop.com/12 room 7", True),
+        ("＠12345 hi", False),
+    ],
+)
+def test_digit_outside_links_ignores_digits_of_urls_and_handles(text: str, outside: bool) -> None:
+    from replylint.builtin import personal_data as pd
+
+    lower = text.lower()
+    assert pd._digit_outside_links(text, lower, pd._url_spans(text, lower)) is outside

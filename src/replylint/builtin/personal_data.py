@@ -440,25 +440,60 @@ def find_card_numbers(text: str, words: DetectionWords | None = None) -> list[Pe
     return _card_numbers(_Scan(text), words or default_words("en"))
 
 
-def _digit_outside_links(text: str) -> bool:
-    """Does a digit stand outside the text's URLs and @handles? ("@115821 Hi, see
-    https://t.co/x8Fz" holds none.)
+def _url_spans(text: str, lower: str) -> list[tuple[int, int]]:
+    """The spans of `_URL.finditer(text)`; `lower` is `text.lower()`.
+
+    `_URL` (case-blind, opening with a word boundary) makes `re` try every position
+    of the text; in an ASCII text (lower-casing keeps every character's place) only
+    where "http" or "www." stands in `lower` can a URL start, and the case-sensitive
+    `_LOWER_URL` matched there on `lower` gives the same spans."""
+    if "http" not in lower and "www." not in lower:
+        return []
+    if not text.isascii():
+        return [m.span() for m in _URL.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while True:
+        http, www = lower.find("http", at), lower.find("www.", at)
+        if http == -1 and www == -1:
+            return spans
+        start = www if http == -1 or (www != -1 and www < http) else http
+        found = _LOWER_URL.match(lower, start)
+        if found is None:
+            at = start + 1
+        else:
+            spans.append(found.span())
+            at = found.end()
+
+
+_LOWER_URL = re.compile(r"\b(?:https?://|www\.)\S+")
+
+
+def _digit_outside_links(text: str, lower: str, urls: list[tuple[int, int]]) -> bool:
+    """Does a digit stand outside the text's URLs (`urls`, its `_url_spans`) and
+    @handles? ("@115821 Hi, see https://t.co/x8Fz" holds none.)
 
     With none, a text without an email holds no data: every other kind holds a
     digit, and `find_personal_data` reads no digit of a URL or handle. A digit run
     lies wholly inside a URL or handle or wholly outside (neither starts or ends
     next to a digit), and a handle in a URL is inside it: removing the URLs first
-    leaves the handles outside them as they were."""
-    if not _has_digit(text):
-        return False
-    lower = text.lower()
-    if "http" in lower or "www." in lower:  # as `find_personal_data` reads URLs
-        text = _URL.sub("", text)
+    leaves the handles outside them as they were. (The caller has seen a digit.)"""
+    if urls:
+        text = "".join(text[start:end] for start, end in _between(urls, len(text)))
     if "＠" in text:
         text = _HANDLE.sub("", text)
     elif "@" in text:
         text = _ASCII_HANDLE.sub("", text)
     return _has_digit(text)
+
+
+def _between(spans: list[tuple[int, int]], length: int) -> Iterator[tuple[int, int]]:
+    """The stretches of 0-`length` outside sorted, non-overlapping `spans`."""
+    at = 0
+    for start, end in spans:
+        yield at, start
+        at = end
+    yield at, length
 
 
 class _Scan:
@@ -470,8 +505,10 @@ class _Scan:
     run of digits (or a letter or two before one) are tried only there.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lower: str | None = None) -> None:
         self.text = text
+        if lower is not None:
+            self.lower = lower  # spares the cached property's work
         spans = [run.span() for run in _DIGIT_RUN.finditer(text)]
         self.run_starts: list[int] = [start for start, _ in spans]  # where each run begins
         self.run_ends: list[int] = [end for _, end in spans]
@@ -548,14 +585,17 @@ def find_personal_data(
     # Every kind but email needs digits, and an email needs "@" after a character of
     # its local part (most "@" open a handle).
     email_at = _first_email_at(text)
-    if email_at == -1 and not _digit_outside_links(text):
+    if email_at == -1 and not _has_digit(text):
+        return []
+    lower = text.lower()
+    urls = _url_spans(text, lower)
+    if email_at == -1 and not _digit_outside_links(text, lower, urls):
         return []
     words = words or default_words(language)
-    scan = _Scan(text)
+    scan = _Scan(text, lower)
     digits = scan.digits
     # URLs, @handles and code are never data; the first detector to claim a span keeps it.
-    has_url = "http" in scan.lower or "www." in scan.lower
-    skip = _Spans((m.start(), m.end()) for m in _URL.finditer(text)) if has_url else _Spans()
+    skip = _Spans(urls)
     for m in scan.from_first(_HANDLE if "＠" in text else _ASCII_HANDLE, "@＠"):
         if not skip.overlaps(m.start(), m.end()):
             skip.add(m.start(), m.end())
