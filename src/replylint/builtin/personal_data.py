@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from replylint.rule import load_rule_data
+from replylint.text.char_scan import contains_any
 
 # Regions phone numbers are read in when they carry no country code.
 DEFAULT_REGIONS: dict[str, tuple[str, ...]] = {"en": ("US", "GB"), "fr": ("FR",)}
@@ -410,15 +411,8 @@ _EMAIL_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+-")
 
 
 def _has_digit(text: str) -> bool:
-    """`_DIGIT.search(text) is not None`: in an ASCII text (most are, and Python
-    knows which) the only digits are 0-9, and ten substring tests cost less than
-    `re` reading every character for a Unicode digit."""
-    if text.isascii():
-        for digit in _DIGIT_CHARS:  # noqa: SIM110 (`any` of a generator costs more)
-            if digit in text:
-                return True
-        return False
-    return _DIGIT.search(text) is not None
+    """`_DIGIT.search(text) is not None` (in an ASCII text only 0-9 can stand)."""
+    return contains_any(text, _DIGIT_CHARS, _DIGIT)
 
 
 _DIGIT_CHARS = "0123456789"

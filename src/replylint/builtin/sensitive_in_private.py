@@ -36,6 +36,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
+from replylint.text.char_scan import contains_any
 from replylint.text.derived import derived
 from replylint.text.phrases import PhraseMatch, PhraseTable, data_phrase_table, is_clock_time
 from replylint.text.token_arrays import token_bounds, token_lowers
@@ -1108,12 +1109,7 @@ _ASCII_CURRENCY_SIGNS = "".join(sorted(c for c in _CURRENCY_SIGNS if c.isascii()
 
 def _has_currency_sign(text: str) -> bool:
     """Does `text` hold one of `_CURRENCY_SIGNS`?"""
-    if text.isascii():
-        for sign in _ASCII_CURRENCY_SIGNS:  # noqa: SIM110 (`any` of a generator costs more)
-            if sign in text:
-                return True
-        return False
-    return _CURRENCY_SIGN.search(text) is not None
+    return contains_any(text, _ASCII_CURRENCY_SIGNS, _CURRENCY_SIGN)
 
 
 @dataclass(frozen=True)
