@@ -171,7 +171,7 @@ class Reading:
         # "Vous trouverez l'étiquette en pièce jointe": the attachment the reply
         # carries ("jointe" is a form of "joindre"), not a way to reach someone.
         if self.matches.get("contact_act") != ():
-            heads = data_words(data, "attachment_heads")
+            heads = lists.attachment_heads
             if heads:
                 lowers = token_lowers(self.doc)
                 self.matches["contact_act"] = [
@@ -960,6 +960,7 @@ class _RuleLists(NamedTuple):
     preference_words: frozenset[str]
     past_endings: tuple[str, ...]
     irregular_pasts: frozenset[str]
+    attachment_heads: frozenset[str]
 
 
 def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleLists:
@@ -993,6 +994,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
         data_words(data, "preference_words"),
         tuple(sorted(data_words(data, "past_endings"))),
         data_words(data, "irregular_pasts"),
+        data_words(data, "attachment_heads"),
     )
 
 
