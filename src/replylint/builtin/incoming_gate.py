@@ -2,9 +2,10 @@
 
 A rule that reads the customer's message for a few phrase lists pays ~25 µs for the
 message's doc (tokenizer and annotator) even when none of their phrases can match in
-it. `PhraseGate.may_hold` answers from the raw text: it splits the lower-cased text
-into runs of letters and runs of digits (a few µs) and looks them up in a set worked
-out once per language from the lists. It is False only when no phrase can match:
+it. `PhraseGate.may_hold` answers from the raw text: it looks the lower-cased text's
+runs of letters and runs of digits (`text.runs`, read once per message for every
+gate: `Analysis.incoming_runs`) up in a set worked out once per language from the
+lists. It is False only when no phrase can match:
 
 - Every phrase has an anchor, one token any match of it needs (its longest word:
   "charge" in "the charge"): the doc must hold a token with the anchor's lower-case
