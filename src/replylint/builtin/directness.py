@@ -17,6 +17,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
+from replylint.builtin.directness_asking import may_open_question
 from replylint.builtin.directness_flags import (
     LIKE_EMAIL,
     LIKE_NUM,
@@ -308,6 +309,11 @@ class Reading:
         if self.phone_tokens:
             return True
         return any(flag & LIKE_URL for flag in token_flags(self.doc))
+
+    @property
+    def classified_any(self) -> bool:
+        """Has a sentence been classified yet (by an earlier check)?"""
+        return bool(self._classified)
 
     def iter_sentences(self) -> Iterator[Sentence]:
         """The body's sentences, classified on demand: most checks stop at the first
@@ -1134,6 +1140,15 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
         return
     if "?" in analysis.text and _asks_back(reading):
         return  # answer-like whatever its sentence says: no sentence need be classified
+    if (
+        not reading.classified_any
+        and "?" not in analysis.incoming_text
+        and not incoming_may_hold(analysis, ctx, ("indirect_question",))
+        and not may_open_question(analysis)
+    ):
+        # Nothing asked ("my order never arrived"), read from the raw text: no clause
+        # need be classified nor the message's doc built (see `_questions`).
+        return
     # Anything answer-like: a content or redirect clause, a number, a link, a question.
     # (Checked first: most replies have content, and then the incoming message need
     # not be read at all.)

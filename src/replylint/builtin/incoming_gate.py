@@ -2,9 +2,10 @@
 
 A rule that reads the customer's message for a few phrase lists pays ~25 µs for the
 message's doc (tokenizer and annotator) even when none of their phrases can match in
-it. `PhraseGate.may_hold` answers from the raw text: it splits the lower-cased text
-into runs of letters and runs of digits (a few µs) and looks them up in a set worked
-out once per language from the lists. It is False only when no phrase can match:
+it. `PhraseGate.may_hold` answers from the raw text: it looks the lower-cased text's
+runs of letters and runs of digits (`text.runs`, read once per message for every
+gate: `Analysis.incoming_runs`) up in a set worked out once per language from the
+lists. It is False only when no phrase can match:
 
 - Every phrase has an anchor, one token any match of it needs (its longest word:
   "charge" in "the charge"): the doc must hold a token with the anchor's lower-case
@@ -34,8 +35,7 @@ French), so the result is kept in the pattern cache (`text.pattern_cache`).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from replylint.text.derived import derived
 from replylint.text.nlp import extra_forms_leading_to, lookup_lemmas, pipeline, process
 from replylint.text.pattern_cache import stored
+from replylint.text.runs import RUNS, runs_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,10 +52,6 @@ if TYPE_CHECKING:
     from replylint.text.analysis import Analysis
     from replylint.text.lemma_lookup import LemmaLookup
 
-# Runs of letters (word characters that are neither digits nor "_") and runs of
-# digits: the tokenizer splits where a run ends (see the module docs).
-_RUNS = re.compile(r"[^\W\d_]+|\d+")
-_DIGIT_RUN = re.compile(r"\d+")
 _SIGMAS = ("σ", "ς")
 # A phrase ending in an elision ("j'") is compiled before a placeholder word
 # (`text.phrases`): its tokens are read the same way here.
@@ -64,37 +61,25 @@ _ELISION_ENDS = ("'", "\u2019")
 class PhraseGate:
     """`may_hold(text)`: False when no phrase of the lists can match in `text`."""
 
-    __slots__ = ("_find_runs", "_runs", "_sigma", "_substrings")
+    __slots__ = ("_runs", "_sigma", "_substrings")
 
     def __init__(self, runs: Iterable[str], substrings: Iterable[str], sigma: bool) -> None:
         self._runs = frozenset(runs)
         self._substrings = tuple(substrings)
         self._sigma = sigma
-        self._find_runs = _run_finder(self._runs)
 
     def may_hold(self, text: str) -> bool:
         lower = text.lower()
+        return self.may_hold_read(text, lower, runs_of(lower))
+
+    def may_hold_read(self, text: str, lower: str, runs: Iterable[str]) -> bool:
+        """`may_hold(text)` from a reading made once: `lower` is `text` lower-cased
+        and `runs` its runs (`runs_of`)."""
         if self._sigma and "Σ" in text:
             return True  # lower-cased alone, a token's sigma may read otherwise
         if self._substrings and any(s in lower for s in self._substrings):
             return True
-        return not self._runs.isdisjoint(self._find_runs(lower))
-
-
-def _run_finder(runs: frozenset[str]) -> Callable[[str], list[str]]:
-    """`findall` of the text's runs, skipping those too short (or of a kind) to be
-    one of `runs`: fewer strings made. A run is still found whole: a search that
-    starts inside a run follows a failed one at its start, which was longer."""
-    digits = [len(run) for run in runs if _DIGIT_RUN.fullmatch(run)]
-    letters = [len(run) for run in runs if not _DIGIT_RUN.fullmatch(run)]
-    kinds = []
-    if letters:
-        kinds.append(rf"[^\W\d_]{{{min(letters)},}}")
-    if digits:
-        kinds.append(rf"\d{{{min(digits)},}}")
-    if not kinds:
-        return lambda text: []
-    return re.compile("|".join(kinds)).findall
+        return not self._runs.isdisjoint(runs)
 
 
 def phrase_gate(
@@ -123,7 +108,12 @@ def incoming_may_hold(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...
     gate = derived(
         ctx.data, ("incoming gate", keys, language, model), _rule_gate, ctx, keys, language, model
     )
-    return gate is None or gate.may_hold(analysis.incoming_text)
+    if gate is None:
+        return True
+    # The message's runs are read once per analysis, for every gate that asks.
+    return gate.may_hold_read(
+        analysis.incoming_text, analysis.incoming_lower, analysis.incoming_runs
+    )
 
 
 def _rule_gate(
@@ -182,7 +172,7 @@ def _worked_out(
     runs: set[str] = set()
     substrings: set[str] = set()
     for form in starts:
-        found = _RUNS.findall(form)
+        found = RUNS.findall(form)
         if found:
             runs.add(max(found, key=len))  # any one run will do: the rarest-looking
         else:
@@ -226,7 +216,7 @@ def _tokenizations(nlp: Language, phrase: str) -> list[Any]:
 
 def _anchor(tokens: Any) -> Any:
     """The token with the longest run of letters or digits (the first of equals)."""
-    return max(tokens, key=lambda t: max(map(len, _RUNS.findall(t.lower_)), default=0))
+    return max(tokens, key=lambda t: max(map(len, RUNS.findall(t.lower_)), default=0))
 
 
 def _forms_leading_to(lemmas: LemmaLookup, targets: set[str]) -> set[str]:

@@ -20,6 +20,7 @@ from replylint.text.derived import derived
 from replylint.text.language_data import LanguageData, language_data
 from replylint.text.lazy import lazy_property
 from replylint.text.nlp import pipeline, process
+from replylint.text.runs import runs_of
 from replylint.text.token_arrays import token_bounds, token_lowers
 from replylint.text.words import content_word_flags, doc_word_flags
 from replylint.text.words import is_emoji as is_emoji  # re-exported: rules import them here
@@ -261,6 +262,17 @@ class Analysis:
     def incoming_text(self) -> str:
         """The customer's message as the tokenizer reads it ("" when there is none)."""
         return tokenizable(self.reply.incoming) if self.reply.incoming else ""
+
+    @lazy_property
+    def incoming_lower(self) -> str:
+        """The customer's message lower-cased ("" when there is none)."""
+        return self.incoming_text.lower()
+
+    @lazy_property
+    def incoming_runs(self) -> tuple[str, ...]:
+        """The runs of letters and of digits of the lower-cased message: read once
+        for every rule's raw-text gate (`runs_of`)."""
+        return runs_of(self.incoming_lower)
 
     @lazy_property
     def incoming_doc(self) -> Doc | None:
