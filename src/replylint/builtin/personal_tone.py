@@ -93,7 +93,13 @@ def _formulas(ctx: RuleContext, analysis: Analysis) -> _Formulas:
 def _formulas_of(data: Mapping[str, Any], analysis: Analysis, ctx: RuleContext) -> _Formulas:
     """The compiled formulas of `data` (the rule's data for the reply's language)."""
     language, model = analysis.language, analysis.model
+    if model is None:  # the default pipeline: one constant key, no tuple per reply
+        return derived(data, _DEFAULT_FORMULAS, _Formulas, ctx, language, None)
     return derived(data, ("formulas", language, model), _Formulas, ctx, language, model)
+
+
+# `data` is one language's table, so the language needs no place in the key.
+_DEFAULT_FORMULAS = ("formulas", "default pipeline")
 
 
 def _boilerplate(
