@@ -34,13 +34,14 @@ _LEADING_MENTIONS = re.compile(
     r"\A\s*(?:[@＠](?:\w+|\{\{[^{}\s]{1,40}\}\}|\{[^{}\s]{1,40}\}|\[[^\[\]\s]{1,40}\])[\s,:]*)+"
 )
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
-# Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, ^Kim,
-# *MikeRice.
+# Sign-off marks brand accounts use after the text: ^JK, -MS, *RD, /AB, ~AS, = JJ, ^Kim,
+# *MikeRice; capitals after a dash may be glued to the last word ("…see you go-DD").
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
     r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?(?:[A-Z]{1,4}|[a-z]{2,5})\d?"
-    r"|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
+    r"|=\s?[A-Z]{2,4}|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
     r"[.!]?\s*\Z"
+    r"|(?<=[a-z])(?P<glued>[-–—][A-Z]{2,4})\s*\Z"
 )
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
@@ -58,7 +59,7 @@ _DASH_NAME_END = re.compile(
     r"(?:,\s?[A-ZÀ-Ý][\w'’&.-]*(?:\s[\w'’&.-]+){0,3})?)\s*\Z"
 )
 # Every mark `_INITIALS_END` and `_DASH_NAME_END` may start with.
-_SIGNOFF_MARK = re.compile(r"[\^*/~\-–—]")
+_SIGNOFF_MARK = re.compile(r"[\^*/~=\-–—]")
 # A word of a bare sign-off after the last sentence: "Julien", "Rob B.", "GA".
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+\.?|[A-Z]{2,4}|[A-Z]\.")
 _MAX_SIGNOFF_LINE_WORDS = 6
@@ -391,7 +392,7 @@ def _find_signoff(text: str, body_start: int, lang: LanguageData) -> SignOff | N
     if _SIGNOFF_MARK.search(region, body_start):
         match = _INITIALS_END.search(region, _last_chunks_start(region, body_start, 2))
         if match:
-            mark = match.group("mark")
+            mark = match.group("mark") or match.group("glued")
             return SignOff(match.start(), end, match.start(), end, "initials", mark)
         match = _DASH_NAME_END.search(region, _last_chunks_start(region, body_start, 7))
         if match:
