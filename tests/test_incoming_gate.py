@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.builtin.incoming_gate import PhraseGate, phrase_gate
+from replylint.builtin.incoming_gate import PhraseGate, phrase_gate, word_gate
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import data_phrase_table
 from rule_support import lint
@@ -113,3 +113,46 @@ def test_a_matter_raised_through_an_inflected_or_elided_word_is_still_read(
 )
 def test_the_gate_compares_whole_runs_of_letters_or_digits(text: str, passes: bool) -> None:
     assert PhraseGate(["bag", "16"], [], sigma=False).may_hold(text) is passes
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "language"),
+    [
+        # A special case makes the token: "im" -> "i" + "m", "don't" -> "do" + "n't".
+        ("i", "Im waiting for it", "en"),
+        ("n't", "They don't answer", "en"),
+        ("not", "I cannot log in", "en"),
+        # An elision is a token of its own before the word.
+        ("j'", "J'attends toujours", "fr"),
+        ("my", "MY parcel", "en"),
+    ],
+)
+def test_the_word_gate_passes_a_text_whose_doc_holds_the_word(
+    word: str, text: str, language: str
+) -> None:
+    assert word in [token.lower_ for token in process(pipeline(language), text)]
+    gate = word_gate(frozenset({word}), language, None)
+    assert gate is not None
+    assert gate.may_hold(text)
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "language"),
+    [
+        # "nothing" and "know" hold "no" and "not" inside a run, never as a token.
+        ({"not", "no"}, "Nothing I know of", "en"),
+        ({"my", "i"}, "Is the shop open on Sunday?", "en"),
+        ({"ne", "pas"}, "Vous livrez en Belgique ?", "fr"),
+    ],
+)
+def test_the_word_gate_stops_a_text_without_any_of_the_words(
+    words: set[str], text: str, language: str
+) -> None:
+    assert not set(words) & {token.lower_ for token in process(pipeline(language), text)}
+    gate = word_gate(frozenset(words), language, None)
+    assert gate is not None
+    assert not gate.may_hold(text)
+
+
+def test_a_statistical_model_has_no_word_gate() -> None:
+    assert word_gate(frozenset({"not"}), "en", "en_core_web_sm") is None

@@ -25,7 +25,9 @@ lists. It is False only when no phrase can match:
 - Lower-casing goes character by character, save Greek capital sigma: when a form
   in `starts` holds a sigma, a text with a capital sigma passes.
 
-A form with no letter or digit (a symbol) is looked for as a substring. Only the
+A form with no letter or digit (a symbol) is looked for as a substring. A word list
+(single words compared with the tokens' lower-case forms, no lemma) has the same
+kind of gate with each word as its own anchor (`word_gate`, `incoming_may_hold_words`). Only the
 default pipeline's tokens are known in advance: with a statistical model
 (`phrase_gate` gives None) the doc is always built.
 
@@ -40,6 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replylint.rule import data_words
 from replylint.text.derived import derived
 from replylint.text.nlp import extra_forms_leading_to, lookup_lemmas, pipeline, process
 from replylint.text.pattern_cache import stored
@@ -116,6 +119,48 @@ def incoming_may_hold(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...
     )
 
 
+def incoming_may_hold_words(analysis: Analysis, ctx: RuleContext, keys: tuple[str, ...]) -> bool:
+    """Can the doc of the customer's message of `analysis` hold a token whose
+    lower-case form is a word of the rule's word lists `keys` (lists read token by
+    token, not phrases)? False only when none can."""
+    language, model = analysis.language, analysis.model
+    gate = derived(
+        ctx.data,
+        ("incoming word gate", keys, language, model),
+        _rule_word_gate,
+        ctx,
+        keys,
+        language,
+        model,
+    )
+    if gate is None:
+        return True
+    return gate.may_hold_read(
+        analysis.incoming_text, analysis.incoming_lower, analysis.incoming_runs
+    )
+
+
+def _rule_word_gate(
+    ctx: RuleContext, keys: tuple[str, ...], language: str, model: str | None
+) -> PhraseGate | None:
+    """The word gate of the rule's lists `keys`, all of them in one."""
+    return word_gate(
+        frozenset(w for key in keys for w in data_words(ctx.data, key)), language, model
+    )
+
+
+def word_gate(words: frozenset[str], language: str, model: str | None) -> PhraseGate | None:
+    """The gate of single-token `words` (lower-case), compared with the tokens'
+    lower-case forms (no lemma): each word is its own anchor. None when `model` (a
+    statistical pipeline) tokenizes the texts."""
+    if model is not None:
+        return None
+    nlp = pipeline(language)
+    if lookup_lemmas(nlp) is None:
+        return None  # not the default pipeline: its tokenizer is not known in advance
+    return PhraseGate(*_gate_parts(nlp, set(words)))
+
+
 def _rule_gate(
     ctx: RuleContext, keys: tuple[str, ...], language: str, model: str | None
 ) -> PhraseGate | None:
@@ -154,8 +199,6 @@ def _worked_out(
 ) -> tuple[list[str], list[str], bool]:
     """The letter/digit runs, the substrings and the sigma flag of the gate (as
     marshal-able lists)."""
-    from spacy.attrs import ORTH
-
     by_form, by_lemma = _anchors(nlp, lists, form_keys)
     starts = by_form | by_lemma | _forms_leading_to(lemmas, by_lemma)
     # The annotator also leads forms to a lemma the table does not ("est" -> "être",
@@ -163,6 +206,14 @@ def _worked_out(
     starts.update(
         form for lemma in by_lemma for form in extra_forms_leading_to(nlp.lang or "", lemma)
     )
+    return _gate_parts(nlp, starts)
+
+
+def _gate_parts(nlp: Language, starts: set[str]) -> tuple[list[str], list[str], bool]:
+    """The runs, substrings and sigma flag of a gate that passes a text whose doc may
+    hold a token with a lower-case form among `starts` (changed in place)."""
+    from spacy.attrs import ORTH
+
     # A special case's tokens may cut its runs: its own text holds a run instead.
     rules: dict[str, list[dict[Any, str]]] = nlp.tokenizer.rules  # type: ignore[union-attr]
     for chunk, pieces in rules.items():

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from replylint.builtin.incoming_gate import incoming_may_hold
+from replylint.builtin.incoming_gate import incoming_may_hold, incoming_may_hold_words
 from replylint.builtin.personal_data import (
     DetectionWords,
     PersonalData,
@@ -119,6 +119,10 @@ _TOPICS = (
 # What the customer's message is read for: a smaller table matches faster.
 _TOPIC_LISTS = tuple(key for _, key in _TOPICS)
 _INCOMING_LISTS = (*_TOPIC_LISTS, "complaint_words", "secrets")
+# The word lists that tell trouble (or an account in trouble) in the customer's message.
+_TROUBLE_WORDS = ("problem_words", "negations", "still_words", "account_problems")
+# The word lists that tell the matter is the writer's own.
+_OWNER_WORDS = ("first_person", "own_possessives")
 
 
 def _form_lists(ctx: RuleContext, keys: tuple[str, ...]) -> frozenset[str]:
@@ -1125,6 +1129,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     has_money = _has_currency_sign(analysis.incoming_text)
     if not has_money and not incoming_may_hold(analysis, ctx, _TOPIC_LISTS):
         return None  # no money and no topic phrase: nothing to raise, and no doc built
+    if _untroubled(analysis, ctx):
+        return None  # read from the raw text: no sentence below can raise a matter
     doc = analysis.incoming_doc
     if doc is None:
         return None
@@ -1327,6 +1333,28 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 if negated:
                     return _Raised(topic, _said(said, sent))  # "still no shipping info"
     return None
+
+
+def _untroubled(analysis: Analysis, ctx: RuleContext) -> bool:
+    """Is the message, as its raw text shows, free of everything that raises a matter
+    in `_incoming_matter` (so its doc need not be built)? Without a billing term (a
+    message that opens on one raises it alone), a complaint, or a word of trouble
+    (problem, negation, "still", an account problem), only a question about the
+    writer's own order or case can: it needs a first-person word and, to be a
+    question, a "?" or a status question word ("where is my parcel")."""
+    # Most messages hold a word of trouble: that test comes first.
+    if incoming_may_hold_words(analysis, ctx, _TROUBLE_WORDS):
+        return False
+    if incoming_may_hold(analysis, ctx, ("billing_terms",)) or incoming_may_hold(
+        analysis, ctx, ("complaint_words",)
+    ):
+        return False
+    text = analysis.incoming_text
+    if any(emoji in text for emoji in data_words(ctx.data, "complaint_emoji")):
+        return False
+    if not incoming_may_hold_words(analysis, ctx, _OWNER_WORDS):
+        return True
+    return "?" not in text and not incoming_may_hold_words(analysis, ctx, ("status_questions",))
 
 
 def _happened(
