@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from replylint.model import Finding
-from replylint.text import analysis as analysis_module
-from rule_support import lint
+from rule_support import lint_watching_incoming
 
 _REDIRECT = "@ana Please call our billing team on 0800 555 0123. ^RJ"
 _CODE = "Use code SAVE20 for 20% off your next order!"
@@ -20,16 +19,10 @@ def _lint_watching_incoming(
 ) -> tuple[list[Finding], bool]:
     """The rule's findings on an English reply to `incoming`, and whether the
     incoming message's doc was built."""
-    built: list[str] = []
-    process = analysis_module.process
-
-    def watched(nlp, text):  # type: ignore[no-untyped-def]
-        built.append(text)
-        return process(nlp, text)
-
-    monkeypatch.setattr(analysis_module, "process", watched)
-    report = lint(rule, language="en", text=text, incoming=incoming)
-    return list(report.findings), incoming in built
+    report, built = lint_watching_incoming(
+        monkeypatch, rule, language="en", text=text, incoming=incoming
+    )
+    return list(report.findings), built
 
 
 # --- directness: a redirect excused by a question asking how to reach someone -----

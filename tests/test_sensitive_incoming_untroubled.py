@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from replylint.text import analysis as analysis_module
-from rule_support import lint
+from rule_support import lint_watching_incoming
 
 _REPLIES = {
     "en": "Thanks for letting us know, we're on it.",
@@ -21,18 +20,14 @@ def _checks_and_built(
 ) -> tuple[list[str], bool]:
     """The checks the rule reports on a public reply to `incoming`, and whether the
     incoming message's doc was built."""
-    built: list[str] = []
-    process = analysis_module.process
-
-    def watched(nlp, text):  # type: ignore[no-untyped-def]
-        built.append(text)
-        return process(nlp, text)
-
-    monkeypatch.setattr(analysis_module, "process", watched)
-    report = lint(
-        "sensitive-in-private", language=language, text=_REPLIES[language], incoming=incoming
+    report, built = lint_watching_incoming(
+        monkeypatch,
+        "sensitive-in-private",
+        language=language,
+        text=_REPLIES[language],
+        incoming=incoming,
     )
-    return [f.check for f in report.findings], incoming in built
+    return [f.check for f in report.findings], built
 
 
 @pytest.mark.parametrize(
