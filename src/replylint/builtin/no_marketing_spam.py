@@ -215,7 +215,6 @@ def _unexplained(
     """The promotions that are not explained by the customer's question, a goodwill
     gesture, a private message or the customer's own things."""
     doc = analysis.doc
-    tokens = analysis.tokens
     matches = {**matches, **_matches(analysis, ctx, _CONTEXT_LISTS)}
 
     def in_sentence(key: str, sent: Span) -> bool:
@@ -226,7 +225,7 @@ def _unexplained(
     echoed: frozenset[str] | None = None
     kept = []
     for promo in promos:
-        sent = tokens[promo.token].sent  # every kind reads it (made once: a Span each time)
+        sent = doc[promo.token].sent  # every kind reads it (made once: a Span each time)
         if promo.kind == "subscribe":
             if in_sentence("private_channel", sent):
                 continue  # "follow us so we can DM you"
@@ -427,13 +426,13 @@ def _promos(
     percent = tables.percent_starts
     if "" in percent or not percent.isdisjoint(present):
         lowers = token_lowers(analysis.doc)
-        promos.extend(_discounts(analysis.tokens, lowers, ctx.data, percent))
+        promos.extend(_discounts(analysis.doc, lowers, ctx.data, percent))
     if not tables.code_words.isdisjoint(present):
-        promos.extend(_codes(analysis.tokens, token_lowers(analysis.doc), ctx.data))
+        promos.extend(_codes(analysis.doc, token_lowers(analysis.doc), ctx.data))
     if matches.get("currency_signs"):
         promos.extend(
             _amount_discounts(
-                analysis.tokens,
+                analysis.doc,
                 data_words(ctx.data, "discount_words"),
                 data_words(ctx.data, "amount_offer_words"),
             )
@@ -442,7 +441,7 @@ def _promos(
 
 
 def _amount_discounts(
-    doc: Sequence[Token], discount: frozenset[str], offered: frozenset[str]
+    doc: Doc, discount: frozenset[str], offered: frozenset[str]
 ) -> Iterator[Promo]:
     """An amount off offered: "get £5 off your next order", "5 € de réduction sur
     votre prochaine commande" (a sign, a number, a discount word, and an offer word
@@ -473,7 +472,9 @@ def _listed(
     analysis: Analysis, ctx: RuleContext, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[Promo]:
     """Promotions made of list words: phrases, pairs and pitches."""
-    tokens = analysis.tokens
+    # The doc, not `Analysis.tokens`: the few tokens read here cost less one by one
+    # than a Token object for every token of the reply.
+    tokens = analysis.doc
     for key in _PHRASE_LISTS:
         for m in matches.get(key, ()):
             # A call to buy opens its clause: "Pre-order now", not "your pre-order".
@@ -538,7 +539,7 @@ def _new_line(novelties: Sequence[tuple[int, int, int]], lines: Sequence[PhraseM
     )
 
 
-def _word_before(tokens: Sequence[Token], at: int, words: frozenset[str], reach: int) -> bool:
+def _word_before(tokens: Doc, at: int, words: frozenset[str], reach: int) -> bool:
     """Does one of `words` stand within `reach` words before `at`, in its sentence
     ("hope you can [snag]", "our [Boxing Day] sale")?"""
     if tokens[at].is_sent_start:
@@ -572,7 +573,7 @@ def _pitches(
     if not _may_pitch(core, part_table.lists_in_reach(analysis.doc, analysis.lower_tokens)):
         return  # most replies with a free word or an amount: the parts need not be read
     matches = {**core, **part_table.find(analysis.doc)}
-    tokens = analysis.tokens
+    tokens = analysis.doc
     links = {m.token_start for m in matches.get("clause_links", ())}
     # "Don't forget to check out…", "Pensez à découvrir…": the opener's infinitive.
     markers = {m.token_start for m in matches.get("infinitive_markers", ())}
@@ -648,7 +649,7 @@ _TIME_OF_DAY = re.compile(r"\d{1,2}(?:[:.h]\d{2})?(?:[ap]\.?m\.?|h)?\Z", re.IGNO
 _DAY_HALVES = frozenset({"am", "pm", "a.m.", "p.m.", "h"})
 
 
-def _time_of_day_at(tokens: Sequence[Token], i: int) -> bool:
+def _time_of_day_at(tokens: Doc, i: int) -> bool:
     """Is token `i` a time of day: "8pm", "8 pm", "20h", "20 h", "17:30"?"""
     if i >= len(tokens):
         return False
@@ -698,7 +699,7 @@ def _distinct(
 
 
 def _freebies(
-    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+    tokens: Doc, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[tuple[int, int, int]]:
     """ "free delivery", "la livraison est gratuite": a free word beside what is free."""
     objects = matches.get("free_object", ())
@@ -715,7 +716,7 @@ def _freebies(
 
 
 def _free_amounts(
-    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+    tokens: Doc, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[tuple[int, int, int]]:
     """ "10 € offerts", "a free $20 voucher": an amount of money given away."""
     free_words = matches.get("free_word", ())
@@ -731,7 +732,7 @@ def _free_amounts(
 
 
 def _prices(
-    tokens: Sequence[Token], matches: Mapping[str, list[PhraseMatch]]
+    tokens: Doc, matches: Mapping[str, list[PhraseMatch]]
 ) -> Iterator[tuple[int, int, int]]:
     """ "now only £49", "à seulement 29 € par mois", "save up to £120": an amount of
     money put forward as a price, not a sum on the customer's bill."""
@@ -765,7 +766,7 @@ def _prices(
         yield start, end, first
 
 
-def _amounts(tokens: Sequence[Token], signs: Sequence[PhraseMatch]) -> Iterator[tuple[int, int]]:
+def _amounts(tokens: Doc, signs: Sequence[PhraseMatch]) -> Iterator[tuple[int, int]]:
     """Token ranges (first, last) of money amounts: a currency sign beside a number."""
     for sign in signs:
         i = sign.token_start
@@ -775,7 +776,7 @@ def _amounts(tokens: Sequence[Token], signs: Sequence[PhraseMatch]) -> Iterator[
             yield i - 1, i  # "29 €"
 
 
-def _opens_clause(tokens: Sequence[Token], i: int) -> bool:
+def _opens_clause(tokens: Doc, i: int) -> bool:
     """Does token `i` start its sentence or follow punctuation or an @mention?"""
     if i == 0 or tokens[i].is_sent_start:
         return True
@@ -783,7 +784,7 @@ def _opens_clause(tokens: Sequence[Token], i: int) -> bool:
     return before.is_punct or before.text[:1] in "@＠"
 
 
-def _same_sentence(tokens: Sequence[Token], a: int, b: int) -> bool:
+def _same_sentence(tokens: Doc, a: int, b: int) -> bool:
     return not any(tokens[i].is_sent_start for i in range(a + 1, b + 1))
 
 
@@ -801,7 +802,7 @@ def _positions(lowers: list[str], words: frozenset[str]) -> list[int]:
 
 
 def _discounts(
-    doc: Sequence[Token], lowers: list[str], data: Mapping[str, object], starts: frozenset[str]
+    doc: Doc, lowers: list[str], data: Mapping[str, object], starts: frozenset[str]
 ) -> Iterator[Promo]:
     """ "20% off", "save 30 percent", "-20 %", "20 % de réduction"."""
     percent = derived(data, "spam percent phrases", _word_tuples, data, "percent_words")
@@ -841,7 +842,7 @@ def _word_tuples(data: Mapping[str, object], key: str) -> frozenset[tuple[str, .
     return frozenset(tuple(p.lower().split()) for p in data_strings(data, key))
 
 
-def _percent_end(doc: Sequence[Token], i: int, percent: frozenset[tuple[str, ...]]) -> int | None:
+def _percent_end(doc: Doc, i: int, percent: frozenset[tuple[str, ...]]) -> int | None:
     """The token index after a percent sign or word starting at `i`, if any."""
     for words in percent:
         end = i + len(words)
@@ -850,7 +851,7 @@ def _percent_end(doc: Sequence[Token], i: int, percent: frozenset[tuple[str, ...
     return None
 
 
-def _codes(doc: Sequence[Token], lowers: list[str], data: Mapping[str, object]) -> Iterator[Promo]:
+def _codes(doc: Doc, lowers: list[str], data: Mapping[str, object]) -> Iterator[Promo]:
     """ "use code SAVE20", "avec le code BIENVENUE": a promo code, not "error code E42"."""
     code_words = data_words(data, "code_words")
     verbs = data_words(data, "code_verbs")
