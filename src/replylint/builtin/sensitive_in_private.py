@@ -718,10 +718,22 @@ def _is_identifier(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
         return True
     if _names_public_thing(reader, sent, match):
         return False  # "your flight number", "the store's address", "le numéro de vol"
+    if match.token_start > sent.start and reader.lower(match.token_start - 1) in reader.words(
+        "generic_identifiers"
+    ):
+        return False  # "le mail reçu hier": the word before is the noun, this one its participle
     # "the number of items", "please address it": a common word needs "your", "a", ...
     markers = reader.words("own_markers") | reader.words("generic_markers")
     if _before(reader, match, markers, 2, sent.start) is None:
         return False
+    if (
+        words[0] in reader.words("message_nouns")
+        and _before(reader, match, reader.words("possessives"), 2, sent.start) is None
+        and reader.words("address_cues").isdisjoint(
+            reader.lowers(match.token_end, min(match.token_end + 3, sent.end))
+        )
+    ):
+        return False  # "send me the email asking…": a message, not an address
     if words[0] in reader.words("name_words") and reader.lower(match.token_end) in reader.words(
         "of_words"
     ):
@@ -1156,6 +1168,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     conditions = reader.words("condition_words")
     question_openers = reader.words("question_openers")
     stills = reader.words("still_words")
+    delays = reader.words("delay_words")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     thing_reflexives = reader.words("thing_reflexives")
@@ -1317,6 +1330,12 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 ):
                     return _Raised(topic, _said(said, sent))
                 trouble = stated or negated
+                if key == "order_events" and stated and not negated and delays.isdisjoint(words):
+                    # "I lost my signal…, this shows up": an event verb with no order
+                    # noun is in trouble by a delay in its sentence, or by another
+                    # problem word in its own clause.
+                    start, end = _clause_around(reader, sent, match)
+                    trouble = not sentence_problems.isdisjoint(lowers[start:end])
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
@@ -1406,8 +1425,32 @@ def _negation_near(
 ) -> bool:
     """A negation just before the matter: "has not been delivered", "still no tracking",
     "didn't get my parcel" (after it, "the parcel was not fragile", it negates another
-    word)."""
-    return _before(reader, match, negations, _MARKER_WINDOW + 1, sent.start) is not None
+    word). A comma or semicolon between them ends the negated clause: "since the page
+    didn't load, this shows up" negates the loading."""
+    floor = max(sent.start, match.token_start - _MARKER_WINDOW - 1)
+    for i in range(match.token_start - 1, floor - 1, -1):
+        word = reader.lower(i)
+        if word in negations:
+            return True
+        if word in _NEGATION_BREAKS:
+            return False
+    return False
+
+
+def _clause_around(reader: _Reader, sent: Span, match: PhraseMatch) -> tuple[int, int]:
+    """The tokens of the match's clause: its sentence cut at the commas and semicolons
+    around it."""
+    start = match.token_start
+    while start > sent.start and reader.lower(start - 1) not in _NEGATION_BREAKS:
+        start -= 1
+    end = match.token_end
+    while end < sent.end and reader.lower(end) not in _NEGATION_BREAKS:
+        end += 1
+    return start, end
+
+
+# What ends the clause a negation stands in (see `_negation_near`).
+_NEGATION_BREAKS = frozenset({",", ";", ":"})
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
