@@ -1169,6 +1169,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     question_openers = reader.words("question_openers")
     stills = reader.words("still_words")
     delays = reader.words("delay_words")
+    purchase_markers = reader.words("purchase_markers")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     thing_reflexives = reader.words("thing_reflexives")
@@ -1246,6 +1247,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
+                    continue
+                if key == "order_terms" and _buying(reader, match, sent, purchase_markers):
                     continue
                 # "ma sonnette ne se connecte plus au wifi": a device connects itself;
                 # the writer's login is "me connecter".
@@ -1435,6 +1438,16 @@ def _negation_near(
         if word in _NEGATION_BREAKS:
             return False
     return False
+
+
+def _buying(reader: _Reader, match: PhraseMatch, sent: Span, markers: frozenset[str]) -> bool:
+    """Is the order word a verb of buying ("can't order online", "went to order"),
+    after a marker, or a modal and its "n't"? ("I didn't order this" keeps it: "did"
+    is no marker.)"""
+    before = match.token_start - 1
+    if before > sent.start and reader.lower(before) in ("n't", "n’t", "not"):
+        before -= 1
+    return before >= sent.start and reader.lower(before) in markers
 
 
 def _clause_around(reader: _Reader, sent: Span, match: PhraseMatch) -> tuple[int, int]:
