@@ -291,10 +291,31 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _said(text: str, sent: Span) -> str:
-    """`_quote(sent.text)`, read from `text`, the text of the sentence's doc (a
-    span's `text` joins a Token per word)."""
-    return _quote(text[sent.start_char : sent.end_char])
+def _said_near(text: str, reader: _Reader, sent: Span, match: PhraseMatch) -> str:
+    """The words around `match` in its clause ("I ordered chips but they forgot to put
+    it…"), quoted: the part of the customer's message that raised the matter, not the
+    start of a long sentence."""
+    start, end = _clause_around(reader, sent, match)
+    start = max(start, match.token_start - _QUOTE_BEFORE)
+    doc = reader.doc
+    while start < match.token_start and (
+        doc[start].is_punct
+        or doc[start].is_space
+        or doc[start].text.startswith(("@", "＠"))
+        or reader.lower(start) in _CLAUSE_BREAKS
+    ):
+        start += 1
+    last = doc[end - 1]
+    stop = last.idx + len(last.text)
+    # A long clause loses words at its start rather than the words that raised it.
+    while start < match.token_start and stop - doc[start].idx > _QUOTE_CHARS:
+        start += 1
+    return _quote(text[doc[start].idx : stop])
+
+
+# The quote of the words that raised a matter starts this many tokens before them
+# and runs to the end of their clause (cut at `_QUOTE_CHARS`).
+_QUOTE_BEFORE = 10
 
 
 def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
@@ -1243,7 +1264,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
             )
             if own_money and (stated or _negation_near(reader, match, sent, sent_negations)):
-                return _Raised("billing", _said(said, sent))
+                return _Raised("billing", _said_near(said, reader, sent, match))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
@@ -1287,7 +1308,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         or (not how_to and words.isdisjoint(contrasts))
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 if (
                     question
                     and topic != "account"
@@ -1302,7 +1323,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         )
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 negated = _negation_near(reader, match, sent, sent_negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
@@ -1319,7 +1340,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     continue
                 if topic == "account":
                     if own and (words & account_problems or negated):
-                        return _Raised(topic, _said(said, sent))
+                        return _Raised(topic, _said_near(said, reader, sent, match))
                     continue
                 # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
                 # is double the usual").
@@ -1331,7 +1352,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         and _near(reader, match, sentence_problems, sent)
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 trouble = stated or negated
                 if key == "order_events" and stated and not negated and delays.isdisjoint(words):
                     # "I lost my signal…, this shows up": an event verb with no order
@@ -1346,14 +1367,16 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     if (own and trouble) or (
                         unasked and _near(reader, match, sentence_problems, sent)
                     ):
-                        return _Raised(topic, _said(said, sent))
+                        return _Raised(topic, _said_near(said, reader, sent, match))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
                 # trouble is writing about their own, first person or not.
                 if (trouble or complaint) and (own or own_sentence or owner_anywhere or complaint):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 if negated:
-                    return _Raised(topic, _said(said, sent))  # "still no shipping info"
+                    return _Raised(
+                        topic, _said_near(said, reader, sent, match)
+                    )  # "still no shipping info"
     return None
 
 
