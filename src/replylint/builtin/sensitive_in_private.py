@@ -291,10 +291,31 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _said(text: str, sent: Span) -> str:
-    """`_quote(sent.text)`, read from `text`, the text of the sentence's doc (a
-    span's `text` joins a Token per word)."""
-    return _quote(text[sent.start_char : sent.end_char])
+def _said_near(text: str, reader: _Reader, sent: Span, match: PhraseMatch) -> str:
+    """The words around `match` in its clause ("I ordered chips but they forgot to put
+    it…"), quoted: the part of the customer's message that raised the matter, not the
+    start of a long sentence."""
+    start, end = _clause_around(reader, sent, match)
+    start = max(start, match.token_start - _QUOTE_BEFORE)
+    doc = reader.doc
+    while start < match.token_start and (
+        doc[start].is_punct
+        or doc[start].is_space
+        or doc[start].text.startswith(("@", "＠"))
+        or reader.lower(start) in _CLAUSE_BREAKS
+    ):
+        start += 1
+    last = doc[end - 1]
+    stop = last.idx + len(last.text)
+    # A long clause loses words at its start rather than the words that raised it.
+    while start < match.token_start and stop - doc[start].idx > _QUOTE_CHARS:
+        start += 1
+    return _quote(text[doc[start].idx : stop])
+
+
+# The quote of the words that raised a matter starts this many tokens before them
+# and runs to the end of their clause (cut at `_QUOTE_CHARS`).
+_QUOTE_BEFORE = 10
 
 
 def _is_question_or_request(reader: _Reader, sent: Span, requests: Sequence[PhraseMatch]) -> bool:
@@ -718,10 +739,22 @@ def _is_identifier(reader: _Reader, sent: Span, match: PhraseMatch) -> bool:
         return True
     if _names_public_thing(reader, sent, match):
         return False  # "your flight number", "the store's address", "le numéro de vol"
+    if match.token_start > sent.start and reader.lower(match.token_start - 1) in reader.words(
+        "generic_identifiers"
+    ):
+        return False  # "le mail reçu hier": the word before is the noun, this one its participle
     # "the number of items", "please address it": a common word needs "your", "a", ...
     markers = reader.words("own_markers") | reader.words("generic_markers")
     if _before(reader, match, markers, 2, sent.start) is None:
         return False
+    if (
+        words[0] in reader.words("message_nouns")
+        and _before(reader, match, reader.words("possessives"), 2, sent.start) is None
+        and reader.words("address_cues").isdisjoint(
+            reader.lowers(match.token_end, min(match.token_end + 3, sent.end))
+        )
+    ):
+        return False  # "send me the email asking…": a message, not an address
     if words[0] in reader.words("name_words") and reader.lower(match.token_end) in reader.words(
         "of_words"
     ):
@@ -1156,6 +1189,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     conditions = reader.words("condition_words")
     question_openers = reader.words("question_openers")
     stills = reader.words("still_words")
+    delays = reader.words("delay_words")
+    purchase_markers = reader.words("purchase_markers")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     thing_reflexives = reader.words("thing_reflexives")
@@ -1229,10 +1264,12 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 or _after(reader, match, objects, _MARKER_WINDOW, sent.end) is not None
             )
             if own_money and (stated or _negation_near(reader, match, sent, sent_negations)):
-                return _Raised("billing", _said(said, sent))
+                return _Raised("billing", _said_near(said, reader, sent, match))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
+                    continue
+                if key == "order_terms" and _buying(reader, match, sent, purchase_markers):
                     continue
                 # "ma sonnette ne se connecte plus au wifi": a device connects itself;
                 # the writer's login is "me connecter".
@@ -1271,7 +1308,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         or (not how_to and words.isdisjoint(contrasts))
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 if (
                     question
                     and topic != "account"
@@ -1286,7 +1323,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         )
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 negated = _negation_near(reader, match, sent, sent_negations | stills)
                 # "my ticket no longer shows", "mon mot de passe ne marche plus": their
                 # own thing as the subject of a negated verb.
@@ -1303,7 +1340,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     continue
                 if topic == "account":
                     if own and (words & account_problems or negated):
-                        return _Raised(topic, _said(said, sent))
+                        return _Raised(topic, _said_near(said, reader, sent, match))
                     continue
                 # A refund, a charge, a bill: theirs, or in trouble ("this quarter's bill
                 # is double the usual").
@@ -1315,8 +1352,14 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                         and _near(reader, match, sentence_problems, sent)
                     )
                 ):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 trouble = stated or negated
+                if key == "order_events" and stated and not negated and delays.isdisjoint(words):
+                    # "I lost my signal…, this shows up": an event verb with no order
+                    # noun is in trouble by a delay in its sentence, or by another
+                    # problem word in its own clause.
+                    start, end = _clause_around(reader, sent, match)
+                    trouble = not sentence_problems.isdisjoint(lowers[start:end])
                 if key == "payment_terms":
                     # "Apple Pay keeps failing at checkout": a payment failing for the
                     # writer, stated as a fact, is theirs without an "I".
@@ -1324,14 +1367,16 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                     if (own and trouble) or (
                         unasked and _near(reader, match, sentence_problems, sent)
                     ):
-                        return _Raised(topic, _said(said, sent))
+                        return _Raised(topic, _said_near(said, reader, sent, match))
                     continue
                 # Orders, deliveries and trips: the customer writing about one in
                 # trouble is writing about their own, first person or not.
                 if (trouble or complaint) and (own or own_sentence or owner_anywhere or complaint):
-                    return _Raised(topic, _said(said, sent))
+                    return _Raised(topic, _said_near(said, reader, sent, match))
                 if negated:
-                    return _Raised(topic, _said(said, sent))  # "still no shipping info"
+                    return _Raised(
+                        topic, _said_near(said, reader, sent, match)
+                    )  # "still no shipping info"
     return None
 
 
@@ -1406,8 +1451,42 @@ def _negation_near(
 ) -> bool:
     """A negation just before the matter: "has not been delivered", "still no tracking",
     "didn't get my parcel" (after it, "the parcel was not fragile", it negates another
-    word)."""
-    return _before(reader, match, negations, _MARKER_WINDOW + 1, sent.start) is not None
+    word). A comma or semicolon between them ends the negated clause: "since the page
+    didn't load, this shows up" negates the loading."""
+    floor = max(sent.start, match.token_start - _MARKER_WINDOW - 1)
+    for i in range(match.token_start - 1, floor - 1, -1):
+        word = reader.lower(i)
+        if word in negations:
+            return True
+        if word in _NEGATION_BREAKS:
+            return False
+    return False
+
+
+def _buying(reader: _Reader, match: PhraseMatch, sent: Span, markers: frozenset[str]) -> bool:
+    """Is the order word a verb of buying ("can't order online", "went to order"),
+    after a marker, or a modal and its "n't"? ("I didn't order this" keeps it: "did"
+    is no marker.)"""
+    before = match.token_start - 1
+    if before > sent.start and reader.lower(before) in ("n't", "n’t", "not"):
+        before -= 1
+    return before >= sent.start and reader.lower(before) in markers
+
+
+def _clause_around(reader: _Reader, sent: Span, match: PhraseMatch) -> tuple[int, int]:
+    """The tokens of the match's clause: its sentence cut at the commas and semicolons
+    around it."""
+    start = match.token_start
+    while start > sent.start and reader.lower(start - 1) not in _NEGATION_BREAKS:
+        start -= 1
+    end = match.token_end
+    while end < sent.end and reader.lower(end) not in _NEGATION_BREAKS:
+        end += 1
+    return start, end
+
+
+# What ends the clause a negation stands in (see `_negation_near`).
+_NEGATION_BREAKS = frozenset({",", ";", ":"})
 
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
