@@ -653,7 +653,7 @@ def _pitches(
             every = [span for family in spans.values() for span in family]
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
-            kind = "launch" if names <= _LAUNCH_FAMILIES else "pitch"
+            kind = "launch" if "launch" in names and names <= _LAUNCH_FAMILIES else "pitch"
             yield Promo(first[0], max(e for _, e, _ in every), first[2], kind, offered)
 
 
