@@ -244,6 +244,8 @@ def _unexplained(
                 continue
         elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", sent):
             continue  # a code for this customer's trouble: compensation
+        elif promo.kind in _OFFER_KINDS and _asks_customer_about(analysis, ctx, promo, sent):
+            continue  # "Which promo code did you use?": a question about theirs
         elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
         elif promo.kind == "pitch" and _gift_after_apology(matches, promo):
@@ -263,6 +265,22 @@ def _unexplained(
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
     return kept
+
+
+def _asks_customer_about(analysis: Analysis, ctx: RuleContext, promo: Promo, sent: Span) -> bool:
+    """Is the offer word in a question that asks the customer about theirs ("Which promo
+    code did you use?", "Quel est votre code promo ?"): a question with no amount or
+    code value in it (those pitch one: "Want 20% off? Use SAVE20?"), no "our" and no
+    pitch opener?"""
+    said = analysis.text[sent.start_char : sent.end_char].rstrip()
+    if not said.endswith(("?", "？")) or any(c.isdigit() for c in said):
+        return False
+    owners = data_words(ctx.data, "team_possessives")
+    if _word_before(analysis.doc, promo.token, owners, _OWNER_REACH):
+        return False
+    # "Did you know we have an exclusive offer?": a pitch opener makes it one.
+    openers = _matches(analysis, ctx, ("pitch_opener",))["pitch_opener"]
+    return not any(sent.start <= m.token_start < sent.end for m in openers)
 
 
 def _gift_after_apology(matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
