@@ -96,6 +96,9 @@ _PITCH_MIN_FAMILIES = 2
 _PITCH_CORE = frozenset({"novelty", "bait"})
 # The other families, found with the part lists of the same names.
 _PITCH_PART_FAMILIES = frozenset({"call_to_act", "urgency", "pitch_opener"})
+# A pitch of these families only announces a new product line ("Our new autumn range
+# is here!"): news that may answer a customer's question about it.
+_LAUNCH_FAMILIES = frozenset({"launch", "novelty", "pitch_opener"})
 # How near a freebie's word and its object stand ("free delivery", "livraison offerte"),
 # and a price's lead or period its amount ("now only £49", "29 € par mois").
 _FREE_REACH = 3
@@ -241,10 +244,14 @@ def _unexplained(
                 continue
         elif promo.kind in _OFFER_KINDS and in_sentence("goodwill", sent):
             continue  # a code for this customer's trouble: compensation
+        elif promo.kind in _OFFER_KINDS and _asks_customer_about(analysis, ctx, promo, sent):
+            continue  # "Which promo code did you use?": a question about theirs
         elif promo.kind in _COMPENSATION_KINDS and in_sentence("apology", sent):
             continue  # "Sorry for the wait: here's 10% off with code SORRY10"
         elif promo.kind == "pitch" and _gift_after_apology(matches, promo):
             continue  # "So sorry about the jug! … your next smoothie is on us"
+        elif promo.kind == "launch" and "?" in analysis.incoming_text:
+            continue  # "Is the pumpkin latte back?" -> "Yes, our new autumn menu is here"
         if promo.kind == "buy" and _asked_how_to_buy(analysis, ctx):
             continue  # "Can I get it on the store?" -> "Pre-order it on the UK site"
         if _help_link(analysis, matches, promo, sent):
@@ -258,6 +265,22 @@ def _unexplained(
     if kept and any(p.kind in _OFFER_KINDS for p in kept) and _asked_about_offers(analysis, ctx):
         kept = [p for p in kept if p.kind not in _OFFER_KINDS]
     return kept
+
+
+def _asks_customer_about(analysis: Analysis, ctx: RuleContext, promo: Promo, sent: Span) -> bool:
+    """Is the offer word in a question that asks the customer about theirs ("Which promo
+    code did you use?", "Quel est votre code promo ?"): a question with no amount or
+    code value in it (those pitch one: "Want 20% off? Use SAVE20?"), no "our" and no
+    pitch opener?"""
+    said = analysis.text[sent.start_char : sent.end_char].rstrip()
+    if not said.endswith(("?", "？")) or any(c.isdigit() for c in said):
+        return False
+    owners = data_words(ctx.data, "team_possessives")
+    if _word_before(analysis.doc, promo.token, owners, _OWNER_REACH):
+        return False
+    # "Did you know we have an exclusive offer?": a pitch opener makes it one.
+    openers = _matches(analysis, ctx, ("pitch_opener",))["pitch_opener"]
+    return not any(sent.start <= m.token_start < sent.end for m in openers)
 
 
 def _gift_after_apology(matches: Mapping[str, list[PhraseMatch]], promo: Promo) -> bool:
@@ -601,6 +624,12 @@ def _pitches(
             add(family, m.start, m.end, m.token_start)
     for m in matches.get("gift", ()):
         add("bait", m.start, m.end, m.token_start)
+    # "Our new autumn range is here", "notre nouvelle gamme arrive lundi": a product
+    # line announced is a launch, a pitch beside the novelty of its sentence.
+    for line in matches.get("product_lines", ()):
+        for verb in matches.get("announce_verb", ()):
+            if 0 <= verb.token_start - line.token_end < _ANNOUNCE_REACH:
+                add("launch", verb.start, verb.end, verb.token_start)
     for start, end, token in _freebies(tokens, matches):
         add("bait", start, end, token)
     if priced:
@@ -642,7 +671,8 @@ def _pitches(
             every = [span for family in spans.values() for span in family]
             first = min(every)
             offered = tuple((s, e) for f in _PITCH_CORE for s, e, _ in spans.get(f, ()))
-            yield Promo(first[0], max(e for _, e, _ in every), first[2], "pitch", offered)
+            kind = "launch" if "launch" in names and names <= _LAUNCH_FAMILIES else "pitch"
+            yield Promo(first[0], max(e for _, e, _ in every), first[2], kind, offered)
 
 
 _TIME_OF_DAY = re.compile(r"\d{1,2}(?:[:.h]\d{2})?(?:[ap]\.?m\.?|h)?\Z", re.IGNORECASE)
@@ -675,7 +705,8 @@ def _may_pitch(core: Mapping[str, list[PhraseMatch]], parts: set[str]) -> bool:
         or (priced and not parts.isdisjoint(("price_lead", "price_period")))
     )
     novelty = bool(core.get("novelty"))
-    families = bait + novelty + len(_PITCH_PART_FAMILIES & parts)
+    launch = novelty and bool(core.get("announce_verb")) and "product_lines" in parts
+    families = bait + novelty + launch + len(_PITCH_PART_FAMILIES & parts)
     return (bait or novelty) and families >= _PITCH_MIN_FAMILIES
 
 
