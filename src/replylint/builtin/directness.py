@@ -68,7 +68,7 @@ _LISTS = (
     "negation", "conditional", "yes_no", "first_person", "second_person", "reader_object",
     "purpose", "instruction", "contact_means", "availability",
     "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
-    "responsibility",
+    "responsibility", "send_to_us",
 )  # fmt: skip
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
@@ -653,8 +653,14 @@ class Reading:
             sentence = self.doc[start].sent
             if self._has("private_channel", sentence.start, sentence.end):
                 return None
-        if self._has("further_need", start, end) or self._has("reason", start, end):
+        if self._has("reason", start, end):
             return None
+        if matches["further_need"]:
+            # "If you have any further concerns, please reach out": the offer's
+            # condition may stand in a clause of its own.
+            sentence = self.doc[start].sent
+            if self._has("further_need", sentence.start, sentence.end):
+                return None
         if self._names_resource(start, end):
             return None
         if self._states_negation(start, end):
@@ -882,6 +888,12 @@ class Reading:
         """Someone else "will be able to help you", with a link or number to reach them."""
         if self._has("first_person", clause_start, match.token_start):
             return False
+        if self.matches["send_to_us"]:
+            # "Send us your name so our team can help you": the details come to the
+            # team, which takes the case on; nobody else is to be reached.
+            sentence = self.doc[clause_start].sent
+            if self._has("send_to_us", sentence.start, match.token_start):
+                return False
         return self._gives_contact()
 
     def _gives_contact(self) -> bool:
