@@ -96,6 +96,7 @@ _PHRASE_LISTS = (
     "order_events",
     "travel_terms",
     "order_states",
+    "account_states",
     "account_terms",
     "case_terms",
     "compensation_terms",
@@ -924,10 +925,17 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     )
     orders = reader.find("order_terms")
     trips = reader.find("travel_terms")
+    accounts = reader.find("account_terms")
     terms = sorted([*orders, *billing], key=lambda m: m.token_start)
     money_signs = _has_currency_sign(analysis.text)
-    if not terms and not trips and not money_signs and not reader.find("compensation_terms"):
-        return None  # no billing, order or compensation word: nothing to discuss
+    if (
+        not terms
+        and not trips
+        and not accounts
+        and not money_signs
+        and not reader.find("compensation_terms")
+    ):
+        return None  # no billing, order, account or compensation word: nothing to discuss
     possessives = reader.words("possessives")
     markers = reader.words("own_markers")
     reader_words = reader.words("reader_pronouns")
@@ -990,9 +998,13 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
                 return named, "billing", found[0]
         status = _status_detail(reader, sent, terms) if terms else None
         if status is None and (terms or trips):
-            status = _state_reported(reader, sent, [*terms, *trips], possessives)
+            status = _state_reported(reader, sent, [*terms, *trips], possessives, "order_states")
         if status is not None:
             return status, "order", status.token_start
+        if accounts:
+            state = _state_reported(reader, sent, accounts, possessives, "account_states")
+            if state is not None:
+                return state, "account", state.token_start
         decision = _compensation_decision(reader, sent)
         if decision is not None:
             return decision[0], "billing", decision[1]
@@ -1090,26 +1102,44 @@ def _status_detail(reader: _Reader, sent: Span, terms: Sequence[PhraseMatch]) ->
 
 
 def _state_reported(
-    reader: _Reader, sent: Span, terms: Sequence[PhraseMatch], possessives: frozenset[str]
+    reader: _Reader,
+    sent: Span,
+    terms: Sequence[PhraseMatch],
+    possessives: frozenset[str],
+    states_key: str,
 ) -> PhraseMatch | None:
-    """ "Your order left our warehouse today", "votre réservation est confirmée": the
-    reader's own order, booking or bag (a possessive right before it) and a state of it
-    reported after it, with no hedge or condition in the sentence."""
-    states = _in(sent, reader.find("order_states"))
+    """ "Your order left our warehouse today", "votre réservation est confirmée", "your
+    account has been suspended": the reader's own order, booking, bag or account (a
+    possessive right before it) and a state of it (`states_key`) reported after it,
+    with no hedge or condition before the state ("…shipped today and should arrive
+    Monday" reports the shipping)."""
+    states = _in(sent, reader.find(states_key))
     if not states:
         return None
-    if not reader.words("state_hedges").isdisjoint(reader.lowers(sent.start, sent.end)):
-        return None
+    hedges = reader.words("state_hedges")
     for term in _in(sent, terms):
         if reader.lower(term.token_start - 1) not in possessives:
             continue
         for state in states:
+            if state.token_start < term.token_end:
+                # "j'ai retrouvé votre réservation", "we've cancelled your order": the
+                # act done to it, right before its possessive; further back it is
+                # about something else ("orders are shipped by…, see your order page").
+                if 0 <= term.token_start - state.token_end <= _ACT_REACH:
+                    return term
+                continue
             between = reader.lowers(term.token_end, state.token_start)
-            if 0 <= len(between) <= _STATE_REACH and _CLAUSE_BREAKS.isdisjoint(between):
+            if (
+                len(between) <= _STATE_REACH
+                and _CLAUSE_BREAKS.isdisjoint(between)
+                and hedges.isdisjoint(reader.lowers(sent.start, state.token_start))
+            ):
                 return term
     return None
 
 
+# "cancelled your order": the possessive (and one more word) between an act and its object.
+_ACT_REACH = 2
 # "your booking for 2 on Saturday at 7pm is confirmed": words between, in one clause.
 _STATE_REACH = 10
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "and", "but", "or", "et", "mais", "ou", "-", "–"})
