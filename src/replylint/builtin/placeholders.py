@@ -3,7 +3,8 @@
 Recognised: `{{first_name}}`, `{{ ticket.id }}`, Liquid/Jinja tags `{% if %}`,
 Mailchimp merge tags `*|FNAME|*`, `${name}`, `$FIRSTNAME`, `{name}` / `{place}` (any
 bare word in single braces), `[NAME]`, `[Customer name]`, `<agent>`, `<ISSUE_NUMBER>`,
-`%CUSTOMER%` (a slot word: `%PATH%` is meant literally), `XXX` / `#XXXXX`, `#NUMBER`, a
+`%CUSTOMER%` (a slot word: `%PATH%` is meant literally), printf slots (`%s`, `%1$s`,
+`%(name)s`, `%d`), `XXX` / `#XXXXX`, `#NUMBER`, a
 capitals identifier naming a slot (`CUSTOMER_NAME`), a capitals slot in a link
 (`github.com/acme/REPONAME`), a capitals slot word in the salutation (`Hi NAME,`), `____`
 blanks, a literal `@username` or `@maintainer`, and list items left as "1. ..." in a
@@ -40,6 +41,8 @@ _BRACES = re.compile(r"(?<![{$\w])\{(?P<inner>[^{}\n]{1,60})\}(?!\})")
 _SQUARE = re.compile(r"(?<![\w\]])\[(?P<inner>[^\[\]\n]{1,60})\](?![(\[:])")
 _ANGLE = re.compile(r"<(?P<inner>[#$]?[A-Za-z][\w .#'’-]{0,60})>")
 _PERCENT = re.compile(r"(?<![\w%])%%?(?P<inner>[A-Za-z][\w.]{1,60})%%?(?![\w%])")
+# A printf slot a program was meant to fill: "order n° %s", "%1$s", "%(name)s", "%d".
+_PRINTF = re.compile(r"(?<![%\d])%(?:\d{1,2}\$)?(?:\([A-Za-z_]\w{0,40}\))?[sd](?![A-Za-z0-9_])")
 # "XXX", "#XXXXX", "Order XXXX", "XXXX-XXXX" (capitals only: "xxx" is kisses in a tweet).
 # Not "XXXX-1234": that is a masked number, already filled.
 _XXX = re.compile(r"(?<![\w-])#?X{3,}(?:-X{3,})*(?![\w-])")
@@ -314,6 +317,9 @@ def find_placeholders(
         for m in _URL_CAPITALS.finditer(text, url_start, url_end):
             if _names_slot(m.group("word"), words):
                 add(m.start("word"), m.end("word"), _slot_name(m.group("word")), in_url=True)
+    if "%" in text:
+        for m in _PRINTF.finditer(text):
+            add(m.start(), m.end(), "value")
     if "XXX" in text:
         for m in _XXX.finditer(text):
             add(m.start(), m.end(), "xxx")
