@@ -32,6 +32,7 @@ from replylint.builtin.personal_data import (
     find_card_numbers,
     find_personal_data,
 )
+from replylint.builtin.placeholders import find_placeholders
 from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
@@ -466,7 +467,11 @@ def _given_value(analysis: Analysis, reader: _Reader, secret: PhraseMatch, sent:
     letters and digits; only linking words and quotes may stand between."""
     links = reader.words("value_links")
     doc = analysis.doc
-    for i in range(secret.token_end, min(sent.end, secret.token_end + _VALUE_WINDOW)):
+    stop = min(sent.end, secret.token_end + _VALUE_WINDOW)
+    slot = _slot_given(analysis.text, secret.end, sent.end_char, links)
+    if slot != -1:
+        return slot
+    for i in range(secret.token_end, stop):
         token = doc[i]
         text = token.text.strip("\"'“”«»‘’")
         if token.lower_ in links or not text:
@@ -475,6 +480,24 @@ def _given_value(analysis: Analysis, reader: _Reader, secret: PhraseMatch, sent:
         shaped = has_digit or (text.isupper() and len(text) >= 4)
         return token.idx + len(token.text) if shaped else -1
     return -1
+
+
+def _slot_given(text: str, start: int, end: int, links: frozenset[str]) -> int:
+    """The end of a template slot given as the value ("password is {{password}}",
+    "mot de passe est%s": filled in, the template gives the secret out), with only
+    linking words and marks before it in text[start:end]; else -1."""
+    if _SLOT_MARK.search(text, start, end) is None:
+        return -1  # no slot delimiter (most sentences)
+    slots = find_placeholders(text[start:end])
+    if not slots:
+        return -1
+    before = _WORDS.findall(text[start : start + slots[0].start].lower())
+    return start + slots[0].end if all(word in links for word in before) else -1
+
+
+# What a template slot needs (`placeholders.find_placeholders` reads the rest).
+_SLOT_MARK = re.compile(r"[{%\[<$]|\*\|")
+_WORDS = re.compile(r"\w+")
 
 
 def _secret_findings(analysis: Analysis, ctx: RuleContext, reader: _Reader) -> Iterator[Finding]:
