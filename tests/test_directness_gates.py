@@ -14,7 +14,7 @@ def reading(text: str) -> Reading:
     engine = Engine()
     reply = engine.prepare(parse_record({"text": text, "language": "en"}))
     plan = engine._plan(reply.channel, "en")
-    ctx = next(ctx for rule, ctx in plan if rule.name == "directness")
+    ctx = next(ctx for rule, ctx, _ in plan if rule.name == "directness")
     return Reading(analyze(reply, "en"), ctx)
 
 

@@ -92,3 +92,22 @@ def test_a_record_skips_the_rules_it_names(ignored: object, skipped: bool) -> No
         f.rule for f in Engine().lint(Reply(UNSIGNED, channel="public")).findings
     }
     assert ("signature-present" not in rules) is skipped
+
+
+def test_a_rule_failing_midway_keeps_none_of_its_findings() -> None:
+    """Its error is reported; what it yielded before failing is not (nor half kept)."""
+    from replylint.engine import Engine
+    from replylint.inputs.record import parse_record
+    from replylint.rule import Rule
+
+    def half_then_fail(analysis, ctx):  # type: ignore[no-untyped-def]
+        yield ctx.finding(0, 5, "first of two")
+        raise ValueError("broke after one")
+
+    def steady(analysis, ctx):  # type: ignore[no-untyped-def]
+        yield ctx.finding(6, 11, "kept")
+
+    engine = Engine(rules=[Rule("half", half_then_fail), Rule("steady", steady)])
+    report = engine.lint(parse_record({"text": "Hello there, friend.", "language": "en"}))
+    assert [f.message for f in report.findings] == ["kept"]
+    assert report.rule_errors == ("rule 'half' failed: ValueError: broke after one",)

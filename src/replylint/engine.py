@@ -64,7 +64,7 @@ class Engine:
             by_name[rule.name] = rule
         self.rules: dict[str, Rule] = dict(sorted(by_name.items()))
         self._active: dict[str, list[ActiveRule]] = {}
-        self._plans: dict[tuple[str, str], list[tuple[Rule, RuleContext]]] = {}
+        self._plans: dict[tuple[str, str], list[_Step]] = {}
         if validate:
             self._validate()
 
@@ -206,19 +206,18 @@ class Engine:
             extra=self.plugin_languages,
         )
 
-    def _plan(self, channel: str, language: str) -> list[tuple[Rule, RuleContext]]:
+    def _plan(self, channel: str, language: str) -> list[_Step]:
         """The rules to run on a reply in `channel` and `language`, with their context
-        (immutable, so made once per pair)."""
+        and whether some of their checks are off (immutable, so made once per pair)."""
         plan = self._plans.get((channel, language))
         if plan is None:
-            plan = [
-                (
-                    a.rule,
-                    RuleContext(a.rule, a.severity, a.options, language, a.check_severities),
-                )
-                for a in self.active_rules(channel)
-                if a.rule.enabled_for(language) and a.rule is not LANGUAGE_RULE
-            ]
+            plan = []
+            for a in self.active_rules(channel):
+                if not a.rule.enabled_for(language) or a.rule is LANGUAGE_RULE:
+                    continue
+                ctx = RuleContext(a.rule, a.severity, a.options, language, a.check_severities)
+                some_off = not a.rule.checks.keys() <= a.check_severities.keys()
+                plan.append((a.rule, ctx, some_off))
             self._plans[(channel, language)] = plan
         return plan
 
@@ -238,13 +237,19 @@ class Engine:
             analysis = analyze(
                 reply, language, self.config.model_for(language), self.language_data(language)
             )
-            for rule, ctx in plan:
+            for rule, ctx, some_checks_off in plan:
                 if rule.name in skipped:
                     continue
                 try:
-                    found = rule.check(analysis, ctx)
-                    if rule.checks:  # a switched-off check's findings never leave
-                        found = [f for f in found if f.check is None or ctx.enabled(f.check)]
+                    # Taken whole before any is kept: a rule that fails midway adds none.
+                    if some_checks_off:  # a switched-off check's findings never leave
+                        found = [
+                            f
+                            for f in rule.check(analysis, ctx)
+                            if f.check is None or ctx.enabled(f.check)
+                        ]
+                    else:
+                        found = list(rule.check(analysis, ctx))
                     findings.extend(found)
                 except Exception as exc:  # a broken rule must not hide the others
                     errors.append(f"rule {rule.name!r} failed: {type(exc).__name__}: {exc}")
@@ -263,6 +268,11 @@ class Engine:
                     )
                 ]
         return []
+
+
+# A rule to run, its context, and whether some of its checks are off (then its
+# findings are filtered; with every check on, as by default, they need not be).
+_Step = tuple[Rule, RuleContext, bool]
 
 
 def _finding_order(finding: Finding) -> tuple[int, int, str]:
