@@ -685,7 +685,8 @@ class Reading:
         if not asks:
             for m in matches["handoff"]:
                 if start <= m.token_start < end and self._hands_off(start, m):
-                    return m.start, m.end
+                    # Quoted with who is to help: "Our support team can help you".
+                    return self._token_starts[words[0]], m.end
             for m in matches["contact_means"]:
                 if start <= m.token_start < end and self._offers_line(start, end):
                     return m.start, m.end
