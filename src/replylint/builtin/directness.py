@@ -504,8 +504,13 @@ class Reading:
         )
         if lead is not None:
             courtesy_end = courtesy[lead]
-            if self._starts_of("instruction").get(lead, 0) >= courtesy_end:
+            instructions = self._starts_of("instruction")
+            if instructions.get(lead, 0) >= courtesy_end:
                 # "Merci de nous transmettre ..." is please; "merci de nous avoir écrit" thanks.
+                return False
+            # "Sorry to hear that please DM us …": with no mark between them, the
+            # instruction after the courtesy is the clause's content.
+            if any(courtesy_end <= i <= words[-1] for i in instructions):
                 return False
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
