@@ -471,10 +471,21 @@ def _given_value(analysis: Analysis, reader: _Reader, secret: PhraseMatch, sent:
     slot = _slot_given(analysis.text, secret.end, sent.end_char, links)
     if slot != -1:
         return slot
+    set_verbs = reader.words("set_verbs")
+    to_words = reader.words("set_to")
+    after_set = False
     for i in range(secret.token_end, stop):
         token = doc[i]
+        if after_set:  # "reset to 4821" links; "changed 3 times" does not
+            if token.lower_ not in to_words:
+                return -1
+            after_set = False
+            continue
         text = token.text.strip("\"'“”«»‘’")
         if token.lower_ in links or not text:
+            continue
+        if token.lower_ in set_verbs:
+            after_set = True
             continue
         has_digit = any(ch.isdigit() for ch in text)
         shaped = has_digit or (text.isupper() and len(text) >= 4)
