@@ -337,7 +337,7 @@ def find_placeholders(
     if "@" in text or "＠" in text:
         # The handles as a set, made once per handles list (a rule's option, read on
         # every reply): the word after each "@" is looked up, no pattern run.
-        names, others = derived(handles, "handle names", _handle_names, tuple(handles))
+        names, others = derived(handles, "handle names", _handle_names, handles)
         for start, end in _at_words(text) if names else ():
             if text[start + 1 : end].lower() in names:
                 add(start, end, _slot_name(text[start + 1 : end]))
@@ -389,7 +389,7 @@ def _at_words(text: str) -> list[tuple[int, int]]:
 
 
 def _handle_names(
-    handles: tuple[str, ...],
+    handles: Iterable[str],
 ) -> tuple[frozenset[str], re.Pattern[str] | None]:
     """`@username`-style handles that only a template would contain: those made of word
     characters as a lower-case set (the whole word after an "@" is one of them), the

@@ -100,7 +100,8 @@ def tokenizable(text: str) -> str:
     and become U+FFFD; a run of 500+ non-space characters becomes one opaque
     token of the same length.
     """
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    if not text.isascii():  # (a flag of the string: no scan) most replies are ASCII
+        text = _LONE_SURROGATE.sub("\ufffd", text)
     if len(text) >= 500:
         text = _LONG_RUN.sub(lambda m: "x" * len(m.group()), text)
     return text

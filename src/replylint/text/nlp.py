@@ -78,7 +78,7 @@ _adding_forms = threading.Lock()
 class _FormTable:
     """What the annotator knows of each word form, by a number given to the form.
 
-    Per form: its lemma hash (in a numpy array, so a doc's lemmas are one indexing
+    Per form: its lemma hash (in a numpy array, so a doc's lemmas are one `take`
     call in C), its lower-case form, and whether it is a sentence-final character or
     punctuation. Forms are only ever added (under `_adding_forms`), each entry
     written before its number is published in `numbers`: a doc being annotated in
@@ -87,7 +87,10 @@ class _FormTable:
 
     def __init__(self, numpy: Any) -> None:
         self.numbers: dict[int, int] = {}  # ORTH hash -> form number
-        self.lemmas = numpy.zeros(1024, dtype=numpy.uint64)
+        # One row per form: its lemma hash and "not a sentence start", the two
+        # columns `from_array` sets, so a doc's rows are taken in one call.
+        self.rows = numpy.zeros((1024, 2), dtype=numpy.uint64)
+        self.rows[:, 1] = _NOT_SENT_START
         self.lowers: list[str] = []
         self.final: list[bool] = []  # a sentence-final character
         self.stops: list[bool] = []  # sentence-final or punctuation: no sentence starts here
@@ -143,9 +146,9 @@ class _Annotator:
                 lemma = self._infinitive(base) or lemma
         lexeme = self._vocab[orth]
         number = len(forms.lowers)
-        if number == len(forms.lemmas):  # a bigger copy: readers keep the old one
-            forms.lemmas = self._numpy.concatenate([forms.lemmas, forms.lemmas])
-        forms.lemmas[number] = self._strings.add(lemma.lower() if lemma else lower)
+        if number == len(forms.rows):  # a bigger copy: readers keep the old one
+            forms.rows = self._numpy.concatenate([forms.rows, forms.rows])
+        forms.rows[number, 0] = self._strings.add(lemma.lower() if lemma else lower)
         forms.lowers.append(lexeme.lower_)  # what `token_lowers` reads (spaCy's LOWER)
         final = form in self._punct_chars
         forms.final.append(final)
@@ -185,11 +188,10 @@ class _Annotator:
         except KeyError:  # a form not seen yet
             numbers = self._numbers(forms, orths)
         final, stops = forms.final, forms.stops
-        values = self._numpy.empty((2, size), dtype=self._numpy.uint64)
-        values[0] = forms.lemmas[numbers]
-        starts = values[1]
-        starts.fill(_NOT_SENT_START)
-        starts[0] = 1
+        # Every token's lemma, each marked "not a sentence start" (a copy: the
+        # starts are set below); one `take` call, which costs less than indexing.
+        values = forms.rows.take(numbers, axis=0)
+        values[0, 1] = 1
         # After a sentence-final character, the next token that is neither one nor
         # punctuation starts a sentence: only the tokens after each final one are read.
         after = 0  # tokens before this one are settled
@@ -200,10 +202,8 @@ class _Annotator:
             while after < size and stops[numbers[after]]:
                 after += 1
             if after < size:
-                starts[after] = 1
-        # Handed over transposed: `from_array` reads the attribute-major layout,
-        # so it copies nothing.
-        doc.from_array(self._targets, values.T)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
+                values[after, 1] = 1
+        doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
         # Rules read nearly every doc's lower-case forms, the analysis its word forms.
         remember_orths(doc, orths)
         remember_offsets(doc, columns[:, 1:])
