@@ -65,6 +65,21 @@ def test_a_name_slot_belongs_to_the_salutation(text: str, body_start: int) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "language", "body_start"),
+    [
+        ("Hi Max. We are sorry. The bus leaves at 8:20.", "en", len("Hi Max.")),
+        ("Dear Mr. Osei, your card is on its way.", "en", len("Dear Mr. Osei,")),
+        ("Bonjour Léa. Nous sommes désolés. Le bus part à 8h20.", "fr", len("Bonjour Léa.")),
+        ("Bonjour M. Dupont, votre carte est partie.", "fr", len("Bonjour M. Dupont,")),
+    ],
+)
+def test_a_period_closes_the_salutation_unless_it_ends_a_title(
+    text: str, language: str, body_start: int
+) -> None:
+    assert analyze(Reply(text), language).body_start == body_start
+
+
+@pytest.mark.parametrize(
     ("text", "language", "signoff"),
     [
         ("Please contact our support team via the app. The Acme Team", "en", "The Acme Team"),

@@ -347,8 +347,10 @@ def _find_greeting(text: str, start: int, lang: LanguageData) -> tuple[int, int]
 
 # A word of the salutation's tail: a name or an @handle, or a slot standing for the
 # name in a saved reply ("Hi {{first_name}},", "Bonjour [PRÉNOM],", "Hello <NAME>,").
+# A period ends it ("Hi Max. We're sorry." greets Max only) unless it closes a title
+# ("Dear Mr. Smith,", "Bonjour M. Dupont,").
 _GREETING_TAIL = re.compile(
-    r"(?:[ \t]+(?:[@＠]?[\w'’.-]+|\{\{[^{}\n]{1,40}\}\}|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]"
+    r"(?:[ \t]+(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|M|Mme|Mmes|Mlle|Me|Pr)\.|[@＠]?[\w'’-]+(?:\.[\w'’-]+)*|\{\{[^{}\n]{1,40}\}\}|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\]"
     r"|<{1,2}[^<>\n]{1,40}>{1,2}|%[\w.]{1,40}%|\*\|[\w.]{1,40}\|\*)){0,4}?[ \t]*(?:[,!:.]+|\n|\Z)"
 )
 
