@@ -107,7 +107,10 @@ class _DataWords:
     def __init__(self, data: Mapping[str, Any]) -> None:
         # Name particles that stay lower-case inside a name: "Anne de la Tour".
         self.particles = data_words(data, "name_particles")
-        self.separator = _separator(data_strings(data, "affiliation_words"))
+        affiliations = data_strings(data, "affiliation_words")
+        self.separator = _separator(affiliations)
+        self.affiliations = frozenset(w.lower() for w in affiliations)
+        self.organizations = frozenset(_fold(w) for w in data_strings(data, "organization_words"))
 
 
 def _data_words(ctx: RuleContext) -> _DataWords:
@@ -122,6 +125,8 @@ class _Vocabulary:
         words = _data_words(ctx)
         self.particles = words.particles
         self.separator = words.separator
+        self.affiliations = words.affiliations
+        self.organizations = words.organizations
         self.stop_words, self.team_words, self.courtesy = _language_words(
             analysis.language, analysis.model, analysis.lang
         )
@@ -139,6 +144,9 @@ class _Vocabulary:
         if self.brand_key and _NON_WORD.sub("", _fold(segment)) == self.brand_key:
             return True
         if any(w in self.team_words for w in words):
+            return True
+        # "Brookfield Council": an organisation noun, capitalised as in its name.
+        if any(w[:1].isupper() and _fold(w) in self.organizations for w in _words(segment)):
             return True
         # "Acme" or "The Acme" when the brand is Acme.
         return any(w in self.brand_words for w in words) and all(
@@ -180,11 +188,17 @@ def _read_signature(analysis: Analysis, signoff: SignOff, ctx: RuleContext) -> S
     vocab = _Vocabulary(analysis, ctx)  # initials (most sign-offs) need no words
     # Introduced by a dash or a closing ("– Will", "Thanks,\nMay"), a word is a name.
     strict = signoff.kind == "line" and signoff.name_start == signoff.start
-    personal, team = [], []
+    personal: list[Segment] = []
+    team: list[Segment] = []
     for segment in _segments(text, signoff.name_start, signoff.name_end, vocab.separator):
-        if vocab.is_person(segment.text, strict=strict):
+        # "Mairie de Verneuil", "Support team at Acme": after a team and its linking
+        # word comes where the team is, no person.
+        of_team = bool(team) and (
+            text[team[-1].end : segment.start].strip().lower() in vocab.affiliations
+        )
+        if not of_team and vocab.is_person(segment.text, strict=strict):
             personal.append(segment)
-        elif vocab.is_team(segment.text):
+        elif of_team or vocab.is_team(segment.text):
             team.append(segment)
     return Signature(tuple(personal), tuple(team))
 
