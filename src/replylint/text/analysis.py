@@ -46,7 +46,10 @@ _INITIALS_END = re.compile(
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
 _TRAILER_WORD = re.compile(
-    r"\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+|\((?:she|he|they|elle|il|iel)/\w+\)",
+    r"\(?\d{1,2}/\d{1,2}\)?|(?:https?://|www\.)\S+|\((?:she|he|they|elle|il|iel)/\w+\)"
+    # A bare link: "acme.co.uk/refunds", "acme.com".
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/\S*"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|fr|ca|be|ch|de|eu|gov|edu|co\.uk|org\.uk)",
     re.IGNORECASE,
 )
 # A line opening a list item ("- Tap Account", "2. Restart"): not a name.
