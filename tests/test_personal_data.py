@@ -110,6 +110,9 @@ def test_identifier_pre_test_follows_case_insensitive_matching(keyword: str) -> 
         ("Your ticket 1-2-3 is open", []),  # three digits: no code
         # The only long run of digits is an @handle: the keyword has no code.
         ("@order48213 your order 12 is here", []),
+        # A number in groups of digits is one code; a count after a code is not part of it.
+        ("We see on account 2994 118 203 an estimated reading", [("identifier", "2994 118 203")]),
+        ("Your order 48213 on 12 March left", [("identifier", "48213")]),
     ],
 )
 def test_identifier_codes_at_their_shortest_and_around_their_digits(

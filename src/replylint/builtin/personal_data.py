@@ -63,7 +63,8 @@ _FILLERS = (
     r"(?:numbers?|nos?\.?|nr\.?|nbr|#|n°|no°|num(?:éro|ero)?\.?|id|ids|code|is|was|:|"
     r"de|du|d'|est|le|ending\s+in|ending|se\s+terminant\s+par)"
 )
-_CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9-]{3,39})(?![\w*•])"
+# A number may be written in groups of digits: "compte 2994 118 203".
+_CODE = r"(?P<code>[A-Za-z0-9][A-Za-z0-9-]{3,39}(?:[ \u00a0]\d{3,6}(?![\w*•])){0,4})(?![\w*•])"
 
 # Address shapes per language, around that language's street types (`{streets}`):
 # English "221B Baker Street, London SW1A", French "12 bis rue des Lilas, 75011 Paris".
@@ -296,7 +297,11 @@ def _may_hold_code(text: str, skip: _Spans) -> bool:
         end = _CODE_STRETCH.match(text, run.end()).end()  # type: ignore[union-attr]
         if end - start >= 5 and not skip.covers(start, end):
             return True
-    return False
+    # A number in groups ("2994 118 203") has no stretch that long.
+    return any(not skip.covers(m.start(), m.end()) for m in _GROUPED_DIGITS.finditer(text))
+
+
+_GROUPED_DIGITS = re.compile(r"\d{3,}[ \u00a0]\d{3,}")
 
 
 def _looks_like_code(code: str) -> bool:
