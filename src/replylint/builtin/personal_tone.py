@@ -239,6 +239,9 @@ def _impersonal_words(analysis: Analysis, ctx: RuleContext) -> int:
         return 0
     if _thanks_by_name(analysis, ctx):
         return 0
+    # "C'est bien la carte qui se termine par 4471 ?": a question is put to the reader.
+    if "?" in analysis.text[analysis.body_start : analysis.body_end]:
+        return 0
     if _requests_of_reader(analysis, ctx):
         return 0
     return words
