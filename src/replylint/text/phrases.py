@@ -98,10 +98,11 @@ class PhraseTable:
             first = words[0] if words else None
             if first is not None:
                 self._first_tokens.setdefault(key, set()).add(first)
+            if self._lower is None:  # shared: the pass answers `lists_in_reach` too
+                continue
+            if first is not None:
                 anchor = max(words, key=len)
                 by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
-            if self._lower is None:
-                continue
             label = f"{_LABEL_PREFIX}{number}"
             self._labels[strings.add(label)] = (key, phrase)
             # The matchers take a phrase's token hashes as they take its doc (what
