@@ -86,6 +86,7 @@ def layers(
 ) -> list[tuple[str, float]]:
     """µs per reply of the tokenizer, the annotator, the incoming doc and phrase tables."""
     from replylint.text.nlp import pipeline, process
+    from replylint.text.shared_phrases import USER_DATA_PREFIX
 
     n = len(replies)
     nlps = [pipeline(c.language, engine.config.model_for(c.language)) for c in choices]
@@ -96,8 +97,18 @@ def layers(
         (nlp, tokenizable(r.incoming)) for nlp, r in zip(nlps, replies, strict=True) if r.incoming
     ]
     calls = _phrase_table_calls(engine, replies)
+    # The docs keep the matches of the pass shared by several tables: dropped before
+    # each replay, so the first table to read a doc runs the pass again.
+    shares = [
+        (doc.user_data, key)
+        for doc in {id(call[2]): call[2] for call in calls}.values()
+        for key in list(doc.user_data)
+        if isinstance(key, str) and key.startswith(USER_DATA_PREFIX)
+    ]
 
     def replay_calls() -> None:
+        for user_data, key in shares:
+            user_data.pop(key, None)
         # Each result dropped as a lint drops it: a list keeping 1,800 results alive
         # made the cyclic collector's work on them part of the figure.
         for table, method, doc, args, reads in calls:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from replylint.text.nlp import pipeline, process
-from replylint.text.phrases import phrase_list, phrase_table
+from replylint.text.phrases import PhraseMatch, phrase_list, phrase_table
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,48 @@ def test_lists_in_reach_hold_every_list_find_fills(text: str, reach: set[str]) -
     in_reach = table.lists_in_reach(doc, {t.lower_ for t in doc})
     assert in_reach == reach
     assert {key for key, found in table.find(doc).items() if found} <= in_reach
+
+
+def _phrases(found: dict[str, list[PhraseMatch]]) -> dict[str, list[tuple[str, int, int]]]:
+    return {key: [(m.phrase, m.token_start, m.token_end) for m in ms] for key, ms in found.items()}
+
+
+def test_tables_sharing_a_doc_match_as_each_alone() -> None:
+    # Two tables with an overlapping phrase ("refund") and a lemma list each: one
+    # pass over the doc must give each table what its own matchers give it.
+    text = "We refunded your parcel fee; the parcels were shipped back to our depot."
+    apart_lists = (
+        {"money": ("refund", "parcel fee"), "place": ("our depot",)},
+        {"goods": ("parcel",), "money": ("refund",), "moves": ("ship back",)},
+    )
+    shared = [phrase_table(lists, "en", shared=True) for lists in apart_lists]
+    alone = [phrase_table(lists, "en") for lists in apart_lists]
+    doc = process(pipeline("en"), text)
+    # Worked out by hand: "refunded" is refund by lemma; "parcel fee" (tokens 3-5)
+    # takes "parcel" in the first table only; "shipped back" is "ship back".
+    assert _phrases(shared[0].find(doc)) == {
+        "money": [("refund", 1, 2), ("parcel fee", 3, 5)],
+        "place": [("our depot", 12, 14)],
+    }
+    assert _phrases(shared[1].find(doc)) == {
+        "goods": [("parcel", 3, 4), ("parcel", 7, 8)],
+        "money": [("refund", 1, 2)],
+        "moves": [("ship back", 9, 11)],
+    }
+    fresh = process(pipeline("en"), text)  # each table alone, on a doc of its own
+    for table_shared, table_alone in zip(shared, alone, strict=True):
+        assert _phrases(table_alone.find(fresh)) == _phrases(table_shared.find(doc))
+        on_demand = table_shared.find_on_demand(doc)
+        assert {k: on_demand[k] for k in table_shared.keys} == table_alone.find(fresh)
+        assert table_shared.lists_in_reach(doc, set()) == {
+            key for key, ms in table_alone.find(fresh).items() if ms
+        }
+
+
+def test_table_joining_after_a_doc_was_matched_still_finds_its_phrases() -> None:
+    doc = process(pipeline("en"), "Your courier left the box at the gatehouse.")
+    first = phrase_table({"courier": ("courier",)}, "en", shared=True)
+    assert [m.phrase for m in first.find(doc)["courier"]] == ["courier"]
+    later = phrase_table({"spot": ("the gatehouse",)}, "en", shared=True)
+    assert [m.phrase for m in later.find(doc)["spot"]] == ["the gatehouse"]
+    assert [m.phrase for m in first.find(doc)["courier"]] == ["courier"]

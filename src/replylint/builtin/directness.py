@@ -994,7 +994,7 @@ def _rule_lists(ctx: RuleContext, language: str, model: str | None) -> _RuleList
     # both kinds.
     form_keys = frozenset(k for k in _LISTS if ctx.list_kind(k) == "form")
     return _RuleLists(
-        data_phrase_table(data, _LISTS, language, model, form_keys=form_keys),
+        data_phrase_table(data, _LISTS, language, model, form_keys=form_keys, shared=True),
         data_words(data, "filler_words"),
         _CLAUSE_PUNCT | data_words(data, "contrast"),
         data_words(data, "interjections"),

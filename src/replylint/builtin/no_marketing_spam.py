@@ -130,7 +130,10 @@ class _Tables:
     def __init__(self, ctx: RuleContext, language: str, model: str | None) -> None:
         data = ctx.data
         form_keys = derived(data, ("spam form lists", _LISTS), _form_keys, ctx, _LISTS)
-        self.lists = data_phrase_table(data, _LISTS, language, model, form_keys=form_keys)
+        # Read on every reply: matched in the pass shared with the other rules.
+        self.lists = data_phrase_table(
+            data, _LISTS, language, model, form_keys=form_keys, shared=True
+        )
         self.percent_starts = _starts(data, "percent_words")
         self.code_words = data_words(data, "code_words")
 

@@ -232,7 +232,10 @@ def _reader_setup(
     """The rule's data for the language, its word sets (filled as they are asked
     for) and the phrase table of `keys`."""
     data = ctx.data
-    table = data_phrase_table(data, keys, language, model, form_keys=_form_lists(ctx, keys))
+    # The reply's lists are matched in the pass shared with the other rules (the
+    # incoming message's lists read another doc).
+    form_keys, shared = _form_lists(ctx, keys), keys == _PHRASE_LISTS
+    table = data_phrase_table(data, keys, language, model, form_keys=form_keys, shared=shared)
     return data, derived(data, "sensitive words", dict), table
 
 

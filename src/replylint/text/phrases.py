@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from replylint.text.derived import derived
 from replylint.text.nlp import pipeline, process
 from replylint.text.pattern_cache import stored
+from replylint.text.shared_phrases import SharedPass, shared_pass
 from replylint.text.token_arrays import token_bounds
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ class PhraseTable:
     runs per reply instead of two per list. With `lemmas=False` only the
     lower-case forms match ("tracks" must not match "track"); the lists named in
     `form_keys` match that way in a table whose other lists match by lemma too
-    (one lower-case pass for both kinds of list, not one per kind).
+    (one lower-case pass for both kinds of list, not one per kind). A `shared`
+    table of the default pipeline puts its phrases in its language's `SharedPass`:
+    the tables that read the same doc then pay for one pair of matcher runs in all.
     """
 
     def __init__(
@@ -60,17 +63,30 @@ class PhraseTable:
         model: str | None = None,
         lemmas: bool = True,
         form_keys: frozenset[str] = frozenset(),
+        shared: bool = False,
     ) -> None:
         from spacy.matcher import PhraseMatcher
 
         nlp = pipeline(language, model)
         self.keys = tuple(key for key, _ in lists)
-        self._lower: PhraseMatcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         lemma_keys = [key for key, _ in lists if key not in form_keys] if lemmas else []
-        self._lemma: PhraseMatcher | None = (
-            PhraseMatcher(nlp.vocab, attr="LEMMA") if lemma_keys else None
-        )
-        self._empty = True
+        by_lemma = frozenset(lemma_keys)
+        compiled = _compiled(nlp, lists, language, model, by_lemma)
+        self._empty = not compiled
+        self._has_lemmas = bool(lemma_keys)
+        # Either the language's shared pass (a statistical model's tokens are its own)
+        # or matchers of the table's own.
+        self._pass: SharedPass | None = None
+        self._member = 0
+        self._lower: PhraseMatcher | None = None
+        self._lemma: PhraseMatcher | None = None
+        if shared and model is None and compiled:
+            self._pass = shared_pass(language)
+            self._member = self._pass.join(c[:4] for c in compiled)
+        else:
+            self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+            if lemma_keys:
+                self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._labels: dict[int, tuple[str, str]] = {}  # matcher label -> (list, phrase)
         # Per list, the first token of each phrase, lower-cased (see `could_match`).
         self._first_tokens: dict[str, set[str]] = {}
@@ -78,22 +94,22 @@ class PhraseTable:
         # a lower-case match needs them all in the doc (see `lists_in_reach`).
         by_anchor: dict[str, set[tuple[frozenset[str], str]]] = {}
         strings = nlp.vocab.strings
-        by_lemma = frozenset(lemma_keys)
-        compiled = _compiled(nlp, lists, language, model, by_lemma)
         for number, (key, phrase, lemma_ids, lower_ids, words) in enumerate(compiled):
             first = words[0] if words else None
+            if first is not None:
+                self._first_tokens.setdefault(key, set()).add(first)
+            if self._lower is None:  # shared: the pass answers `lists_in_reach` too
+                continue
+            if first is not None:
+                anchor = max(words, key=len)
+                by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
             label = f"{_LABEL_PREFIX}{number}"
             self._labels[strings.add(label)] = (key, phrase)
             # The matchers take a phrase's token hashes as they take its doc (what
             # spaCy's unpickling does; the stub lists only docs).
             if self._lemma is not None and lemma_ids is not None:
                 self._lemma.add(label, [lemma_ids])  # type: ignore[list-item]
-            if first is not None:
-                self._first_tokens.setdefault(key, set()).add(first)
-                anchor = max(words, key=len)
-                by_anchor.setdefault(anchor, set()).add((frozenset(words), key))
             self._lower.add(label, [lower_ids])  # type: ignore[list-item]
-            self._empty = False
         # Every list without a match, as `find_on_demand` starts its answer: copying a
         # dict costs a fraction of building it from the keys.
         self._no_matches: dict[str, ListMatches] = dict.fromkeys(self.keys, ())
@@ -104,7 +120,7 @@ class PhraseTable:
         """Can a phrase of the lists `keys` match in `text`? A quick test before
         tokenizing: False only when no phrase's first token is in the lower-cased
         text (a lower-case match needs it there). Always True for a lemma table."""
-        if self._lemma is not None:
+        if self._has_lemmas:
             return True
         lower = text.lower()
         return any(first in lower for key in keys for first in self._first_tokens.get(key, ()))
@@ -114,7 +130,10 @@ class PhraseTable:
         lower-case forms are `lowers` (every list `find` fills is among them): a gate
         cheaper than `find` where most docs hold nothing. A list is in reach when all
         the words of one of its phrases are among `lowers`, or one of its phrases
-        matches by lemma."""
+        matches by lemma. With a shared pass, the lists that match: the pass is run
+        once for all the tables that read the doc."""
+        if self._pass is not None:
+            return set(self._pass.candidates(doc, self._member))
         found: set[str] = set()
         for anchor in self._anchors.intersection(lowers):  # few: most hold none
             for words, key in self._phrase_words[anchor]:
@@ -153,6 +172,9 @@ class PhraseTable:
         overlapping and in no order."""
         if self._empty:
             return {}
+        if self._pass is not None:
+            return self._pass.candidates(doc, self._member)
+        assert self._lower is not None
         # Most lemma matches repeat a lower-case match: one set drops them in C.
         found = set(self._lower(doc))
         if self._lemma is not None:
@@ -300,7 +322,7 @@ class PhraseList:
 
 _lists: dict[tuple[str, str | None, bool, tuple[str, ...]], PhraseList] = {}
 _tables: dict[
-    tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]],
+    tuple[str, str | None, bool, tuple[tuple[str, tuple[str, ...]], ...], frozenset[str], bool],
     PhraseTable,
 ] = {}
 _lock = threading.Lock()
@@ -327,16 +349,19 @@ def phrase_table(
     *,
     lemmas: bool = True,
     form_keys: frozenset[str] = frozenset(),
+    shared: bool = False,
 ) -> PhraseTable:
-    """A cached `PhraseTable` for the named lists."""
+    """A cached `PhraseTable` for the named lists (`shared`: see `data_phrase_table`)."""
     frozen = tuple((name, tuple(phrases)) for name, phrases in lists.items())
-    key = (language, model, lemmas, frozen, form_keys)
+    key = (language, model, lemmas, frozen, form_keys, shared)
     found = _tables.get(key)
     if found is None:
         with _lock:
             found = _tables.get(key)
             if found is None:
-                found = _tables[key] = PhraseTable(frozen, language, model, lemmas, form_keys)
+                found = _tables[key] = PhraseTable(
+                    frozen, language, model, lemmas, form_keys, shared
+                )
     return found
 
 
@@ -348,17 +373,21 @@ def data_phrase_table(
     *,
     lemmas: bool = True,
     form_keys: frozenset[str] = frozenset(),
+    shared: bool = False,
 ) -> PhraseTable:
     """The cached `PhraseTable` of the lists `keys` of a rule's data table (found by
     the table, not by every phrase, which would be copied and hashed each time).
-    The lists in `form_keys` match by lower-case form only (see `PhraseTable`)."""
+    The lists in `form_keys` match by lower-case form only (see `PhraseTable`).
+    A `shared` table is one that reads every reply's doc: it is matched in one pass
+    with the language's other shared tables (see `SharedPass`); a table read on some
+    docs only would make every reply's pass sort out matches nobody reads."""
     if not data:  # a fresh empty table each time: nothing worth keeping
         return phrase_table(
             {k: () for k in keys}, language, model, lemmas=lemmas, form_keys=form_keys
         )
     return derived(
         data,
-        ("table", keys, language, model, lemmas, form_keys),
+        ("table", keys, language, model, lemmas, form_keys, shared),
         _table_of,
         data,
         keys,
@@ -366,6 +395,7 @@ def data_phrase_table(
         model,
         lemmas,
         form_keys,
+        shared,
     )
 
 
@@ -392,9 +422,10 @@ def _table_of(
     model: str | None,
     lemmas: bool,
     form_keys: frozenset[str],
+    shared: bool,
 ) -> PhraseTable:
     lists = {k: data.get(k, ()) for k in keys}
-    return phrase_table(lists, language, model, lemmas=lemmas, form_keys=form_keys)
+    return phrase_table(lists, language, model, lemmas=lemmas, form_keys=form_keys, shared=shared)
 
 
 def _list_of(
