@@ -70,6 +70,8 @@ _LISTS = (
     "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
     "responsibility", "send_to_us",
 )  # fmt: skip
+# The two words before a contact already made with them: "you used to reach out".
+_USED_FOR = (["used", "to"], ["utilisé", "pour"], ["utilisée", "pour"])
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
 # The lists whose matches start a redirect (besides an @handle of someone else).
@@ -807,6 +809,14 @@ class Reading:
         "have you tried calling")? Not "thanks for contacting us", "we'll call you"."""
         at = match.token_start
         if self._thanks_before(clause_start, at):
+            return False
+        # "the email you used to reach out to us": a contact already made.
+        if at >= 2 and self._lowers[at - 2 : at] in _USED_FOR:
+            return False
+        # "We'd be happy to give you a call": the team contacts the customer.
+        if self._contacts_reader(match.token_end) or (
+            at >= 2 and self._lowers[at - 1] == "a" and self._contacts_reader(at - 2)
+        ):
             return False
         # "We'll call you (by phone)": the customer is the one contacted; "the refund
         # should reach your card": the money arrives, nobody is contacted.

@@ -74,6 +74,7 @@ _QUOTE_CHARS = 60
 # sets read token by token (`_Reader.words`). Each list matches as `[lists]` declares.
 _PHRASE_LISTS = (
     "private_channel",
+    "reader_contacts",
     "no_access",
     "contact_verbs",
     "team_words",
@@ -689,11 +690,19 @@ def _offers_private_channel(
 
 
 def _thanked_for(reader: _Reader, match: PhraseMatch, thanks: frozenset[str]) -> bool:
-    """ "Thanks for reaching out to us", "merci pour votre appel": the contact already
-    made, thanked for, is no channel offered."""
+    """ "Thanks for reaching out to us", "merci pour votre appel", "the email you used
+    to reach out to us": the contact already made, thanked for or used, is no channel
+    offered."""
+    before = reader.lowers(max(0, match.token_start - 2), match.token_start)
+    if before in _USED_FOR:
+        return True
     if reader.lower(match.token_start - 1) not in _THANKS_LINKS:
         return False
     return not thanks.isdisjoint(reader.lowers(max(0, match.token_start - 4), match.token_start))
+
+
+# The two words before a contact already made with them: "you used to reach out".
+_USED_FOR = (["used", "to"], ["utilisé", "pour"], ["utilisée", "pour"])
 
 
 _THANKS_LINKS = frozenset({"for", "pour"})
@@ -830,7 +839,11 @@ def _public_asks(
         if not asked:
             continue
         # "DM us your email" is right; "reply with your email" is not, DM offered or not.
-        if _in(sent, reader.find("private_channel")):
+        # ("the email you used to reach out to us" names no channel to send it by.)
+        thanks = reader.words("gratitude")
+        if any(
+            not _thanked_for(reader, m, thanks) for m in _in(sent, reader.find("private_channel"))
+        ):
             continue
         # "via the link below" presents the link as the channel: "below" is not public.
         has_link = reader.has_url(sent, analysis.text) or bool(_in(sent, link_words))
@@ -1575,7 +1588,9 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     private = _offers_private_channel(reader, analysis, found)
     asks = list(_public_asks(analysis, ctx, reader, private))
     yield from asks
-    if private or asks:
+    # "We'll give you a call": the team takes the case private itself (though details
+    # asked for in public still have no place to go).
+    if private or asks or _in(analysis.doc[:], reader.find("reader_contacts")):
         return
 
     own = _own_matter(analysis, reader)
