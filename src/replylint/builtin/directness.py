@@ -191,7 +191,8 @@ class Reading:
         self._is_word: list[bool] = []
         self._other_handles = self._find_other_handles()
         # An e-mail address needs an "@" (see `email_needs_at`).
-        self._may_hold_email = "@" in analysis.text or not email_needs_at(self.doc)
+        self._email_needs_at = email_needs_at(self.doc)
+        self._may_hold_email = "@" in analysis.text or not self._email_needs_at
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
@@ -515,10 +516,8 @@ class Reading:
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead + 1, words[-1] + 1)
-            negation = self._cover("negation")
-            states = not negation.isdisjoint(after) and any(
-                i in negation and i not in self._cover("empathy") for i in after
-            )
+            negated = self._cover("negation").intersection(after)
+            states = bool(negated) and not negated <= self._cover("empathy")
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
         if self._leads("greeting", words[:1]):
@@ -618,6 +617,10 @@ class Reading:
         contact words only: "their email is members@…", "our address: help@…"."""
         if not self._may_hold_email:
             return False  # most replies: no "@" at all
+        if self._email_needs_at and (
+            self.analysis.text.find("@", self._token_starts[start], self._token_ends[end - 1]) < 0
+        ):
+            return False  # most clauses of tweets: the "@" is a mention elsewhere
         flags = self._flags
         if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
@@ -792,8 +795,9 @@ class Reading:
         negation = self._cover("negation")
         if not negation:
             return False
-        directive = self._cover("directive")
-        return any(i in negation and i not in directive for i in range(start, end))
+        # Set operations in C: the clause's negation words, none of them a directive's.
+        negated = negation.intersection(range(start, end))
+        return bool(negated) and not negated <= self._cover("directive")
 
     def _elsewhere_after(self, at: int, end: int) -> int | None:
         """The end (a character offset) of a place or line starting soon after `at`."""
@@ -855,8 +859,8 @@ class Reading:
         thanks = self._cover("thanks")
         if not thanks:
             return False
-        directive = self._cover("directive")
-        return any(i in thanks and i not in directive for i in range(start, at))
+        thanked = thanks.intersection(range(start, at))
+        return bool(thanked) and not thanked <= self._cover("directive")
 
     def _directs(self, start: int, at: int) -> bool:
         """Is the act at `at` told to the customer by a directive before it ("please use
