@@ -403,6 +403,10 @@ class Reading:
             return False  # most lists, most replies
         return not self._cover(key).isdisjoint(range(start, end))
 
+    def _opens(self, key: str, word: int) -> bool:
+        """Does a match of the list `key` start at token `word` (a clause's first word)?"""
+        return bool(self.matches[key]) and word in self._starts_of(key)
+
     def _leads(self, key: str, words: Sequence[int]) -> bool:
         if not self.matches[key]:
             return False
@@ -412,7 +416,10 @@ class Reading:
     def _classify(self, start: int, end: int, words: list[int], asks: bool) -> Kind:
         """`words`: the indices of the clause's words; `asks`: a question mark
         follows in the sentence."""
-        if self._has("public_reply", start, end):
+        # Each list test is guarded inline by the list having a match at all (most
+        # lists, most replies have none): a dict read costs less than the method call.
+        matches = self.matches
+        if matches["public_reply"] and self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
             return Kind.CONTENT
@@ -420,11 +427,15 @@ class Reading:
         if trigger is not None:
             self.triggers[start] = trigger
             return Kind.REDIRECT
-        if self._sends_ideas(start, end):
+        if matches["feedback_object"] and self._sends_ideas(start, end):
             return Kind.IDEAS
-        if self._is_idle_handoff(start, end, words) and not self._states_responsibility(start, end):
+        if (
+            matches["handoff"]
+            and self._is_idle_handoff(start, end, words)
+            and not self._states_responsibility(start, end)
+        ):
             return Kind.FILLER  # "they will be able to help you with that"
-        if self._leads("yes_no", words[:1]):
+        if matches["yes_no"] and self._opens("yes_no", words[0]):
             return Kind.CONTENT
         # Opening hours hold a time, so a digit (most clauses have none: one search in C).
         text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
@@ -438,30 +449,36 @@ class Reading:
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
             if not all(map(self.is_phone, numbers)) and not self._is_farewell(words):
                 return Kind.CONTENT  # (not "Have a good one")
-        if not numbers and self._states_address(start, end, words):
+        if not numbers and self._may_hold_email and self._states_address(start, end, words):
             return Kind.FILLER  # "Their email is help@…", completing a redirect
         if self._is_courtesy(words):
             return Kind.COURTESY
-        if self._has("feedback", start, end) and not self._forwards_case(start, end):
+        if (
+            matches["feedback"]
+            and self._has("feedback", start, end)
+            and not self._forwards_case(start, end)
+        ):
             return Kind.FEEDBACK
         # A question is answer-like (a clarifying question).
         if asks:
             return Kind.CONTENT
-        if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+        if (matches["refusal"] and self._has("refusal", start, end)) or (
+            matches["purpose"] and self._leads("purpose", words[:2])
+        ):
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
         if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.lists.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
-        if self._has("platitude", start, end):
+        if matches["platitude"] and self._has("platitude", start, end):
             return Kind.FILLER
         # "Pour cela, …", "In that case, …": a clause that only points back at the
         # question says nothing itself.
-        if self.matches["scope"] and all(i in self._cover("scope") for i in words):
+        if matches["scope"] and all(i in self._cover("scope") for i in words):
             return Kind.FILLER
         # ", Help section" / ", rubrique Aide" after "go to our website": where on it.
-        if self.matches["help_section"] and all(
+        if matches["help_section"] and all(
             i in self._cover("help_section") or self._flags[i] & STOP for i in words
         ):
             return Kind.FILLER
@@ -520,7 +537,7 @@ class Reading:
             states = bool(negated) and not negated <= self._cover("empathy")
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
-        if self._leads("greeting", words[:1]):
+        if self.matches["greeting"] and self._opens("greeting", words[0]):
             greeting, flags = self._cover("greeting"), self._flags
             return all(i in greeting or flags[i] & (TITLE | STOP) for i in words)
         return self._is_farewell(words)
@@ -533,7 +550,7 @@ class Reading:
         flags, lowers = self._flags, self._lowers
         wish, times = self.lists.wish_words, self.lists.wish_times
         # Both openings are read from the first word, which dropping a name never drops.
-        closing = self._leads("farewell", words[:1])
+        closing = self._opens("farewell", words[0])
         first = lowers[words[0]]
         if not closing and first not in wish and first not in self.lists.wish_openers:
             return False  # "It should be a good week" states a fact (most clauses stop here)
@@ -630,7 +647,7 @@ class Reading:
 
     def _is_idle_condition(self, words: list[int]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
-        if not self._leads("conditional", words[:1]):
+        if not self._opens("conditional", words[0]):
             return False
         flags, lowers, filler = self._flags, self._lowers, self.lists.filler_words
         return all(flags[i] & STOP or lowers[i] in filler for i in words[1:])
