@@ -32,7 +32,7 @@ from replylint.builtin.incoming_gate import incoming_may_hold
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
-from replylint.text.analysis import Analysis, content_lemmas, is_word
+from replylint.text.analysis import Analysis, is_word, tokenizable
 from replylint.text.derived import derived
 from replylint.text.phrases import (
     MatchesOnDemand,
@@ -42,10 +42,11 @@ from replylint.text.phrases import (
     data_phrase_table,
     is_clock_time,
 )
-from replylint.text.token_arrays import token_bounds, token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers, token_orths
+from replylint.text.words import doc_word_flags, is_content_word, orth_values
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 # Tokens that end a clause inside a sentence; the rule's `contrast` words also start one.
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
@@ -1203,27 +1204,43 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     if incoming is None:
         return
     courtesy = data_words(ctx.data, "courtesy_words")
-    question = next(_questions(incoming, analysis, ctx, courtesy), None)
+    indirect = _indirect_questions(incoming, analysis, ctx)  # one pass for both uses
+    question = next(_questions(incoming, analysis, ctx, courtesy, indirect), None)
     if question is None:
         return
-    asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
+    frame = {i for m in indirect for i in range(m.token_start, m.token_end)}
+    asked = _stems(
+        _content_lemmas_at(incoming, [i for i in range(len(incoming)) if i not in frame]), courtesy
+    )
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
         return
     start, end = _trimmed(reading, analysis.body_start, analysis.body_end)
     words = [t for t in question if is_word(t)]
-    quoted = _quote(incoming.text[words[0].idx : question.end_char])
+    quoted = _quote(analysis.incoming_text[words[0].idx : question.end_char])
     yield ctx.finding(
         start, end, ctx.message("unanswered", question=quoted), check="unanswered-question"
     )
 
 
-def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[Token]:
-    """The customer's words without the frame of an indirect question ("I'd like to
-    know", "je voudrais savoir"): "je ne sais pas" shares no content with the question."""
+def _indirect_questions(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[PhraseMatch]:
+    """The frames of indirect questions in the customer's message ("I'd like to know",
+    "je voudrais savoir"). Outside them, "je ne sais pas" shares no content with the
+    question."""
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
-    frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
-    return [t for t in incoming if t.i not in frame]
+    return indirect.find(incoming)
+
+
+def _content_lemmas_at(doc: Doc, indices: list[int]) -> frozenset[str]:
+    """`content_lemmas` of the tokens `indices` of `doc`, read from the doc's word
+    forms: a Token object for each content word only."""
+    orths = token_orths(doc)
+    keep = orth_values(doc.vocab, [orths[i] for i in indices], is_content_word)
+    return frozenset(
+        doc[i].lemma_.lower() or doc[i].lower_
+        for i, kept in zip(indices, keep, strict=True)
+        if kept
+    )
 
 
 def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
@@ -1272,7 +1289,12 @@ def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     feedback = [s.span for s in sentences if s.acknowledges_feedback]
     # "Have a good one": a number in a courtesy sentence is no answer.
     courtesy = [s.span for s in sentences if s.is_courtesy]
-    lowers, flags, text = token_lowers(doc), token_flags(doc, first, end), doc.text
+    # The text the doc was made from (`Doc.text` joins every token's text anew).
+    lowers, flags, text = (
+        token_lowers(doc),
+        token_flags(doc, first, end),
+        tokenizable(analysis.text),
+    )
     for i, flag in zip(range(first, end), flags, strict=True):
         if lowers[i] == "?":
             return True
@@ -1297,8 +1319,11 @@ def _questions(
     analysis: Analysis,
     ctx: RuleContext,
     courtesy: frozenset[str] | None = None,
+    indirect: list[PhraseMatch] | None = None,
 ) -> Iterator[Span]:
-    """The questions in the customer's message, as they wrote them.
+    """The questions in the customer's message (`incoming`: the analysis's
+    `incoming_doc`), as they wrote them (`indirect`: the message's
+    `_indirect_questions`, when already found).
 
     A question needs two content words to be judged at all ("Where is my order?"
     needs one): "Why?", "wtf is this??" or "isn't it?" depend on context the reply
@@ -1306,8 +1331,9 @@ def _questions(
     """
     if courtesy is None:
         courtesy = data_words(ctx.data, "courtesy_words")
-    indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
-    indirect_starts = {m.token_start for m in indirect.find(incoming)}
+    if indirect is None:
+        indirect = _indirect_questions(incoming, analysis, ctx)
+    indirect_starts = {m.token_start for m in indirect}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
     wh_words = data_words(ctx.data, "wh_words")
@@ -1316,32 +1342,43 @@ def _questions(
     exclamatives = data_words(ctx.data, "exclamative_words")
     rhetorical = data_words(ctx.data, "rhetorical_words")
     negations = data_words(ctx.data, "lead_negations")
+    # Read from the doc's arrays: no Token object per token.
+    lowers, is_words = token_lowers(incoming), doc_word_flags(incoming)
+    starts, ends = token_bounds(incoming)
+    # The text the doc was made from (`Doc.text` joins every token's text anew).
+    text = analysis.incoming_text
     for sent in incoming.sents:
-        words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
-        if _exclaims(words, wh_words, exclamatives, rhetorical, negations):
+        tokens = range(sent.start, sent.end)
+        words = [i for i in tokens if is_words[i] and lowers[i] not in salutations]
+        word_lowers = [lowers[i] for i in words]
+        if _exclaims(word_lowers, sent, wh_words, exclamatives, rhetorical, negations):
             continue
-        needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
-        if len(_stems(content_lemmas(words), courtesy)) < needed:
+        needed = 1 if words and word_lowers[0] in wh_words else _QUESTION_CONTENT_WORDS
+        if len(_stems(_content_lemmas_at(incoming, words), courtesy)) < needed:
             continue
-        asks = any(t.text.startswith("?") or t.text.endswith("?") for t in sent)
-        first = words[0].lower_
-        pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
-        joined = first + words[1].lower_ if len(words) > 1 else first
+        asks = any(
+            text.startswith("?", starts[i], ends[i]) or text.endswith("?", starts[i], ends[i])
+            for i in tokens
+        )
+        first = word_lowers[0]
+        pair = f"{first} {word_lowers[1].lstrip('-')}" if len(words) > 1 else first
+        joined = first + word_lowers[1] if len(words) > 1 else first
         opens = first in question_words or pair in question_words or joined in question_words
         if (
             opens
             and first in mention_verbs
-            and words[0].i > sent.start
-            and incoming[words[0].i - 1].text[:1] in "@＠"
-            and any(t.lower_ in opinion_words for t in words)
+            and words[0] > sent.start
+            and text[starts[words[0] - 1]] in "@＠"
+            and not opinion_words.isdisjoint(word_lowers)
         ):
             opens = False  # "@Acme is the best app": a statement about the one mentioned
-        if asks or opens or any(t.i in indirect_starts for t in sent):
+        if asks or opens or not indirect_starts.isdisjoint(tokens):
             yield sent
 
 
 def _exclaims(
-    words: list[Token],
+    words: list[str],
+    sentence: Span,
     wh_words: frozenset[str],
     exclamatives: frozenset[str],
     rhetorical: frozenset[str],
@@ -1349,17 +1386,12 @@ def _exclaims(
 ) -> bool:
     """Praise in question form, which asks nothing: "how amazing is your new menu?!"
     (with its "!": "how good is the battery?" asks), "isn't this the cutest latte art
-    you've ever seen?"."""
+    you've ever seen?". `words`: the sentence's words, lower-cased."""
     if len(words) < 2:
         return False
-    if (
-        words[0].lower_ in wh_words
-        and words[1].lower_ in exclamatives
-        and "!" in words[0].sent.text
-    ):
+    if words[0] in wh_words and words[1] in exclamatives and "!" in sentence.text:
         return True
-    lead = {t.lower_ for t in words[:2]}
-    return not lead.isdisjoint(negations) and any(t.lower_ in rhetorical for t in words)
+    return not negations.isdisjoint(words[:2]) and not rhetorical.isdisjoint(words)
 
 
 def _quote(text: str, limit: int = 80) -> str:
