@@ -32,7 +32,7 @@ from replylint.builtin.incoming_gate import incoming_may_hold
 from replylint.hookspecs import hookimpl
 from replylint.model import Finding
 from replylint.rule import Rule, RuleContext, data_words
-from replylint.text.analysis import Analysis, content_lemmas, is_word
+from replylint.text.analysis import Analysis, is_word, tokenizable
 from replylint.text.derived import derived
 from replylint.text.phrases import (
     MatchesOnDemand,
@@ -42,10 +42,11 @@ from replylint.text.phrases import (
     data_phrase_table,
     is_clock_time,
 )
-from replylint.text.token_arrays import token_bounds, token_lowers
+from replylint.text.token_arrays import token_bounds, token_lowers, token_orths
+from replylint.text.words import doc_word_flags, is_content_word, orth_values
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Span
 
 # Tokens that end a clause inside a sentence; the rule's `contrast` words also start one.
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "–", "—", "(", ")", "…"})
@@ -193,7 +194,8 @@ class Reading:
         self._is_word: list[bool] = []
         self._other_handles = self._find_other_handles()
         # An e-mail address needs an "@" (see `email_needs_at`).
-        self._may_hold_email = "@" in analysis.text or not email_needs_at(self.doc)
+        self._email_needs_at = email_needs_at(self.doc)
+        self._may_hold_email = "@" in analysis.text or not self._email_needs_at
         self._indexed = False  # see `_index_matches`
         self._lowers: list[str] = []
         # Per token, its lexeme's flags (`directness_flags`): no spaCy Token objects.
@@ -404,6 +406,10 @@ class Reading:
             return False  # most lists, most replies
         return not self._cover(key).isdisjoint(range(start, end))
 
+    def _opens(self, key: str, word: int) -> bool:
+        """Does a match of the list `key` start at token `word` (a clause's first word)?"""
+        return bool(self.matches[key]) and word in self._starts_of(key)
+
     def _leads(self, key: str, words: Sequence[int]) -> bool:
         if not self.matches[key]:
             return False
@@ -413,7 +419,10 @@ class Reading:
     def _classify(self, start: int, end: int, words: list[int], asks: bool) -> Kind:
         """`words`: the indices of the clause's words; `asks`: a question mark
         follows in the sentence."""
-        if self._has("public_reply", start, end):
+        # Each list test is guarded inline by the list having a match at all (most
+        # lists, most replies have none): a dict read costs less than the method call.
+        matches = self.matches
+        if matches["public_reply"] and self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
             return Kind.CONTENT
@@ -421,11 +430,15 @@ class Reading:
         if trigger is not None:
             self.triggers[start] = trigger
             return Kind.REDIRECT
-        if self._sends_ideas(start, end):
+        if matches["feedback_object"] and self._sends_ideas(start, end):
             return Kind.IDEAS
-        if self._is_idle_handoff(start, end, words) and not self._states_responsibility(start, end):
+        if (
+            matches["handoff"]
+            and self._is_idle_handoff(start, end, words)
+            and not self._states_responsibility(start, end)
+        ):
             return Kind.FILLER  # "they will be able to help you with that"
-        if self._leads("yes_no", words[:1]):
+        if matches["yes_no"] and self._opens("yes_no", words[0]):
             return Kind.CONTENT
         # Opening hours hold a time, so a digit (most clauses have none: one search in C).
         text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
@@ -439,30 +452,36 @@ class Reading:
                 return Kind.FILLER  # "0800 028 0202 or e-mail", completing a redirect
             if not all(map(self.is_phone, numbers)) and not self._is_farewell(words):
                 return Kind.CONTENT  # (not "Have a good one")
-        if not numbers and self._states_address(start, end, words):
+        if not numbers and self._may_hold_email and self._states_address(start, end, words):
             return Kind.FILLER  # "Their email is help@…", completing a redirect
         if self._is_courtesy(words):
             return Kind.COURTESY
-        if self._has("feedback", start, end) and not self._forwards_case(start, end):
+        if (
+            matches["feedback"]
+            and self._has("feedback", start, end)
+            and not self._forwards_case(start, end)
+        ):
             return Kind.FEEDBACK
         # A question is answer-like (a clarifying question).
         if asks:
             return Kind.CONTENT
-        if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+        if (matches["refusal"] and self._has("refusal", start, end)) or (
+            matches["purpose"] and self._leads("purpose", words[:2])
+        ):
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
         if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.lists.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
-        if self._has("platitude", start, end):
+        if matches["platitude"] and self._has("platitude", start, end):
             return Kind.FILLER
         # "Pour cela, …", "In that case, …": a clause that only points back at the
         # question says nothing itself.
-        if self.matches["scope"] and all(i in self._cover("scope") for i in words):
+        if matches["scope"] and all(i in self._cover("scope") for i in words):
             return Kind.FILLER
         # ", Help section" / ", rubrique Aide" after "go to our website": where on it.
-        if self.matches["help_section"] and all(
+        if matches["help_section"] and all(
             i in self._cover("help_section") or self._flags[i] & STOP for i in words
         ):
             return Kind.FILLER
@@ -517,13 +536,11 @@ class Reading:
             # "Sorry we don't ship there" carries the answer; "sorry you didn't get it" does not.
             # (A negation inside an empathy phrase is no answer: "we never want to ...".)
             after = range(lead + 1, words[-1] + 1)
-            negation = self._cover("negation")
-            states = not negation.isdisjoint(after) and any(
-                i in negation and i not in self._cover("empathy") for i in after
-            )
+            negated = self._cover("negation").intersection(after)
+            states = bool(negated) and not negated <= self._cover("empathy")
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
-        if self._leads("greeting", words[:1]):
+        if self.matches["greeting"] and self._opens("greeting", words[0]):
             greeting, flags = self._cover("greeting"), self._flags
             return all(i in greeting or flags[i] & (TITLE | STOP) for i in words)
         return self._is_farewell(words)
@@ -536,7 +553,7 @@ class Reading:
         flags, lowers = self._flags, self._lowers
         wish, times = self.lists.wish_words, self.lists.wish_times
         # Both openings are read from the first word, which dropping a name never drops.
-        closing = self._leads("farewell", words[:1])
+        closing = self._opens("farewell", words[0])
         first = lowers[words[0]]
         if not closing and first not in wish and first not in self.lists.wish_openers:
             return False  # "It should be a good week" states a fact (most clauses stop here)
@@ -620,6 +637,10 @@ class Reading:
         contact words only: "their email is members@…", "our address: help@…"."""
         if not self._may_hold_email:
             return False  # most replies: no "@" at all
+        if self._email_needs_at and (
+            self.analysis.text.find("@", self._token_starts[start], self._token_ends[end - 1]) < 0
+        ):
+            return False  # most clauses of tweets: the "@" is a mention elsewhere
         flags = self._flags
         if not any(flags[i] & LIKE_EMAIL for i in range(start, end)):
             return False
@@ -629,7 +650,7 @@ class Reading:
 
     def _is_idle_condition(self, words: list[int]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
-        if not self._leads("conditional", words[:1]):
+        if not self._opens("conditional", words[0]):
             return False
         flags, lowers, filler = self._flags, self._lowers, self.lists.filler_words
         return all(flags[i] & STOP or lowers[i] in filler for i in words[1:])
@@ -794,8 +815,9 @@ class Reading:
         negation = self._cover("negation")
         if not negation:
             return False
-        directive = self._cover("directive")
-        return any(i in negation and i not in directive for i in range(start, end))
+        # Set operations in C: the clause's negation words, none of them a directive's.
+        negated = negation.intersection(range(start, end))
+        return bool(negated) and not negated <= self._cover("directive")
 
     def _elsewhere_after(self, at: int, end: int) -> int | None:
         """The end (a character offset) of a place or line starting soon after `at`."""
@@ -865,8 +887,8 @@ class Reading:
         thanks = self._cover("thanks")
         if not thanks:
             return False
-        directive = self._cover("directive")
-        return any(i in thanks and i not in directive for i in range(start, at))
+        thanked = thanks.intersection(range(start, at))
+        return bool(thanked) and not thanked <= self._cover("directive")
 
     def _directs(self, start: int, at: int) -> bool:
         """Is the act at `at` told to the customer by a directive before it ("please use
@@ -1192,27 +1214,43 @@ def _unanswered(reading: Reading, ctx: RuleContext) -> Iterator[Finding]:
     if incoming is None:
         return
     courtesy = data_words(ctx.data, "courtesy_words")
-    question = next(_questions(incoming, analysis, ctx, courtesy), None)
+    indirect = _indirect_questions(incoming, analysis, ctx)  # one pass for both uses
+    question = next(_questions(incoming, analysis, ctx, courtesy, indirect), None)
     if question is None:
         return
-    asked = _stems(content_lemmas(_without_question_frame(incoming, analysis, ctx)), courtesy)
+    frame = {i for m in indirect for i in range(m.token_start, m.token_end)}
+    asked = _stems(
+        _content_lemmas_at(incoming, [i for i in range(len(incoming)) if i not in frame]), courtesy
+    )
     said = _stems(analysis.content_lemmas, courtesy)
     if asked & said:
         return
     start, end = _trimmed(reading, analysis.body_start, analysis.body_end)
     words = [t for t in question if is_word(t)]
-    quoted = _quote(incoming.text[words[0].idx : question.end_char])
+    quoted = _quote(analysis.incoming_text[words[0].idx : question.end_char])
     yield ctx.finding(
         start, end, ctx.message("unanswered", question=quoted), check="unanswered-question"
     )
 
 
-def _without_question_frame(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[Token]:
-    """The customer's words without the frame of an indirect question ("I'd like to
-    know", "je voudrais savoir"): "je ne sais pas" shares no content with the question."""
+def _indirect_questions(incoming: Doc, analysis: Analysis, ctx: RuleContext) -> list[PhraseMatch]:
+    """The frames of indirect questions in the customer's message ("I'd like to know",
+    "je voudrais savoir"). Outside them, "je ne sais pas" shares no content with the
+    question."""
     indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
-    frame = {i for m in indirect.find(incoming) for i in range(m.token_start, m.token_end)}
-    return [t for t in incoming if t.i not in frame]
+    return indirect.find(incoming)
+
+
+def _content_lemmas_at(doc: Doc, indices: list[int]) -> frozenset[str]:
+    """`content_lemmas` of the tokens `indices` of `doc`, read from the doc's word
+    forms: a Token object for each content word only."""
+    orths = token_orths(doc)
+    keep = orth_values(doc.vocab, [orths[i] for i in indices], is_content_word)
+    return frozenset(
+        doc[i].lemma_.lower() or doc[i].lower_
+        for i, kept in zip(indices, keep, strict=True)
+        if kept
+    )
 
 
 def _asks_unmarked(analysis: Analysis, ctx: RuleContext) -> bool:
@@ -1261,7 +1299,12 @@ def _has_answer_like_token(reading: Reading, sentences: list[Sentence]) -> bool:
     feedback = [s.span for s in sentences if s.acknowledges_feedback]
     # "Have a good one": a number in a courtesy sentence is no answer.
     courtesy = [s.span for s in sentences if s.is_courtesy]
-    lowers, flags, text = token_lowers(doc), token_flags(doc, first, end), doc.text
+    # The text the doc was made from (`Doc.text` joins every token's text anew).
+    lowers, flags, text = (
+        token_lowers(doc),
+        token_flags(doc, first, end),
+        tokenizable(analysis.text),
+    )
     for i, flag in zip(range(first, end), flags, strict=True):
         if lowers[i] == "?":
             return True
@@ -1286,8 +1329,11 @@ def _questions(
     analysis: Analysis,
     ctx: RuleContext,
     courtesy: frozenset[str] | None = None,
+    indirect: list[PhraseMatch] | None = None,
 ) -> Iterator[Span]:
-    """The questions in the customer's message, as they wrote them.
+    """The questions in the customer's message (`incoming`: the analysis's
+    `incoming_doc`), as they wrote them (`indirect`: the message's
+    `_indirect_questions`, when already found).
 
     A question needs two content words to be judged at all ("Where is my order?"
     needs one): "Why?", "wtf is this??" or "isn't it?" depend on context the reply
@@ -1295,8 +1341,9 @@ def _questions(
     """
     if courtesy is None:
         courtesy = data_words(ctx.data, "courtesy_words")
-    indirect = data_phrase_list(ctx.data, "indirect_question", analysis.language, analysis.model)
-    indirect_starts = {m.token_start for m in indirect.find(incoming)}
+    if indirect is None:
+        indirect = _indirect_questions(incoming, analysis, ctx)
+    indirect_starts = {m.token_start for m in indirect}
     salutations = analysis.lang.salutations
     question_words = analysis.lang.question_words
     wh_words = data_words(ctx.data, "wh_words")
@@ -1305,32 +1352,43 @@ def _questions(
     exclamatives = data_words(ctx.data, "exclamative_words")
     rhetorical = data_words(ctx.data, "rhetorical_words")
     negations = data_words(ctx.data, "lead_negations")
+    # Read from the doc's arrays: no Token object per token.
+    lowers, is_words = token_lowers(incoming), doc_word_flags(incoming)
+    starts, ends = token_bounds(incoming)
+    # The text the doc was made from (`Doc.text` joins every token's text anew).
+    text = analysis.incoming_text
     for sent in incoming.sents:
-        words = [t for t in sent if is_word(t) and t.lower_ not in salutations]
-        if _exclaims(words, wh_words, exclamatives, rhetorical, negations):
+        tokens = range(sent.start, sent.end)
+        words = [i for i in tokens if is_words[i] and lowers[i] not in salutations]
+        word_lowers = [lowers[i] for i in words]
+        if _exclaims(word_lowers, sent, wh_words, exclamatives, rhetorical, negations):
             continue
-        needed = 1 if words and words[0].lower_ in wh_words else _QUESTION_CONTENT_WORDS
-        if len(_stems(content_lemmas(words), courtesy)) < needed:
+        needed = 1 if words and word_lowers[0] in wh_words else _QUESTION_CONTENT_WORDS
+        if len(_stems(_content_lemmas_at(incoming, words), courtesy)) < needed:
             continue
-        asks = any(t.text.startswith("?") or t.text.endswith("?") for t in sent)
-        first = words[0].lower_
-        pair = f"{first} {words[1].lower_.lstrip('-')}" if len(words) > 1 else first
-        joined = first + words[1].lower_ if len(words) > 1 else first
+        asks = any(
+            text.startswith("?", starts[i], ends[i]) or text.endswith("?", starts[i], ends[i])
+            for i in tokens
+        )
+        first = word_lowers[0]
+        pair = f"{first} {word_lowers[1].lstrip('-')}" if len(words) > 1 else first
+        joined = first + word_lowers[1] if len(words) > 1 else first
         opens = first in question_words or pair in question_words or joined in question_words
         if (
             opens
             and first in mention_verbs
-            and words[0].i > sent.start
-            and incoming[words[0].i - 1].text[:1] in "@＠"
-            and any(t.lower_ in opinion_words for t in words)
+            and words[0] > sent.start
+            and text[starts[words[0] - 1]] in "@＠"
+            and not opinion_words.isdisjoint(word_lowers)
         ):
             opens = False  # "@Acme is the best app": a statement about the one mentioned
-        if asks or opens or any(t.i in indirect_starts for t in sent):
+        if asks or opens or not indirect_starts.isdisjoint(tokens):
             yield sent
 
 
 def _exclaims(
-    words: list[Token],
+    words: list[str],
+    sentence: Span,
     wh_words: frozenset[str],
     exclamatives: frozenset[str],
     rhetorical: frozenset[str],
@@ -1338,17 +1396,12 @@ def _exclaims(
 ) -> bool:
     """Praise in question form, which asks nothing: "how amazing is your new menu?!"
     (with its "!": "how good is the battery?" asks), "isn't this the cutest latte art
-    you've ever seen?"."""
+    you've ever seen?". `words`: the sentence's words, lower-cased."""
     if len(words) < 2:
         return False
-    if (
-        words[0].lower_ in wh_words
-        and words[1].lower_ in exclamatives
-        and "!" in words[0].sent.text
-    ):
+    if words[0] in wh_words and words[1] in exclamatives and "!" in sentence.text:
         return True
-    lead = {t.lower_ for t in words[:2]}
-    return not lead.isdisjoint(negations) and any(t.lower_ in rhetorical for t in words)
+    return not negations.isdisjoint(words[:2]) and not rhetorical.isdisjoint(words)
 
 
 def _quote(text: str, limit: int = 80) -> str:
