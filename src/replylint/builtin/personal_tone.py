@@ -42,25 +42,29 @@ _WORD = re.compile(r"[\w'’-]+")
 _VOCATIVE = re.compile(r"\s*(?P<opener>\w+)[ ,]+(?P<name>[^\W\d_][\w'’-]*)\s*[,.!:;]")
 
 
-def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
+def check(analysis: Analysis, ctx: RuleContext) -> list[Finding]:
     # Most replies have no formula and address the reader: plain calls decide that,
-    # the generators that build findings only start when there are some.
+    # and the answer is a plain list (no generator to make and run for nothing).
+    findings: list[Finding] = []
     if ctx.enabled("boilerplate"):
         data = ctx.data
         if data.get("formulas"):
             formulas = _formulas_of(data, analysis, ctx)
             matches = formulas.patterns.find(analysis.doc)
             if matches:
-                yield from _boilerplate(analysis, ctx, formulas, matches)
+                findings.extend(_boilerplate(analysis, ctx, formulas, matches))
     if ctx.enabled("impersonal"):
         words = _impersonal_words(analysis, ctx)
         if words:
-            yield ctx.finding(
-                analysis.body_start,
-                analysis.body_end,
-                ctx.message("impersonal", words=words),
-                check="impersonal",
+            findings.append(
+                ctx.finding(
+                    analysis.body_start,
+                    analysis.body_end,
+                    ctx.message("impersonal", words=words),
+                    check="impersonal",
+                )
             )
+    return findings
 
 
 class _Formulas:
