@@ -38,10 +38,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # *MikeRice; capitals after a dash may be glued to the last word ("…see you go-DD").
 _INITIALS_END = re.compile(
     r"(?:(?<=[\s.!?,;:)])|\A)"
-    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]\s?(?:[A-Z]{1,4}|[a-z]{2,5})\d?"
+    r"(?P<mark>[\^*/~]\s?[A-Za-z]{1,5}\d?|[-–—]{1,2}\s?(?:[A-Z]{1,4}|[a-z]{2,5})\d?"
     r"|=\s?[A-Z]{2,4}|[\^*/~]\s?[A-Z][a-z]+(?:[A-Z][a-z]*)?)"
     r"[.!]?\s*\Z"
-    r"|(?<=[a-z])(?P<glued>[-–—][A-Z]{2,4})\s*\Z"
+    r"|(?<=[a-z])(?P<glued>[-–—]{1,2}[A-Z]{2,4})\s*\Z"
 )
 # What may follow a signature in a thread or a tweet: a part marker ("2/2", "(1/3)")
 # or an attached link. It is not part of the sign-off and is looked past.
@@ -57,7 +57,7 @@ _LIST_ITEM = re.compile(r"[-*•·]|\d+[.)]\s")
 # A dash and a name closing the text: "- Marie", "— Tom B.", "~Jules", "—Tom, Acme Care"
 # (a capitalised affiliation of up to four words may follow a comma).
 _DASH_NAME_END = re.compile(
-    r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]\s?)"
+    r"(?:(?<=[\s.!?,;:)])|\A)(?P<mark>[-–—~]{1,2}\s?)"
     r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s[A-ZÀ-Ý][\w'’.-]*)?"
     r"(?:,\s?[A-ZÀ-Ý][\w'’&.-]*(?:\s[\w'’&.-]+){0,3})?)\s*\Z"
 )
