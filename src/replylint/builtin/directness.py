@@ -272,7 +272,9 @@ class Reading:
 
     def may_have_preamble(self, ctx: RuleContext) -> bool:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
-        with an apology, thanks, empathy or greeting match of its own."""
+        with an apology, thanks, empathy or greeting match of its own. And enough
+        sentences: the courtesy ones and the one with content after them ("Sorry for
+        the wait, thanks for your patience!" alone is no preamble)."""
         limit = int(ctx.options.get("preamble_sentences", 2))
         matches = self.matches
         found = (
@@ -282,7 +284,7 @@ class Reading:
             + len(matches["greeting"])
             + len(matches["pleasantry"])
         )
-        return found >= limit
+        return found >= limit and len(self.analysis.sentences) > limit
 
     def may_deflect(self) -> bool:
         """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?
