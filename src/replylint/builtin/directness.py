@@ -415,7 +415,10 @@ class Reading:
     def _classify(self, start: int, end: int, words: list[int], asks: bool) -> Kind:
         """`words`: the indices of the clause's words; `asks`: a question mark
         follows in the sentence."""
-        if self._has("public_reply", start, end):
+        # Each list's test is guarded by its matches, read here: most lists have none
+        # in most replies, and then the test's call is spared.
+        matches = self.matches
+        if matches["public_reply"] and self._has("public_reply", start, end):
             # "Reply here with your app version": asks for details in this thread
             # ("here" and "below" mean publicly), a clarifying request, not elsewhere.
             return Kind.CONTENT
@@ -423,11 +426,15 @@ class Reading:
         if trigger is not None:
             self.triggers[start] = trigger
             return Kind.REDIRECT
-        if self._sends_ideas(start, end):
+        if matches["feedback_object"] and self._sends_ideas(start, end):
             return Kind.IDEAS
-        if self._is_idle_handoff(start, end, words) and not self._states_responsibility(start, end):
+        if (
+            matches["handoff"]
+            and self._is_idle_handoff(start, end, words)
+            and not self._states_responsibility(start, end)
+        ):
             return Kind.FILLER  # "they will be able to help you with that"
-        if self._leads("yes_no", words[:1]):
+        if matches["yes_no"] and self._leads("yes_no", words[:1]):
             return Kind.CONTENT
         # Opening hours hold a time, so a digit (most clauses have none: one search in C).
         text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
@@ -445,26 +452,32 @@ class Reading:
             return Kind.FILLER  # "Their email is help@…", completing a redirect
         if self._is_courtesy(words):
             return Kind.COURTESY
-        if self._has("feedback", start, end) and not self._forwards_case(start, end):
+        if (
+            matches["feedback"]
+            and self._has("feedback", start, end)
+            and not self._forwards_case(start, end)
+        ):
             return Kind.FEEDBACK
         # A question is answer-like (a clarifying question).
         if asks:
             return Kind.CONTENT
-        if self._has("refusal", start, end) or self._leads("purpose", words[:2]):
+        if (matches["refusal"] and self._has("refusal", start, end)) or (
+            matches["purpose"] and self._leads("purpose", words[:2])
+        ):
             return Kind.FILLER
         # "For name changes, please call …", "Concernant votre carte, …": a short clause
         # that only names the topic before what follows.
         if len(words) <= _TOPIC_WORDS and self._lowers[words[0]] in self.lists.topic_openers:
             return Kind.FILLER
         # "Your satisfaction is our top priority": a platitude says nothing of the case.
-        if self._has("platitude", start, end):
+        if matches["platitude"] and self._has("platitude", start, end):
             return Kind.FILLER
         # "Pour cela, …", "In that case, …": a clause that only points back at the
         # question says nothing itself.
-        if self.matches["scope"] and all(i in self._cover("scope") for i in words):
+        if matches["scope"] and all(i in self._cover("scope") for i in words):
             return Kind.FILLER
         # ", Help section" / ", rubrique Aide" after "go to our website": where on it.
-        if self.matches["help_section"] and all(
+        if matches["help_section"] and all(
             i in self._cover("help_section") or self._flags[i] & STOP for i in words
         ):
             return Kind.FILLER
