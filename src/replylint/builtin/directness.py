@@ -538,7 +538,7 @@ class Reading:
             )
             return not (states and self._has("first_person", after.start, after.stop))
         # "Hello there", "Good morning Jayden": greeting words and names only.
-        if self._leads("greeting", words[:1]):
+        if self.matches["greeting"] and words[0] in self._starts_of("greeting"):
             greeting, flags = self._cover("greeting"), self._flags
             return all(i in greeting or flags[i] & (TITLE | STOP) for i in words)
         return self._is_farewell(words)
@@ -551,7 +551,7 @@ class Reading:
         flags, lowers = self._flags, self._lowers
         wish, times = self.lists.wish_words, self.lists.wish_times
         # Both openings are read from the first word, which dropping a name never drops.
-        closing = self._leads("farewell", words[:1])
+        closing = bool(self.matches["farewell"]) and words[0] in self._starts_of("farewell")
         first = lowers[words[0]]
         if not closing and first not in wish and first not in self.lists.wish_openers:
             return False  # "It should be a good week" states a fact (most clauses stop here)
@@ -644,7 +644,7 @@ class Reading:
 
     def _is_idle_condition(self, words: list[int]) -> bool:
         """A condition that says nothing: "If you have a moment", "if you'd prefer"."""
-        if not self._leads("conditional", words[:1]):
+        if not self.matches["conditional"] or words[0] not in self._starts_of("conditional"):
             return False
         flags, lowers, filler = self._flags, self._lowers, self.lists.filler_words
         return all(flags[i] & STOP or lowers[i] in filler for i in words[1:])
