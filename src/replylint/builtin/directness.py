@@ -159,6 +159,7 @@ class Reading:
     def __init__(self, analysis: Analysis, ctx: RuleContext) -> None:
         self.analysis = analysis
         self.doc = analysis.doc
+        self.text = analysis.text  # (read per clause: a plain attribute, not a property)
         self._classified: list[Sentence] = []
         data = ctx.data
         lang, model = analysis.language, analysis.model
@@ -168,7 +169,7 @@ class Reading:
         self.matches: MatchesOnDemand = lists.table.find_on_demand(self.doc)
         # "until 8 pm": a clock time, no private message. Tested only when the list has
         # matches (`get` sees () for a list without any, and leaves the others unsorted).
-        if self.matches.get("private_channel") != () and _CLOCK_PM.search(analysis.text):
+        if self.matches.get("private_channel") != () and _CLOCK_PM.search(self.text):
             self.matches["private_channel"] = [
                 m for m in self.matches["private_channel"] if not is_clock_time(self.doc, m)
             ]
@@ -216,7 +217,7 @@ class Reading:
         """Token indices of phone numbers, written in one piece ("08001234567") or in
         groups ("09 70 60 99 70", "0345 600 1234"): a run of number tokens with six
         digits or more in all."""
-        text = self.analysis.text
+        text = self.text
         if len(_DIGIT.findall(text)) < _PHONE_DIGITS:
             return frozenset()  # most replies: no room for a phone number
         phones: set[int] = set()
@@ -275,7 +276,9 @@ class Reading:
 
     def may_have_preamble(self, ctx: RuleContext) -> bool:
         """Are there enough courtesy matches for a preamble? A courtesy clause starts
-        with an apology, thanks, empathy or greeting match of its own."""
+        with an apology, thanks, empathy or greeting match of its own. And enough
+        sentences: the courtesy ones and the one with content after them ("Sorry for
+        the wait, thanks for your patience!" alone is no preamble)."""
         limit = int(ctx.options.get("preamble_sentences", 2))
         matches = self.matches
         found = (
@@ -285,7 +288,7 @@ class Reading:
             + len(matches["greeting"])
             + len(matches["pleasantry"])
         )
-        return found >= limit
+        return found >= limit and len(self.analysis.sentences) > limit
 
     def may_deflect(self) -> bool:
         """Can a clause send the customer elsewhere (see `_redirect`, `_sends_ideas`)?
@@ -340,14 +343,15 @@ class Reading:
         lowers = self._lowers
         # A clause asks when a question mark follows it in its sentence.
         last_question = -1
-        if "?" in self.analysis.text[sentence.start_char : sentence.end_char]:
+        text = self.text
+        if text.find("?", sentence.start_char, sentence.end_char) >= 0:
             last_question = max(
                 (i for i in range(start, sentence_end) if lowers[i].endswith("?")), default=-1
             )
         is_word = self._is_word
         is_word[start:sentence_end] = self.analysis.word_flags[start:sentence_end]
         self._flags[start:sentence_end] = token_flags(self.doc, start, sentence_end)
-        if "&" in self.analysis.text:
+        if "&" in text:
             # "&amp;" in tweets: the entity name after "&" is not a word.
             for i in range(max(start, 1), sentence_end):
                 if lowers[i] in _ENTITIES and lowers[i - 1] == "&":
@@ -442,7 +446,7 @@ class Reading:
             return Kind.CONTENT
         # Opening hours hold a time, so a digit (most clauses have none: one search in C).
         text_start, text_end = self._token_starts[start], self._token_ends[end - 1]
-        if _DIGIT.search(self.analysis.text, text_start, text_end) and self._is_hours(words):
+        if _DIGIT.search(self.text, text_start, text_end) and self._is_hours(words):
             return Kind.FILLER  # "(Mon–Fri 9–5)" beside a contact line
         # "un", "une", "one" are articles and pronouns far more often than counts.
         flags, lowers = self._flags, self._lowers
