@@ -1061,6 +1061,25 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     return None
 
 
+def _answers_generally(
+    analysis: Analysis, ctx: RuleContext, reader: _Reader, match: PhraseMatch
+) -> bool:
+    """Does the sentence of `match` answer a general question generally: the customer
+    asked with no word of their own ("How long do refunds take?": no I, my, mon), and
+    the sentence tells how things go (a hedge or a time frame: "your refund will reach
+    your card within 5-7 days"), with no amount of money in it?"""
+    incoming = analysis.incoming_text
+    if "?" not in incoming or not data_words(ctx.data, "first_person").isdisjoint(
+        analysis.incoming_runs
+    ):
+        return False
+    sent = reader.doc[match.token_start].sent
+    if _has_currency_sign(analysis.text[sent.start_char : sent.end_char]):
+        return False
+    general = reader.words("state_hedges") | reader.words("general_markers")
+    return not general.isdisjoint(reader.lowers(sent.start, sent.end))
+
+
 def _within(match: PhraseMatch, matches: Sequence[PhraseMatch]) -> bool:
     """Do the words of `match` lie inside one of `matches`?"""
     return any(
@@ -1594,6 +1613,8 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
         return
 
     own = _own_matter(analysis, reader)
+    if own is not None and _answers_generally(analysis, ctx, reader, own[0]):
+        own = None  # "How long do refunds take?" -> "Your refund will reach you within…"
     if own is not None:
         match, topic, start = own
         words = analysis.text[analysis.doc[start].idx : match.end]
