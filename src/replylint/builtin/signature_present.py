@@ -144,7 +144,13 @@ class _Vocabulary:
         if self.brand_key and _NON_WORD.sub("", _fold(segment)) == self.brand_key:
             return True
         if any(w in self.team_words for w in words):
-            return True
+            # "The Acme Team", "le service client Acme"; not a sentence with a team
+            # word in it ("I can definitely help"): its other words are capitalised
+            # names or function words.
+            return all(
+                folded in self.team_words or folded in self.stop_words or word[:1].isupper()
+                for word, folded in zip(_words(segment), words, strict=True)
+            )
         # "Brookfield Council": an organisation noun, capitalised as in its name.
         if any(w[:1].isupper() and _fold(w) in self.organizations for w in _words(segment)):
             return True
