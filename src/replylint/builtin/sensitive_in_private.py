@@ -1290,6 +1290,7 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     stills = reader.words("still_words")
     delays = reader.words("delay_words")
     purchase_markers = reader.words("purchase_markers")
+    hypotheticals = reader.words("hypothetical_openers")
     contrasts = reader.words("contrast_words")
     account_problems = reader.words("account_problems")
     thing_reflexives = reader.words("thing_reflexives")
@@ -1310,7 +1311,13 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
     repeats = reader.words("repeat_words")
     working = reader.words("working_words")
     for sent in doc.sents:
-        words = set(lowers[sent.start : sent.end])
+        # "…, si ma valise est perdue, je m'adresse à qui ?": a supposed trouble is none.
+        hypothetical = _hypothetical_tokens(reader, sent, hypotheticals)
+        words = (
+            {lowers[i] for i in range(sent.start, sent.end) if i not in hypothetical}
+            if hypothetical
+            else set(lowers[sent.start : sent.end])
+        )
         # "Checkout is working again", "ça marche encore": a repeat word after a working
         # state reports that the trouble is over, not a problem.
         sentence_problems = problems
@@ -1366,6 +1373,8 @@ def _incoming_matter(analysis: Analysis, ctx: RuleContext) -> _Raised | None:
                 return _Raised("billing", _said_near(said, reader, sent, match))
         for topic, matches, key in topics:
             for match in _in(sent, matches):
+                if match.token_start in hypothetical:
+                    continue
                 if key == "payment_terms" and not _is_payment_card(reader, match, sent):
                     continue
                 if key == "order_terms" and _buying(reader, match, sent, purchase_markers):
@@ -1560,6 +1569,35 @@ def _negation_near(
         if word in _NEGATION_BREAKS:
             return False
     return False
+
+
+def _hypothetical_tokens(reader: _Reader, sent: Span, openers: frozenset[str]) -> set[int]:
+    """The tokens of the sentence's clauses opened by a supposition ("If my bag doesn't
+    arrive, …", "si ma valise est perdue"): they tell of no trouble that happened."""
+    tokens: set[int] = set()
+    if openers.isdisjoint(reader.lowers(sent.start, sent.end)):
+        return tokens  # no opener word (most sentences)
+    doc = reader.doc
+    counterfactual = reader.words("counterfactual_words")
+    start = sent.start
+    while start < sent.end:
+        end = start
+        while end < sent.end and reader.lower(end) not in _NEGATION_BREAKS:
+            end += 1
+        first = start
+        while first < end and (doc[first].is_punct or doc[first].text[:1] in "@＠"):
+            first += 1
+        if (
+            first < end
+            and (
+                reader.lower(first) in openers
+                or f"{reader.lower(first)} {reader.lower(first + 1)}" in openers
+            )
+            and counterfactual.isdisjoint(reader.lowers(first, end))
+        ):
+            tokens.update(range(start, end))
+        start = end + 1
+    return tokens
 
 
 def _buying(reader: _Reader, match: PhraseMatch, sent: Span, markers: frozenset[str]) -> bool:
