@@ -150,6 +150,8 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     # pass say so.
     in_reach = lists.lists_in_reach(doc, analysis.lower_tokens)
     matches = lists.find(doc) if _may_promote(in_reach) else {}
+    if matches:
+        matches = _as_written(analysis, ctx, matches)
     promos = _promos(analysis, ctx, matches, tables)
     if not promos:  # most replies: only a campaign link can be left to flag
         if analysis.urls:
@@ -181,6 +183,28 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from _campaign_links(analysis, ctx, flagged)
     if promos:
         yield from _shouting(analysis, ctx)
+
+
+def _as_written(
+    analysis: Analysis, ctx: RuleContext, matches: dict[str, list[PhraseMatch]]
+) -> dict[str, list[PhraseMatch]]:
+    """`matches` without those where a word that names an offer only as written
+    ("soldes") stands in another form ("le solde", a balance)."""
+    words = data_words(ctx.data, "form_only_words")
+    if not words:
+        return matches
+    text = analysis.text
+    kept: dict[str, list[PhraseMatch]] = {}
+    for key, found in matches.items():
+        kept[key] = [
+            m
+            for m in found
+            if not any(
+                w in m.phrase.lower().split() and w not in text[m.start : m.end].lower().split()
+                for w in words
+            )
+        ]
+    return kept
 
 
 def _may_promote(lists: set[str]) -> bool:
