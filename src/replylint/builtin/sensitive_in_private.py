@@ -1643,7 +1643,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from asks
     # "We'll give you a call": the team takes the case private itself (though details
     # asked for in public still have no place to go).
-    if private or asks or _in(analysis.doc[:], reader.find("reader_contacts")):
+    if private or asks or reader.find("reader_contacts"):
         return
 
     own = _own_matter(analysis, reader)
