@@ -17,6 +17,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
+from replylint.builtin.contact_made import already_made
 from replylint.builtin.directness_asking import may_open_question
 from replylint.builtin.directness_flags import (
     LIKE_EMAIL,
@@ -71,8 +72,6 @@ _LISTS = (
     "public_reply", "farewell", "pleasantry", "info_nouns", "notice", "help_section",
     "responsibility", "send_to_us",
 )  # fmt: skip
-# The two words before a contact already made with them: "you used to reach out".
-_USED_FOR = (["used", "to"], ["utilisé", "pour"], ["utilisée", "pour"])
 # How far the place or line may follow the act of going: "give our support team a call".
 _GO_TO_REACH = 7
 # The lists whose matches start a redirect (besides an @handle of someone else).
@@ -837,7 +836,7 @@ class Reading:
         if self._thanks_before(clause_start, at):
             return False
         # "the email you used to reach out to us": a contact already made.
-        if at >= 2 and self._lowers[at - 2 : at] in _USED_FOR:
+        if already_made(self._lowers[max(0, at - 2) : at]):
             return False
         # "We'd be happy to give you a call": the team contacts the customer.
         if self._contacts_reader(match.token_end) or (

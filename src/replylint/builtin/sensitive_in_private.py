@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from replylint.builtin.contact_made import already_made
 from replylint.builtin.incoming_gate import incoming_may_hold, incoming_may_hold_words
 from replylint.builtin.personal_data import (
     DetectionWords,
@@ -693,16 +694,11 @@ def _thanked_for(reader: _Reader, match: PhraseMatch, thanks: frozenset[str]) ->
     """ "Thanks for reaching out to us", "merci pour votre appel", "the email you used
     to reach out to us": the contact already made, thanked for or used, is no channel
     offered."""
-    before = reader.lowers(max(0, match.token_start - 2), match.token_start)
-    if before in _USED_FOR:
+    if already_made(reader.lowers(max(0, match.token_start - 2), match.token_start)):
         return True
     if reader.lower(match.token_start - 1) not in _THANKS_LINKS:
         return False
     return not thanks.isdisjoint(reader.lowers(max(0, match.token_start - 4), match.token_start))
-
-
-# The two words before a contact already made with them: "you used to reach out".
-_USED_FOR = (["used", "to"], ["utilisé", "pour"], ["utilisée", "pour"])
 
 
 _THANKS_LINKS = frozenset({"for", "pour"})
@@ -1647,7 +1643,7 @@ def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     yield from asks
     # "We'll give you a call": the team takes the case private itself (though details
     # asked for in public still have no place to go).
-    if private or asks or _in(analysis.doc[:], reader.find("reader_contacts")):
+    if private or asks or reader.find("reader_contacts"):
         return
 
     own = _own_matter(analysis, reader)

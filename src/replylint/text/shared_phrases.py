@@ -89,12 +89,7 @@ class SharedPass:
         labels = self._labels
         for label, start, end in found:
             member, key, phrase = labels[label]
-            by_key = shares[member]
-            candidates = by_key.get(key)
-            if candidates is None:
-                by_key[key] = [(start, end, phrase)]
-            else:
-                candidates.append((start, end, phrase))
+            shares[member].setdefault(key, []).append((start, end, phrase))
         return shares
 
 
