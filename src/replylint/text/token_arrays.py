@@ -7,10 +7,14 @@ kept in `doc.user_data`, so they live exactly as long as the doc.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from spacy.lexeme import Lexeme
     from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 _LOWERS_KEY = "replylint.token_lowers"
 
@@ -95,3 +99,33 @@ def remember_offsets(doc: Doc, idx_and_length: Any) -> None:
     `token_bounds`: the annotator reads them in the same `to_array` call as the
     word forms, which costs no more than the forms alone."""
     doc.user_data[_OFFSETS_KEY] = idx_and_length
+
+
+class PerFormValues(Protocol):
+    """Values worked out once per word form, by form number (the annotator's table)."""
+
+    def values(self, value_of: Callable[[Lexeme], T]) -> list[T]: ...
+
+
+_FORMS_KEY = "replylint.token_forms"
+
+
+def remember_form_numbers(doc: Doc, numbers: list[int], forms: PerFormValues) -> None:
+    """Keep the form number of every token of `doc` and the table they index: a
+    per-form value of every token is then one `map` in C (`form_values`)."""
+    doc.user_data[_FORMS_KEY] = (numbers, forms)
+
+
+def form_values(
+    doc: Doc, value_of: Callable[[Lexeme], T], start: int = 0, end: int | None = None
+) -> list[T] | None:
+    """`value_of(lexeme)` of the tokens `doc[start:end]` read from the per-form table
+    the annotator left (`remember_form_numbers`), or None when there is none (a
+    statistical pipeline's doc)."""
+    found = doc.user_data.get(_FORMS_KEY)
+    if found is None:
+        return None
+    numbers, forms = found
+    if start or end is not None:
+        numbers = numbers[start:end]
+    return list(map(forms.values(value_of).__getitem__, numbers))
