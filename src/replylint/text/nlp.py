@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from replylint.startup import paused_collector
@@ -44,7 +45,6 @@ from replylint.text.token_arrays import (
     remember_form_numbers,
     remember_lowers,
     remember_offsets,
-    remember_orths,
 )
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ class _Annotator:
         # After a sentence-final character, the next token that is neither one nor
         # punctuation starts a sentence: only the tokens after each final one are read.
         after = 0  # tokens before this one are settled
-        for end in [i for i, number in enumerate(numbers) if final[number]]:
+        for end in list(compress(range(size), map(final.__getitem__, numbers))):  # in C
             if end < after:
                 continue
             after = end + 1
@@ -231,8 +231,7 @@ class _Annotator:
             if after < size:
                 values[after, 1] = 1
         doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
-        # Rules read nearly every doc's lower-case forms, the analysis its word forms.
-        remember_orths(doc, orths)
+        # Rules read nearly every doc's lower-case forms, the analysis its word flags.
         remember_offsets(doc, columns[:, 1:])
         remember_lowers(doc, list(map(forms.lowers.__getitem__, numbers)))
         remember_form_numbers(doc, numbers, forms)

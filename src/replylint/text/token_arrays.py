@@ -67,12 +67,6 @@ def token_orths(doc: Doc) -> list[int]:
     return orths  # type: ignore[no-any-return]
 
 
-def remember_orths(doc: Doc, orths: list[int]) -> None:
-    """Keep `orths` as the doc's ORTH hashes (`token_orths`): the annotator reads
-    them anyway."""
-    doc.user_data[_ORTHS_KEY] = orths
-
-
 _BOUNDS_KEY = "replylint.token_bounds"
 _OFFSETS_KEY = "replylint.token_offsets"
 
@@ -107,13 +101,16 @@ class PerFormValues(Protocol):
     def values(self, value_of: Callable[[Lexeme], T]) -> list[T]: ...
 
 
-_FORMS_KEY = "replylint.token_forms"
+_FORM_NUMBERS_KEY = "replylint.form_numbers"
+_FORM_TABLE_KEY = "replylint.form_table"
 
 
 def remember_form_numbers(doc: Doc, numbers: list[int], forms: PerFormValues) -> None:
     """Keep the form number of every token of `doc` and the table they index: a
     per-form value of every token is then one `map` in C (`form_values`)."""
-    doc.user_data[_FORMS_KEY] = (numbers, forms)
+    user_data = doc.user_data  # (two entries, not a tuple: no new object to collect)
+    user_data[_FORM_NUMBERS_KEY] = numbers
+    user_data[_FORM_TABLE_KEY] = forms
 
 
 def form_values(
@@ -122,10 +119,11 @@ def form_values(
     """`value_of(lexeme)` of the tokens `doc[start:end]` read from the per-form table
     the annotator left (`remember_form_numbers`), or None when there is none (a
     statistical pipeline's doc)."""
-    found = doc.user_data.get(_FORMS_KEY)
-    if found is None:
+    user_data = doc.user_data
+    numbers = user_data.get(_FORM_NUMBERS_KEY)
+    if numbers is None:
         return None
-    numbers, forms = found
+    forms: PerFormValues = user_data[_FORM_TABLE_KEY]
     if start or end is not None:
         numbers = numbers[start:end]
     return list(map(forms.values(value_of).__getitem__, numbers))
