@@ -58,12 +58,20 @@ _ORTHS_KEY = "replylint.token_orths"
 
 
 def token_orths(doc: Doc) -> list[int]:
-    """The ORTH hash (word form) of every token."""
-    orths = doc.user_data.get(_ORTHS_KEY)
+    """The ORTH hash (word form) of every token (few docs need them: made on demand,
+    from the annotator's form numbers when it left them)."""
+    user_data = doc.user_data
+    orths = user_data.get(_ORTHS_KEY)
     if orths is None:
-        from spacy.attrs import ORTH
+        numbers = user_data.get(_FORM_NUMBERS_KEY)
+        if numbers is not None:
+            forms: PerFormValues = user_data[_FORM_TABLE_KEY]
+            orths = list(map(forms.orths.__getitem__, numbers))  # in C
+        else:
+            from spacy.attrs import ORTH
 
-        orths = doc.user_data[_ORTHS_KEY] = doc.to_array(ORTH).tolist()
+            orths = doc.to_array(ORTH).tolist()
+        user_data[_ORTHS_KEY] = orths
     return orths  # type: ignore[no-any-return]
 
 
@@ -97,6 +105,8 @@ def remember_offsets(doc: Doc, idx_and_length: Any) -> None:
 
 class PerFormValues(Protocol):
     """Values worked out once per word form, by form number (the annotator's table)."""
+
+    orths: list[int]  # form number -> ORTH hash
 
     def values(self, value_of: Callable[[Lexeme], T]) -> list[T]: ...
 
