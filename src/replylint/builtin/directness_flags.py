@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from replylint.text.derived import derived
-from replylint.text.token_arrays import token_orths
-from replylint.text.words import orth_values
+from replylint.text.words import doc_values
 
 if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
@@ -53,7 +52,4 @@ def _reads_like_email_by_spacy(vocab: Vocab) -> bool:
 
 def token_flags(doc: Doc, start: int = 0, end: int | None = None) -> list[int]:
     """The flags (`STOP | TITLE | ...`) of the tokens `doc[start:end]`, in order."""
-    orths = token_orths(doc)
-    if start or end is not None:
-        orths = orths[start:end]
-    return orth_values(doc.vocab, orths, _flags_of)
+    return doc_values(doc, _flags_of, start, end)

@@ -30,21 +30,30 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from itertools import compress
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from replylint.startup import paused_collector
 from replylint.text.cache_folder import cache_dir
 from replylint.text.derived import derived
 from replylint.text.lemma_lookup import LemmaLookup, load_lemma_lookup
 from replylint.text.regex_store import compile_replaced, stored_compiles
-from replylint.text.token_arrays import remember_lowers, remember_offsets, remember_orths
+from replylint.text.token_arrays import (
+    remember_form_numbers,
+    remember_lowers,
+    remember_offsets,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.lexeme import Lexeme
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+T = TypeVar("T")
 
 _lock = threading.Lock()
 _pipelines: dict[tuple[str, str | None], Language] = {}
@@ -85,8 +94,13 @@ class _FormTable:
     another thread reads complete entries. A full table is replaced, never emptied.
     """
 
-    def __init__(self, numpy: Any) -> None:
+    def __init__(self, numpy: Any, vocab: Vocab) -> None:
         self.numbers: dict[int, int] = {}  # ORTH hash -> form number
+        self.orths: list[int] = []  # form number -> ORTH hash
+        # Rules' own values per form (`values`), one list per function by form
+        # number: a doc's values are one `map` over its form numbers, in C.
+        self._vocab = vocab
+        self._values: dict[Callable[[Any], Any], list[Any]] = {}
         # One row per form: its lemma hash and "not a sentence start", the two
         # columns `from_array` sets, so a doc's rows are taken in one call.
         self.rows = numpy.zeros((1024, 2), dtype=numpy.uint64)
@@ -94,6 +108,18 @@ class _FormTable:
         self.lowers: list[str] = []
         self.final: list[bool] = []  # a sentence-final character
         self.stops: list[bool] = []  # sentence-final or punctuation: no sentence starts here
+
+    def values(self, value_of: Callable[[Lexeme], T]) -> list[T]:
+        """`value_of(lexeme)` of every form of the table, by form number (worked out
+        once per form: a lexeme's flags are the same for every token of a form)."""
+        values: list[T] | None = self._values.get(value_of)
+        count = len(self.orths)
+        if values is None or len(values) < count:
+            with _adding_forms:  # forms are appended under this lock too
+                values = self._values.setdefault(value_of, [])
+                vocab, orths = self._vocab, self.orths
+                values.extend([value_of(vocab[orth]) for orth in orths[len(values) :]])
+        return values
 
 
 class _Annotator:
@@ -124,7 +150,7 @@ class _Annotator:
         self._participle_endings = _PARTICIPLE_ENDINGS.get(nlp.lang or "", ())
         self._corrections = _LOOKUP_CORRECTIONS.get(nlp.lang or "", {})
         self._strings = nlp.vocab.strings
-        self._forms = _FormTable(numpy)
+        self._forms = _FormTable(numpy, nlp.vocab)
 
     def _numbers(self, forms: _FormTable, orths: list[int]) -> list[int]:
         """The form number of each of `orths`, new forms added to `forms`."""
@@ -153,6 +179,7 @@ class _Annotator:
         final = form in self._punct_chars
         forms.final.append(final)
         forms.stops.append(final or lexeme.is_punct)
+        forms.orths.append(orth)
         forms.numbers[orth] = number  # published last: the entry is complete
 
     def _infinitive(self, lower: str) -> str | None:
@@ -178,7 +205,7 @@ class _Annotator:
         if len(forms.lowers) >= _MAX_FORMS:
             # A long-lived server meets new word forms forever: start over rather
             # than grow (a dropped form is simply worked out again).
-            forms = self._forms = _FormTable(self._numpy)
+            forms = self._forms = _FormTable(self._numpy, self._vocab)
         # Forms and offsets in one call (offsets cost nearly nothing more: the call's
         # own overhead is most of its cost); `token_bounds` reads the offsets.
         columns = doc.to_array(self._columns)
@@ -195,7 +222,7 @@ class _Annotator:
         # After a sentence-final character, the next token that is neither one nor
         # punctuation starts a sentence: only the tokens after each final one are read.
         after = 0  # tokens before this one are settled
-        for end in [i for i, number in enumerate(numbers) if final[number]]:
+        for end in list(compress(range(size), map(final.__getitem__, numbers))):  # in C
             if end < after:
                 continue
             after = end + 1
@@ -204,10 +231,10 @@ class _Annotator:
             if after < size:
                 values[after, 1] = 1
         doc.from_array(self._targets, values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; uint64 is what it reads
-        # Rules read nearly every doc's lower-case forms, the analysis its word forms.
-        remember_orths(doc, orths)
+        # Rules read nearly every doc's lower-case forms, the analysis its word flags.
         remember_offsets(doc, columns[:, 1:])
         remember_lowers(doc, list(map(forms.lowers.__getitem__, numbers)))
+        remember_form_numbers(doc, numbers, forms)
         return doc
 
 

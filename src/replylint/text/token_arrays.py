@@ -7,10 +7,14 @@ kept in `doc.user_data`, so they live exactly as long as the doc.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from spacy.lexeme import Lexeme
     from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 _LOWERS_KEY = "replylint.token_lowers"
 
@@ -54,19 +58,21 @@ _ORTHS_KEY = "replylint.token_orths"
 
 
 def token_orths(doc: Doc) -> list[int]:
-    """The ORTH hash (word form) of every token."""
-    orths = doc.user_data.get(_ORTHS_KEY)
+    """The ORTH hash (word form) of every token (few docs need them: made on demand,
+    from the annotator's form numbers when it left them)."""
+    user_data = doc.user_data
+    orths = user_data.get(_ORTHS_KEY)
     if orths is None:
-        from spacy.attrs import ORTH
+        numbers = user_data.get(_FORM_NUMBERS_KEY)
+        if numbers is not None:
+            forms: PerFormValues = user_data[_FORM_TABLE_KEY]
+            orths = list(map(forms.orths.__getitem__, numbers))  # in C
+        else:
+            from spacy.attrs import ORTH
 
-        orths = doc.user_data[_ORTHS_KEY] = doc.to_array(ORTH).tolist()
+            orths = doc.to_array(ORTH).tolist()
+        user_data[_ORTHS_KEY] = orths
     return orths  # type: ignore[no-any-return]
-
-
-def remember_orths(doc: Doc, orths: list[int]) -> None:
-    """Keep `orths` as the doc's ORTH hashes (`token_orths`): the annotator reads
-    them anyway."""
-    doc.user_data[_ORTHS_KEY] = orths
 
 
 _BOUNDS_KEY = "replylint.token_bounds"
@@ -95,3 +101,39 @@ def remember_offsets(doc: Doc, idx_and_length: Any) -> None:
     `token_bounds`: the annotator reads them in the same `to_array` call as the
     word forms, which costs no more than the forms alone."""
     doc.user_data[_OFFSETS_KEY] = idx_and_length
+
+
+class PerFormValues(Protocol):
+    """Values worked out once per word form, by form number (the annotator's table)."""
+
+    orths: list[int]  # form number -> ORTH hash
+
+    def values(self, value_of: Callable[[Lexeme], T]) -> list[T]: ...
+
+
+_FORM_NUMBERS_KEY = "replylint.form_numbers"
+_FORM_TABLE_KEY = "replylint.form_table"
+
+
+def remember_form_numbers(doc: Doc, numbers: list[int], forms: PerFormValues) -> None:
+    """Keep the form number of every token of `doc` and the table they index: a
+    per-form value of every token is then one `map` in C (`form_values`)."""
+    user_data = doc.user_data  # (two entries, not a tuple: no new object to collect)
+    user_data[_FORM_NUMBERS_KEY] = numbers
+    user_data[_FORM_TABLE_KEY] = forms
+
+
+def form_values(
+    doc: Doc, value_of: Callable[[Lexeme], T], start: int = 0, end: int | None = None
+) -> list[T] | None:
+    """`value_of(lexeme)` of the tokens `doc[start:end]` read from the per-form table
+    the annotator left (`remember_form_numbers`), or None when there is none (a
+    statistical pipeline's doc)."""
+    user_data = doc.user_data
+    numbers = user_data.get(_FORM_NUMBERS_KEY)
+    if numbers is None:
+        return None
+    forms: PerFormValues = user_data[_FORM_TABLE_KEY]
+    if start or end is not None:
+        numbers = numbers[start:end]
+    return list(map(forms.values(value_of).__getitem__, numbers))

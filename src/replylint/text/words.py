@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from replylint.text.derived import derived
-from replylint.text.token_arrays import token_orths
+from replylint.text.token_arrays import form_values, token_orths
 
 if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
@@ -61,7 +61,21 @@ def word_flags(tokens: Sequence[Token]) -> list[bool]:
 
 def doc_word_flags(doc: Doc) -> list[bool]:
     """`is_word` of every token of `doc`, read from its word forms (no Token objects)."""
-    return _orth_flags(doc.vocab, token_orths(doc), is_word)
+    return doc_values(doc, is_word)
+
+
+def doc_values(
+    doc: Doc, value_of: Callable[[Lexeme], T], start: int = 0, end: int | None = None
+) -> list[T]:
+    """`value_of(lexeme)` of the tokens `doc[start:end]`, worked out once per word
+    form: from the annotator's form table when it left one, else by ORTH hash."""
+    values = form_values(doc, value_of, start, end)
+    if values is None:
+        orths = token_orths(doc)
+        if start or end is not None:
+            orths = orths[start:end]
+        values = orth_values(doc.vocab, orths, value_of)
+    return values
 
 
 def content_word_flags(tokens: Sequence[Token]) -> list[bool]:
