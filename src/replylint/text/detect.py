@@ -29,16 +29,19 @@ from replylint.text.function_words import count_function_words
 from replylint.text.language_data import LanguageData, language_data
 
 # Handles, links, sign-off initials and numbers carry no language and skew short texts.
-# The lookahead (every alternative's first character) lets the regex engine skip to
-# the next such character instead of trying each alternative at every position.
-_NOISE = re.compile(r"(?=[hw@#^*/\d])(?:https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
+# The pattern opens with a class of every alternative's first character, which lets the
+# regex engine skip to the next such character instead of trying each alternative at
+# every position; the look-behind after it picks the alternative that character opens.
+_NOISE = re.compile(
+    r"[hw@#^*/\d](?:(?<=h)ttps?://\S+|(?<=w)ww\.\S+|(?<=[@#])\w+|(?<=[\^*/])[A-Z]{1,4}\b"
+    r"|(?<=\d)\d*)"
+)
 # The same in a text without "http" or "www." (most replies): its link alternatives
 # never match there, and without them the regex engine no longer stops at every
 # "h" and "w".
-_NOISE_WITHOUT_LINKS = re.compile(r"(?=[@#^*/\d])(?:[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
+_NOISE_WITHOUT_LINKS = re.compile(r"[@#^*/\d](?:(?<=[@#])\w+|(?<=[\^*/])[A-Z]{1,4}\b|(?<=\d)\d*)")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
-_DASHES = ("-", "–", "—")
 # Latin letters beyond ASCII (with × and ÷, which the range holds too).
 _LATIN_NON_ASCII = re.compile(r"[\u00c0-\u024f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -137,7 +140,7 @@ def _without_noise(text: str) -> str:
 
 def _has_dash(text: str) -> bool:
     """Can `_SIGN_OFF_NAME` match? (It needs a dash; most replies have none.)"""
-    return any(dash in text for dash in _DASHES)
+    return "-" in text or "–" in text or "—" in text
 
 
 # Detections and choices are immutable: the few there are (per language and source)
