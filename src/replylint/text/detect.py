@@ -98,18 +98,24 @@ def detect_language(
     statistical detector (the benchmark compares detectors with it).
     """
     cleaned = _without_noise(text)
+    known, english_and_french = _distinct(tuple(languages))
+    # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
+    unsigned = _SIGN_OFF_NAME.sub("", cleaned) if _has_dash(cleaned) else cleaned
+    words = count_function_words(unsigned) if english_and_french else None
+    decided = words.language() if words is not None else None
+    if decided is not None and cleaned.isascii():
+        # The letter tests below cannot stop it (most replies): every letter of an
+        # ASCII text is a Latin one, and the function words that decided have some;
+        # `known` holds English and French, so two languages.
+        return _certain(decided)
     letters, latin = _letter_counts(cleaned)
     if letters == 0:
         return None
-    known, english_and_french = _distinct(tuple(languages))
     if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
         return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
         return _certain(known[0])
-    # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
-    unsigned = _SIGN_OFF_NAME.sub("", cleaned) if _has_dash(cleaned) else cleaned
-    words = count_function_words(unsigned) if english_and_french else None
-    if words is not None and (decided := words.language()) is not None:
+    if decided is not None:
         return _certain(decided)
     if words is not None and (words.other or letters >= WIDE_MIN_LETTERS):
         found = _wide(cleaned, known, min_confidence=WIDE_CLEAR)

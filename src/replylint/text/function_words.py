@@ -180,9 +180,11 @@ def count_function_words(text: str) -> FunctionWords:
         text = text.replace("’", "'")
     words = _lower_words(text)
     counts = sum(map(_KIND_OF_WORD.get, words, repeat(0)))
-    english, other, french, english_replies, french_replies = (
-        (counts >> shift) & _FIELD_MASK for shift in range(0, 5 * _FIELD_BITS, _FIELD_BITS)
-    )
+    english = counts & _FIELD_MASK
+    other = counts >> _FIELD_BITS & _FIELD_MASK
+    french = counts >> 2 * _FIELD_BITS & _FIELD_MASK
+    english_replies = counts >> 3 * _FIELD_BITS & _FIELD_MASK
+    french_replies = counts >> 4 * _FIELD_BITS
     if "'" in text:  # an elided French word not listed: "l'équipe", "qu'il"
         french += sum(
             1
