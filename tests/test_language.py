@@ -255,6 +255,9 @@ def test_function_words_are_counted_with_repeats_and_either_apostrophe() -> None
         ("the''and", 2, 0),
         # Digits and signs separate words: "the", "vous", "and".
         ("2the+vous_and", 2, 1),
+        # Capitals with accents are lower-cased: "à", "la", "l'équipe" (an elision),
+        # "est", "très" -> 5 French; "maison" and "là" are none.
+        ("À LA MAISON, L'ÉQUIPE EST TRÈS LÀ", 0, 5),
     ],
 )
 def test_apostrophes_digits_and_signs_split_words(text: str, english: int, french: int) -> None:

@@ -139,31 +139,35 @@ _KIND_OF_WORD = {
     **dict.fromkeys(_ENGLISH, _ENGLISH_WORD),
 }
 
-# ASCII text made lower-case letters, apostrophes and spaces in one C pass: its
-# `split()` then gives the words of `_ASCII_WORD`, unless an apostrophe is not
+# Text in Latin-1 (ASCII and the accented letters of French) made lower-case letters,
+# apostrophes and spaces in one C pass: its `split()` then gives the words of `_WORD`
+# (letters are what `_WORD` takes as one: `[^\W\d_]`), unless an apostrophe is not
 # between two letters or two are in one run ("'tis", "dogs'", "rock'n'roll"), which
 # `_ODD_APOSTROPHE` finds (a leading one is found as " '" or at the start).
-_LOWER_LETTERS_AND_APOSTROPHES = bytes(
-    byte + 32 if 65 <= byte <= 90 else byte if 97 <= byte <= 122 or byte == 39 else 32
-    for byte in range(256)
-)
-_ODD_APOSTROPHE = re.compile(r"'(?:[a-z]*'|(?![a-z]))")
+_LATIN_1_LETTER = re.compile(r"[^\W\d_]")
+_LOWER_LETTERS_AND_APOSTROPHES = "".join(
+    character.lower() if _LATIN_1_LETTER.match(character) else "'" if character == "'" else " "
+    for character in map(chr, range(256))
+).encode("latin-1")
+_ODD_APOSTROPHE = re.compile(r"'(?:[^ ']*'|(?= |$))")
 
 
-def _ascii_words(text: str) -> list[str]:
-    """The lower-cased words of ASCII `text`, as `_ASCII_WORD` finds them."""
-    lower = text.encode("ascii").translate(_LOWER_LETTERS_AND_APOSTROPHES).decode("ascii")
+def _latin_1_words(raw: bytes) -> list[str]:
+    """The lower-cased words of a text encoded in Latin-1, as `_WORD` finds them."""
+    lower = raw.translate(_LOWER_LETTERS_AND_APOSTROPHES).decode("latin-1")
     if "'" in lower and (
         lower.startswith("'") or " '" in lower or _ODD_APOSTROPHE.search(lower) is not None
     ):
-        return _ASCII_WORD.findall(lower)
+        return _WORD.findall(lower)
     return lower.split()
 
 
 def _lower_words(text: str) -> list[str]:
     """The lower-cased words of `text`."""
-    if text.isascii():
-        return _ascii_words(text)
+    try:
+        return _latin_1_words(text.encode("latin-1"))
+    except UnicodeEncodeError:
+        pass
     # Lower-casing the whole text first gives the same words, except where a capital's
     # lower case is not a letter: "İ" becomes "i" and a combining dot.
     if "\u0130" in text:
