@@ -244,6 +244,35 @@ def test_function_words_are_counted_with_repeats_and_either_apostrophe() -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "english", "french"),
+    [
+        # An apostrophe at a word's edge is no part of it: the, and, you -> 3 English.
+        ("'The' 'and' you'", 3, 0),
+        # One apostrophe joins two runs of letters, the next one separates: "rock'n" and
+        # "the" (English); "qu'il" is an elision and "vous" French.
+        ("rock'n'the, qu'il-vous", 1, 2),
+        # Two apostrophes in a row separate too: "the", "and".
+        ("the''and", 2, 0),
+        # Digits and signs separate words: "the", "vous", "and".
+        ("2the+vous_and", 2, 1),
+        # Capitals with accents are lower-cased: "à", "la", "l'équipe" (an elision),
+        # "est", "très" -> 5 French; "maison" and "là" are none.
+        ("À LA MAISON, L'ÉQUIPE EST TRÈS LÀ", 0, 5),
+    ],
+)
+def test_apostrophes_digits_and_signs_split_words(text: str, english: int, french: int) -> None:
+    words = count_function_words(text)
+    assert (words.english, words.french) == (english, french)
+
+
+def test_counts_of_a_long_text_stay_apart() -> None:
+    # 5,000 English words and 3 French ones: no count spills into another.
+    words = count_function_words("the " * 5000 + "vous " * 3 + "done")
+    assert (words.english, words.french, words.other) == (5000, 3, 0)
+    assert (words.english_replies, words.french_replies) == (1, 0)
+
+
+@pytest.mark.parametrize(
     ("text", "letters", "latin"),
     [
         ("Hi Sam, 2 boxes!", 10, 10),  # ASCII: every letter is a Latin one

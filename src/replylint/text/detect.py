@@ -29,16 +29,19 @@ from replylint.text.function_words import count_function_words
 from replylint.text.language_data import LanguageData, language_data
 
 # Handles, links, sign-off initials and numbers carry no language and skew short texts.
-# The lookahead (every alternative's first character) lets the regex engine skip to
-# the next such character instead of trying each alternative at every position.
-_NOISE = re.compile(r"(?=[hw@#^*/\d])(?:https?://\S+|www\.\S+|[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
+# The pattern opens with a class of every alternative's first character, which lets the
+# regex engine skip to the next such character instead of trying each alternative at
+# every position; the look-behind after it picks the alternative that character opens.
+_NOISE = re.compile(
+    r"[hw@#^*/\d](?:(?<=h)ttps?://\S+|(?<=w)ww\.\S+|(?<=[@#])\w+|(?<=[\^*/])[A-Z]{1,4}\b"
+    r"|(?<=\d)\d*)"
+)
 # The same in a text without "http" or "www." (most replies): its link alternatives
 # never match there, and without them the regex engine no longer stops at every
 # "h" and "w".
-_NOISE_WITHOUT_LINKS = re.compile(r"(?=[@#^*/\d])(?:[@#]\w+|[\^*/][A-Z]{1,4}\b|\d+)")
+_NOISE_WITHOUT_LINKS = re.compile(r"[@#^*/\d](?:(?<=[@#])\w+|(?<=[\^*/])[A-Z]{1,4}\b|(?<=\d)\d*)")
 # "– Marie" at the end: a name says nothing of the language and sways short texts.
 _SIGN_OFF_NAME = re.compile(r"\s[–—-]+\s*[A-Z][^\W\d_]*(?:\s+[A-Z][^\W\d_]*)?\s*$")
-_DASHES = ("-", "–", "—")
 # Latin letters beyond ASCII (with × and ÷, which the range holds too).
 _LATIN_NON_ASCII = re.compile(r"[\u00c0-\u024f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -95,18 +98,24 @@ def detect_language(
     statistical detector (the benchmark compares detectors with it).
     """
     cleaned = _without_noise(text)
+    known, english_and_french = _distinct(tuple(languages))
+    # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
+    unsigned = _SIGN_OFF_NAME.sub("", cleaned) if _has_dash(cleaned) else cleaned
+    words = count_function_words(unsigned) if english_and_french else None
+    decided = words.language() if words is not None else None
+    if decided is not None and cleaned.isascii():
+        # The letter tests below cannot stop it (most replies): every letter of an
+        # ASCII text is a Latin one, and the function words that decided have some;
+        # `known` holds English and French, so two languages.
+        return _certain(decided)
     letters, latin = _letter_counts(cleaned)
     if letters == 0:
         return None
-    known, english_and_french = _distinct(tuple(languages))
     if latin * 2 < letters:  # mostly another script: Cyrillic, Arabic, CJK, ...
         return _wide(cleaned, known, min_confidence=0.0)
     if len(known) == 1:
         return _certain(known[0])
-    # The sign-off name is no word of the text: "-LO" is not Spanish "lo".
-    unsigned = _SIGN_OFF_NAME.sub("", cleaned) if _has_dash(cleaned) else cleaned
-    words = count_function_words(unsigned) if english_and_french else None
-    if words is not None and (decided := words.language()) is not None:
+    if decided is not None:
         return _certain(decided)
     if words is not None and (words.other or letters >= WIDE_MIN_LETTERS):
         found = _wide(cleaned, known, min_confidence=WIDE_CLEAR)
@@ -137,7 +146,7 @@ def _without_noise(text: str) -> str:
 
 def _has_dash(text: str) -> bool:
     """Can `_SIGN_OFF_NAME` match? (It needs a dash; most replies have none.)"""
-    return any(dash in text for dash in _DASHES)
+    return "-" in text or "–" in text or "—" in text
 
 
 # Detections and choices are immutable: the few there are (per language and source)

@@ -19,6 +19,7 @@ French words.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -124,8 +125,12 @@ class FunctionWords(NamedTuple):
 
 # Each word's kind, with the precedence of the counting: English first, then the
 # witnesses, then French, then the short-reply words (words of none are not in the table).
-_ENGLISH_WORD, _WITNESS_WORD, _FRENCH_WORD = 1, 2, 3
-_ENGLISH_REPLY_WORD, _FRENCH_REPLY_WORD = 4, 5
+# A kind is a one in its own 32-bit field of an int, so that one C `sum` over a text's
+# words counts every kind at once (a field would overflow only past 4 billion words).
+_FIELD_BITS = 32
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_ENGLISH_WORD, _WITNESS_WORD, _FRENCH_WORD = 1, 1 << 32, 1 << 64
+_ENGLISH_REPLY_WORD, _FRENCH_REPLY_WORD = 1 << 96, 1 << 128
 _KIND_OF_WORD = {
     **dict.fromkeys(_FRENCH_REPLY_WORDS, _FRENCH_REPLY_WORD),
     **dict.fromkeys(_ENGLISH_REPLY_WORDS, _ENGLISH_REPLY_WORD),
@@ -134,6 +139,42 @@ _KIND_OF_WORD = {
     **dict.fromkeys(_ENGLISH, _ENGLISH_WORD),
 }
 
+# Text in Latin-1 (ASCII and the accented letters of French) made lower-case letters,
+# apostrophes and spaces in one C pass: its `split()` then gives the words of `_WORD`
+# (letters are what `_WORD` takes as one: `[^\W\d_]`), unless an apostrophe is not
+# between two letters or two are in one run ("'tis", "dogs'", "rock'n'roll"), which
+# `_ODD_APOSTROPHE` finds (a leading one is found as " '" or at the start).
+_LATIN_1_LETTER = re.compile(r"[^\W\d_]")
+_LOWER_LETTERS_AND_APOSTROPHES = "".join(
+    character.lower() if _LATIN_1_LETTER.match(character) else "'" if character == "'" else " "
+    for character in map(chr, range(256))
+).encode("latin-1")
+_ODD_APOSTROPHE = re.compile(r"'(?:[^ ']*'|(?= |$))")
+
+
+def _latin_1_words(raw: bytes) -> list[str]:
+    """The lower-cased words of a text encoded in Latin-1, as `_WORD` finds them."""
+    lower = raw.translate(_LOWER_LETTERS_AND_APOSTROPHES).decode("latin-1")
+    if "'" in lower and (
+        lower.startswith("'") or " '" in lower or _ODD_APOSTROPHE.search(lower) is not None
+    ):
+        return _WORD.findall(lower)
+    return lower.split()
+
+
+def _lower_words(text: str) -> list[str]:
+    """The lower-cased words of `text`."""
+    try:
+        return _latin_1_words(text.encode("latin-1"))
+    except UnicodeEncodeError:
+        pass
+    # Lower-casing the whole text first gives the same words, except where a capital's
+    # lower case is not a letter: "İ" becomes "i" and a combining dot.
+    if "\u0130" in text:
+        return [w.lower() for w in _WORD.findall(text)]
+    lower = text.lower()
+    return (_ASCII_WORD if lower.isascii() else _WORD).findall(lower)
+
 
 def count_function_words(text: str) -> FunctionWords:
     """The function words of `text`, counted."""
@@ -141,28 +182,22 @@ def count_function_words(text: str) -> FunctionWords:
     # replacement in the text gives the same words as one per word.
     if "’" in text:
         text = text.replace("’", "'")
-    # Lower-casing the whole text first gives the same words, except where a capital's
-    # lower case is not a letter: "İ" becomes "i" and a combining dot.
-    lowered = "\u0130" not in text
-    if lowered:
-        lower = text.lower()
-        words = (_ASCII_WORD if lower.isascii() else _WORD).findall(lower)
-    else:
-        words = [w.lower() for w in _WORD.findall(text)]
-    # Every word's kind looked up in C (`map`), then counted in C.
-    kinds = list(map(_KIND_OF_WORD.get, words))
-    english = kinds.count(_ENGLISH_WORD)
-    other = kinds.count(_WITNESS_WORD)
-    french = kinds.count(_FRENCH_WORD)
+    words = _lower_words(text)
+    counts = sum(map(_KIND_OF_WORD.get, words, repeat(0)))
+    english = counts & _FIELD_MASK
+    other = counts >> _FIELD_BITS & _FIELD_MASK
+    french = counts >> 2 * _FIELD_BITS & _FIELD_MASK
+    english_replies = counts >> 3 * _FIELD_BITS & _FIELD_MASK
+    french_replies = counts >> 4 * _FIELD_BITS
     if "'" in text:  # an elided French word not listed: "l'équipe", "qu'il"
         french += sum(
             1
-            for word, kind in zip(words, kinds, strict=True)
-            if kind is None and "'" in word and word.split("'", 1)[0] in _FRENCH_ELISIONS
+            for word in words
+            if "'" in word
+            and word not in _KIND_OF_WORD
+            and word.split("'", 1)[0] in _FRENCH_ELISIONS
         )
     others: frozenset[str] = frozenset()
     if other:
         others = others.union(*(_WITNESS_LANGUAGES[w] for w in words if w in _WITNESS_LANGUAGES))
-    english_replies = kinds.count(_ENGLISH_REPLY_WORD)
-    french_replies = kinds.count(_FRENCH_REPLY_WORD)
     return FunctionWords(english, french, other, others, english_replies, french_replies)
