@@ -15,9 +15,12 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 def check(analysis: Analysis, ctx: RuleContext) -> Iterator[Finding]:
     channel = analysis.channel
-    budget = int(ctx.option_for("max_words", channel, default=90))
-    limit = int(ctx.option_for("max_sentence_words", analysis.language, default=35))
-    if len(analysis.doc) <= min(budget, limit):
+    budget = ctx.option_for("max_words", channel, default=90)
+    limit = ctx.option_for("max_sentence_words", analysis.language, default=35)
+    if type(budget) is not int or type(limit) is not int:  # a float or text in a config
+        budget, limit = int(budget), int(limit)
+    size = len(analysis.doc)
+    if size <= budget and size <= limit:
         return  # every word is a token: a short reply needs no word count at all
     starts = analysis.body_word_starts  # where each word starts: no Token objects
     words = len(starts)
