@@ -97,13 +97,23 @@ def _formulas(ctx: RuleContext, analysis: Analysis) -> _Formulas:
 def _formulas_of(data: Mapping[str, Any], analysis: Analysis, ctx: RuleContext) -> _Formulas:
     """The compiled formulas of `data` (the rule's data for the reply's language)."""
     language, model = analysis.language, analysis.model
-    if model is None:  # the default pipeline: one constant key, no tuple per reply
-        return derived(data, _DEFAULT_FORMULAS, _Formulas, ctx, language, None)
+    if model is None:
+        # The default pipeline (nearly every reply): one dict read by the table's id,
+        # the table kept beside its formulas so that the id is never reused.
+        found = _DEFAULT_FORMULAS.get(id(data))
+        if found is not None and found[0] is data:
+            return found[1]
+        if len(_DEFAULT_FORMULAS) >= _MAX_TABLES:
+            _DEFAULT_FORMULAS.clear()  # settings made per request bring new tables
+        formulas = _Formulas(ctx, language, None)
+        _DEFAULT_FORMULAS[id(data)] = (data, formulas)
+        return formulas
     return derived(data, ("formulas", language, model), _Formulas, ctx, language, model)
 
 
-# `data` is one language's table, so the language needs no place in the key.
-_DEFAULT_FORMULAS = ("formulas", "default pipeline")
+# Per rule data table (one language's), its formulas on the default pipeline.
+_DEFAULT_FORMULAS: dict[int, tuple[Mapping[str, Any], _Formulas]] = {}
+_MAX_TABLES = 64
 
 
 def _boilerplate(
