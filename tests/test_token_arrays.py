@@ -11,28 +11,19 @@ if TYPE_CHECKING:
     from spacy.lexeme import Lexeme
 
 
+_WORDS = ["Hi", "there", ",", "Ana", "!"]
+
+
 def test_word_forms_of_an_annotated_doc() -> None:
     nlp = pipeline("en")
     doc = process(nlp, "Hi there, Ana!")
-    assert [nlp.vocab.strings[orth] for orth in token_orths(doc)] == [
-        "Hi",
-        "there",
-        ",",
-        "Ana",
-        "!",
-    ]
+    assert [nlp.vocab.strings[orth] for orth in token_orths(doc)] == _WORDS
 
 
 def test_word_forms_of_a_doc_the_annotator_did_not_see() -> None:
     nlp = pipeline("en")
     doc = nlp.make_doc("Hi there, Ana!")
-    assert [nlp.vocab.strings[orth] for orth in token_orths(doc)] == [
-        "Hi",
-        "there",
-        ",",
-        "Ana",
-        "!",
-    ]
+    assert [nlp.vocab.strings[orth] for orth in token_orths(doc)] == _WORDS
     assert form_values(doc, _is_title) is None  # no form table: callers read by ORTH hash
 
 
