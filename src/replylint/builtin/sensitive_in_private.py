@@ -878,15 +878,18 @@ def _bare_list(
 
 def _troubleshoots(analysis: Analysis, reader: _Reader) -> bool:
     """Does the reply ask a technical clarifying question ("which error code do you
-    see?", "could you send a screenshot?")? Troubleshooting touches no case detail."""
-    if "?" not in analysis.text:
-        return False  # no sentence ends in a question: its words need not be matched
+    see?", "could you send a screenshot?", "please let us know the error message you
+    get")? Troubleshooting touches no case detail."""
+    requests = reader.find("request")
+    if "?" not in analysis.text and not requests:
+        return False  # no question and no request: its words need not be matched
     # Read only when a warning is due: a table of its own keeps the common one small.
     words = _Reader(
         analysis.doc, reader.ctx, analysis.language, analysis.model, ("troubleshooting_words",)
     ).find("troubleshooting_words")
     return bool(words) and any(
-        reader.ends_in_question(sent) and _in(sent, words) for sent in analysis.sentences
+        (reader.ends_in_question(sent) or _in(sent, requests)) and _in(sent, words)
+        for sent in analysis.sentences
     )
 
 
