@@ -101,6 +101,7 @@ _PHRASE_LISTS = (
     "order_states",
     "account_states",
     "account_terms",
+    "account_forms",
     "case_terms",
     "compensation_terms",
     "complaint_words",
@@ -115,6 +116,7 @@ _TOPICS = (
     ("order", "order_terms"),
     ("travel", "travel_terms"),
     ("account", "account_terms"),
+    ("account", "account_forms"),
     ("case", "case_terms"),
     ("order", "order_events"),
 )
@@ -974,7 +976,9 @@ def _own_matter(analysis: Analysis, reader: _Reader) -> tuple[PhraseMatch, str, 
     )
     orders = reader.find("order_terms")
     trips = reader.find("travel_terms")
-    accounts = reader.find("account_terms")
+    accounts = sorted(
+        [*reader.find("account_terms"), *reader.find("account_forms")], key=lambda m: m.token_start
+    )
     terms = sorted([*orders, *billing], key=lambda m: m.token_start)
     money_signs = _has_currency_sign(analysis.text)
     if (
