@@ -18,7 +18,7 @@ from replylint.hookspecs import hookimpl
 from replylint.model import Edit, Finding, Fix
 from replylint.rule import Rule, RuleContext, data_words
 from replylint.text.analysis import Analysis
-from replylint.text.derived import derived
+from replylint.text.derived import derived, derived_in
 from replylint.text.nlp import pipeline, process
 from replylint.text.phrases import PhraseMatch
 from replylint.text.token_arrays import token_bounds
@@ -97,23 +97,13 @@ def _formulas(ctx: RuleContext, analysis: Analysis) -> _Formulas:
 def _formulas_of(data: Mapping[str, Any], analysis: Analysis, ctx: RuleContext) -> _Formulas:
     """The compiled formulas of `data` (the rule's data for the reply's language)."""
     language, model = analysis.language, analysis.model
-    if model is None:
-        # The default pipeline (nearly every reply): one dict read by the table's id,
-        # the table kept beside its formulas so that the id is never reused.
-        found = _DEFAULT_FORMULAS.get(id(data))
-        if found is not None and found[0] is data:
-            return found[1]
-        if len(_DEFAULT_FORMULAS) >= _MAX_TABLES:
-            _DEFAULT_FORMULAS.clear()  # settings made per request bring new tables
-        formulas = _Formulas(ctx, language, None)
-        _DEFAULT_FORMULAS[id(data)] = (data, formulas)
-        return formulas
+    if model is None:  # the default pipeline, nearly every reply: one dict read
+        return derived_in(_DEFAULT_FORMULAS, data, _Formulas, ctx, language, None)
     return derived(data, ("formulas", language, model), _Formulas, ctx, language, model)
 
 
 # Per rule data table (one language's), its formulas on the default pipeline.
-_DEFAULT_FORMULAS: dict[int, tuple[Mapping[str, Any], _Formulas]] = {}
-_MAX_TABLES = 64
+_DEFAULT_FORMULAS: dict[int, tuple[object, _Formulas]] = {}
 
 
 def _boilerplate(

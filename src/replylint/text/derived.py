@@ -33,3 +33,22 @@ def derived(
         _entries.clear()
     _entries[(id(owner), key)] = (owner, value)
     return value
+
+
+def derived_in(
+    cache: dict[int, tuple[object, T]],
+    owner: object,
+    make: Callable[P, T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`derived` for a value read on every reply, kept in the caller's own `cache` by the
+    owner's id alone: one dict read, no key tuple. Bounded like `derived`."""
+    found = cache.get(id(owner))
+    if found is not None and found[0] is owner:
+        return found[1]
+    value = make(*args, **kwargs)
+    if len(cache) >= _MAX_ENTRIES:
+        cache.clear()
+    cache[id(owner)] = (owner, value)
+    return value
